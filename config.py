@@ -1,0 +1,138 @@
+"""Settings: one dataclass read from the environment, and one table of every setting.
+
+Every setting the product reads is declared once in SETTINGS, with its type, default and the help
+text that docs/settings.md and `python -m db --help-settings` show. Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the database. Empty means the embedded SQLite file data/asg.sqlite3 "
+        "under the project root. PostgreSQL (postgresql+psycopg2://user:pass@host/db) is the "
+        "supported server database.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Key that signs session cookies. Required in production (gunicorn); `make run` uses a "
+        "throwaway development key when empty.",
+    ),
+    Setting("PORT", "8050", "Port that `make run` serves the dashboard on.", int),
+    Setting(
+        "PUBLIC_MODE",
+        "0",
+        "1 serves the aggregate pages without sign-in, with disclosure control on and no "
+        "child-level views.",
+        _flag,
+    ),
+    Setting(
+        "UPLOAD_MAX_BYTES",
+        str(50 * 1024 * 1024),
+        "Largest return file accepted, in bytes (default 50 MiB).",
+        int,
+    ),
+    Setting(
+        "IMPORT_MAX_ROWS",
+        "200000",
+        "Most rows accepted in one table of one return; larger sheets are rejected (F01).",
+        int,
+    ),
+    Setting(
+        "DISCLOSURE_MIN_COUNT",
+        "1",
+        "Smallest count that is suppressed as [c] (counts from this to DISCLOSURE_MAX_COUNT).",
+        int,
+    ),
+    Setting("DISCLOSURE_MAX_COUNT", "5", "Largest count that is suppressed as [c].", int),
+    Setting(
+        "DISCLOSURE_MIN_COHORT",
+        "10",
+        "Percentages, ratios and averages whose cohort is below this are suppressed as [c].",
+        int,
+    ),
+    Setting(
+        "DISCLOSURE_SECONDARY_LIMIT",
+        "20",
+        "Secondary suppression picks the next smallest cell of a breakdown only if it is below "
+        "this.",
+        int,
+    ),
+    Setting(
+        "DISCLOSURE_PUBLIC_ROUNDING",
+        "10",
+        "In public mode, regional and England counts are rounded to the nearest multiple of this.",
+        int,
+    ),
+)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'data' / 'asg.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    secret_key: str = ""
+    port: int = 8050
+    public_mode: bool = False
+    upload_max_bytes: int = 50 * 1024 * 1024
+    import_max_rows: int = 200_000
+    disclosure_min_count: int = 1
+    disclosure_max_count: int = 5
+    disclosure_min_cohort: int = 10
+    disclosure_secondary_limit: int = 20
+    disclosure_public_rounding: int = 10
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Read every declared setting from the environment; a bad value names the setting."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = env.get(setting.name, setting.default)
+            try:
+                values[setting.name.lower()] = setting.parse(raw)
+            except ValueError as exc:
+                raise ValueError(
+                    f"setting {setting.name}={raw!r} is not valid ({exc}); see docs/settings.md"
+                ) from exc
+        if not values["database_url"]:
+            values["database_url"] = default_database_url()
+        values.update(overrides)
+        return cls(**values)
+
+
+def settings_table_markdown() -> str:
+    """The settings table as Markdown, for docs/settings.md (a test keeps the two in step)."""
+    lines = ["| setting | default | what it does |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        lines.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
+assert {f.name for f in fields(Settings)} == {s.name.lower() for s in SETTINGS}

@@ -1,0 +1,134 @@
+"""`python -m db <command>`: init, demo, load, check, returns (see shared spec interfaces.md).
+
+Exit statuses: 0 done (or loaded), 1 rejected, 2 usage error. DATABASE_URL selects the
+database. Imports config and db modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from config import Settings
+from db.engine import session_factory
+from db.importer import UsageError, check_path, load_path
+from db.models import Return
+from db.registry import load_registry, read_reference
+from db.schema import upgrade
+from metrics.quarters import Quarter
+
+OK, REJECTED, USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit status is already 2
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m db", description="The ASG Dashboard's store.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("init", help="create or migrate the schema and load the agency registry")
+    demo = commands.add_parser("demo", help="fill the database with synthetic demo returns")
+    demo.add_argument("--scale", type=int, default=1, help="1 = national size; 10 = ten times")
+    demo.add_argument("--seed", type=int, default=2024)
+    for name, text in (("load", "validate and load one return"), ("check", "validate only")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("paths", nargs=1 if name == "load" else "+", metavar="PATH", type=Path)
+        sub.add_argument("--agency", help="agency code (needed for Annex A)")
+        sub.add_argument("--quarter", help='quarter, e.g. "2024-25 Q3" (needed for Annex A)')
+        if name == "load":
+            sub.add_argument("--user", default=None, help="who is loading (default: login name)")
+    returns = commands.add_parser("returns", help="list the returns loaded")
+    returns.add_argument("--quarter", help='only this quarter, e.g. "2024-25 Q3"')
+    returns.add_argument("--all", action="store_true", help="include superseded versions")
+    return parser
+
+
+def cmd_init(settings: Settings) -> int:
+    upgrade(settings.database_url)
+    with session_factory(settings)() as session, session.begin():
+        changed = load_registry(session, read_reference())
+    print(f"Schema up to date; agency registry loaded ({changed} agencies added or changed).")
+    return OK
+
+
+def cmd_demo(settings: Settings, scale: int, seed: int) -> int:
+    from db.demo import load_demo
+
+    started = time.perf_counter()
+    summary = load_demo(session_factory(settings), scale=scale, seed=seed)
+    seconds = time.perf_counter() - started
+    print(summary.text())
+    print(f"Demo data loaded in {seconds:.1f} s ({summary.rows / seconds:,.0f} rows per second).")
+    return OK
+
+
+def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
+    sessions = session_factory(settings)
+    status = OK
+    for path in args.paths:
+        try:
+            if args.command == "load":
+                user = args.user or getpass.getuser()
+                report = load_path(sessions, path, user=user, agency=args.agency,
+                                   quarter=args.quarter, max_rows=settings.import_max_rows)
+            else:
+                with sessions() as session:
+                    report = check_path(session, path, agency=args.agency, quarter=args.quarter,
+                                        max_rows=settings.import_max_rows)
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return USAGE
+        print(report.text())
+        if not report.ok:
+            status = REJECTED
+    return status
+
+
+def cmd_returns(settings: Settings, quarter: str | None, include_all: bool) -> int:
+    query = select(Return).order_by(Return.quarter_index, Return.agency_code, Return.version)
+    if quarter:
+        try:
+            query = query.where(Return.quarter_index == Quarter.parse(quarter).index)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return USAGE
+    if not include_all:
+        query = query.where(Return.is_current.is_(True))
+    with session_factory(settings)() as session:
+        rows = session.scalars(query).all()
+    print(f"{'agency':<8} {'quarter':<11} {'version':>7}  {'loaded at (UTC)':<19}  "
+          f"{'by':<14} {'warnings':>8}  file")
+    for r in rows:
+        current = "" if r.is_current else " (superseded)"
+        print(f"{r.agency_code:<8} {r.quarter:<11} {r.version:>7}  "
+              f"{r.loaded_at:%Y-%m-%d %H:%M:%S}  {r.loaded_by[:14]:<14} {r.n_warnings:>8}  "
+              f"{r.file_name}{current}")
+    print(f"{len(rows)} return(s).")
+    return OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE
+    if args.command == "init":
+        return cmd_init(settings)
+    if args.command == "demo":
+        if args.scale < 1:
+            print("error: --scale must be 1 or more", file=sys.stderr)
+            return USAGE
+        return cmd_demo(settings, args.scale, args.seed)
+    if args.command in ("load", "check"):
+        return cmd_check_or_load(settings, args)
+    return cmd_returns(settings, args.quarter, args.all)

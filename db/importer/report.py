@@ -1,0 +1,94 @@
+"""What a check or load says: each problem with table, row, column, value, rule id and the fix.
+
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+# Rules whose level is a warning; every other rule id rejects the return.
+WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: str
+    table: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    @property
+    def level(self) -> Level:
+        return "warning" if self.rule in WARNING_RULES else "error"
+
+    def line(self) -> str:
+        where = self.table
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column:
+            where += f" column {self.column}"
+        value = "" if self.value is None else f" value {self.value!r}:"
+        return f"{self.level.upper()} {self.rule} {where}:{value} {self.message}"
+
+
+class Rejected(Exception):
+    """A file that cannot be read at all (F01-F03): raised with its issues."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__("; ".join(i.line() for i in issues))
+        self.issues = issues
+
+
+@dataclass
+class Report:
+    """The outcome of checking (and perhaps loading) one file."""
+
+    file_name: str
+    issues: list[Issue] = field(default_factory=list)
+    agency_code: str | None = None
+    quarter: str | None = None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. Annex A rows skipped
+    status: str = "checked"  # checked, loaded, unchanged, rejected
+    version: int | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def text(self) -> str:
+        """The report as the CLI prints it: one line per problem, then a summary."""
+        lines = [i.line() for i in sorted(self.issues, key=_order)]
+        lines.extend(self.notes)
+        counts = ", ".join(f"{n} {t}" for t, n in self.row_counts.items())
+        target = f"{self.agency_code or '?'} {self.quarter or '?'}"
+        summary = {
+            "rejected": f"REJECTED {self.file_name}: {len(self.errors)} error(s), "
+            f"{len(self.warnings)} warning(s); nothing was stored. Fix the errors and load again.",
+            "loaded": f"LOADED {self.file_name} as {target} version {self.version} ({counts}); "
+            f"{len(self.warnings)} warning(s) stored with it.",
+            "unchanged": f"UNCHANGED {self.file_name}: this exact file is already loaded as "
+            f"{target} version {self.version}; nothing was stored.",
+            "checked": f"OK {self.file_name} for {target} ({counts}): {len(self.warnings)} "
+            "warning(s); nothing was stored (check only).",
+        }[self.status]
+        lines.append(summary)
+        return "\n".join(lines)
+
+
+def _order(issue: Issue) -> tuple[int, str, int, str]:
+    return (issue.level != "error", issue.table, issue.row or 0, issue.rule)

@@ -1,0 +1,168 @@
+"""Write a validated return in one transaction, superseding the agency's earlier version.
+
+Also the database-backed `History` the validator asks about earlier returns. Everything here
+runs inside the caller's session and transaction: an error, or a killed process, leaves no part
+of a return behind. Imports db modules only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.importer.validate import ValidatedReturn
+from db.models import ROW_MODELS, Child, Return, ReturnIssue
+from metrics.quarters import Quarter
+
+HISTORY_COLUMNS = (
+    "child_id", "la_code", "adm_decision_date", "placement_order_date", "adoption_order_date",
+    "decision_reversed_date",
+)  # fmt: skip
+
+
+class DbHistory:
+    """The validator's view of the returns already stored."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def previous_children(self, agency_code: str, quarter: Quarter) -> pd.DataFrame | None:
+        columns = [getattr(Child, c) for c in HISTORY_COLUMNS]
+        query = (
+            select(*columns)
+            .join(Return, Return.id == Child.return_id)
+            .where(
+                Return.agency_code == agency_code,
+                Return.quarter_index == quarter.index,
+                Return.is_current.is_(True),
+            )
+        )
+        rows = self.session.execute(query).all()
+        if not rows:
+            return None
+        frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+        for column in HISTORY_COLUMNS[2:]:
+            frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    def las_returned_elsewhere(
+        self, agency_code: str, quarter: Quarter, la_codes: set[str]
+    ) -> dict[str, str]:
+        if not la_codes:
+            return {}
+        query = (
+            select(Child.la_code, Return.agency_code)
+            .join(Return, Return.id == Child.return_id)
+            .where(
+                Return.quarter_index == quarter.index,
+                Return.is_current.is_(True),
+                Return.agency_code != agency_code,
+                Child.la_code.in_(sorted(la_codes)),
+            )
+            .distinct()
+        )
+        return {la: agency for la, agency in self.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    status: str  # loaded or unchanged
+    version: int
+    return_id: int
+
+
+def current_return(session: Session, agency_code: str, quarter: Quarter) -> Return | None:
+    return session.scalar(
+        select(Return).where(
+            Return.agency_code == agency_code,
+            Return.quarter_index == quarter.index,
+            Return.is_current.is_(True),
+        )
+    )
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows for an executemany insert: dates as date, blanks as None, source_row from the index."""
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            dates = values.dt.date.astype(object)
+            out[column] = dates.where(values.notna(), None)
+        elif isinstance(values.dtype, pd.Int64Dtype):
+            out[column] = values.astype(object).where(values.notna(), None)
+        else:
+            out[column] = values.astype(object).where(values.notna(), None)
+    out["source_row"] = np.asarray(frame.index, dtype=int)
+    rows = out.to_dict("records")
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, np.integer):
+                row[key] = int(value)
+            elif isinstance(value, np.floating):
+                row[key] = float(value)
+    return rows
+
+
+def store_return(
+    session: Session,
+    validated: ValidatedReturn,
+    *,
+    file_name: str,
+    sha256: str,
+    source_format: str,
+    loaded_by: str,
+    loaded_at: datetime | None = None,
+) -> StoreOutcome:
+    """Store a valid return as the agency's newest version for the quarter (caller commits)."""
+    if not validated.ok or validated.agency_code is None or validated.quarter is None:
+        raise ValueError("only a return without errors can be stored")
+    agency, quarter = validated.agency_code, validated.quarter
+    current = current_return(session, agency, quarter)
+    if current is not None and current.sha256 == sha256:
+        return StoreOutcome("unchanged", current.version, current.id)
+    latest = session.scalar(
+        select(func.max(Return.version)).where(
+            Return.agency_code == agency, Return.quarter_index == quarter.index
+        )
+    )
+    if current is not None:
+        session.execute(update(Return).where(Return.id == current.id).values(is_current=False))
+    warnings = [i for i in validated.issues if i.level == "warning"]
+    ret = Return(
+        agency_code=agency,
+        quarter=str(quarter),
+        quarter_index=quarter.index,
+        version=(latest or 0) + 1,
+        is_current=True,
+        loaded_at=loaded_at or datetime.now(timezone.utc),
+        loaded_by=loaded_by,
+        file_name=file_name[:255],
+        sha256=sha256,
+        source_format=source_format,
+        n_warnings=len(warnings),
+    )
+    session.add(ret)
+    session.flush()
+    for table, model in ROW_MODELS.items():
+        rows = records(validated.frames[table])
+        if rows:
+            for row in rows:
+                row["return_id"] = ret.id
+            session.execute(insert(model), rows)
+    if warnings:
+        session.execute(
+            insert(ReturnIssue),
+            [
+                dict(return_id=ret.id, rule=w.rule, table_name=w.table, row=w.row,
+                     column=w.column, value=w.value, message=w.message)
+                for w in warnings
+            ],
+        )
+    return StoreOutcome("loaded", ret.version, ret.id)
