@@ -1,0 +1,108 @@
+"""Shared fixtures: a fresh, migrated database per test, on SQLite and on PostgreSQL.
+
+`db_url` is parametrised over both backends. PostgreSQL comes from TEST_POSTGRES_URL (a URL to
+a server's maintenance database as a role that may CREATE DATABASE; `.ci/run` and `make test`
+start a local server and set it). Without it the PostgreSQL cases skip locally, and fail under
+CI=true, where they must run. Each test gets its own database cloned from a migrated template,
+so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import engine_for
+from db.registry import load_registry, read_reference
+from db.schema import upgrade
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+
+def _migrate(url: str) -> None:
+    upgrade(url)
+    with sessionmaker(engine_for(url))() as session, session.begin():
+        load_registry(session, read_reference())
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    if not PG_ADMIN_URL:
+        message = "PostgreSQL tests need TEST_POSTGRES_URL (make test and .ci/run set it)"
+        if IN_CI:
+            pytest.fail(message + "; under CI=true they must run")
+        pytest.skip(message)
+    name = f"asg_template_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL with the schema and the agency registry, per backend."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(template, path)
+        url = f"sqlite:///{path}"
+        yield url
+        engine_for(url).dispose()
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"asg_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    engine_for(url).dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sessions(db_url: str) -> sessionmaker[Session]:
+    """A session factory on the fresh database."""
+    return sessionmaker(engine_for(db_url), expire_on_commit=False)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite database only (for tests about the embedded default)."""
+    path = tmp_path / "only.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    yield url
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """Real-world sample formats with fake children (tests/data/samples, see its SOURCES.md)."""
+    return SAMPLES
