@@ -362,6 +362,19 @@ def build_tables(
                     "one file carries one agency's return for one quarter.",
                 )
             )
+    support = tables.get("support")
+    if support is not None and len(support.frame) > 1:  # the format allows zero or one row
+        issues.append(
+            Issue(
+                "F03",
+                "support",
+                int(support.frame.index[1]),
+                None,
+                None,
+                f"the support table may have at most one row, and it has {len(support.frame)}; "
+                "put the agency's figures for the quarter in one row.",
+            )
+        )
     if issues:
         raise Rejected(issues)
     return tables

@@ -23,6 +23,7 @@ from metrics.quarters import Quarter
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S")
 EARLIEST = pd.Timestamp(EARLIEST_DATE_TEXT)
+MAX_TEXT = 60  # longest text the store's columns hold (child_id, adopter_id: String(60))
 
 
 class History(Protocol):
@@ -62,53 +63,68 @@ class ValidatedReturn:
 # ---------------------------------------------------------------- cells
 
 
-def _text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells as stripped strings ('' for blank), and the blank mask. Excel's 7.0 reads as 7."""
-    obj = series.astype(object)
-    null = obj.isna().to_numpy()
-    floats = obj.map(lambda v: isinstance(v, float) and v.is_integer()).to_numpy(dtype=bool)
-    if floats.any():
-        obj = obj.copy()
-        obj[floats] = obj[floats].map(lambda v: str(int(v)))
-    text = obj.where(~null, "").astype(str).str.strip()
-    return text, pd.Series(null, index=series.index) | (text == "")
+def _cell_text(value: object) -> str:
+    """A cell as stripped text ('' for blank). Excel's 7.0 reads as 7."""
+    if type(value) is str:
+        return value.strip()
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()
 
 
-def parse_column(column: Column, series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(parsed values, bad-value mask, blank mask) for one column of one table."""
+def _parse(column: Column, series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """(parsed values, bad-value mask, blank mask, formula-without-value mask).
+
+    Works on plain arrays: a pandas operation costs tens of microseconds however short the
+    column, and the demo validates thousands of returns.
+    """
+    index = series.index
+    n = len(series)
     if column.kind == "date" and pd.api.types.is_datetime64_any_dtype(series):
-        blank = series.isna()
-        return series.astype("datetime64[ns]"), pd.Series(False, index=series.index), blank
-    skip = series.map(lambda v: isinstance(v, _FormulaWithoutValue)).astype(bool)
-    text, blank = _text(series)
-    blank = blank | skip
+        none = np.zeros(n, dtype=bool)
+        return series.astype("datetime64[ns]"), none, series.isna().to_numpy(), none
+    cells = series.to_numpy(dtype=object)
+    skip = np.fromiter((type(v) is _FormulaWithoutValue for v in cells), dtype=bool, count=n)
+    text = np.array([_cell_text(v) for v in cells] if n else [], dtype=object)
+    blank = (text == "") | skip if n else np.zeros(0, dtype=bool)
     filled = ~blank
     if column.kind == "date":
-        parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+        parsed = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        todo = filled.copy()
         for fmt in DATE_FORMATS:
-            todo = filled & parsed.isna()
             if not todo.any():
                 break
             parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        return parsed, filled & parsed.isna(), blank
+            todo = filled & parsed.isna().to_numpy()
+        return parsed, todo, blank, skip
     if column.kind in ("code", "flag"):
-        upper = text.str.upper()
-        bad = filled & ~upper.isin(column.codes)
+        codes = set(column.codes)
+        upper = [t.upper() for t in text]
+        bad = filled & np.fromiter((u not in codes for u in upper), dtype=bool, count=n)
+        good = filled & ~bad
         if column.kind == "flag":
-            values = upper.map({"Y": True, "N": False}).astype(object)
-            return values.where(filled & ~bad, None), bad, blank
-        return upper.where(filled & ~bad, None).astype(object), bad, blank
+            flags = {"Y": True, "N": False}
+            values = [flags[u] if ok else None for u, ok in zip(upper, good)]
+        else:
+            values = [u if ok else None for u, ok in zip(upper, good)]
+        return pd.Series(values, index=index, dtype=object), bad, blank, skip
     if column.kind in ("int", "money"):
-        number = pd.to_numeric(text.where(filled, None), errors="coerce")
-        bad = filled & number.isna()
+        number = pd.to_numeric(pd.Series(np.where(filled, text, None), index=index), errors="coerce")
+        numbers = number.to_numpy(dtype=float, na_value=np.nan)
+        bad = filled & np.isnan(numbers)
         if column.kind == "int":
-            bad |= filled & number.notna() & (number % 1 != 0)
+            bad |= filled & ~np.isnan(numbers) & (numbers % 1 != 0)
         if column.minimum is not None:
-            bad |= filled & (number < column.minimum)
+            bad |= filled & (numbers < column.minimum)
         if column.maximum is not None:
-            bad |= filled & (number > column.maximum)
+            bad |= filled & (numbers > column.maximum)
         clean = number.where(filled & ~bad)
-        return (clean.astype("Int64") if column.kind == "int" else clean), bad, blank
+        return (clean.astype("Int64") if column.kind == "int" else clean), bad, blank, skip
     if column.kind == "quarter":
         def one(value: str) -> str | None:
             try:
@@ -116,9 +132,19 @@ def parse_column(column: Column, series: pd.Series) -> tuple[pd.Series, pd.Serie
             except ValueError:
                 return None
 
-        parsed = text.map(one).astype(object)
-        return parsed.where(filled, None), filled & parsed.isna(), blank
-    return text.where(filled, None).astype(object), pd.Series(False, index=series.index), blank
+        quarters = [one(t) if f else None for t, f in zip(text, filled)]
+        bad = filled & np.fromiter((q is None for q in quarters), dtype=bool, count=n)
+        return pd.Series(quarters, index=index, dtype=object), bad, blank, skip
+    # The store keeps ids in String(60) columns; PostgreSQL would refuse a longer one mid-load.
+    too_long = filled & np.fromiter((len(t) > MAX_TEXT for t in text), dtype=bool, count=n)
+    values = [t if f and not long else None for t, f, long in zip(text, filled, too_long)]
+    return pd.Series(values, index=index, dtype=object), too_long, blank, skip
+
+
+def parse_column(column: Column, series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(parsed values, bad-value mask, blank mask) for one column of one table."""
+    values, bad, blank, _ = _parse(column, series)
+    return values, pd.Series(bad, index=series.index), pd.Series(blank, index=series.index)
 
 
 def _bad_value_message(column: Column, value: str) -> str:
@@ -136,6 +162,8 @@ def _bad_value_message(column: Column, value: str) -> str:
         return f"must be an amount in pounds from {column.minimum} to {column.maximum:,}."
     if column.kind == "quarter":
         return "not a quarter; write it like 2024-25 Q3."
+    if column.kind == "text":
+        return f"longer than {MAX_TEXT} characters; shorten it."
     return "not a valid value."
 
 
@@ -147,8 +175,21 @@ def _cell(value: object) -> str | None:
     return str(value)
 
 
-def _rows(mask: pd.Series) -> list[int]:
-    return [int(i) for i in mask.index[mask.to_numpy(dtype=bool)]]
+def _rows(mask: pd.Series | np.ndarray, index: pd.Index | None = None) -> list[int]:
+    """Row numbers where a mask is true (a Series's own index, or `index` for an array)."""
+    if isinstance(mask, pd.Series):
+        index, mask = mask.index, mask.to_numpy(dtype=bool)
+    if not mask.any():
+        return []
+    return [int(i) for i in index[mask]]
+
+
+NAT = np.iinfo(np.int64).min
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    """Dates as int64 nanoseconds (NaT is the smallest int64): comparisons at numpy speed."""
+    return values.to_numpy(dtype="datetime64[ns]").view("i8")
 
 
 def parse_table(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
@@ -156,16 +197,15 @@ def parse_table(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Iss
     issues: list[Issue] = []
     parsed: dict[str, pd.Series] = {}
     for column in table.columns:
-        values, bad, blank = parse_column(column, raw[column.name])
+        values, bad, blank, skip = _parse(column, raw[column.name])
         parsed[column.name] = values
-        for row in _rows(bad):
+        for row in _rows(bad, raw.index):
             value = _cell(raw.at[row, column.name])
             issues.append(
                 Issue("V02", table.name, row, column.name, value, _bad_value_message(column, value or ""))
             )
         if column.required:
-            skip = raw[column.name].map(lambda v: isinstance(v, _FormulaWithoutValue)).astype(bool)
-            for row in _rows(blank & ~skip):
+            for row in _rows(blank & ~skip, raw.index):
                 issues.append(
                     Issue("V01", table.name, row, column.name, None,
                           f"{column.name} is required; fill it in ({column.meaning or column.kind}).")
@@ -185,14 +225,16 @@ def _order_issues(
     rule: str, table: str, frame: pd.DataFrame, earlier: str, later: str, fix: str,
     allowed: pd.Series | None = None,
 ) -> list[Issue]:
-    a, b = frame[earlier], frame[later]
-    wrong = a.notna() & b.notna() & (b < a)
+    a, b = _ns(frame[earlier]), _ns(frame[later])
+    wrong = (a != NAT) & (b != NAT) & (b < a)
     if allowed is not None:
-        wrong &= ~allowed
+        wrong &= ~allowed.to_numpy(dtype=bool)
+    rows = _rows(wrong, frame.index)
     return [
-        Issue(rule, table, row, later, _day(b[row]),
-              f"{later} ({_day(b[row])}) is before {earlier} ({_day(a[row])}); {fix}")
-        for row in _rows(wrong)
+        Issue(rule, table, row, later, _day(frame.at[row, later]),
+              f"{later} ({_day(frame.at[row, later])}) is before {earlier} "
+              f"({_day(frame.at[row, earlier])}); {fix}")
+        for row in rows
     ]
 
 
@@ -294,18 +336,19 @@ def sgo_rules(frame: pd.DataFrame) -> list[Issue]:
 
 def date_range_issues(table: Table, frame: pd.DataFrame, quarter: Quarter) -> list[Issue]:
     """V05: no date after the quarter's last day or before 1 January 1990."""
-    end = pd.Timestamp(quarter.end)
+    end = pd.Timestamp(quarter.end).value
+    earliest = EARLIEST.value
     issues: list[Issue] = []
     for column in table.columns:
         if column.kind != "date":
             continue
-        values = frame[column.name]
-        for row in _rows(values.notna() & (values > end)):
-            issues.append(Issue("V05", table.name, row, column.name, _day(values[row]),
+        values = _ns(frame[column.name])
+        for row in _rows(values > end, frame.index):
+            issues.append(Issue("V05", table.name, row, column.name, _day(frame.at[row, column.name]),
                                 f"this is after the quarter's last day ({quarter.end.isoformat()}); "
                                 "a return only records what had happened by then."))
-        for row in _rows(values.notna() & (values < EARLIEST)):
-            issues.append(Issue("V05", table.name, row, column.name, _day(values[row]),
+        for row in _rows((values != NAT) & (values < earliest), frame.index):
+            issues.append(Issue("V05", table.name, row, column.name, _day(frame.at[row, column.name]),
                                 f"dates before {EARLIEST_DATE_TEXT} are not accepted; check the year."))
     return issues
 
@@ -374,6 +417,8 @@ def warning_issues(frames: dict[str, pd.DataFrame], quarter: Quarter) -> list[Is
     for name in ("children", "special_guardianship"):
         frame = frames[name]
         adult = frame["date_of_birth"].notna() & (age_at(frame["date_of_birth"], quarter.end) >= 18)
+        if name == "special_guardianship":  # an order ending at 18 is reported when it ends
+            adult &= frame["ended_reason"].ne("AGE_18").to_numpy(dtype=bool)
         issues += [
             Issue("W03", name, row, "date_of_birth", _day(frame.at[row, "date_of_birth"]),
                   "this child is 18 or over at the quarter's end; check the date of birth.")
@@ -400,12 +445,14 @@ def history_issues(
         return issues
     prev_q = quarter.previous()
     prev = previous.set_index(["la_code", "child_id"])
-    now = children.reset_index().set_index(["la_code", "child_id"])
+    now = children.rename_axis("row").reset_index().set_index(["la_code", "child_id"])
     common = prev.index.intersection(now.index)
     for column in ("adm_decision_date", "placement_order_date"):
         before = pd.to_datetime(prev.loc[common, column])
         after = now.loc[common, column]
-        changed = ~((before == after) | (before.isna() & after.isna()))
+        # A date that appears after the previous quarter's end is progress, not a correction.
+        was, now_known = before.notna(), after.notna()
+        changed = (was & ~(before == after)) | (~was & now_known & (after <= pd.Timestamp(prev_q.end)))
         for key in common[changed.to_numpy()]:
             old = before[key]
             issues.append(

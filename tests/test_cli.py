@@ -1,0 +1,125 @@
+"""The command line, `python -m db`, run as a user runs it: a subprocess with DATABASE_URL set.
+
+The Annex A acceptance load (LOADED, rows skipped, then UNCHANGED), a quarter whose rows break a
+rule (exit 1, nothing stored), usage errors (exit 2 with how to fix), `check` (exit 0 or 1,
+stores nothing) and `returns`. Key cases run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import engine_for
+from db.models import Child, Return
+from tests.builders import snapshot, valid_return
+
+PROJECT = Path(__file__).resolve().parent.parent
+ANNEX_A = Path("tests/data/samples/annex-a/Annex_A_2024_Jan.xlsx")  # as typed in the project
+
+
+def db(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m db ARGS` in the project folder against the database at `url`."""
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "db", *args], cwd=PROJECT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def sessions_for(url: str) -> sessionmaker[Session]:
+    return sessionmaker(engine_for(url))
+
+
+def test_annex_a_loads_as_the_named_la_and_quarter_once(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    load = db(db_url, "load", str(ANNEX_A), "--agency", "330", "--quarter", "2009-10 Q2")
+
+    assert load.returncode == 0, load.stdout + load.stderr
+    assert "LOADED Annex_A_2024_Jan.xlsx as 330 2009-10 Q2 version 1 (2 children," in load.stdout
+    assert "3 row(s) skipped as outside the quarter" in load.stdout
+    with sessions() as session:
+        [ret] = session.scalars(select(Return)).all()
+        assert (ret.agency_code, ret.quarter, ret.is_current) == ("330", "2009-10 Q2", True)
+        assert session.scalar(select(func.count()).select_from(Child)) == 2
+    before = snapshot(sessions)
+
+    again = db(db_url, "load", str(ANNEX_A), "--agency", "330", "--quarter", "2009-10 Q2")
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "UNCHANGED Annex_A_2024_Jan.xlsx" in again.stdout
+    assert "already loaded as 330 2009-10 Q2 version 1; nothing was stored" in again.stdout
+    assert snapshot(sessions) == before
+
+    listed = db(db_url, "returns")
+
+    assert listed.returncode == 0, listed.stderr
+    [row] = [line for line in listed.stdout.splitlines() if line.startswith("330 ")]
+    assert row.split()[:3] == ["330", "2009-10", "Q2"] and "Annex_A_2024_Jan.xlsx" in row
+    assert "1 return(s)." in listed.stdout
+
+
+def test_annex_a_for_a_quarter_whose_rows_break_a_rule_is_rejected(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    before = snapshot(sessions)
+
+    result = db(db_url, "load", str(ANNEX_A), "--agency", "330", "--quarter", "2014-15 Q3")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ERROR C04 List 10 row 4" in result.stdout
+    assert "clear the one that did not happen" in result.stdout
+    assert "REJECTED Annex_A_2024_Jan.xlsx: 1 error(s)" in result.stdout
+    assert "nothing was stored" in result.stdout
+    assert snapshot(sessions) == before
+
+
+@pytest.mark.parametrize(
+    "args, fix",
+    [
+        (["--quarter", "2009-10 Q2"], 'name the LA and the quarter to load, e.g. --agency 840 '
+                                      '--quarter "2024-25 Q3"'),
+        (["--agency", "ABM", "--quarter", "2009-10 Q2"], "give the LA's 3-digit DfE code"),
+    ],
+    ids=["no-agency", "agency-is-not-an-la"],
+)  # fmt: skip
+def test_annex_a_without_a_usable_la_and_quarter_is_a_usage_error(
+    sqlite_url: str, args: list[str], fix: str
+) -> None:
+    result = db(sqlite_url, "load", str(ANNEX_A), *args)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert fix in result.stderr
+    assert snapshot(sessions_for(sqlite_url))["returns"] == []
+
+
+def test_check_exits_0_or_1_and_stores_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    good = valid_return().write_zip(tmp_path / "good.zip")
+    bad = valid_return().set("children", 3, "sex", "X").write_xlsx(tmp_path / "bad.xlsx")
+    before = snapshot(sessions_for(sqlite_url))
+
+    ok = db(sqlite_url, "check", str(good))
+    rejected = db(sqlite_url, "check", str(good), str(bad))
+
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "OK good.zip for 942 2024-25 Q3 (3 children" in ok.stdout
+    assert "nothing was stored (check only)" in ok.stdout
+    assert rejected.returncode == 1, rejected.stdout + rejected.stderr
+    assert "OK good.zip" in rejected.stdout  # every file is reported
+    assert "ERROR V02 children row 3 column sex: value 'X'" in rejected.stdout
+    assert "REJECTED bad.xlsx" in rejected.stdout
+    assert snapshot(sessions_for(sqlite_url)) == before
+
+
+def test_returns_for_a_quarter_that_does_not_parse_is_a_usage_error(sqlite_url: str) -> None:
+    result = db(sqlite_url, "returns", "--quarter", "nonsense")
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "'nonsense' is not a quarter; write it like '2024-25 Q3'" in result.stderr
