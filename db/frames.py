@@ -1,0 +1,41 @@
+"""The rows of current returns as tidy pandas frames, for the measures and the benchmarks.
+
+Each frame has the return table's columns plus `agency_code` and `quarter_index` of the return
+the row came in; dates are datetime64, flags booleans. Only current (newest) versions are read.
+Imports db modules only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Date, Numeric, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import ROW_MODELS, Return
+
+SKIP = {"id", "return_id"}
+
+
+def current_rows(session: Session, table: str) -> pd.DataFrame:
+    """Every row of one return table from the current returns, with its agency and quarter."""
+    model = ROW_MODELS[table]
+    columns = [c for c in model.__table__.columns if c.name not in SKIP]
+    query = (
+        select(Return.agency_code, Return.quarter_index, *columns)
+        .join(Return, Return.id == model.__table__.c.return_id)
+        .where(Return.is_current.is_(True))
+    )
+    result = session.execute(query)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for column in columns:
+        if isinstance(column.type, Date):
+            frame[column.name] = pd.to_datetime(frame[column.name])
+        elif isinstance(column.type, Numeric):
+            frame[column.name] = pd.to_numeric(frame[column.name])
+    return frame
+
+
+def current_frames(sessions: sessionmaker[Session], tables: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """`current_rows` for several tables in one read-only session."""
+    with sessions() as session:
+        return {name: current_rows(session, name) for name in tables or tuple(ROW_MODELS)}
