@@ -12,15 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from config import Settings
 from db.engine import session_factory
 from db.importer import UsageError, check_path, load_path
-from db.models import Return
+from db.queries import Store
 from db.registry import load_registry, read_reference
 from db.schema import upgrade
-from metrics.quarters import Quarter
 
 OK, REJECTED, USAGE = 0, 1, 2
 
@@ -48,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     returns = commands.add_parser("returns", help="list the returns loaded")
     returns.add_argument("--quarter", help='only this quarter, e.g. "2024-25 Q3"')
     returns.add_argument("--all", action="store_true", help="include superseded versions")
+    returns.add_argument("--count", action="store_true", help="print only how many returns")
     return parser
 
 
@@ -92,26 +90,23 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_returns(settings: Settings, quarter: str | None, include_all: bool) -> int:
-    query = select(Return).order_by(Return.quarter_index, Return.agency_code, Return.version)
-    if quarter:
-        try:
-            query = query.where(Return.quarter_index == Quarter.parse(quarter).index)
-        except ValueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return USAGE
-    if not include_all:
-        query = query.where(Return.is_current.is_(True))
-    with session_factory(settings)() as session:
-        rows = session.scalars(query).all()
+def cmd_returns(settings: Settings, quarter: str | None, include_all: bool, count: bool) -> int:
+    try:
+        frame = Store.from_settings(settings).list_returns(quarter, include_superseded=include_all)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE
+    if count:
+        print(len(frame))
+        return OK
     print(f"{'agency':<8} {'quarter':<11} {'version':>7}  {'loaded at (UTC)':<19}  "
           f"{'by':<14} {'warnings':>8}  file")
-    for r in rows:
+    for r in frame.itertuples(index=False):
         current = "" if r.is_current else " (superseded)"
         print(f"{r.agency_code:<8} {r.quarter:<11} {r.version:>7}  "
               f"{r.loaded_at:%Y-%m-%d %H:%M:%S}  {r.loaded_by[:14]:<14} {r.n_warnings:>8}  "
               f"{r.file_name}{current}")
-    print(f"{len(rows)} return(s).")
+    print(f"{len(frame)} return(s).")
     return OK
 
 
@@ -131,4 +126,4 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(settings, args.scale, args.seed)
     if args.command in ("load", "check"):
         return cmd_check_or_load(settings, args)
-    return cmd_returns(settings, args.quarter, args.all)
+    return cmd_returns(settings, args.quarter, args.all, args.count)

@@ -1,0 +1,51 @@
+"""The app factory: `create_app(settings)` builds the Dash app; gunicorn serves `app:server`.
+
+Everything is served from this server (scripts, Bootstrap theme and styles from assets/), so
+the dashboard works on a network with no internet access. Imports everything; nothing
+imports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from dash import Dash
+
+from callbacks import health, returns
+from callbacks.services import Services
+from config import PROJECT_ROOT, Settings
+from layouts import shell
+from layouts.pages import register_pages
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    services = Services.from_settings(settings)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        serve_locally=True,
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        title=shell.SERVICE_NAME,
+        update_title=None,
+        meta_tags=shell.META_TAGS,
+    )
+    app.index_string = shell.INDEX_STRING
+    if settings.secret_key:
+        app.server.secret_key = settings.secret_key
+    else:
+        # Sessions signed with a per-process key die with the process and differ between
+        # gunicorn workers: fine for `make run` and tests, never for production.
+        logging.getLogger(__name__).warning("SECRET_KEY is not set; using a throwaway key")
+        app.server.secret_key = secrets.token_hex(32)
+    register_pages()
+    app.layout = shell.layout
+    for module in (health, returns):
+        module.register(app, services)
+    return app
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,75 @@
+"""The page frame every page sits in: skip link, header, main landmark, footer.
+
+`layout()` is the app's root layout; the current page is rendered into `dash.page_container`
+inside <main>. `INDEX_STRING` is the HTML document around it: it sets the page's language and,
+unlike Dash's default, puts no second <footer> landmark around the scripts.
+Imports dash and layouts only.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from layouts import ids
+
+SERVICE_NAME = "ASG Dashboard"
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
+
+META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
+
+
+def header() -> html.Header:
+    return html.Header(
+        html.Div(
+            html.A(SERVICE_NAME, href="/", className="site-header__name"),
+            className="container",
+        ),
+        id=ids.HEADER,
+        className="site-header",
+    )
+
+
+def footer() -> html.Footer:
+    return html.Footer(
+        html.Div(
+            html.P(
+                "Adoption and special guardianship performance for England's adoption "
+                "boards, from the quarterly returns that agencies load."
+            ),
+            className="container",
+        ),
+        id=ids.FOOTER,
+        className="site-footer",
+    )
+
+
+def layout() -> html.Div:
+    """The whole page: a skip link first, so keyboard users can jump past the header."""
+    return html.Div(
+        [
+            html.A(
+                "Skip to main content", href=f"#{ids.MAIN}", id=ids.SKIP_LINK, className="skip-link"
+            ),
+            header(),
+            html.Main(
+                dash.page_container, id=ids.MAIN, tabIndex="-1", className="container site-main"
+            ),
+            footer(),
+        ]
+    )
