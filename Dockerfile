@@ -1,0 +1,29 @@
+# The dashboard in production: gunicorn serving app:server on port 8050.
+# Run with DATABASE_URL (PostgreSQL) and SECRET_KEY set, e.g.
+#   docker run -e DATABASE_URL=postgresql+psycopg2://... -e SECRET_KEY=... -p 8050:8050 IMAGE
+# then `docker exec CONTAINER python -m db init` once to create the schema.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 asg
+
+# Dependencies first, so a code change does not reinstall them.
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+# The code belongs to root and stays read-only to the app; only data/ (the embedded SQLite
+# file, when DATABASE_URL is not set) is writable.
+COPY . .
+RUN mkdir -p /app/data && chown asg:asg /app/data
+
+USER asg
+EXPOSE 8050
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", \
+         "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8050/health', timeout=4)"]
+CMD ["gunicorn", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2"]

@@ -1,0 +1,81 @@
+# make run   - install, create the embedded database with demo data if empty, and serve it
+# make test  - install what the tests need (Chromium, PostgreSQL when root) and run them all
+# make bench - run every benchmark in bench/
+# Each works from a fresh clone and is safe to run again.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8050
+WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: help run test bench install install-test browser-deps
+
+help:
+	@echo "make run    serve the dashboard on http://$(HOST):$(PORT)/ (PORT=... to change)"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  run the benchmarks in bench/"
+
+$(PY):
+	@if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+		echo "warning: $(PYTHON) is not Python 3.11, the version the project is pinned for"; fi
+	$(PYTHON) -m venv $(VENV)
+
+# The stamps remember which requirements were installed, so a second run installs nothing.
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(PY) -m db init
+	@if [ "$$($(PY) -m db returns --count)" = 0 ]; then \
+		echo "The database has no returns yet: loading the synthetic demo data."; \
+		$(PY) -m db demo; \
+	fi
+	@echo
+	@echo "ASG Dashboard: open http://$(HOST):$(PORT)/ in your browser. Ctrl+C stops it."
+	@echo "Sign-in is not switched on yet, so every page opens without one."
+	@echo
+	@# One throwaway key shared by the workers, unless SECRET_KEY is set.
+	@SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')}" \
+		exec $(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
+
+browser-deps:
+	@if command -v chromedriver >/dev/null && { command -v chromium || \
+		command -v chromium-browser || command -v google-chrome; } >/dev/null; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium and ChromeDriver for the browser tests"; \
+		apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "Chromium or ChromeDriver is missing: the browser tests will skip"; \
+		echo "(as root, make test installs Debian's chromium and chromium-driver)"; \
+	fi
+
+test: install-test browser-deps
+	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \
+	if [ -n "$$url" ]; then echo "PostgreSQL tests use $${url##*@}"; \
+	else echo "No PostgreSQL server: the PostgreSQL tests will skip"; fi; \
+	TEST_POSTGRES_URL="$$url" $(PY) -m pytest tests -q $(PYTEST_ARGS)
+
+bench: install-test
+	@shopt -s nullglob; benches=(bench/*.py); \
+	if [ $${#benches[@]} = 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi; \
+	for bench in "$${benches[@]}"; do \
+		echo "== $$bench"; \
+		PYTHONPATH="$(CURDIR)" $(PY) "$$bench"; \
+	done
