@@ -55,7 +55,7 @@ def _curve(knots: dict[float, float]):
 
 # National rates at scale 1 (per year) and mean waits (days), piecewise linear by decimal year.
 # Tuned with bench/demo_calibration.py against the published figures in docs/demo-data.md.
-CHILD_CASES_PER_YEAR = _curve({2014: 3900, 2017: 3150, 2019: 3000, 2021: 2850, 2022.5: 2800, 2024: 2600, 2027: 2600})
+CHILD_CASES_PER_YEAR = _curve({2014: 3800, 2017: 3000, 2019: 2950, 2021: 2850, 2022.5: 2800, 2024: 2600, 2027: 2600})
 ORDER_TO_MATCH_DAYS = _curve({2014: 140, 2019: 125, 2020.5: 125, 2021.5: 145, 2022.5: 80, 2023.2: 95, 2024: 160, 2025: 215, 2027: 215})
 SWEEP_FROM = date(2021, 7, 1)
 # When adopters are plentiful (2021-23) even harder-to-place children are matched sooner.
