@@ -191,7 +191,7 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     harder *= np.select([size == 3, size == 2], [1.6, 1.25], 1.0)
     harder *= np.where(disabled, 1.8, 1.0) * np.where(np.isin(ethnicity, ETHNIC_GROUPS["W"][0]), 1.0, 1.2)
     mult = pace * (1 + (harder - 1) * HARDER_TO_PLACE_EFFECT(order))
-    mult[bulge] *= 7.0
+    mult[bulge] *= 12.0
     wait = _gamma(rng, 1.8, ORDER_TO_MATCH_DAYS(order) * mult, n)
     # 2021-22: with adopters plentiful, most children who had waited long were matched.
     sweep = _day(SWEEP_FROM)
