@@ -1,11 +1,13 @@
 """The rows of current returns as tidy pandas frames, for the measures and the benchmarks.
 
 Each frame has the return table's columns plus `agency_code` and `quarter_index` of the return
-the row came in; dates are datetime64, flags booleans. Only current (newest) versions are read.
-Imports db modules only.
+the row came in; dates are datetime64, flags booleans. Only current (newest) versions are read,
+optionally only some quarters. Imports db modules only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 from sqlalchemy import Date, Numeric, select
@@ -13,23 +15,28 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import ROW_MODELS, Return
 
-SKIP = {"id", "return_id"}
+SKIP = {"id", "return_id", "source_row"}
 
 
-def current_rows(session: Session, table: str) -> pd.DataFrame:
+def current_rows(
+    session: Session, table: str, quarter_indexes: Iterable[int] | None = None,
+    skip: Iterable[str] = (),
+) -> pd.DataFrame:
     """Every row of one return table from the current returns, with its agency and quarter."""
     model = ROW_MODELS[table]
-    columns = [c for c in model.__table__.columns if c.name not in SKIP]
+    columns = [c for c in model.__table__.columns if c.name not in SKIP | set(skip)]
     query = (
         select(Return.agency_code, Return.quarter_index, *columns)
         .join(Return, Return.id == model.__table__.c.return_id)
         .where(Return.is_current.is_(True))
     )
+    if quarter_indexes is not None:
+        query = query.where(Return.quarter_index.in_(sorted(set(quarter_indexes))))
     result = session.execute(query)
     frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     for column in columns:
         if isinstance(column.type, Date):
-            frame[column.name] = pd.to_datetime(frame[column.name])
+            frame[column.name] = pd.to_datetime(frame[column.name]).astype("datetime64[ns]")
         elif isinstance(column.type, Numeric):
             frame[column.name] = pd.to_numeric(frame[column.name])
     return frame

@@ -1,0 +1,110 @@
+"""The rows the measures need, read from current returns and kept per quarter in memory.
+
+`load_measure_data` reads a quarter range once (tests, the bench). `MeasureSource` is what the
+app holds: it keeps each quarter's rows after the first read, keyed by that quarter's data
+version (the newest return id and the number of current returns), so a load in any worker is
+seen by every worker on its next request while repeat questions cost no database reads. Imports
+db and metrics modules only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.frames import current_rows
+from db.models import ROW_MODELS, Agency, Return
+from metrics.engine import MeasureData
+from metrics.quarters import Quarter, quarter_range
+from metrics.scope import Geography
+
+# Columns no measure reads: left out to keep the per-quarter frames small.
+NOT_NEEDED = {
+    "children": ("child_id", "sex"),
+    "adopters": ("adopter_id", "household"),
+    "special_guardianship": ("child_id", "sex", "ethnicity", "disability"),
+    "support": ("asf_amount_adoption", "asf_amount_sg"),
+}
+
+
+def load_geography(sessions: sessionmaker[Session]) -> Geography:
+    with sessions() as session:
+        rows = session.execute(select(Agency.code, Agency.name, Agency.kind, Agency.region, Agency.raa_code)).all()
+    return Geography(pd.DataFrame(rows, columns=["code", "name", "kind", "region", "raa_code"]))
+
+
+def current_returns(session: Session, quarter_indexes: list[int]) -> pd.DataFrame:
+    rows = session.execute(
+        select(Return.agency_code, Return.quarter_index)
+        .where(Return.is_current.is_(True), Return.quarter_index.in_(quarter_indexes))
+    ).all()
+    return pd.DataFrame(rows, columns=["agency_code", "quarter_index"])
+
+
+def _quarter_frames(session: Session, quarter_indexes: list[int]) -> dict[str, pd.DataFrame]:
+    return {
+        table: current_rows(session, table, quarter_indexes, skip=NOT_NEEDED.get(table, ()))
+        for table in ROW_MODELS
+    }
+
+
+def load_measure_data(sessions: sessionmaker[Session], first: Quarter, last: Quarter) -> MeasureData:
+    """Every current row of the quarters from `first` to `last`."""
+    indexes = [q.index for q in quarter_range(first, last)]
+    with sessions() as session:
+        return MeasureData.from_frames(current_returns(session, indexes), _quarter_frames(session, indexes))
+
+
+class MeasureSource:
+    """Per-process cache of quarter frames, checked against the database on every request."""
+
+    def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48):
+        self._sessions = sessions
+        self._max = max_quarters
+        self._lock = threading.Lock()
+        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, pd.DataFrame], pd.DataFrame]] = OrderedDict()
+        self._geography: Geography | None = None
+        self._templates: dict[str, pd.DataFrame] | None = None
+
+    def geography(self) -> Geography:
+        if self._geography is None:
+            self._geography = load_geography(self._sessions)
+        return self._geography
+
+    def versions(self, session: Session) -> dict[int, tuple[int, int]]:
+        rows = session.execute(
+            select(Return.quarter_index, func.max(Return.id), func.count())
+            .where(Return.is_current.is_(True))
+            .group_by(Return.quarter_index)
+        ).all()
+        return {int(q): (int(newest), int(n)) for q, newest, n in rows}
+
+    def data_for(self, quarters: list[Quarter]) -> MeasureData:
+        wanted = sorted({q.index for q in quarters})
+        with self._sessions() as session:
+            versions = self.versions(session)
+            with self._lock:
+                stale = [q for q in wanted if q not in self._quarters or self._quarters[q][0] != versions.get(q, (0, 0))]
+            if stale:
+                frames = _quarter_frames(session, stale)
+                returns = current_returns(session, stale)
+                with self._lock:
+                    for q in stale:
+                        parts = {t: f[f["quarter_index"] == q] for t, f in frames.items()}
+                        self._quarters[q] = (versions.get(q, (0, 0)), parts, returns[returns["quarter_index"] == q])
+                        self._quarters.move_to_end(q)
+                    self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
+        with self._lock:
+            for q in wanted:
+                self._quarters.move_to_end(q)
+            while len(self._quarters) > max(self._max, len(wanted)):
+                self._quarters.popitem(last=False)
+            entries = {q: self._quarters[q] for q in wanted}
+            templates = self._templates or {}
+        returns = pd.concat([e[2] for e in entries.values()], ignore_index=True) if entries else pd.DataFrame(columns=["agency_code", "quarter_index"])
+        parts = {t: {q: e[1][t] for q, e in entries.items()} for t in ROW_MODELS}
+        return MeasureData(returns, parts, templates)

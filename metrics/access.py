@@ -1,0 +1,63 @@
+"""Who is asking: the caller's role and agency grants, passed to every query and measure.
+
+Access is decided here and in db/, never in the page: a viewer gets aggregates under disclosure
+control; an analyst also gets unsuppressed figures and child-level rows for the agencies granted
+(an RAA grant covers its member LAs); an admin gets everything. Pure: imports metrics only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from metrics.scope import Geography
+
+ROLES = ("viewer", "analyst", "admin")
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: str = "viewer"
+    agencies: frozenset[str] = frozenset()  # agency codes granted (analysts)
+    public: bool = False  # public mode: disclosure control for everyone
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; roles are {', '.join(ROLES)}")
+
+    @classmethod
+    def viewer(cls, name: str = "anonymous") -> "Caller":
+        return cls(name, "viewer")
+
+    def granted_las(self, geography: Geography) -> frozenset[str]:
+        """LAs whose children this caller may see unsuppressed or row by row."""
+        if self.role == "admin":
+            return frozenset(geography.las["code"])
+        las: set[str] = set()
+        for code in self.agencies:
+            scope = geography.scope(code)
+            las |= geography.child_las(scope)
+        return frozenset(las)
+
+    def may_see(self, scope_code: str, geography: Geography) -> bool:
+        """Unsuppressed figures and rows for a scope: admins always; analysts when every LA
+        and every household agency of the scope is granted to them."""
+        if self.public or self.role == "viewer":
+            return False
+        if self.role == "admin":
+            return True
+        scope = geography.scope(scope_code)
+        las = geography.child_las(scope)
+        households = geography.household_agencies(scope)
+        return bool(las or households) and las <= self.granted_las(geography) and households <= self.agencies
+
+    def sees_unsuppressed(self, geography: Geography) -> Callable[[str], bool]:
+        cache: dict[str, bool] = {}
+
+        def check(scope_code: str) -> bool:
+            if scope_code not in cache:
+                cache[scope_code] = self.may_see(scope_code, geography)
+            return cache[scope_code]
+
+        return check

@@ -1,0 +1,295 @@
+"""Compute a measure for a selection (scope, quarter, window, breakdown, statistic).
+
+`compute` turns the rows of current returns (a `MeasureData`) into tidy result rows, one per
+category plus a Total when broken down, with the cohort behind every value and the number of
+expected returns that are missing. `measure_frame` adds disclosure control for the caller;
+`benchmark` and `series` put scopes side by side and quarters in a row. Pure: imports pandas
+and metrics only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from metrics.access import Caller
+from metrics.disclosure import DisclosurePolicy, disclose
+from metrics.quarters import Quarter, quarter_range
+from metrics.registry import MEASURES, Measure
+from metrics.scope import Geography, Scope
+
+WINDOWS = (1, 4, 12)
+STATS = ("mean", "median")
+RESULT_COLUMNS = [
+    "scope", "scope_name", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
+    "missing_returns", "value_type", "status",
+]  # fmt: skip
+TABLES = ("children", "adopters", "special_guardianship", "support")
+
+
+@dataclass(frozen=True)
+class Selection:
+    measure: str
+    scope: str
+    quarter: Quarter
+    window: int = 1
+    breakdown: str | None = None
+    stat: str = "mean"
+
+    def check(self) -> Measure:
+        """The measure, once every part of the selection is known to be allowed."""
+        measure = MEASURES.get(self.measure)
+        if measure is None:
+            raise ValueError(f"unknown measure {self.measure!r}; GET /api/v1/measures lists them")
+        if self.window not in WINDOWS:
+            raise ValueError(f"window must be one of {', '.join(map(str, WINDOWS))}")
+        if self.stat not in STATS:
+            raise ValueError("stat must be mean or median")
+        if self.breakdown and self.breakdown not in measure.breakdowns:
+            allowed = ", ".join(measure.breakdowns) or "none"
+            raise ValueError(f"{self.measure} cannot be broken down by {self.breakdown!r} (allowed: {allowed})")
+        return measure
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        """The quarters the selection reads: the window for flows and timeliness, else one."""
+        measure = MEASURES[self.measure]
+        if measure.kind in ("flow", "timeliness") or measure.id in ("sgo_share", "asf_share_sg"):
+            return quarter_range(self.quarter + (1 - self.window), self.quarter)
+        return [self.quarter]
+
+
+@dataclass
+class MeasureData:
+    """Rows of current returns, quarter by quarter. `returns` has agency_code and quarter_index
+    of every current return; `parts[table][quarter_index]` holds that quarter's rows of a table
+    (its columns plus agency_code and quarter_index)."""
+
+    returns: pd.DataFrame
+    parts: dict[str, dict[int, pd.DataFrame]] = field(default_factory=dict)
+    templates: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed, zero rows
+
+    @classmethod
+    def from_frames(cls, returns: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> "MeasureData":
+        parts = {name: {int(q): rows for q, rows in frame.groupby("quarter_index")} for name, frame in tables.items()}
+        return cls(returns, parts, {name: frame.iloc[0:0] for name, frame in tables.items()})
+
+    def rows(self, table: str, quarter_indexes: list[int], column: str, keys: frozenset[str]) -> pd.DataFrame:
+        """A table's rows from some quarters whose `column` is one of `keys`."""
+        wanted = list(keys)
+        pieces = []
+        for q in quarter_indexes:
+            part = self.parts.get(table, {}).get(q)
+            if part is not None and len(part):
+                pieces.append(part[part[column].isin(wanted)])
+        if not pieces:
+            return self.empty(table)
+        return pieces[0] if len(pieces) == 1 else pd.concat(pieces)
+
+    def empty(self, table: str) -> pd.DataFrame:
+        return self.templates[table]
+
+
+@dataclass(frozen=True)
+class Cell:
+    category: str
+    value: float
+    cohort: float
+    status: str = ""
+
+
+@dataclass
+class Context:
+    selection: Selection
+    measure: Measure
+    data: MeasureData
+    geography: Geography
+    scope: Scope
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return self.selection.quarters
+
+    def rows(self, table: str, quarters: list[Quarter] | None = None) -> pd.DataFrame:
+        """The table's rows that this scope counts, from the returns of `quarters`."""
+        wanted = [q.index for q in (quarters or self.quarters)]
+        if table in ("children", "special_guardianship"):
+            return self.data.rows(table, wanted, "la_code", self.geography.child_las(self.scope))
+        return self.data.rows(table, wanted, "agency_code", self.geography.household_agencies(self.scope))
+
+    def applies(self, table: str) -> bool:
+        if table in ("children", "special_guardianship"):
+            return bool(self.geography.child_las(self.scope))
+        return bool(self.geography.household_agencies(self.scope))
+
+
+def quarter_ends(quarter_index: pd.Series) -> pd.Series:
+    ends = {i: pd.Timestamp(Quarter.from_index(int(i)).end) for i in quarter_index.unique()}
+    return quarter_index.map(ends).astype("datetime64[ns]")
+
+
+def in_own_quarter(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Events that fell inside the quarter of the return they came in (each event once)."""
+    starts = {i: pd.Timestamp(Quarter.from_index(int(i)).start) for i in rows["quarter_index"].unique()}
+    start = rows["quarter_index"].map(starts).astype("datetime64[ns]")
+    return rows[column].notna() & (rows[column] >= start) & (rows[column] <= quarter_ends(rows["quarter_index"]))
+
+
+def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
+    """(missing, expected): (LA or agency, quarter) pairs the selection depends on, and how
+    many of them have no return. Children count by LA (covered by its own or its RAA's return);
+    households and support by the agency that returns them."""
+    returned = ctx.data.returns
+    missing = expected = 0
+    for q in ctx.quarters:
+        agencies = set(returned.loc[returned["quarter_index"] == q.index, "agency_code"])
+        if table in ("children", "special_guardianship"):
+            submitter = ctx.geography.submitter
+            las = ctx.geography.child_las(ctx.scope)
+            expected += len(las)
+            missing += sum(1 for la in las if la not in agencies and submitter[la] not in agencies)
+        else:
+            households = ctx.geography.household_agencies(ctx.scope)
+            expected += len(households)
+            missing += len(households - agencies)
+    return missing, expected
+
+
+# ---------------------------------------------------------------- cells from rows
+
+
+def count_cells(categories: pd.Series | None, order: tuple[str, ...] = ()) -> list[Cell]:
+    """Counts per category (every category, zeros included) and the Total."""
+    total = float(len(categories)) if categories is not None else 0.0
+    if not order:
+        return [Cell("", total, total)]
+    counts = categories.value_counts().reindex(list(order), fill_value=0)
+    return [Cell(c, float(n), float(n)) for c, n in counts.items()] + [Cell("Total", total, total)]
+
+
+def _average(values: pd.Series, stat: str) -> float:
+    return float(values.median() if stat == "median" else values.mean())
+
+
+def average_cells(values: pd.Series, categories: pd.Series | None, order: tuple[str, ...], stat: str) -> list[Cell]:
+    def cell(name: str, v: pd.Series) -> Cell:
+        if v.empty:
+            return Cell(name, np.nan, 0.0, "z")
+        return Cell(name, _average(v, stat), float(len(v)))
+
+    if not order:
+        return [cell("", values)]
+    return [cell(c, values[categories == c]) for c in order] + [cell("Total", values)]
+
+
+def percent_cells(flags: pd.Series, categories: pd.Series | None, order: tuple[str, ...]) -> list[Cell]:
+    def cell(name: str, f: pd.Series) -> Cell:
+        if f.empty:
+            return Cell(name, np.nan, 0.0, "z")
+        return Cell(name, 100.0 * float(f.astype(bool).mean()), float(len(f)))
+
+    if not order:
+        return [cell("", flags)]
+    return [cell(c, flags[categories == c]) for c in order] + [cell("Total", flags)]
+
+
+def share_cell(numerator: float, denominator: float) -> Cell:
+    if denominator == 0:
+        return Cell("", np.nan, 0.0, "z")
+    return Cell("", 100.0 * numerator / denominator, float(denominator))
+
+
+# ---------------------------------------------------------------- compute
+
+
+MeasureFunction = Callable[[Context], list[Cell]]
+FUNCTIONS: dict[str, MeasureFunction] = {}
+
+
+def measure_function(*ids: str) -> Callable[[MeasureFunction], MeasureFunction]:
+    def register(function: MeasureFunction) -> MeasureFunction:
+        for measure_id in ids:
+            FUNCTIONS[measure_id] = function
+        return function
+
+    return register
+
+
+def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
+    """The measure's result rows for one scope and quarter (RESULT_COLUMNS)."""
+    import metrics.measures  # noqa: F401  (fills FUNCTIONS)
+
+    measure = selection.check()
+    scope = geography.scope(selection.scope)
+    ctx = Context(selection, measure, data, geography, scope)
+    value_type = selection.stat if measure.averages else measure.value_type
+    if measure.id == "returns_received":
+        value_type = "agencies"
+    missing, expected = missing_returns(ctx, measure.table)
+    if not ctx.applies(measure.table) and measure.kind != "quality":
+        cells = [Cell("", np.nan, np.nan, "z")]
+    elif expected and missing == expected and measure.kind != "quality":
+        cells = [Cell("", np.nan, np.nan, "x")]  # no return at all: not available, not zero
+    else:
+        cells = FUNCTIONS[measure.id](ctx)
+    if measure.id == "returns_received":
+        missing = int(cells[0].cohort - cells[0].value)
+    frame = pd.DataFrame(
+        {
+            "scope": scope.code,
+            "scope_name": scope.name,
+            "scope_kind": scope.kind,
+            "quarter": str(selection.quarter),
+            "breakdown": selection.breakdown or "",
+            "category": [c.category for c in cells],
+            "value": [c.value for c in cells],
+            "cohort": [c.cohort for c in cells],
+            "missing_returns": missing,
+            "value_type": value_type,
+            "status": [c.status for c in cells],
+        }
+    )
+    return frame[RESULT_COLUMNS]
+
+
+def measure_frame(
+    selection: Selection, data: MeasureData, geography: Geography, caller: Caller, policy: DisclosurePolicy
+) -> pd.DataFrame:
+    """`compute` with disclosure control for the caller: what the dashboard and API show."""
+    return disclose(compute(selection, data, geography), policy, caller.sees_unsuppressed(geography))
+
+
+def benchmark(
+    selection: Selection, data: MeasureData, geography: Geography, caller: Caller,
+    policy: DisclosurePolicy, peers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The selection's scope beside its region, England and any peer scopes, same period."""
+    scope = geography.scope(selection.scope)
+    scopes = [scope.code]
+    region = geography.region_of(scope)
+    if region is not None and region.code != scope.code:
+        scopes.append(region.code)
+    if scope.kind != "england":
+        scopes.append("england")
+    scopes += [geography.scope(p).code for p in peers if geography.scope(p).code not in scopes]
+    frames = [compute(replace(selection, scope=s), data, geography) for s in scopes]
+    return disclose(pd.concat(frames, ignore_index=True), policy, caller.sees_unsuppressed(geography))
+
+
+def series(
+    selection: Selection, first: Quarter, data: MeasureData, geography: Geography, caller: Caller,
+    policy: DisclosurePolicy,
+) -> pd.DataFrame:
+    """One row set per quarter from `first` to the selection's quarter."""
+    if first > selection.quarter:
+        raise ValueError("from must not be after quarter")
+    frames = [compute(replace(selection, quarter=q), data, geography) for q in quarter_range(first, selection.quarter)]
+    return disclose(pd.concat(frames, ignore_index=True), policy, caller.sees_unsuppressed(geography))
+
+
+def quarters_needed(selections: list[Selection]) -> list[Quarter]:
+    """Every quarter the selections read, oldest first."""
+    return sorted({q for s in selections for q in s.quarters})

@@ -1,0 +1,196 @@
+"""The measure registry: every measure's id, title, unit, kind, breakdowns and plain-words
+definition, as the definitions page, the chart captions and the data API show them.
+
+How each is computed lives in metrics/measures.py, keyed by the same id. Pure data: imports
+nothing of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHILD_BREAKDOWNS = ("age_band", "age_year", "ethnic_group", "sibling", "disability", "harder_to_place")
+
+BREAKDOWN_TITLES = {
+    "age_band": "Age band",
+    "age_year": "Age in years",
+    "ethnic_group": "Ethnic group",
+    "sibling": "Sibling group",
+    "disability": "Disability",
+    "harder_to_place": "Harder to place",
+    "reason": "Reason",
+    "guardian": "Special guardian",
+    "looked_after": "Looked after before the order",
+    "applicant": "Applicant",
+    "column": "Column",
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    title: str
+    unit: str  # children, households, orders, applications, days, percent, ratio, returns
+    kind: str  # stock, flow, timeliness, ratio, quality
+    table: str  # the return table it reads: children, adopters, special_guardianship, support
+    definition: str
+    breakdowns: tuple[str, ...] = ()
+    averages: bool = False  # offers mean and median (stat=)
+    published: str = ""  # the published scorecard name (A1, A10 ...)
+
+    @property
+    def value_type(self) -> str:
+        if self.averages:
+            return "mean"
+        return {"percent": "percent", "ratio": "ratio"}.get(self.unit, "count")
+
+
+def _m(id: str, title: str, unit: str, kind: str, table: str, definition: str, **extra) -> Measure:
+    return Measure(id, title, unit, kind, table, definition, **extra)
+
+
+WAITING = (
+    "have a placement order on or before the quarter's last day, are not placed with adopters "
+    "(or their placement ended in a disruption), and have neither an adoption order nor a "
+    "reversed decision by then"
+)
+
+MEASURES_LIST = [
+    # ---- stocks, as at the end of the quarter
+    _m("children_waiting", "Children waiting", "children", "stock", "children",
+       f"Children who {WAITING}.", breakdowns=CHILD_BREAKDOWNS),
+    _m("children_waiting_adm", "Children waiting (agency decision)", "children", "stock", "children",
+       "As children waiting, counting from the agency decision that the child should be placed for "
+       "adoption instead of the placement order (the broader count).", breakdowns=CHILD_BREAKDOWNS),
+    _m("children_waiting_unmatched", "Children waiting, not matched", "children", "stock", "children",
+       "Children waiting who have no match (or whose match came before a disruption).",
+       breakdowns=CHILD_BREAKDOWNS),
+    _m("adopters_waiting", "Approved adopters waiting", "households", "stock", "adopters",
+       "Adopter households approved on or before the quarter's last day, not matched, and still "
+       "in the process."),
+    _m("adopters_per_child", "Approved adopters per child waiting", "ratio", "ratio", "adopters",
+       "Approved adopter households waiting divided by children waiting, at the quarter's end. "
+       "Blank when no child waits."),
+    _m("days_waiting", "Days waiting since the placement order", "days", "stock", "children",
+       "For children waiting: days from the placement order to the quarter's last day.",
+       breakdowns=CHILD_BREAKDOWNS, averages=True),
+    _m("children_waiting_over_6_months", "Children waiting over 6 months", "children", "stock",
+       "children", "Children waiting whose placement order is more than 183 days old at the "
+       "quarter's end.", breakdowns=CHILD_BREAKDOWNS),
+    _m("children_waiting_over_12_months", "Children waiting over 12 months", "children", "stock",
+       "children", "As above, more than 365 days.", breakdowns=CHILD_BREAKDOWNS),
+    _m("children_waiting_over_18_months", "Children waiting over 18 months", "children", "stock",
+       "children", "As above, more than 548 days.", breakdowns=CHILD_BREAKDOWNS),
+    _m("adopter_days_waiting", "Days approved adopters have waited", "days", "stock", "adopters",
+       "For approved adopters waiting: days from approval to the quarter's last day.",
+       averages=True),
+    _m("adopters_waiting_over_3_months", "Approved adopters waiting over 3 months", "households",
+       "stock", "adopters", "Approved adopters waiting whose approval is more than 91 days old."),
+    _m("adopters_waiting_over_6_months", "Approved adopters waiting over 6 months", "households",
+       "stock", "adopters", "Approved adopters waiting whose approval is more than 183 days old."),
+    _m("sibling_groups_waiting", "Sibling groups waiting", "sibling groups", "stock", "children",
+       "Distinct sibling groups (within an LA) among children waiting; the cohort is the number "
+       "of children in them."),
+    # ---- flows: events in the window
+    *[_m(id, title, "children", "flow", "children",
+         f"Children whose {what} fell in the window (each event once, from the return of the "
+         "quarter it fell in).", breakdowns=CHILD_BREAKDOWNS)
+      for id, title, what in (
+          ("adm_decisions", "Decisions that a child should be adopted", "agency decision"),
+          ("placement_orders", "Placement orders", "placement order"),
+          ("matches", "Children matched", "match with adopters"),
+          ("placements", "Children placed", "placement with adopters"),
+          ("adoption_orders", "Adoption orders", "adoption order"),
+          ("ffa_cp_placements", "Fostering for adoption placements",
+           "fostering-for-adoption or concurrent planning placement"),
+          ("disruptions", "Disruptions", "adoptive placement ended before an order (disruption)"),
+      )],
+    _m("decisions_reversed", "Decisions reversed", "children", "flow", "children",
+       "Children whose decision that they should be adopted was reversed in the window, by reason "
+       "(RD1 needs changed, RD2 no placement order, RD3 adopters not found, RD4 other).",
+       breakdowns=("reason", *CHILD_BREAKDOWNS)),
+    *[_m(id, title, "households", "flow", "adopters",
+         f"Adopter households whose {what} fell in the window.")
+      for id, title, what in (
+          ("enquiries", "Adopter enquiries", "enquiry"),
+          ("stage1_starts", "Stage 1 starts", "stage 1 start"),
+          ("stage2_starts", "Stage 2 starts", "stage 2 start"),
+          ("approvals", "Adopters approved", "approval"),
+          ("adopter_matches", "Adopters matched", "match"),
+      )],
+    _m("households_left", "Households leaving the process", "households", "flow", "adopters",
+       "Adopter households who left the process in the window, by reason.", breakdowns=("reason",)),
+    _m("sgos", "Special guardianship orders", "orders", "flow", "special_guardianship",
+       "Special guardianship orders made in the window.",
+       breakdowns=("guardian", "looked_after", "age_band")),
+    _m("sgo_breakdowns", "Special guardianship breakdowns", "orders", "flow", "special_guardianship",
+       "Special guardianship orders that ended in the window because the arrangement broke down."),
+    _m("sgo_share", "Special guardianship share of permanence from care", "percent", "ratio",
+       "special_guardianship",
+       "Special guardianship orders for children looked after immediately before, as a percentage "
+       "of those plus adoption orders, in the window."),
+    _m("asf_applications", "Support fund applications", "applications", "flow", "support",
+       "Adoption and Special Guardianship Support Fund applications made in the window.",
+       breakdowns=("applicant",)),
+    _m("asf_share_sg", "Support fund applications for special guardians", "percent", "ratio",
+       "support", "Applications for special guardianship families as a percentage of all support "
+       "fund applications in the window."),
+    # ---- timeliness of children adopted in the window
+    *[_m(id, title, "days", "timeliness", "children", definition, averages=True,
+         breakdowns=CHILD_BREAKDOWNS, published=published)
+      for id, title, published, definition in (
+          ("a1_care_to_placed", "Entering care to placed with adopters", "A1",
+           "For children adopted in the window: days from entering care to moving in with their "
+           "adopters."),
+          ("a10_care_to_placed_adjusted", "Entering care to placed (adjusted for foster carers)",
+           "A10", "As A1, but for children adopted by their own foster carers the clock stops "
+           "when they moved in with those carers."),
+          ("a2_order_to_match", "Placement order to match", "A2",
+           "For children adopted in the window: days from the placement order to the match "
+           "(0 where the match came first; children without a placement order are left out)."),
+          ("stage_care_to_adm", "Entering care to agency decision", "",
+           "For children adopted in the window: days from entering care to the agency decision."),
+          ("stage_adm_to_order", "Agency decision to placement order", "",
+           "For children adopted in the window: days from the agency decision to the placement "
+           "order."),
+          ("stage_order_to_match", "Placement order to match", "",
+           "The same as A2: the stage of the journey from order to match."),
+          ("stage_match_to_placed", "Match to placed", "",
+           "For children adopted in the window: days from the match to moving in."),
+          ("stage_placed_to_adopted", "Placed to adoption order", "",
+           "For children adopted in the window: days from moving in to the adoption order."),
+      )],
+    _m("a3_within_14_months", "Adopted within 14 months of entering care", "percent", "timeliness",
+       "children", "Of children adopted in the window, the percentage whose A10 days are 426 or "
+       "fewer (14 months).", breakdowns=CHILD_BREAKDOWNS, published="A3"),
+    # ---- adopters' timeliness
+    _m("adopter_stage1_days", "Stage 1 length", "days", "timeliness", "adopters",
+       "For households whose stage 1 ended in the window: days from its start to its end "
+       "(expected: 2 months).", averages=True),
+    _m("adopter_stage2_days", "Stage 2 length", "days", "timeliness", "adopters",
+       "For households whose stage 2 ended in the window: days from its start to its end "
+       "(expected: 4 months).", averages=True),
+    _m("adopter_enquiry_to_approval", "Enquiry to approval", "days", "timeliness", "adopters",
+       "For households approved in the window: days from enquiry to approval.", averages=True),
+    _m("adopter_approved_within_6_months", "Approved within 6 months of stage 1", "percent",
+       "timeliness", "adopters",
+       "Of households approved in the window (fast-track households left out), the percentage "
+       "approved within 183 days of starting stage 1."),
+    _m("adopter_approval_to_match", "Approval to match", "days", "timeliness", "adopters",
+       "For households matched in the window: days from approval to match.", averages=True),
+    _m("adopter_matched_within_3_months", "Matched within 3 months of approval", "percent",
+       "timeliness", "adopters",
+       "Of households matched in the window, the percentage matched within 91 days of approval."),
+    _m("adopter_matched_within_6_months", "Matched within 6 months of approval", "percent",
+       "timeliness", "adopters",
+       "Of households matched in the window, the percentage matched within 183 days of approval."),
+    # ---- data quality
+    _m("returns_received", "Returns received", "returns", "quality", "children",
+       "Agencies expected to make a return for the scope and quarter that have made one "
+       "(an LA is covered by its own return or its RAA's); missing_returns counts the rest."),
+    _m("completeness", "Completeness of optional columns", "percent", "quality", "children",
+       "For each optional column of the children, adopters and special guardianship tables: the "
+       "percentage of rows with a value, in the quarter's returns.", breakdowns=("column",)),
+]
+
+MEASURES: dict[str, Measure] = {m.id: m for m in MEASURES_LIST}

@@ -1,0 +1,103 @@
+"""Scopes (an LA, an RAA, a VAA, a region, England) and which rows each one counts.
+
+Children and special guardianship orders roll up by the child's LA; adopter households and
+support fund figures by the agency that returned them (shared/spec/metrics.md). `Geography` is
+the agency registry as a frame, handed in by the caller. Pure: imports pandas and metrics only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+ENGLAND = "england"
+REGION_PREFIX = "region:"
+
+
+@dataclass(frozen=True)
+class Scope:
+    code: str  # an agency code, "region:<name>" or "england"
+    name: str
+    kind: str  # la, raa, vaa, region, england
+    region: str | None = None  # the region it sits in (None for England)
+
+
+class Geography:
+    """The agency registry: who belongs where. `agencies` has columns code, name, kind (LA,
+    RAA, VAA), region, raa_code."""
+
+    def __init__(self, agencies: pd.DataFrame):
+        self.agencies = agencies.set_index("code", drop=False)
+
+    @cached_property
+    def las(self) -> pd.DataFrame:
+        return self.agencies[self.agencies["kind"] == "LA"]
+
+    @cached_property
+    def regions(self) -> list[str]:
+        return sorted(self.agencies["region"].unique())
+
+    @cached_property
+    def submitter(self) -> dict[str, str]:
+        """LA -> the agency that returns its children (its RAA, or itself)."""
+        raa = self.las["raa_code"].where(self.las["raa_code"].notna(), self.las["code"])
+        return dict(zip(self.las["code"], raa))
+
+    def scope(self, text: str) -> Scope:
+        """Parse a scope as the URL and the API write it; ValueError says what is allowed."""
+        value = str(text or "").strip()
+        if value.lower() == ENGLAND:
+            return Scope(ENGLAND, "England", "england")
+        if value.lower().startswith(REGION_PREFIX):
+            name = value[len(REGION_PREFIX):].strip()
+            for region in self.regions:
+                if region.lower() == name.lower():
+                    return Scope(f"{REGION_PREFIX}{region}", region, "region", region)
+            raise ValueError(f"unknown region {name!r}; regions are: {', '.join(self.regions)}")
+        code = value.upper() if value.upper() in self.agencies.index else value
+        if code not in self.agencies.index:
+            raise ValueError(
+                f"unknown scope {value!r}; use an LA's 3-digit code, an RAA or VAA code, "
+                "'region:<Region name>' or 'england'"
+            )
+        row = self.agencies.loc[code]
+        return Scope(code, row["name"], row["kind"].lower(), row["region"])
+
+    def region_of(self, scope: Scope) -> Scope | None:
+        if scope.region is None:
+            return None
+        return self.scope(f"{REGION_PREFIX}{scope.region}")
+
+    def child_las(self, scope: Scope) -> frozenset[str]:
+        """LAs whose children the scope counts (empty for a VAA: children are the LAs')."""
+        las = self.las
+        if scope.kind == "england":
+            return frozenset(las["code"])
+        if scope.kind == "region":
+            return frozenset(las.loc[las["region"] == scope.region, "code"])
+        if scope.kind == "raa":
+            return frozenset(las.loc[las["raa_code"] == scope.code, "code"])
+        if scope.kind == "la":
+            return frozenset([scope.code])
+        return frozenset()
+
+    def household_agencies(self, scope: Scope) -> frozenset[str]:
+        """Agencies whose adopter households and support figures the scope counts. Empty for
+        an LA inside an RAA: its RAA recruits and returns the households."""
+        a = self.agencies
+        submitting = (a["kind"] != "LA") | a["raa_code"].isna()
+        if scope.kind == "england":
+            return frozenset(a.loc[submitting, "code"])
+        if scope.kind == "region":
+            return frozenset(a.loc[submitting & (a["region"] == scope.region), "code"])
+        if scope.kind == "la" and pd.notna(a.at[scope.code, "raa_code"]):
+            return frozenset()
+        return frozenset([scope.code])
+
+    def expected_submitters(self, scope: Scope, table: str) -> frozenset[str]:
+        """Agencies whose returns a figure of `table` for this scope depends on."""
+        if table in ("children", "special_guardianship"):
+            return frozenset(self.submitter[la] for la in self.child_las(scope))
+        return self.household_agencies(scope)
