@@ -1,0 +1,278 @@
+"""Disclosure control: turns a measure's result rows into the text a user may see.
+
+`disclose` applies the spec's rules ([c], secondary suppression, public rounding, [z] and [x]) and
+formats what it shows; docs/disclosure.md gives each reading of the spec. Thresholds arrive in a
+`DisclosurePolicy`, never from settings. Pure pandas and numpy; imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SYMBOLS: dict[str, str] = {
+    "[c]": "confidential: hidden so that no child or family can be identified",
+    "[z]": "not applicable",
+    "[x]": "not available",
+}
+
+COLUMNS = ("scope", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
+           "value_type", "status")
+TOTAL = "Total"
+ROUNDED_KINDS = ("region", "england")
+STATUSES = ("", "z", "x")
+_AVERAGES = ("mean", "median", "percent", "ratio")
+# Decimal places and text for a value that is shown; the sign is added outside the template so
+# that money reads "-£5", not "£-5".
+# "agencies" counts returns received: about agencies, not people, so never suppressed.
+_DECIMALS = {"count": 0, "mean": 0, "median": 0, "percent": 0, "ratio": 2, "money": 0, "agencies": 0}
+_TEMPLATES = {"count": "{:,.0f}", "mean": "{:,.0f}", "median": "{:,.0f}", "percent": "{:.0f}%",
+              "ratio": "{:.2f}", "money": "£{:,.0f}", "agencies": "{:,.0f}"}
+VALUE_TYPES = tuple(_TEMPLATES)
+
+
+@dataclass(frozen=True)
+class DisclosurePolicy:
+    """The thresholds of the disclosure spec; callers build it from settings."""
+
+    min_count: int = 1
+    max_count: int = 5
+    min_cohort: int = 10
+    secondary_limit: int = 20
+    public_rounding: int = 10
+    public: bool = False
+
+    def __post_init__(self) -> None:
+        # A min_count of 0 would hide zeros, which the spec shows as 0.
+        if not 1 <= self.min_count <= self.max_count:
+            raise ValueError(f"need 1 <= min_count <= max_count, got {self.min_count}, "
+                             f"{self.max_count}")
+        if self.min_cohort < 1 or self.secondary_limit < 1 or self.public_rounding < 1:
+            raise ValueError("min_cohort, secondary_limit and public_rounding must be at least 1")
+
+    @property
+    def largest_hidden(self) -> int:
+        """The largest number a [c] cell can hold: a primary count or a secondary pick."""
+        return max(self.max_count, self.secondary_limit - 1)
+
+
+def format_value(value: float | None, value_type: str) -> str:
+    """The shown text for an unsuppressed value: "2,940", "453", "55%", "0.48", "£1,234"."""
+    if value is None or pd.isna(value):
+        return "[x]"
+    return _format(np.array([value], dtype=float), value_type)[0]
+
+
+def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
+             unsuppressed: Callable[[str], bool] = lambda scope: False) -> pd.DataFrame:
+    """A copy of `frame` with a `shown` column, and `value`/`cohort` emptied where hidden.
+
+    `unsuppressed(scope)` is True for scopes the viewer may see in full (an analyst's own
+    agencies, an admin); public mode ignores it. In public mode regional and England counts are
+    rounded in `value` too, so an export carries only what the chart shows.
+    """
+    _check(frame)
+    rows = _Rows.of(frame)
+    is_open = _open_scopes(frame["scope"], unsuppressed, policy)
+    marks = _primary_marks(rows, policy, is_open)
+    _secondary_suppression(rows, marks, policy, is_open)
+    value, cohort = _public_rounding(rows, marks, policy)
+
+    shown_rows = marks == ""
+    value = np.where(shown_rows, value, np.nan)
+    cohort = np.where(marks == "[c]", np.nan, cohort)
+    shown = marks.astype(object)
+    for value_type in VALUE_TYPES:
+        where = shown_rows & (rows.value_type == value_type)
+        if where.any():
+            shown[where] = _format(value[where], value_type)
+
+    out = frame.copy()
+    out["value"] = value
+    out["cohort"] = _like(frame["cohort"], cohort)
+    out["shown"] = pd.Series(shown, index=frame.index, dtype=object)
+    return out
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The frame's columns as plain arrays, so rules run vectorised and groups loop cheaply."""
+
+    scope_kind: np.ndarray
+    breakdown: np.ndarray
+    category: np.ndarray
+    value: np.ndarray
+    cohort: np.ndarray
+    value_type: np.ndarray
+    status: np.ndarray
+    keys: pd.DataFrame
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "_Rows":
+        def text(column: str) -> np.ndarray:
+            return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+
+        def number(column: str) -> np.ndarray:
+            return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
+
+        value_type = text("value_type")
+        # Counts and cohorts are whole numbers; rounding a stray fraction first means every rule
+        # judges the number a user would see (a count of 0.5 would otherwise show as "1").
+        value = number("value")
+        value = np.where(value_type == "count", _half_up(value), value)
+        return cls(
+            scope_kind=text("scope_kind"),
+            breakdown=text("breakdown"),
+            category=text("category"),
+            value=value,
+            cohort=_half_up(number("cohort")),
+            value_type=value_type,
+            status=text("status"),
+            keys=frame[["scope", "quarter", "breakdown"]].reset_index(drop=True),
+        )
+
+
+def _check(frame: pd.DataFrame) -> None:
+    # An unknown type or status must stop the page, not slip through unsuppressed.
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"disclose needs columns {missing}")
+    unknown_types = set(frame["value_type"].unique()) - set(VALUE_TYPES)
+    if unknown_types:
+        raise ValueError(f"unknown value_type {sorted(map(str, unknown_types))}; "
+                         f"expected one of {VALUE_TYPES}")
+    unknown_status = set(frame["status"].fillna("").unique()) - set(STATUSES)
+    if unknown_status:
+        raise ValueError(f"unknown status {sorted(map(str, unknown_status))}; expected '', z or x")
+
+
+def _open_scopes(scope: pd.Series, unsuppressed: Callable[[str], bool],
+                 policy: DisclosurePolicy) -> np.ndarray:
+    if policy.public:
+        return np.zeros(len(scope), dtype=bool)
+    verdicts = {s: bool(unsuppressed(s)) for s in scope.unique()}
+    return scope.map(verdicts).to_numpy(dtype=bool)
+
+
+def _primary_marks(rows: _Rows, policy: DisclosurePolicy, is_open: np.ndarray) -> np.ndarray:
+    """Per row: "" (show the value), "[c]", "[z]" or "[x]". The first rule that fits wins."""
+    value, cohort, closed = rows.value, rows.cohort, ~is_open
+    count = rows.value_type == "count"
+    average = np.isin(rows.value_type, _AVERAGES)
+    money = rows.value_type == "money"
+    small_count = (value >= policy.min_count) & (value <= policy.max_count)
+    # A missing cohort cannot be shown to be safe, so it is treated as too small.
+    small_cohort = np.isnan(cohort) | (cohort < policy.min_cohort)
+    few_applications = np.isnan(cohort) | ((cohort >= policy.min_count)
+                                           & (cohort <= policy.max_count))
+    rules = [
+        (rows.status == "z", "[z]"),
+        (rows.status == "x", "[x]"),
+        (average & (cohort == 0), "[z]"),  # nothing to average
+        (np.isnan(value), "[x]"),
+        (count & small_count & closed, "[c]"),
+        (average & small_cohort & closed, "[c]"),
+        (money & few_applications & closed, "[c]"),
+    ]
+    conditions, choices = zip(*rules)
+    return np.select(conditions, choices, default="").astype(object)
+
+
+def _secondary_suppression(rows: _Rows, marks: np.ndarray, policy: DisclosurePolicy,
+                           is_open: np.ndarray) -> None:
+    """Hide more cells of count breakdowns until no [c] can be worked out from the Total."""
+    in_breakdown = (rows.value_type == "count") & (rows.breakdown != "") & ~is_open
+    hidden_cell = in_breakdown & (marks == "[c]") & (rows.category != TOTAL)
+    if not hidden_cell.any():
+        return
+    positions = np.flatnonzero(in_breakdown)
+    keys = rows.keys.iloc[positions]
+    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    # Only breakdowns with a hidden cell can leak; skipping the rest keeps the loop short.
+    needs_work = np.isin(group, group[hidden_cell[positions]])
+    todo = positions[needs_work]
+    for members in pd.Series(todo).groupby(group[needs_work]).indices.values():
+        _protect_breakdown(todo[members].tolist(), rows, marks, policy)
+
+
+def _protect_breakdown(members: list[int], rows: _Rows, marks: np.ndarray,
+                       policy: DisclosurePolicy) -> None:
+    totals = [p for p in members if rows.category[p] == TOTAL]
+    if not totals:
+        return  # no total in the frame, so nothing to subtract from
+    if len(totals) > 1:
+        raise ValueError(f"breakdown {rows.keys.iloc[totals[0]].tolist()} has {len(totals)} "
+                         f"{TOTAL} rows")
+    total = totals[0]
+    # [z] and [x] cells hold no number, so they neither need protecting nor protect others.
+    cells = [p for p in members if p != total and marks[p] in ("", "[c]")]
+    while marks[total] == "" and _recoverable(total, cells, rows.value, marks, policy):
+        pick = _next_smallest_shown(cells, rows.value, marks, policy.secondary_limit)
+        marks[total if pick is None else pick] = "[c]"
+
+
+def _recoverable(total: int, cells: list[int], value: np.ndarray, marks: np.ndarray,
+                 policy: DisclosurePolicy) -> bool:
+    """Whether the shown Total and shown cells pin down a hidden cell.
+
+    Hidden cells are never 0 (zeros are shown) and never above `largest_hidden`, so when the
+    remainder is all ones or all at that ceiling every hidden cell is known, however many there
+    are; otherwise two or more unknowns in one sum leave each of them open.
+    """
+    hidden = [p for p in cells if marks[p] == "[c]"]
+    if not hidden:
+        return False
+    remainder = value[total] - sum(value[p] for p in cells if marks[p] == "")
+    return len(hidden) == 1 or remainder in (len(hidden), len(hidden) * policy.largest_hidden)
+
+
+def _next_smallest_shown(cells: list[int], value: np.ndarray, marks: np.ndarray,
+                         limit: int) -> int | None:
+    # Zeros are never picked: a hidden 0 would imply "at least one" to anyone who knows the rule.
+    candidates = [p for p in cells if marks[p] == "" and 0 < value[p] < limit]
+    return min(candidates, key=lambda p: value[p]) if candidates else None
+
+
+def _public_rounding(rows: _Rows, marks: np.ndarray,
+                     policy: DisclosurePolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Value and cohort with regional and England numbers rounded, in public mode only.
+
+    Rounding comes after every suppression decision, which is made on the exact numbers. Cohorts
+    are counts of children too, so a shown regional percentage's cohort is rounded as well.
+    """
+    if not policy.public:
+        return rows.value, rows.cohort
+    rounded_scope = np.isin(rows.scope_kind, ROUNDED_KINDS) & (marks == "")
+    step = policy.public_rounding
+    value = np.where(rounded_scope & (rows.value_type == "count"),
+                     _half_up(rows.value / step) * step, rows.value)
+    cohort = np.where(rounded_scope, _half_up(rows.cohort / step) * step, rows.cohort)
+    return value, cohort
+
+
+def _half_up(values: np.ndarray, decimals: int = 0) -> np.ndarray:
+    """Round halves away from zero (452.5 -> 453), unlike numpy's and Python's banker's rounding."""
+    scale = 10.0**decimals
+    # Cleaning float noise first makes 0.285 (0.28499999... in binary) round to 0.29 as people do.
+    scaled = np.round(np.abs(values) * scale, 6)
+    # Adding 0.0 turns -0.0 into 0.0, so a rounded -0.4 reads "0", not "-0".
+    return np.copysign(np.floor(scaled + 0.5), values) / scale + 0.0
+
+
+def _format(values: np.ndarray, value_type: str) -> list[str]:
+    if value_type not in _TEMPLATES:
+        raise ValueError(f"unknown value_type {value_type!r}; expected one of {VALUE_TYPES}")
+    template = _TEMPLATES[value_type]
+    rounded = _half_up(values, _DECIMALS[value_type])
+    return ["-" + template.format(-v) if v < 0 else template.format(v) for v in rounded]
+
+
+def _like(original: pd.Series, numbers: np.ndarray) -> pd.Series:
+    """`numbers` in the original column's dtype where it can hold gaps (Int64 stays Int64)."""
+    series = pd.Series(numbers, index=original.index, dtype=float)
+    if isinstance(original.dtype, np.dtype):
+        return series
+    return series.astype(original.dtype)
