@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import MutableMapping
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.frames import current_rows
 from db.models import ROW_MODELS, Agency, Return
-from metrics.engine import MeasureData
+from metrics.engine import MeasureData, Part
 from metrics.quarters import Quarter, quarter_range
 from metrics.scope import Geography
 
@@ -59,16 +60,57 @@ def load_measure_data(sessions: sessionmaker[Session], first: Quarter, last: Qua
         return MeasureData.from_frames(current_returns(session, indexes), _quarter_frames(session, indexes))
 
 
-class MeasureSource:
-    """Per-process cache of quarter frames, checked against the database on every request."""
+class LruMemo(MutableMapping):
+    """A bounded, thread-safe mapping for computed results (oldest use dropped first)."""
 
-    def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48):
+    def __init__(self, size: int):
+        self._size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key):
+        with self._lock:
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def __delitem__(self, key) -> None:
+        with self._lock:
+            del self._items[key]
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class MeasureSource:
+    """Per-process cache of quarter rows and computed results, checked against the database on
+    every request (one small query), so a load in any worker is seen by all of them."""
+
+    def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48, max_results: int = 20_000):
         self._sessions = sessions
         self._max = max_quarters
         self._lock = threading.Lock()
-        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, pd.DataFrame], pd.DataFrame]] = OrderedDict()
+        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, Part], pd.DataFrame]] = OrderedDict()
         self._geography: Geography | None = None
         self._templates: dict[str, pd.DataFrame] | None = None
+        self.memo = LruMemo(max_results)
+        self.row_memo = LruMemo(512)
 
     def geography(self) -> Geography:
         if self._geography is None:
@@ -84,19 +126,20 @@ class MeasureSource:
         return {int(q): (int(newest), int(n)) for q, newest, n in rows}
 
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
+        """The rows of these quarters (read from the database only when new or changed)."""
         wanted = sorted({q.index for q in quarters})
         with self._sessions() as session:
             versions = self.versions(session)
             with self._lock:
-                stale = [q for q in wanted if q not in self._quarters or self._quarters[q][0] != versions.get(q, (0, 0))]
-            if stale:
+                stale = [q for q in wanted
+                         if q not in self._quarters or self._quarters[q][0] != versions.get(q, (0, 0))]
+            if stale or self._templates is None:
                 frames = _quarter_frames(session, stale)
                 returns = current_returns(session, stale)
                 with self._lock:
                     for q in stale:
-                        parts = {t: f[f["quarter_index"] == q] for t, f in frames.items()}
+                        parts = {t: Part.of(f[f["quarter_index"] == q], t, q) for t, f in frames.items()}
                         self._quarters[q] = (versions.get(q, (0, 0)), parts, returns[returns["quarter_index"] == q])
-                        self._quarters.move_to_end(q)
                     self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
         with self._lock:
             for q in wanted:
@@ -105,6 +148,6 @@ class MeasureSource:
                 self._quarters.popitem(last=False)
             entries = {q: self._quarters[q] for q in wanted}
             templates = self._templates or {}
-        returns = pd.concat([e[2] for e in entries.values()], ignore_index=True) if entries else pd.DataFrame(columns=["agency_code", "quarter_index"])
+        returns = pd.concat([e[2] for e in entries.values()], ignore_index=True)
         parts = {t: {q: e[1][t] for q, e in entries.items()} for t in ROW_MODELS}
-        return MeasureData(returns, parts, templates)
+        return MeasureData(returns, parts, templates, {q: e[0] for q, e in entries.items()}, self.memo, self.row_memo)

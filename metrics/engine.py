@@ -9,7 +9,7 @@ and metrics only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -62,35 +62,97 @@ class Selection:
         return [self.quarter]
 
 
+KEY_COLUMNS = {"children": "la_code", "special_guardianship": "la_code", "adopters": "agency_code", "support": "agency_code"}
+
+
+@dataclass
+class Part:
+    """One quarter's rows of one table, with where each LA's (or agency's) rows are, so that a
+    scope's rows are taken without scanning the rest; and, once asked, which rows' events fell
+    inside the quarter (the rows flows and timeliness count)."""
+
+    frame: pd.DataFrame
+    positions: dict[str, np.ndarray]
+    quarter: Quarter | None = None
+    events: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, table: str, quarter_index: int | None = None) -> "Part":
+        frame = frame.reset_index(drop=True)
+        positions = {str(k): v for k, v in frame.groupby(KEY_COLUMNS[table], sort=False).indices.items()} if len(frame) else {}
+        quarter = Quarter.from_index(int(quarter_index)) if quarter_index is not None else None
+        return cls(frame, positions, quarter)
+
+    def in_quarter(self, column: str) -> np.ndarray:
+        """Mask of rows whose `column` falls inside this part's quarter (computed once)."""
+        if column not in self.events:
+            values = self.frame[column]
+            inside = (values >= pd.Timestamp(self.quarter.start)) & (values <= pd.Timestamp(self.quarter.end))
+            self.events[column] = inside.to_numpy(dtype=bool)
+        return self.events[column]
+
+    def select(self, keys: frozenset[str], event: str | None = None) -> pd.DataFrame:
+        everyone = keys.issuperset(self.positions)
+        if everyone and event is None:
+            return self.frame
+        if everyone:
+            found = np.arange(len(self.frame))
+        else:
+            pieces = [self.positions[k] for k in keys if k in self.positions]
+            if not pieces:
+                return self.frame.iloc[0:0]
+            found = np.sort(np.concatenate(pieces))
+        if event is not None:
+            found = found[self.in_quarter(event)[found]]
+        return self.frame.take(found)
+
+
 @dataclass
 class MeasureData:
     """Rows of current returns, quarter by quarter. `returns` has agency_code and quarter_index
     of every current return; `parts[table][quarter_index]` holds that quarter's rows of a table
-    (its columns plus agency_code and quarter_index)."""
+    (its columns plus agency_code and quarter_index). `versions` identify each quarter's data,
+    so that `memo` (any mapping, shared between requests) can keep computed results safely."""
 
     returns: pd.DataFrame
-    parts: dict[str, dict[int, pd.DataFrame]] = field(default_factory=dict)
+    parts: dict[str, dict[int, Part]] = field(default_factory=dict)
     templates: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed, zero rows
+    versions: dict[int, object] = field(default_factory=dict)
+    memo: MutableMapping | None = None
+    row_memo: MutableMapping | None = None  # selected rows, shared by measures (read-only)
+    _returned: dict[int, frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_frames(cls, returns: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> "MeasureData":
-        parts = {name: {int(q): rows for q, rows in frame.groupby("quarter_index")} for name, frame in tables.items()}
+        parts = {
+            name: {int(q): Part.of(rows, name, int(q)) for q, rows in frame.groupby("quarter_index")}
+            for name, frame in tables.items()
+        }
         return cls(returns, parts, {name: frame.iloc[0:0] for name, frame in tables.items()})
 
-    def rows(self, table: str, quarter_indexes: list[int], column: str, keys: frozenset[str]) -> pd.DataFrame:
-        """A table's rows from some quarters whose `column` is one of `keys`."""
-        wanted = list(keys)
+    def returned(self, quarter_index: int) -> frozenset[str]:
+        """Agencies with a current return for the quarter."""
+        if self._returned is None:
+            self._returned = {int(q): frozenset(g) for q, g in self.returns.groupby("quarter_index")["agency_code"]}
+        return self._returned.get(quarter_index, frozenset())
+
+    def rows(self, table: str, quarter_indexes: list[int], keys: frozenset[str], event: str | None = None) -> pd.DataFrame:
+        """A table's rows from some quarters, for the LAs (or agencies) in `keys`; with `event`,
+        only rows whose event date falls inside their own quarter (each event counted once)."""
+        key = ("rows", table, tuple(quarter_indexes), tuple(self.versions.get(q) for q in quarter_indexes), keys, event)
+        if self.row_memo is not None and (cached := self.row_memo.get(key)) is not None:
+            return cached
         pieces = []
         for q in quarter_indexes:
             part = self.parts.get(table, {}).get(q)
-            if part is not None and len(part):
-                pieces.append(part[part[column].isin(wanted)])
+            if part is not None and len(part.frame):
+                pieces.append(part.select(keys, event))
         if not pieces:
-            return self.empty(table)
-        return pieces[0] if len(pieces) == 1 else pd.concat(pieces)
-
-    def empty(self, table: str) -> pd.DataFrame:
-        return self.templates[table]
+            return self.templates[table]
+        rows = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        if self.row_memo is not None:  # measures on one page share their scope's rows
+            self.row_memo[key] = rows
+        return rows
 
 
 @dataclass(frozen=True)
@@ -113,12 +175,17 @@ class Context:
     def quarters(self) -> list[Quarter]:
         return self.selection.quarters
 
-    def rows(self, table: str, quarters: list[Quarter] | None = None) -> pd.DataFrame:
-        """The table's rows that this scope counts, from the returns of `quarters`."""
+    def rows(self, table: str, quarters: list[Quarter] | None = None, event: str | None = None) -> pd.DataFrame:
+        """The table's rows that this scope counts, from the returns of `quarters` (with
+        `event`: only the rows whose event fell in the quarter of their return)."""
         wanted = [q.index for q in (quarters or self.quarters)]
         if table in ("children", "special_guardianship"):
-            return self.data.rows(table, wanted, "la_code", self.geography.child_las(self.scope))
-        return self.data.rows(table, wanted, "agency_code", self.geography.household_agencies(self.scope))
+            return self.data.rows(table, wanted, self.geography.child_las(self.scope), event)
+        return self.data.rows(table, wanted, self.geography.household_agencies(self.scope), event)
+
+    def events(self, table: str, column: str) -> pd.DataFrame:
+        """Rows whose `column` event fell inside the window, each counted once."""
+        return self.rows(table, event=column)
 
     def applies(self, table: str) -> bool:
         if table in ("children", "special_guardianship"):
@@ -142,10 +209,9 @@ def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
     """(missing, expected): (LA or agency, quarter) pairs the selection depends on, and how
     many of them have no return. Children count by LA (covered by its own or its RAA's return);
     households and support by the agency that returns them."""
-    returned = ctx.data.returns
     missing = expected = 0
     for q in ctx.quarters:
-        agencies = set(returned.loc[returned["quarter_index"] == q.index, "agency_code"])
+        agencies = ctx.data.returned(q.index)
         if table in ("children", "special_guardianship"):
             submitter = ctx.geography.submitter
             las = ctx.geography.child_las(ctx.scope)
@@ -205,36 +271,101 @@ def share_cell(numerator: float, denominator: float) -> Cell:
 # ---------------------------------------------------------------- compute
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What one quarter contributes to a flow or timeliness measure: a value per event (1 for a
+    count, days for an average, a 0/1 flag for a percentage, an amount for a sum) and its
+    category. A window is its quarters' tallies put together, so a 12-quarter series reuses
+    each quarter's tally instead of re-reading 12 quarters for every point."""
+
+    how: str  # count, sum, average, percent
+    values: pd.Series
+    categories: pd.Series | None = None
+    order: tuple[str, ...] = ()
+
+
+def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
+    first = tallies[0]
+    values = pd.concat([t.values for t in tallies], ignore_index=True)
+    categories = (
+        pd.concat([t.categories for t in tallies], ignore_index=True) if first.order else None
+    )
+    if first.how == "count":
+        return count_cells(categories if first.order else values, first.order)
+    if first.how == "sum":
+        total = float(values.sum())
+        if not first.order:
+            return [Cell("", total, total)]
+        sums = values.groupby(categories).sum().reindex(list(first.order), fill_value=0)
+        return [Cell(c, float(v), float(v)) for c, v in sums.items()] + [Cell("Total", total, total)]
+    if first.how == "average":
+        return average_cells(values, categories, first.order, stat)
+    return percent_cells(values, categories, first.order)
+
+
 MeasureFunction = Callable[[Context], list[Cell]]
 FUNCTIONS: dict[str, MeasureFunction] = {}
+PER_QUARTER: set[str] = set()  # functions that return one quarter's Tally
 
 
-def measure_function(*ids: str) -> Callable[[MeasureFunction], MeasureFunction]:
+def measure_function(*ids: str, per_quarter: bool = False) -> Callable[[MeasureFunction], MeasureFunction]:
     def register(function: MeasureFunction) -> MeasureFunction:
         for measure_id in ids:
             FUNCTIONS[measure_id] = function
+            if per_quarter:
+                PER_QUARTER.add(measure_id)
         return function
 
     return register
 
 
+def quarter_tally(ctx: Context, quarter: Quarter) -> Tally:
+    selection = replace(ctx.selection, quarter=quarter, window=1, stat="mean")
+    key = ("tally", selection, ctx.data.versions.get(quarter.index))
+    memo = ctx.data.memo
+    if memo is not None and (cached := memo.get(key)) is not None:
+        return cached
+    tally = FUNCTIONS[ctx.measure.id](replace(ctx, selection=selection))
+    if memo is not None:
+        memo[key] = tally
+    return tally
+
+
+def cells_for(ctx: Context) -> list[Cell]:
+    if ctx.measure.id not in PER_QUARTER:
+        return FUNCTIONS[ctx.measure.id](ctx)
+    return tally_cells([quarter_tally(ctx, q) for q in ctx.quarters], ctx.selection.stat)
+
+
 def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
-    """The measure's result rows for one scope and quarter (RESULT_COLUMNS)."""
+    """The measure's result rows for one scope and quarter (RESULT_COLUMNS).
+
+    Results are kept in `data.memo` when there is one, keyed by the selection and the versions
+    of the quarters it reads: the rows a caller may see are decided later, by disclosure."""
+    if data.memo is None:
+        return _compute(selection, data, geography)
+    key = (selection, tuple(data.versions.get(q.index) for q in selection.quarters))
+    cached = data.memo.get(key)
+    if cached is None:
+        cached = _compute(selection, data, geography)
+        data.memo[key] = cached
+    return cached.copy()
+
+
+def _compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
     import metrics.measures  # noqa: F401  (fills FUNCTIONS)
 
     measure = selection.check()
     scope = geography.scope(selection.scope)
     ctx = Context(selection, measure, data, geography, scope)
     value_type = selection.stat if measure.averages else measure.value_type
-    if measure.id == "returns_received":
-        value_type = "agencies"
     missing, expected = missing_returns(ctx, measure.table)
     if not ctx.applies(measure.table) and measure.kind != "quality":
         cells = [Cell("", np.nan, np.nan, "z")]
     elif expected and missing == expected and measure.kind != "quality":
         cells = [Cell("", np.nan, np.nan, "x")]  # no return at all: not available, not zero
     else:
-        cells = FUNCTIONS[measure.id](ctx)
+        cells = cells_for(ctx)
     if measure.id == "returns_received":
         missing = int(cells[0].cohort - cells[0].value)
     frame = pd.DataFrame(

@@ -6,6 +6,8 @@ Total). Pure: imports pandas, numpy and metrics only.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -14,8 +16,7 @@ from metrics.breakdowns import (
     child_categories,
 )
 from metrics.engine import (
-    Cell, Context, average_cells, count_cells, in_own_quarter, measure_function, percent_cells,
-    quarter_ends, share_cell,
+    Cell, Context, Tally, average_cells, count_cells, measure_function, quarter_ends, share_cell,
 )
 
 OPTIONAL_COLUMNS = {
@@ -180,54 +181,60 @@ ADOPTER_EVENTS = {
 
 
 def child_events(ctx: Context, column: str) -> pd.DataFrame:
-    rows = ctx.rows("children")
-    return rows[in_own_quarter(rows, column)]
+    return ctx.events("children", column)
 
 
-@measure_function(*CHILD_EVENTS)
-def child_flow(ctx: Context) -> list[Cell]:
+def _ones(rows: pd.DataFrame) -> pd.Series:
+    return pd.Series(1.0, index=rows.index)
+
+
+def _child_tally(ctx: Context, how: str, rows: pd.DataFrame, values: pd.Series, at: pd.Series | None = None) -> Tally:
+    at = quarter_ends(rows["quarter_index"]) if at is None else at
+    categories, order = _child_breakdown(ctx, rows, at)
+    return Tally(how, values, categories, order)
+
+
+@measure_function(*CHILD_EVENTS, per_quarter=True)
+def child_flow(ctx: Context) -> Tally:
     column = CHILD_EVENTS[ctx.measure.id]
     rows = child_events(ctx, column)
     if ctx.selection.breakdown == "reason":
-        return count_cells(rows["decision_reversed_reason"], REVERSAL_REASONS)
-    at = rows["placed_date"] if ctx.measure.id == "placements" else quarter_ends(rows["quarter_index"])
-    return _counted(ctx, rows, at)
+        return Tally("count", _ones(rows), rows["decision_reversed_reason"], REVERSAL_REASONS)
+    at = rows["placed_date"] if ctx.measure.id == "placements" else None
+    return _child_tally(ctx, "count", rows, _ones(rows), at)
 
 
-@measure_function(*ADOPTER_EVENTS)
-def adopter_flow(ctx: Context) -> list[Cell]:
-    rows = ctx.rows("adopters")
-    rows = rows[in_own_quarter(rows, ADOPTER_EVENTS[ctx.measure.id])]
+@measure_function(*ADOPTER_EVENTS, per_quarter=True)
+def adopter_flow(ctx: Context) -> Tally:
+    rows = ctx.events("adopters", ADOPTER_EVENTS[ctx.measure.id])
     if ctx.selection.breakdown == "reason":
-        return count_cells(rows["left_reason"], LEFT_REASONS)
-    return count_cells(rows.index.to_series())
+        return Tally("count", _ones(rows), rows["left_reason"], LEFT_REASONS)
+    return Tally("count", _ones(rows))
 
 
 def sgos_made(ctx: Context) -> pd.DataFrame:
-    rows = ctx.rows("special_guardianship")
-    return rows[in_own_quarter(rows, "sgo_date")]
+    return ctx.events("special_guardianship", "sgo_date")
 
 
-@measure_function("sgos")
-def sgos(ctx: Context) -> list[Cell]:
+@measure_function("sgos", per_quarter=True)
+def sgos(ctx: Context) -> Tally:
     rows = sgos_made(ctx)
     breakdown = ctx.selection.breakdown
     if breakdown == "guardian":
-        return count_cells(rows["guardian"], GUARDIANS)
+        return Tally("count", _ones(rows), rows["guardian"], GUARDIANS)
     if breakdown == "looked_after":
         labels = pd.Series(np.where(rows["looked_after"].astype(bool), *LOOKED_AFTER), index=rows.index)
-        return count_cells(labels, LOOKED_AFTER)
+        return Tally("count", _ones(rows), labels, LOOKED_AFTER)
     if breakdown == "age_band":
         age = age_years(rows["date_of_birth"], quarter_ends(rows["quarter_index"]))
-        return count_cells(age_band(age), ("Under 1", "1-4", "5-9", "10+"))
-    return count_cells(rows.index.to_series())
+        return Tally("count", _ones(rows), age_band(age), ("Under 1", "1-4", "5-9", "10+"))
+    return Tally("count", _ones(rows))
 
 
-@measure_function("sgo_breakdowns")
-def sgo_breakdowns(ctx: Context) -> list[Cell]:
-    rows = ctx.rows("special_guardianship")
-    ended = rows[in_own_quarter(rows, "ended_date") & (rows["ended_reason"] == "BREAKDOWN")]
-    return count_cells(ended.index.to_series())
+@measure_function("sgo_breakdowns", per_quarter=True)
+def sgo_breakdowns(ctx: Context) -> Tally:
+    rows = ctx.events("special_guardianship", "ended_date")
+    return Tally("count", _ones(rows[rows["ended_reason"] == "BREAKDOWN"]))
 
 
 @measure_function("sgo_share")
@@ -278,39 +285,35 @@ def a10_days(rows: pd.DataFrame) -> pd.Series:
     return _days(stop, rows["entered_care_date"])
 
 
-def _timeliness(ctx: Context, rows: pd.DataFrame, days: pd.Series) -> list[Cell]:
+def _timeliness(ctx: Context, rows: pd.DataFrame, days: pd.Series) -> Tally:
     days = days.dropna()
-    rows = rows.loc[days.index]
-    categories, order = _child_breakdown(ctx, rows, quarter_ends(rows["quarter_index"]))
-    return average_cells(days, categories, order, ctx.selection.stat)
+    return _child_tally(ctx, "average", rows.loc[days.index], days)
 
 
-@measure_function(*STAGES)
-def stage(ctx: Context) -> list[Cell]:
+@measure_function(*STAGES, per_quarter=True)
+def stage(ctx: Context) -> Tally:
     rows = adopted(ctx)
     start, stop = STAGES[ctx.measure.id]
     return _timeliness(ctx, rows, _days(rows[stop], rows[start]))
 
 
-@measure_function("a10_care_to_placed_adjusted")
-def a10(ctx: Context) -> list[Cell]:
+@measure_function("a10_care_to_placed_adjusted", per_quarter=True)
+def a10(ctx: Context) -> Tally:
     rows = adopted(ctx)
     return _timeliness(ctx, rows, a10_days(rows))
 
 
-@measure_function("a2_order_to_match", "stage_order_to_match")
-def a2(ctx: Context) -> list[Cell]:
+@measure_function("a2_order_to_match", "stage_order_to_match", per_quarter=True)
+def a2(ctx: Context) -> Tally:
     rows = adopted(ctx)
     return _timeliness(ctx, rows, _days(rows["matched_date"], rows["placement_order_date"]).clip(lower=0))
 
 
-@measure_function("a3_within_14_months")
-def a3(ctx: Context) -> list[Cell]:
+@measure_function("a3_within_14_months", per_quarter=True)
+def a3(ctx: Context) -> Tally:
     rows = adopted(ctx)
     days = a10_days(rows).dropna()
-    rows = rows.loc[days.index]
-    categories, order = _child_breakdown(ctx, rows, quarter_ends(rows["quarter_index"]))
-    return percent_cells(days <= 426, categories, order)
+    return _child_tally(ctx, "percent", rows.loc[days.index], (days <= 426).astype(float))
 
 
 # ---------------------------------------------------------------- adopters' timeliness
@@ -324,35 +327,34 @@ ADOPTER_STAGES = {
 
 
 def _adopter_cohort(ctx: Context, event: str) -> pd.DataFrame:
-    rows = ctx.rows("adopters")
-    return rows[in_own_quarter(rows, event)]
+    return ctx.events("adopters", event)
 
 
-@measure_function(*ADOPTER_STAGES)
-def adopter_stage(ctx: Context) -> list[Cell]:
+@measure_function(*ADOPTER_STAGES, per_quarter=True)
+def adopter_stage(ctx: Context) -> Tally:
     start, stop, event = ADOPTER_STAGES[ctx.measure.id]
     rows = _adopter_cohort(ctx, event)
-    return average_cells(_days(rows[stop], rows[start]).dropna(), None, (), ctx.selection.stat)
+    return Tally("average", _days(rows[stop], rows[start]).dropna())
 
 
-@measure_function("adopter_approved_within_6_months")
-def approved_within_6_months(ctx: Context) -> list[Cell]:
+@measure_function("adopter_approved_within_6_months", per_quarter=True)
+def approved_within_6_months(ctx: Context) -> Tally:
     rows = _adopter_cohort(ctx, "approval_date")
     rows = rows[rows["stage1_start_date"].notna()]  # fast-track households left out
-    return percent_cells(_days(rows["approval_date"], rows["stage1_start_date"]) <= 183, None, ())
+    return Tally("percent", (_days(rows["approval_date"], rows["stage1_start_date"]) <= 183).astype(float))
 
 
 def _matched_within(days: int):
-    def within(ctx: Context) -> list[Cell]:
+    def within(ctx: Context) -> Tally:
         rows = _adopter_cohort(ctx, "matched_date")
         rows = rows[rows["approval_date"].notna()]
-        return percent_cells(_days(rows["matched_date"], rows["approval_date"]) <= days, None, ())
+        return Tally("percent", (_days(rows["matched_date"], rows["approval_date"]) <= days).astype(float))
 
     return within
 
 
-measure_function("adopter_matched_within_3_months")(_matched_within(91))
-measure_function("adopter_matched_within_6_months")(_matched_within(183))
+measure_function("adopter_matched_within_3_months", per_quarter=True)(_matched_within(91))
+measure_function("adopter_matched_within_6_months", per_quarter=True)(_matched_within(183))
 
 
 # ---------------------------------------------------------------- data quality
@@ -362,8 +364,7 @@ measure_function("adopter_matched_within_6_months")(_matched_within(183))
 def returns_received(ctx: Context) -> list[Cell]:
     q = ctx.selection.quarter
     expected = ctx.geography.expected_submitters(ctx.scope, "children") | ctx.geography.household_agencies(ctx.scope)
-    returned = ctx.data.returns
-    got = set(returned.loc[returned["quarter_index"] == q.index, "agency_code"]) & expected
+    got = ctx.data.returned(q.index) & expected
     return [Cell("", float(len(got)), float(len(expected)))]
 
 
@@ -378,10 +379,10 @@ def completeness(ctx: Context) -> list[Cell]:
                 cells.append(Cell(name, np.nan, 0.0, "z"))
             else:
                 cells.append(Cell(name, 100.0 * float(rows[column].notna().mean()), float(len(rows))))
-    if ctx.selection.breakdown == "column":
-        return cells
     filled = [c for c in cells if not c.status]
-    if not filled:
-        return [Cell("", np.nan, 0.0, "z")]
     total_rows = sum(c.cohort for c in filled)
-    return [Cell("", sum(c.value * c.cohort for c in filled) / total_rows, total_rows)]
+    # The Total: the share of all optional cells that are filled (each column's rows weighted).
+    total = Cell("", sum(c.value * c.cohort for c in filled) / total_rows, total_rows) if filled else Cell("", np.nan, 0.0, "z")
+    if ctx.selection.breakdown == "column":
+        return cells + [replace(total, category="Total")]
+    return [total]

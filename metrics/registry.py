@@ -42,7 +42,7 @@ class Measure:
     def value_type(self) -> str:
         if self.averages:
             return "mean"
-        return {"percent": "percent", "ratio": "ratio"}.get(self.unit, "count")
+        return {"percent": "percent", "ratio": "ratio", "returns": "agencies"}.get(self.unit, "count")
 
 
 def _m(id: str, title: str, unit: str, kind: str, table: str, definition: str, **extra) -> Measure:

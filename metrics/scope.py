@@ -30,6 +30,13 @@ class Geography:
 
     def __init__(self, agencies: pd.DataFrame):
         self.agencies = agencies.set_index("code", drop=False)
+        self._memo: dict[tuple[str, str], frozenset[str]] = {}  # membership never changes here
+
+    def _remember(self, what: str, scope: Scope, find) -> frozenset[str]:
+        key = (what, scope.code)
+        if key not in self._memo:
+            self._memo[key] = find(scope)
+        return self._memo[key]
 
     @cached_property
     def las(self) -> pd.DataFrame:
@@ -72,6 +79,9 @@ class Geography:
 
     def child_las(self, scope: Scope) -> frozenset[str]:
         """LAs whose children the scope counts (empty for a VAA: children are the LAs')."""
+        return self._remember("children", scope, self._child_las)
+
+    def _child_las(self, scope: Scope) -> frozenset[str]:
         las = self.las
         if scope.kind == "england":
             return frozenset(las["code"])
@@ -86,6 +96,9 @@ class Geography:
     def household_agencies(self, scope: Scope) -> frozenset[str]:
         """Agencies whose adopter households and support figures the scope counts. Empty for
         an LA inside an RAA: its RAA recruits and returns the households."""
+        return self._remember("households", scope, self._household_agencies)
+
+    def _household_agencies(self, scope: Scope) -> frozenset[str]:
         a = self.agencies
         submitting = (a["kind"] != "LA") | a["raa_code"].isna()
         if scope.kind == "england":
