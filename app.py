@@ -12,7 +12,7 @@ import secrets
 
 from dash import Dash
 
-from callbacks import health, returns
+from callbacks import api, health, returns
 from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
 from layouts import shell
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     register_pages()
     app.layout = shell.layout
-    for module in (health, returns):
+    for module in (api, health, returns):
         module.register(app, services)
     return app
 
