@@ -121,6 +121,7 @@ class MeasureData:
     memo: MutableMapping | None = None
     row_memo: MutableMapping | None = None  # selected rows, shared by measures (read-only)
     _returned: dict[int, frozenset[str]] | None = field(default=None, repr=False)
+    _covered: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_frames(cls, returns: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> "MeasureData":
@@ -129,6 +130,15 @@ class MeasureData:
             for name, frame in tables.items()
         }
         return cls(returns, parts, {name: frame.iloc[0:0] for name, frame in tables.items()})
+
+    def covered_las(self, quarter_index: int, geography: Geography) -> frozenset[str]:
+        """LAs with a return for the quarter, their own or their RAA's."""
+        if quarter_index not in self._covered:
+            agencies = self.returned(quarter_index)
+            self._covered[quarter_index] = frozenset(
+                la for la, submitter in geography.submitter.items() if la in agencies or submitter in agencies
+            )
+        return self._covered[quarter_index]
 
     def returned(self, quarter_index: int) -> frozenset[str]:
         """Agencies with a current return for the quarter."""
@@ -183,6 +193,18 @@ class Context:
             return self.data.rows(table, wanted, self.geography.child_las(self.scope), event)
         return self.data.rows(table, wanted, self.geography.household_agencies(self.scope), event)
 
+    def shared(self, what: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """Rows derived for this scope and quarter that other measures reuse (read-only)."""
+        memo = self.data.row_memo
+        key = ("shared", what, self.scope.code, tuple(self.data.versions.get(q.index) for q in self.quarters),
+               tuple(q.index for q in self.quarters))
+        if memo is None:
+            return make()
+        if (cached := memo.get(key)) is None:
+            cached = make()
+            memo[key] = cached
+        return cached
+
     def events(self, table: str, column: str) -> pd.DataFrame:
         """Rows whose `column` event fell inside the window, each counted once."""
         return self.rows(table, event=column)
@@ -213,10 +235,9 @@ def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
     for q in ctx.quarters:
         agencies = ctx.data.returned(q.index)
         if table in ("children", "special_guardianship"):
-            submitter = ctx.geography.submitter
             las = ctx.geography.child_las(ctx.scope)
             expected += len(las)
-            missing += sum(1 for la in las if la not in agencies and submitter[la] not in agencies)
+            missing += len(las - ctx.data.covered_las(q.index, ctx.geography))
         else:
             households = ctx.geography.household_agencies(ctx.scope)
             expected += len(households)
@@ -274,33 +295,57 @@ def share_cell(numerator: float, denominator: float) -> Cell:
 @dataclass(frozen=True)
 class Tally:
     """What one quarter contributes to a flow or timeliness measure: a value per event (1 for a
-    count, days for an average, a 0/1 flag for a percentage, an amount for a sum) and its
-    category. A window is its quarters' tallies put together, so a 12-quarter series reuses
-    each quarter's tally instead of re-reading 12 quarters for every point."""
+    count, days for an average, a 0/1 flag for a percentage) and its category. A window is its
+    quarters' tallies put together, so a 12-quarter series reuses each quarter's tally instead of
+    re-reading 12 quarters for every point. Plain arrays: these are cut and joined many times
+    per page, where pandas' own overhead would dominate."""
 
-    how: str  # count, sum, average, percent
-    values: pd.Series
-    categories: pd.Series | None = None
+    how: str  # count, sum, groups, average, percent
+    values: np.ndarray
+    categories: np.ndarray | None = None
     order: tuple[str, ...] = ()
+    key_codes: np.ndarray | None = None  # each value's LA (or agency), as a code into key_names
+    key_names: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = ()) -> "Tally":
+        cats = None if categories is None else categories.reindex(values.index).to_numpy(dtype=object)
+        return cls(how, values.to_numpy(dtype=float), cats, order)
+
+    def with_keys(self, keys: pd.Series) -> "Tally":
+        codes, names = pd.factorize(keys)
+        return replace(self, key_codes=codes, key_names=np.asarray(names, dtype=object))
+
+    def only(self, keys: frozenset[str]) -> "Tally":
+        """The part of an England tally that belongs to a scope's LAs (or agencies)."""
+        wanted = np.fromiter((k in keys for k in self.key_names), dtype=bool, count=len(self.key_names))
+        inside = wanted[self.key_codes] if len(self.key_codes) else np.zeros(0, dtype=bool)
+        categories = self.categories[inside] if self.categories is not None else None
+        return Tally(self.how, self.values[inside], categories, self.order)
 
 
 def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
     first = tallies[0]
-    values = pd.concat([t.values for t in tallies], ignore_index=True)
-    categories = (
-        pd.concat([t.categories for t in tallies], ignore_index=True) if first.order else None
-    )
-    if first.how == "count":
-        return count_cells(categories if first.order else values, first.order)
-    if first.how == "sum":
-        total = float(values.sum())
-        if not first.order:
-            return [Cell("", total, total)]
-        sums = values.groupby(categories).sum().reindex(list(first.order), fill_value=0)
-        return [Cell(c, float(v), float(v)) for c, v in sums.items()] + [Cell("Total", total, total)]
-    if first.how == "average":
-        return average_cells(values, categories, first.order, stat)
-    return percent_cells(values, categories, first.order)
+    values = np.concatenate([t.values for t in tallies])
+    groups: list[tuple[str, np.ndarray]] = [("", values)] if not first.order else []
+    if first.order:
+        categories = np.concatenate([t.categories for t in tallies])
+        groups = [(c, values[categories == c]) for c in first.order] + [("Total", values)]
+    cells = []
+    for name, v in groups:
+        if first.how == "count":
+            cells.append(Cell(name, float(len(v)), float(len(v))))
+        elif first.how == "sum":
+            cells.append(Cell(name, float(v.sum()), float(v.sum())))
+        elif first.how == "groups":  # one value per group: its size; the cohort is the children
+            cells.append(Cell(name, float(len(v)), float(v.sum())))
+        elif len(v) == 0:
+            cells.append(Cell(name, np.nan, 0.0, "z"))
+        elif first.how == "average":
+            cells.append(Cell(name, float(np.median(v) if stat == "median" else v.mean()), float(len(v))))
+        else:
+            cells.append(Cell(name, 100.0 * float(v.mean()), float(len(v))))
+    return cells
 
 
 MeasureFunction = Callable[[Context], list[Cell]]
@@ -320,15 +365,30 @@ def measure_function(*ids: str, per_quarter: bool = False) -> Callable[[MeasureF
 
 
 def quarter_tally(ctx: Context, quarter: Quarter) -> Tally:
-    selection = replace(ctx.selection, quarter=quarter, window=1, stat="mean")
+    """One quarter's tally for the context's scope, cut from England's: each (measure, quarter)
+    is tallied once, whatever scopes are asked for afterwards."""
+    england = ctx.geography.scope("england")
+    selection = replace(ctx.selection, scope=england.code, quarter=quarter, window=1, stat="mean")
     key = ("tally", selection, ctx.data.versions.get(quarter.index))
     memo = ctx.data.memo
-    if memo is not None and (cached := memo.get(key)) is not None:
-        return cached
-    tally = FUNCTIONS[ctx.measure.id](replace(ctx, selection=selection))
+    national = memo.get(key) if memo is not None else None
+    if national is None:
+        rows, national = FUNCTIONS[ctx.measure.id](replace(ctx, selection=selection, scope=england))
+        national = national.with_keys(rows[KEY_COLUMNS[ctx.measure.table]])
+        if memo is not None:
+            memo[key] = national
+    if ctx.scope.kind == "england":
+        return national
+    cut_key = (key, ctx.scope.code)
+    if memo is not None and (cut := memo.get(cut_key)) is not None:
+        return cut
+    if ctx.measure.table in ("children", "special_guardianship"):
+        cut = national.only(ctx.geography.child_las(ctx.scope))
+    else:
+        cut = national.only(ctx.geography.household_agencies(ctx.scope))
     if memo is not None:
-        memo[key] = tally
-    return tally
+        memo[cut_key] = cut
+    return cut
 
 
 def cells_for(ctx: Context) -> list[Cell]:
@@ -349,7 +409,7 @@ def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd
     if cached is None:
         cached = _compute(selection, data, geography)
         data.memo[key] = cached
-    return cached.copy()
+    return cached.copy(deep=False)  # copy-on-write: a caller that edits it gets its own copy
 
 
 def _compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
@@ -393,11 +453,8 @@ def measure_frame(
     return disclose(compute(selection, data, geography), policy, caller.sees_unsuppressed(geography))
 
 
-def benchmark(
-    selection: Selection, data: MeasureData, geography: Geography, caller: Caller,
-    policy: DisclosurePolicy, peers: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """The selection's scope beside its region, England and any peer scopes, same period."""
+def benchmark_scopes(selection: Selection, geography: Geography, peers: tuple[str, ...] = ()) -> list[str]:
+    """The selection's scope, its region and England (where different), then any peers."""
     scope = geography.scope(selection.scope)
     scopes = [scope.code]
     region = geography.region_of(scope)
@@ -405,9 +462,34 @@ def benchmark(
         scopes.append(region.code)
     if scope.kind != "england":
         scopes.append("england")
-    scopes += [geography.scope(p).code for p in peers if geography.scope(p).code not in scopes]
-    frames = [compute(replace(selection, scope=s), data, geography) for s in scopes]
-    return disclose(pd.concat(frames, ignore_index=True), policy, caller.sees_unsuppressed(geography))
+    return scopes + [c for c in (geography.scope(p).code for p in peers) if c not in scopes]
+
+
+def benchmark_rows(selection: Selection, data: MeasureData, geography: Geography, peers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Undisclosed rows of the scope beside its region, England and peers (see `benchmark`)."""
+    frames = [compute(replace(selection, scope=s), data, geography) for s in benchmark_scopes(selection, geography, peers)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def series_rows(selection: Selection, first: Quarter, data: MeasureData, geography: Geography) -> pd.DataFrame:
+    """Undisclosed rows, one set per quarter from `first` to the selection's quarter."""
+    if first > selection.quarter:
+        raise ValueError("from must not be after quarter")
+    frames = [compute(replace(selection, quarter=q), data, geography) for q in quarter_range(first, selection.quarter)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def shown_to(caller: Caller, rows: pd.DataFrame, geography: Geography, policy: DisclosurePolicy) -> pd.DataFrame:
+    """Disclosure control for this caller over any rows (a page discloses its rows once)."""
+    return disclose(rows, policy, caller.sees_unsuppressed(geography))
+
+
+def benchmark(
+    selection: Selection, data: MeasureData, geography: Geography, caller: Caller,
+    policy: DisclosurePolicy, peers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The selection's scope beside its region, England and any peer scopes, same period."""
+    return shown_to(caller, benchmark_rows(selection, data, geography, peers), geography, policy)
 
 
 def series(
@@ -415,10 +497,7 @@ def series(
     policy: DisclosurePolicy,
 ) -> pd.DataFrame:
     """One row set per quarter from `first` to the selection's quarter."""
-    if first > selection.quarter:
-        raise ValueError("from must not be after quarter")
-    frames = [compute(replace(selection, quarter=q), data, geography) for q in quarter_range(first, selection.quarter)]
-    return disclose(pd.concat(frames, ignore_index=True), policy, caller.sees_unsuppressed(geography))
+    return shown_to(caller, series_rows(selection, first, data, geography), geography, policy)
 
 
 def quarters_needed(selections: list[Selection]) -> list[Quarter]:

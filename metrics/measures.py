@@ -15,8 +15,9 @@ from metrics.breakdowns import (
     APPLICANTS, GUARDIANS, LEFT_REASONS, LOOKED_AFTER, REVERSAL_REASONS, age_band, age_years,
     child_categories,
 )
+from metrics.registry import MEASURES
 from metrics.engine import (
-    Cell, Context, Tally, average_cells, count_cells, measure_function, quarter_ends, share_cell,
+    Cell, Context, Tally, cells_for, measure_function, quarter_ends, share_cell,
 )
 
 OPTIONAL_COLUMNS = {
@@ -44,11 +45,6 @@ def _child_breakdown(ctx: Context, rows: pd.DataFrame, at: pd.Series) -> tuple[p
     return child_categories(rows, ctx.selection.breakdown, at)
 
 
-def _counted(ctx: Context, rows: pd.DataFrame, at: pd.Series) -> list[Cell]:
-    categories, order = _child_breakdown(ctx, rows, at)
-    return count_cells(categories if order else rows.index.to_series(), order)
-
-
 # ---------------------------------------------------------------- children: stocks
 
 
@@ -63,59 +59,66 @@ def children_waiting_rows(rows: pd.DataFrame, end: pd.Timestamp, start_column: s
 
 
 def _waiting(ctx: Context, start_column: str = "placement_order_date") -> pd.DataFrame:
-    return children_waiting_rows(ctx.rows("children"), _end(ctx), start_column)
+    """Children waiting for the context's scope and quarter (kept for the other measures of the
+    same page, which ask for the same children)."""
+    return ctx.shared(("waiting", start_column), lambda: children_waiting_rows(ctx.rows("children"), _end(ctx), start_column))
 
 
 def _at_end(ctx: Context, rows: pd.DataFrame) -> pd.Series:
     return pd.Series(_end(ctx), index=rows.index)
 
 
-@measure_function("children_waiting")
-def children_waiting(ctx: Context) -> list[Cell]:
-    rows = _waiting(ctx)
-    return _counted(ctx, rows, _at_end(ctx, rows))
+def _waiting_tally(ctx: Context, rows: pd.DataFrame, how: str = "count", values: pd.Series | None = None) -> tuple[pd.DataFrame, Tally]:
+    values = _ones(rows) if values is None else values
+    return _child_tally(ctx, how, rows, values, _at_end(ctx, rows))
 
 
-@measure_function("children_waiting_adm")
-def children_waiting_adm(ctx: Context) -> list[Cell]:
-    rows = _waiting(ctx, "adm_decision_date")
-    return _counted(ctx, rows, _at_end(ctx, rows))
+@measure_function("children_waiting", per_quarter=True)
+def children_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    return _waiting_tally(ctx, _waiting(ctx))
 
 
-@measure_function("children_waiting_unmatched")
-def children_waiting_unmatched(ctx: Context) -> list[Cell]:
+@measure_function("children_waiting_adm", per_quarter=True)
+def children_waiting_adm(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    return _waiting_tally(ctx, _waiting(ctx, "adm_decision_date"))
+
+
+@measure_function("children_waiting_unmatched", per_quarter=True)
+def children_waiting_unmatched(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = _waiting(ctx)
     matched_since = rows["matched_date"].notna() & ~(rows["disruption_date"] >= rows["matched_date"])
-    rows = rows[~matched_since]
-    return _counted(ctx, rows, _at_end(ctx, rows))
+    return _waiting_tally(ctx, rows[~matched_since])
 
 
-@measure_function("days_waiting")
-def days_waiting(ctx: Context) -> list[Cell]:
+def _days_waited(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+    return _days(_at_end(ctx, rows), rows["placement_order_date"])
+
+
+@measure_function("days_waiting", per_quarter=True)
+def days_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = _waiting(ctx)
-    categories, order = _child_breakdown(ctx, rows, _at_end(ctx, rows))
-    return average_cells(_days(_at_end(ctx, rows), rows["placement_order_date"]), categories, order, ctx.selection.stat)
+    return _waiting_tally(ctx, rows, "average", _days_waited(ctx, rows))
 
 
 def _waiting_over(days: int):
-    def over(ctx: Context) -> list[Cell]:
+    def over(ctx: Context) -> tuple[pd.DataFrame, Tally]:
         rows = _waiting(ctx)
-        rows = rows[_days(_at_end(ctx, rows), rows["placement_order_date"]) > days]
-        return _counted(ctx, rows, _at_end(ctx, rows))
+        return _waiting_tally(ctx, rows[_days_waited(ctx, rows) > days])
 
     return over
 
 
 for _months, _days_over in ((6, 183), (12, 365), (18, 548)):
-    measure_function(f"children_waiting_over_{_months}_months")(_waiting_over(_days_over))
+    measure_function(f"children_waiting_over_{_months}_months", per_quarter=True)(_waiting_over(_days_over))
 
 
-@measure_function("sibling_groups_waiting")
-def sibling_groups_waiting(ctx: Context) -> list[Cell]:
+@measure_function("sibling_groups_waiting", per_quarter=True)
+def sibling_groups_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = _waiting(ctx)
     grouped = rows[rows["sibling_group_id"].notna()]
-    groups = grouped[["la_code", "sibling_group_id"]].drop_duplicates()
-    return [Cell("", float(len(groups)), float(len(grouped)))]
+    sizes = grouped.groupby(["la_code", "sibling_group_id"]).size()  # groups live within an LA
+    groups = sizes.index.to_frame(index=False)
+    return groups, Tally.of("groups", pd.Series(sizes.to_numpy(dtype=float)))
 
 
 # ---------------------------------------------------------------- adopters: stocks
@@ -126,33 +129,39 @@ def adopters_waiting_rows(rows: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame
     return rows[waiting]
 
 
-@measure_function("adopters_waiting")
-def adopters_waiting(ctx: Context) -> list[Cell]:
-    return count_cells(adopters_waiting_rows(ctx.rows("adopters"), _end(ctx)).index.to_series())
+def _adopters_waiting(ctx: Context) -> pd.DataFrame:
+    return ctx.shared(("adopters_waiting",), lambda: adopters_waiting_rows(ctx.rows("adopters"), _end(ctx)))
 
 
-@measure_function("adopter_days_waiting")
-def adopter_days_waiting(ctx: Context) -> list[Cell]:
-    rows = adopters_waiting_rows(ctx.rows("adopters"), _end(ctx))
-    return average_cells(_days(_at_end(ctx, rows), rows["approval_date"]), None, (), ctx.selection.stat)
+@measure_function("adopters_waiting", per_quarter=True)
+def adopters_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    rows = _adopters_waiting(ctx)
+    return tallied("count", rows, _ones(rows))
+
+
+@measure_function("adopter_days_waiting", per_quarter=True)
+def adopter_days_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    rows = _adopters_waiting(ctx)
+    return tallied("average", rows, _days(_at_end(ctx, rows), rows["approval_date"]))
 
 
 def _adopters_over(days: int):
-    def over(ctx: Context) -> list[Cell]:
-        rows = adopters_waiting_rows(ctx.rows("adopters"), _end(ctx))
-        return count_cells(rows.index.to_series()[_days(_at_end(ctx, rows), rows["approval_date"]) > days])
+    def over(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+        rows = _adopters_waiting(ctx)
+        rows = rows[_days(_at_end(ctx, rows), rows["approval_date"]) > days]
+        return tallied("count", rows, _ones(rows))
 
     return over
 
 
-measure_function("adopters_waiting_over_3_months")(_adopters_over(91))
-measure_function("adopters_waiting_over_6_months")(_adopters_over(183))
+measure_function("adopters_waiting_over_3_months", per_quarter=True)(_adopters_over(91))
+measure_function("adopters_waiting_over_6_months", per_quarter=True)(_adopters_over(183))
 
 
 @measure_function("adopters_per_child")
 def adopters_per_child(ctx: Context) -> list[Cell]:
-    children = len(_waiting(ctx))
-    adopters = len(adopters_waiting_rows(ctx.rows("adopters"), _end(ctx)))
+    children = _other(ctx, "children_waiting")[0].value
+    adopters = _other(ctx, "adopters_waiting")[0].value
     if children == 0 or not ctx.applies("children"):
         return [Cell("", np.nan, float(children), "z")]
     return [Cell("", adopters / children, float(children))]
@@ -188,28 +197,36 @@ def _ones(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(1.0, index=rows.index)
 
 
-def _child_tally(ctx: Context, how: str, rows: pd.DataFrame, values: pd.Series, at: pd.Series | None = None) -> Tally:
-    at = quarter_ends(rows["quarter_index"]) if at is None else at
+def tallied(how: str, rows: pd.DataFrame, values: pd.Series, categories: pd.Series | None = None,
+            order: tuple[str, ...] = ()) -> tuple[pd.DataFrame, Tally]:
+    """A quarter's tally with the rows its values came from (whose LAs let a scope be cut)."""
+    return rows.loc[values.index], Tally.of(how, values, categories, order)
+
+
+def _child_tally(ctx: Context, how: str, rows: pd.DataFrame, values: pd.Series,
+                 at: pd.Series | None = None) -> tuple[pd.DataFrame, Tally]:
+    rows = rows.loc[values.index]
+    at = quarter_ends(rows["quarter_index"]) if at is None else at.loc[values.index]
     categories, order = _child_breakdown(ctx, rows, at)
-    return Tally(how, values, categories, order)
+    return tallied(how, rows, values, categories, order)
 
 
 @measure_function(*CHILD_EVENTS, per_quarter=True)
-def child_flow(ctx: Context) -> Tally:
+def child_flow(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     column = CHILD_EVENTS[ctx.measure.id]
     rows = child_events(ctx, column)
     if ctx.selection.breakdown == "reason":
-        return Tally("count", _ones(rows), rows["decision_reversed_reason"], REVERSAL_REASONS)
+        return tallied("count", rows, _ones(rows), rows["decision_reversed_reason"], REVERSAL_REASONS)
     at = rows["placed_date"] if ctx.measure.id == "placements" else None
     return _child_tally(ctx, "count", rows, _ones(rows), at)
 
 
 @measure_function(*ADOPTER_EVENTS, per_quarter=True)
-def adopter_flow(ctx: Context) -> Tally:
+def adopter_flow(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = ctx.events("adopters", ADOPTER_EVENTS[ctx.measure.id])
     if ctx.selection.breakdown == "reason":
-        return Tally("count", _ones(rows), rows["left_reason"], LEFT_REASONS)
-    return Tally("count", _ones(rows))
+        return tallied("count", rows, _ones(rows), rows["left_reason"], LEFT_REASONS)
+    return tallied("count", rows, _ones(rows))
 
 
 def sgos_made(ctx: Context) -> pd.DataFrame:
@@ -217,51 +234,56 @@ def sgos_made(ctx: Context) -> pd.DataFrame:
 
 
 @measure_function("sgos", per_quarter=True)
-def sgos(ctx: Context) -> Tally:
+def sgos(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = sgos_made(ctx)
     breakdown = ctx.selection.breakdown
     if breakdown == "guardian":
-        return Tally("count", _ones(rows), rows["guardian"], GUARDIANS)
+        return tallied("count", rows, _ones(rows), rows["guardian"], GUARDIANS)
     if breakdown == "looked_after":
         labels = pd.Series(np.where(rows["looked_after"].astype(bool), *LOOKED_AFTER), index=rows.index)
-        return Tally("count", _ones(rows), labels, LOOKED_AFTER)
+        return tallied("count", rows, _ones(rows), labels, LOOKED_AFTER)
     if breakdown == "age_band":
         age = age_years(rows["date_of_birth"], quarter_ends(rows["quarter_index"]))
-        return Tally("count", _ones(rows), age_band(age), ("Under 1", "1-4", "5-9", "10+"))
-    return Tally("count", _ones(rows))
+        return tallied("count", rows, _ones(rows), age_band(age), ("Under 1", "1-4", "5-9", "10+"))
+    return tallied("count", rows, _ones(rows))
 
 
 @measure_function("sgo_breakdowns", per_quarter=True)
-def sgo_breakdowns(ctx: Context) -> Tally:
+def sgo_breakdowns(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = ctx.events("special_guardianship", "ended_date")
-    return Tally("count", _ones(rows[rows["ended_reason"] == "BREAKDOWN"]))
+    broke = rows[rows["ended_reason"] == "BREAKDOWN"]
+    return tallied("count", broke, _ones(broke))
+
+
+def _other(ctx: Context, measure: str, breakdown: str | None = None) -> list[Cell]:
+    """Another measure's cells for the same scope and window (from its cached tallies)."""
+    selection = replace(ctx.selection, measure=measure, breakdown=breakdown)
+    return cells_for(replace(ctx, selection=selection, measure=MEASURES[measure]))
 
 
 @measure_function("sgo_share")
 def sgo_share(ctx: Context) -> list[Cell]:
-    looked_after = int(sgos_made(ctx)["looked_after"].astype(bool).sum())
-    adopted = len(child_events(ctx, "adoption_order_date"))
+    looked_after = next(c.value for c in _other(ctx, "sgos", "looked_after") if c.category == "Looked after")
+    adopted = _other(ctx, "adoption_orders")[0].value
     return [share_cell(looked_after, looked_after + adopted)]
 
 
-def _applications(ctx: Context) -> tuple[float, float]:
+@measure_function("asf_applications", per_quarter=True)
+def asf_applications(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    """Each support row gives two amounts: its adoption and its special guardianship applications."""
     rows = ctx.rows("support")
-    return float(rows["asf_applications_adoption"].sum()), float(rows["asf_applications_sg"].sum())
-
-
-@measure_function("asf_applications")
-def asf_applications(ctx: Context) -> list[Cell]:
-    adoption, sg = _applications(ctx)
-    total = adoption + sg
-    if ctx.selection.breakdown == "applicant":
-        return [Cell(APPLICANTS[0], adoption, adoption), Cell(APPLICANTS[1], sg, sg), Cell("Total", total, total)]
-    return [Cell("", total, total)]
+    both = pd.concat([rows, rows], ignore_index=True)
+    values = pd.concat([rows["asf_applications_adoption"], rows["asf_applications_sg"]], ignore_index=True).astype(float)
+    if ctx.selection.breakdown != "applicant":
+        return both, Tally.of("sum", values)
+    applicant = pd.Series([APPLICANTS[0]] * len(rows) + [APPLICANTS[1]] * len(rows))
+    return both, Tally.of("sum", values, applicant, APPLICANTS)
 
 
 @measure_function("asf_share_sg")
 def asf_share_sg(ctx: Context) -> list[Cell]:
-    adoption, sg = _applications(ctx)
-    return [share_cell(sg, adoption + sg)]
+    cells = {c.category: c.value for c in _other(ctx, "asf_applications", "applicant")}
+    return [share_cell(cells[APPLICANTS[1]], cells["Total"])]
 
 
 # ---------------------------------------------------------------- children's timeliness
@@ -285,32 +307,32 @@ def a10_days(rows: pd.DataFrame) -> pd.Series:
     return _days(stop, rows["entered_care_date"])
 
 
-def _timeliness(ctx: Context, rows: pd.DataFrame, days: pd.Series) -> Tally:
+def _timeliness(ctx: Context, rows: pd.DataFrame, days: pd.Series) -> tuple[pd.DataFrame, Tally]:
     days = days.dropna()
     return _child_tally(ctx, "average", rows.loc[days.index], days)
 
 
 @measure_function(*STAGES, per_quarter=True)
-def stage(ctx: Context) -> Tally:
+def stage(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = adopted(ctx)
     start, stop = STAGES[ctx.measure.id]
     return _timeliness(ctx, rows, _days(rows[stop], rows[start]))
 
 
 @measure_function("a10_care_to_placed_adjusted", per_quarter=True)
-def a10(ctx: Context) -> Tally:
+def a10(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = adopted(ctx)
     return _timeliness(ctx, rows, a10_days(rows))
 
 
 @measure_function("a2_order_to_match", "stage_order_to_match", per_quarter=True)
-def a2(ctx: Context) -> Tally:
+def a2(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = adopted(ctx)
     return _timeliness(ctx, rows, _days(rows["matched_date"], rows["placement_order_date"]).clip(lower=0))
 
 
 @measure_function("a3_within_14_months", per_quarter=True)
-def a3(ctx: Context) -> Tally:
+def a3(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = adopted(ctx)
     days = a10_days(rows).dropna()
     return _child_tally(ctx, "percent", rows.loc[days.index], (days <= 426).astype(float))
@@ -331,24 +353,24 @@ def _adopter_cohort(ctx: Context, event: str) -> pd.DataFrame:
 
 
 @measure_function(*ADOPTER_STAGES, per_quarter=True)
-def adopter_stage(ctx: Context) -> Tally:
+def adopter_stage(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     start, stop, event = ADOPTER_STAGES[ctx.measure.id]
     rows = _adopter_cohort(ctx, event)
-    return Tally("average", _days(rows[stop], rows[start]).dropna())
+    return tallied("average", rows, _days(rows[stop], rows[start]).dropna())
 
 
 @measure_function("adopter_approved_within_6_months", per_quarter=True)
-def approved_within_6_months(ctx: Context) -> Tally:
+def approved_within_6_months(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = _adopter_cohort(ctx, "approval_date")
     rows = rows[rows["stage1_start_date"].notna()]  # fast-track households left out
-    return Tally("percent", (_days(rows["approval_date"], rows["stage1_start_date"]) <= 183).astype(float))
+    return tallied("percent", rows, (_days(rows["approval_date"], rows["stage1_start_date"]) <= 183).astype(float))
 
 
 def _matched_within(days: int):
-    def within(ctx: Context) -> Tally:
+    def within(ctx: Context) -> tuple[pd.DataFrame, Tally]:
         rows = _adopter_cohort(ctx, "matched_date")
         rows = rows[rows["approval_date"].notna()]
-        return Tally("percent", (_days(rows["matched_date"], rows["approval_date"]) <= days).astype(float))
+        return tallied("percent", rows, (_days(rows["matched_date"], rows["approval_date"]) <= days).astype(float))
 
     return within
 
