@@ -102,7 +102,7 @@ class MeasureSource:
     """Per-process cache of quarter rows and computed results, checked against the database on
     every request (one small query), so a load in any worker is seen by all of them."""
 
-    def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48, max_results: int = 20_000):
+    def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48, max_results: int = 100_000):
         self._sessions = sessions
         self._max = max_quarters
         self._lock = threading.Lock()
