@@ -14,7 +14,6 @@ at scale 1 and 600 ms at scale 10). Peak memory is the process's maximum residen
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import random
 import resource
@@ -148,9 +147,6 @@ def main() -> int:
         for q in quarters:
             for page in PAGES.values():
                 draw_page(source, page, "england", q, 12)
-        # What stays in memory (quarters and cached results) is long-lived: keep the garbage
-        # collector from re-scanning it on every collection, as a server does after warming.
-        gc.freeze()
         for name, page in PAGES.items():
             for kind, scopes in (("region", regions), ("England", ["england"])):
                 times = []
