@@ -12,7 +12,8 @@ import secrets
 
 from dash import Dash
 
-from callbacks import api, health, returns
+from callbacks import api, charts, filters, health, overview, returns
+from callbacks.definitions import measure_entries
 from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
 from layouts import shell
@@ -40,9 +41,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         # gunicorn workers: fine for `make run` and tests, never for production.
         logging.getLogger(__name__).warning("SECRET_KEY is not set; using a throwaway key")
         app.server.secret_key = secrets.token_hex(32)
-    register_pages()
+    register_pages(measure_entries())
     app.layout = shell.layout
-    for module in (api, health, returns):
+    for module in (api, health, returns, filters, overview, charts):
         module.register(app, services)
     return app
 

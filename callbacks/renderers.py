@@ -8,6 +8,7 @@ scripts and keeps the text as it is. Imports flask, openpyxl, pandas and metrics
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -83,3 +84,14 @@ RENDERERS: dict[str, Renderer] = {"json": as_json, "csv": as_csv, "xlsx": as_xls
 def render(format: str, export: Export) -> Response:
     """The export in one of RENDERERS' formats (the caller has checked the name)."""
     return RENDERERS[format](export)
+
+
+def as_download(format: str, export: Export) -> dict[str, Any]:
+    """The same bytes the data API sends for `format` (csv or xlsx), as dcc.Download's data."""
+    response = render(format, export)
+    return {
+        "content": base64.b64encode(response.get_data()).decode("ascii"),
+        "filename": f"{export.name}.{format}",
+        "type": response.mimetype,
+        "base64": True,
+    }

@@ -17,3 +17,35 @@ RETURNS_QUARTER_LABEL = "returns-quarter-label"
 RETURNS_MESSAGE = "returns-message"
 RETURNS_COUNT = "returns-count"
 RETURNS_GRID = "returns-grid"
+
+# The filter bar every dashboard page shares (layouts/filters.py)
+FILTER_URL = "filter-url"
+FILTER_STATE = "filter-state"
+FILTER_REGION = "filter-region"
+FILTER_AGENCY = "filter-agency"
+FILTER_QUARTER = "filter-quarter"
+FILTER_WINDOW = "filter-window"
+FILTER_COMPARE = "filter-compare"
+FILTER_MESSAGE = "filter-message"
+
+# Overview (layouts/overview.py) and Definitions (layouts/definitions.py)
+OVERVIEW_TILES = "overview-tiles"
+DEFINITIONS_LIST = "definitions-list"
+
+# Chart cards (layouts/chart_card.py): pattern-matching ids, {"type": ..., "chart": chart id}
+CHART_CSV = "chart-csv"
+CHART_XLSX = "chart-xlsx"
+CHART_DOWNLOAD = "chart-download"
+
+
+def chart_part(part: str, chart: str) -> str:
+    """A plain id for a piece of a chart card no callback listens to (tests find it by this)."""
+    return f"{chart}-{part}"
+
+
+def tile_value(chart: str) -> str:
+    return chart_part("value", chart)
+
+
+def chart_title(chart: str) -> str:
+    return chart_part("title", chart)

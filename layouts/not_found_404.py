@@ -14,7 +14,7 @@ def layout(**_params: object) -> html.Div:
     return html.Div(
         [
             html.H1(TITLE),
-            html.P("Check the address, or go to the list of returns loaded."),
-            html.A("Returns loaded", href="/"),
+            html.P("Check the address, or go to the overview."),
+            html.A("Overview", href="/"),
         ]
     )

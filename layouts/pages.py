@@ -2,23 +2,43 @@
 
 Called by the app factory after the Dash app exists (Dash requires that order). Pages are
 registered explicitly rather than found in a folder, so a page is a plain module in layouts/.
+The definitions page's measures come in as plain dicts, so layouts import nothing of metrics.
 Imports dash and layouts only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import dash
 
-from layouts import not_found_404, returns
+from layouts import definitions, not_found_404, overview, returns
 from layouts.shell import SERVICE_NAME
 
 
-def register_pages() -> None:
+def _title(name: str) -> str:
+    return f"{name} – {SERVICE_NAME}"
+
+
+def register_pages(measures: Sequence[Mapping] = ()) -> None:
     dash.register_page(
-        returns.__name__, path=returns.PATH, name=returns.TITLE,
-        title=f"{returns.TITLE} – {SERVICE_NAME}", layout=returns.layout, order=0,
+        overview.__name__, path=overview.PATH, name=overview.TITLE, title=_title(overview.TITLE),
+        layout=overview.layout, order=0,
+    )  # fmt: skip
+    # /overview is the same page; a separate registration keeps the query string intact.
+    dash.register_page(
+        f"{overview.__name__}_alias", path=overview.ALIAS, name=overview.TITLE,
+        title=_title(overview.TITLE), layout=overview.layout, order=1,
+    )  # fmt: skip
+    dash.register_page(
+        definitions.__name__, path=definitions.PATH, name=definitions.TITLE,
+        title=_title(definitions.TITLE), layout=definitions.layout_for(measures), order=2,
+    )  # fmt: skip
+    dash.register_page(
+        returns.__name__, path=returns.PATH, name=returns.TITLE, title=_title(returns.TITLE),
+        layout=returns.layout, order=3,
     )  # fmt: skip
     dash.register_page(
         not_found_404.__name__, path="/404", name=not_found_404.TITLE,
-        title=f"{not_found_404.TITLE} – {SERVICE_NAME}", layout=not_found_404.layout,
+        title=_title(not_found_404.TITLE), layout=not_found_404.layout,
     )  # fmt: skip

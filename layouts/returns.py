@@ -1,4 +1,4 @@
-"""The "Returns loaded" page (`/`): which returns are in the store, filtered by quarter.
+"""The "Returns loaded" page (`/returns`): which returns are in the store, filtered by quarter.
 
 The layout is a function of the URL's query string (`?quarter=2024-25 Q3`), so a copied link
 opens the same view. It draws the frame only; callbacks/returns.py fills the grid, the count
@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from layouts import ids
 
-PATH = "/"
+PATH = "/returns"
 TITLE = "Returns loaded"
 
 # field, header, width in px: the grid shares the page width out in proportion to these.

@@ -31,14 +31,23 @@ INDEX_STRING = """<!DOCTYPE html>
     </body>
 </html>"""
 
+NAVIGATION = (("Overview", "/"), ("Definitions", "/definitions"), ("Returns loaded", "/returns"))
+
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
 
 
 def header() -> html.Header:
     return html.Header(
         html.Div(
-            html.A(SERVICE_NAME, href="/", className="site-header__name"),
-            className="container",
+            [
+                html.A(SERVICE_NAME, href="/", className="site-header__name"),
+                html.Nav(
+                    html.Ul([html.Li(html.A(text, href=href)) for text, href in NAVIGATION],
+                            className="site-header__links"),
+                    **{"aria-label": "Pages"},
+                ),
+            ],
+            className="container site-header__bar",
         ),
         id=ids.HEADER,
         className="site-header",

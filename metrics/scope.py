@@ -114,3 +114,21 @@ class Geography:
         if table in ("children", "special_guardianship"):
             return frozenset(self.submitter[la] for la in self.child_las(scope))
         return self.household_agencies(scope)
+
+
+def agency_tree(geography: Geography, region: str | None = None) -> list[tuple[str, str, str, int]]:
+    """(code, name, kind, depth) of every agency, optionally of one region: each RAA followed by
+    its member LAs (depth 1), then LAs outside any RAA, then VAAs, each group by name."""
+    a = geography.agencies
+    if region:
+        a = a[a["region"] == region]
+    las = a[a["kind"] == "LA"].sort_values("name")
+    tree: list[tuple[str, str, str, int]] = []
+    for _, raa in a[a["kind"] == "RAA"].sort_values("name").iterrows():
+        tree.append((raa["code"], raa["name"], "raa", 0))
+        members = las[las["raa_code"] == raa["code"]]
+        tree += [(la["code"], la["name"], "la", 1) for _, la in members.iterrows()]
+    alone = las[las["raa_code"].isna() | ~las["raa_code"].isin(a.loc[a["kind"] == "RAA", "code"])]
+    tree += [(la["code"], la["name"], "la", 0) for _, la in alone.iterrows()]
+    tree += [(v["code"], v["name"], "vaa", 0) for _, v in a[a["kind"] == "VAA"].sort_values("name").iterrows()]
+    return tree

@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: the returns page lists a loaded return; links keep filters."""
+"""The dashboard in a real browser: the returns page (/returns) lists a loaded return; links keep
+filters."""
 
 from __future__ import annotations
 
@@ -37,37 +38,42 @@ def grid_column(dash_duo, field: str) -> list[str]:
     return [cell.text for cell in cells]
 
 
-def test_returns_page_lists_the_loaded_return(dash_duo, dashboard, free_port) -> None:
+def open_returns(dash_duo, dashboard, free_port) -> None:
     dash_duo.start_server(dashboard, port=free_port)
+    dash_duo.driver.get(f"{dash_duo.server_url}/returns")
+
+
+def test_returns_page_lists_the_loaded_return(dash_duo, dashboard, free_port) -> None:
+    open_returns(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", "1 return loaded.")
     dash_duo.wait_for_contains_text(f"#{ids.RETURNS_GRID}", QUARTER)
     assert grid_column(dash_duo, "agency_code") == ["330"]
     assert grid_column(dash_duo, "quarter") == [QUARTER]
     assert dash_duo.find_element("h1").text == "Returns loaded"
-    assert dash_duo.find_element("header").text == "ASG Dashboard"
+    assert dash_duo.find_element("header a").text == "ASG Dashboard"
     assert dash_duo.find_element("main").get_attribute("id") == ids.MAIN
     assert dash_duo.get_logs() == []
 
 
 def test_quarter_in_the_url_keeps_the_filter(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    open_returns(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", "1 return loaded.")
-    dash_duo.driver.get(f"{dash_duo.server_url}/?quarter={quote(QUARTER)}")
+    dash_duo.driver.get(f"{dash_duo.server_url}/returns?quarter={quote(QUARTER)}")
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", f"1 return loaded for {QUARTER}.")
     select = dash_duo.find_element(f"#{ids.RETURNS_QUARTER}")
     assert select.get_attribute("value") == QUARTER
     assert grid_column(dash_duo, "agency_code") == ["330"]
-    assert dash_duo.driver.current_url.endswith(f"/?quarter={quote(QUARTER)}")
+    assert dash_duo.driver.current_url.endswith(f"/returns?quarter={quote(QUARTER)}")
     assert dash_duo.get_logs() == []
 
 
 def test_choosing_a_quarter_puts_it_in_the_url(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    open_returns(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", "1 return loaded.")
     Select(dash_duo.find_element(f"#{ids.RETURNS_QUARTER}")).select_by_value(QUARTER)
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", f"1 return loaded for {QUARTER}.")
-    until(lambda: dash_duo.driver.current_url.endswith(f"/?quarter={quote(QUARTER)}"), 4)
+    until(lambda: dash_duo.driver.current_url.endswith(f"/returns?quarter={quote(QUARTER)}"), 4)
     Select(dash_duo.find_element(f"#{ids.RETURNS_QUARTER}")).select_by_value(ALL)
     dash_duo.wait_for_text_to_equal(f"#{ids.RETURNS_COUNT}", "1 return loaded.")
-    until(lambda: dash_duo.driver.current_url == f"{dash_duo.server_url}/", 4)
+    until(lambda: dash_duo.driver.current_url == f"{dash_duo.server_url}/returns", 4)
     assert dash_duo.get_logs() == []

@@ -1,0 +1,250 @@
+"""The chart registry: one chart = one entry (its measure, frame function, figure function and
+title function), and the handlers every chart card shares.
+
+A chart's frame is the disclosed measure frame for its selection: the scope beside its region,
+England and any peers, over the last TREND_QUARTERS quarters. The figure, the table view, the
+CSV/XLSX downloads and the data API link all come from that one frame, and it is the frame the
+data API returns for `api_params(...)`, so a download always equals the API's rows. Imports
+dash, plotly, pandas, config, db, metrics, layouts and callbacks only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import MATCH, Dash, Input, Output, State, ctx, no_update
+
+from callbacks.api import current_caller
+from callbacks.renderers import Export, as_download, file_name
+from callbacks.services import Services
+from db.measure_data import MeasureSource
+from layouts import ids
+from layouts.chart_card import Headline, chart_card
+from layouts.figures import trend_figure
+from metrics.access import Caller
+from metrics.disclosure import SYMBOLS, DisclosurePolicy
+from metrics.engine import (
+    WINDOWS, Selection, benchmark_scopes, quarters_needed, series_rows, shown_to,
+)
+from metrics.export import export_rows
+from metrics.quarters import Quarter, quarter_range
+from metrics.registry import MEASURES, Measure
+from metrics.scope import Geography
+
+TREND_QUARTERS = 8
+SOURCE = "Quarterly ASG returns"
+WINDOW_PERIODS = {1: "{q}", 4: "the year to {q}", 12: "the three years to {q}"}
+WINDOW_POINTS = {4: "each point a rolling year", 12: "each point three years"}
+COHORT_NOUNS = {"children": "children", "adopters": "households",
+                "special_guardianship": "orders", "support": "applications"}
+
+
+@dataclass(frozen=True)
+class ChartQuery:
+    """What a chart shows: the selection (scope, last quarter, window) and peer scopes."""
+
+    selection: Selection
+    peers: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> Quarter:
+        return self.selection.quarter + (1 - TREND_QUARTERS)
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return quarter_range(self.first, self.selection.quarter)
+
+
+FrameFunction = Callable[[ChartQuery, MeasureSource, Caller, DisclosurePolicy], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    measure: str
+    frame: FrameFunction
+    figure: Callable[[pd.DataFrame], go.Figure]
+    title: Callable[[pd.DataFrame, ChartQuery], str]
+
+
+# ---------------------------------------------------------------- frames
+
+
+def chart_scopes(query: ChartQuery, geography: Geography) -> list[str]:
+    """The scope, its region, England, then the peers: the frame's scopes, in its order."""
+    return benchmark_scopes(query.selection, geography, query.peers)
+
+
+def trend_frame(query: ChartQuery, source: MeasureSource, caller: Caller,
+                policy: DisclosurePolicy) -> pd.DataFrame:
+    """Every scope's rows for every quarter of the trend, disclosed together (scope by scope,
+    oldest quarter first, as the data API orders them)."""
+    geography = source.geography()
+    scopes = chart_scopes(query, geography)
+    selections = [replace(query.selection, scope=s, quarter=q) for s in scopes for q in query.quarters]
+    data = source.data_for(quarters_needed(selections))
+    rows = pd.concat([series_rows(replace(query.selection, scope=s), query.first, data, geography)
+                      for s in scopes], ignore_index=True)
+    return shown_to(caller, rows, geography, policy)
+
+
+def api_params(query: ChartQuery, geography: Geography) -> dict[str, str]:
+    """The data API's query string for exactly this chart's rows."""
+    s = query.selection
+    params = {"scope": s.scope, "quarter": str(s.quarter), "from": str(query.first),
+              "window": str(s.window)}
+    others = chart_scopes(query, geography)[1:]
+    if others:
+        params["compare"] = ",".join(others)
+    return params
+
+
+# ---------------------------------------------------------------- words
+
+
+def uses_window(measure: Measure) -> bool:
+    return len(Selection(measure.id, "england", Quarter(2024, 1), window=4).quarters) > 1
+
+
+def period_text(measure: Measure, quarter: Quarter, window: int) -> str:
+    return WINDOW_PERIODS[window if uses_window(measure) else 1].format(q=quarter)
+
+
+def _scope_rows(frame: pd.DataFrame, scope: str) -> pd.DataFrame:
+    return frame[(frame["scope"] == scope) & (frame["breakdown"].fillna("") == "")]
+
+
+def _at(rows: pd.DataFrame, quarter: Quarter) -> pd.Series | None:
+    found = rows[rows["quarter"] == str(quarter)]
+    return None if found.empty else found.iloc[0]
+
+
+def _incomplete(row: pd.Series) -> bool:
+    return pd.notna(row["missing_returns"]) and int(row["missing_returns"]) > 0
+
+
+def active_title(frame: pd.DataFrame, query: ChartQuery) -> str:
+    """The message of the chart: `Children waiting rose to 3,040 in 2025-26 Q1`."""
+    s = query.selection
+    measure = MEASURES[s.measure]
+    period = period_text(measure, s.quarter, s.window)
+    rows = _scope_rows(frame, s.scope)
+    now, before = _at(rows, s.quarter), _at(rows, s.quarter.previous())
+    if now is None or now["shown"] in SYMBOLS:
+        meaning = SYMBOLS.get(now["shown"] if now is not None else "[x]", "not available")
+        return f"{measure.title} in {period}: {meaning.split(':')[0]}"
+    shown = now["shown"] + (" days" if measure.unit == "days" else "")
+    # A rise or fall is only claimed between two complete periods.
+    if (before is None or before["shown"] in SYMBOLS or pd.isna(before["value"])
+            or _incomplete(now) or _incomplete(before)):
+        return f"{measure.title}: {shown} in {period}"
+    if before["shown"] == now["shown"]:
+        verb = "was unchanged at"
+    else:
+        verb = "rose to" if float(now["value"]) > float(before["value"]) else "fell to"
+    return f"{measure.title} {verb} {shown} in {period}"
+
+
+def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
+    s = query.selection
+    measure = MEASURES[s.measure]
+    now = _at(_scope_rows(frame, s.scope), s.quarter)
+    scope_name = now["scope_name"] if now is not None else s.scope
+    points = f" ({WINDOW_POINTS[s.window]})" if uses_window(measure) and s.window in WINDOW_POINTS else ""
+    parts = [f"{measure.title}, {measure.unit}.", f"Source: {SOURCE}.",
+             f"Period: {query.first} to {s.quarter}{points}.", f"Scope: {scope_name}."]
+    if now is not None and pd.notna(now["cohort"]):
+        parts.append(f"Cohort: {float(now['cohort']):,.0f} {COHORT_NOUNS[measure.table]}.")
+    if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
+        parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
+    return " ".join(parts)
+
+
+def headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:
+    """The scope's shown value at the quarter, then each benchmark's beside it."""
+    out = []
+    for scope in dict.fromkeys(frame["scope"]):
+        row = _at(_scope_rows(frame, scope), query.selection.quarter)
+        if row is not None:
+            out.append(Headline(str(row["scope_name"]), str(row["shown"]), scope == query.selection.scope))
+    return out
+
+
+# ---------------------------------------------------------------- the registry
+
+OVERVIEW = (
+    "children_waiting", "adopters_waiting", "adopters_per_child", "a10_care_to_placed_adjusted",
+    "a2_order_to_match", "adoption_orders", "sgos", "asf_share_sg",
+)
+CHARTS: dict[str, Chart] = {
+    m: Chart(m, m, trend_frame, trend_figure, active_title) for m in OVERVIEW
+}
+
+
+def chart_query(chart: Chart, state: object, geography: Geography) -> ChartQuery:
+    """The query a page's FILTER_STATE asks of a chart; ValueError when any part is wrong."""
+    if not isinstance(state, dict):
+        raise ValueError("no selection yet")
+    window = state.get("window")
+    if window not in WINDOWS:
+        raise ValueError(f"window must be one of {', '.join(map(str, WINDOWS))}")
+    scope = geography.scope(str(state.get("scope", ""))).code
+    peers = tuple(geography.scope(str(p)).code for p in (state.get("compare") or [])[:10])
+    selection = Selection(chart.measure, scope, Quarter.parse(str(state.get("quarter", ""))),
+                          window=window)
+    selection.check()
+    return ChartQuery(selection, peers)
+
+
+def chart_frame(services: Services, chart: Chart, query: ChartQuery) -> pd.DataFrame:
+    return chart.frame(query, services.measures, current_caller(services.settings), services.policy)
+
+
+def api_url(query: ChartQuery, geography: Geography) -> str:
+    return (f"/api/v1/measures/{query.selection.measure}?"
+            + urlencode(api_params(query, geography), quote_via=quote))
+
+
+def card_for(services: Services, chart: Chart, state: object):
+    """The chart's card for the page's selection (ValueError when the selection is wrong)."""
+    geography = services.measures.geography()
+    query = chart_query(chart, state, geography)
+    frame = chart_frame(services, chart, query)
+    links = [("About this measure", f"/definitions#{chart.measure}"),
+             ("Data API", api_url(query, geography))]
+    return chart_card(chart.id, chart.title(frame, query), headlines(frame, query),
+                      chart.figure(frame), frame, caption(frame, query), SYMBOLS, links)
+
+
+def chart_download(services: Services, chart_id: str, format: str, state: object) -> dict:
+    """dcc.Download data: the chart's rows as CSV or XLSX, byte for byte the data API's."""
+    chart = CHARTS[chart_id]
+    query = chart_query(chart, state, services.measures.geography())
+    rows = export_rows(chart_frame(services, chart, query))
+    s = query.selection
+    name = file_name(s.measure, s.scope, str(query.first), "to", str(s.quarter))
+    return as_download(format, Export(rows, name))
+
+
+def register(app: Dash, services: Services) -> None:
+    def download(csv_clicks, xlsx_clicks, state):
+        clicked = ctx.triggered_id
+        if not isinstance(clicked, dict) or clicked.get("chart") not in CHARTS or not (csv_clicks or xlsx_clicks):
+            return no_update
+        format = "csv" if clicked["type"] == ids.CHART_CSV else "xlsx"
+        try:
+            return chart_download(services, clicked["chart"], format, state)
+        except ValueError:
+            return no_update
+
+    app.callback(
+        Output({"type": ids.CHART_DOWNLOAD, "chart": MATCH}, "data"),
+        Input({"type": ids.CHART_CSV, "chart": MATCH}, "n_clicks"),
+        Input({"type": ids.CHART_XLSX, "chart": MATCH}, "n_clicks"),
+        State(ids.FILTER_STATE, "data"),
+        prevent_initial_call=True,
+    )(download)

@@ -1,0 +1,151 @@
+"""Handlers of the shared filter bar: its values -> the checked selection, the choices, the URL.
+
+`resolve_filters` is a plain function of the geography, the quarters with returns and the
+controls' values, so tests call it directly. The selection it settles on goes to the URL (a
+copied link reopens the view) and to FILTER_STATE, which every chart on the page listens to.
+Defaults: England, the newest quarter with returns, a rolling year. Imports dash, config, db,
+metrics, layouts and callbacks only.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from urllib.parse import quote, urlencode
+
+from dash import Dash, Input, Output, ctx
+
+from callbacks.services import Services
+from layouts import ids
+from layouts.filters import (
+    DEFAULT_WINDOW, ENGLAND, MAX_COMPARE, MAX_PARAM_LENGTH, WINDOWS, agency_options,
+    quarter_options, region_options,
+)
+from metrics.quarters import Quarter
+from metrics.scope import REGION_PREFIX, Geography, agency_tree
+
+
+class FilterView(NamedTuple):
+    region_options: list[dict]
+    region: str
+    agency_options: list[dict]
+    agency: str | None
+    quarter_options: list[dict]
+    quarter: str | None
+    window: str
+    compare_options: list[dict]
+    compare: list[str]
+    search: str
+    state: dict | None  # {scope, quarter, window, compare}; None when nothing can be shown
+    message: str
+
+
+def _text(value: object) -> str:
+    return str(value or "").strip()[:MAX_PARAM_LENGTH]
+
+
+def _agency(geography: Geography, code: str):
+    """The agency's Scope, or None for "" or an unknown code."""
+    if not code or code.lower() == ENGLAND or code.lower().startswith(REGION_PREFIX):
+        return None
+    try:
+        return geography.scope(code)
+    except ValueError:
+        return None
+
+
+def compare_options(geography: Geography) -> list[dict]:
+    regions = [{"label": f"{r} (region)", "value": f"{REGION_PREFIX}{r}"} for r in geography.regions]
+    return [{"label": "England", "value": ENGLAND}, *regions, *agency_options(agency_tree(geography))]
+
+
+def resolve_filters(geography: Geography, quarters: list[str], region: object, agency: object,
+                    quarter: object, window: object, compare: object,
+                    changed: str | None = None) -> FilterView:
+    """The bar's settled values. `changed` is the control the user changed (None on load):
+    a new region drops an agency outside it; an agency brings its own region along."""
+    messages = []
+    region_text = _text(region) or ENGLAND
+    if region_text != ENGLAND and region_text not in geography.regions:
+        messages.append(f"There is no region called {region_text!r}; showing England.")
+        region_text = ENGLAND
+    chosen = _agency(geography, _text(agency))
+    if _text(agency) and chosen is None:
+        messages.append(f"There is no agency with the code {_text(agency)!r}.")
+    if chosen is not None and changed == ids.FILTER_REGION and region_text not in (ENGLAND, chosen.region):
+        chosen = None
+    elif chosen is not None:
+        region_text = chosen.region or ENGLAND
+    if chosen is not None:
+        scope = chosen.code
+    elif region_text == ENGLAND:
+        scope = ENGLAND
+    else:
+        scope = f"{REGION_PREFIX}{region_text}"
+
+    quarter_text = _text(quarter)
+    known = list(quarters)
+    try:
+        quarter_text = str(Quarter.parse(quarter_text)) if quarter_text else ""
+    except ValueError as exc:
+        messages.append(f"{exc}; showing the newest quarter.")
+        quarter_text = ""
+    if not quarter_text and known:
+        quarter_text = known[0]
+    if quarter_text and quarter_text not in known:
+        known = sorted([*known, quarter_text], key=Quarter.parse, reverse=True)
+    window_text = _text(window) if _text(window) in dict(WINDOWS) else DEFAULT_WINDOW
+
+    peers: list[str] = []
+    for item in (compare or [])[:MAX_COMPARE] if isinstance(compare, list) else []:
+        try:
+            code = geography.scope(_text(item)).code
+        except ValueError:
+            continue
+        if code != scope and code not in peers:
+            peers.append(code)
+
+    state = None
+    search = ""
+    if quarter_text:
+        state = {"scope": scope, "quarter": quarter_text, "window": int(window_text),
+                 "compare": peers}
+        params = {"scope": scope, "quarter": quarter_text, "window": window_text}
+        if peers:
+            params["compare"] = ",".join(peers)
+        search = "?" + urlencode(params, quote_via=quote)
+    else:
+        messages.append("No returns are loaded yet, so there is nothing to show.")
+    region_names = geography.regions
+    tree = agency_tree(geography, None if region_text == ENGLAND else region_text)
+    return FilterView(
+        region_options(region_names), region_text,
+        agency_options(tree), chosen.code if chosen is not None else None,
+        quarter_options(known), quarter_text or None, window_text,
+        compare_options(geography), peers, search, state, " ".join(messages),
+    )
+
+
+def register(app: Dash, services: Services) -> None:
+    def update(region, agency, quarter, window, compare) -> FilterView:
+        return resolve_filters(services.measures.geography(), services.store.quarters(), region,
+                               agency, quarter, window, compare, ctx.triggered_id)
+
+    app.callback(
+        Output(ids.FILTER_REGION, "options"),
+        Output(ids.FILTER_REGION, "value"),
+        Output(ids.FILTER_AGENCY, "options"),
+        Output(ids.FILTER_AGENCY, "value"),
+        Output(ids.FILTER_QUARTER, "options"),
+        Output(ids.FILTER_QUARTER, "value"),
+        Output(ids.FILTER_WINDOW, "value"),
+        Output(ids.FILTER_COMPARE, "options"),
+        Output(ids.FILTER_COMPARE, "value"),
+        Output(ids.FILTER_URL, "search"),
+        Output(ids.FILTER_STATE, "data"),
+        Output(ids.FILTER_MESSAGE, "children"),
+        Input(ids.FILTER_REGION, "value"),
+        Input(ids.FILTER_AGENCY, "value"),
+        Input(ids.FILTER_QUARTER, "value"),
+        Input(ids.FILTER_WINDOW, "value"),
+        Input(ids.FILTER_COMPARE, "value"),
+    )(update)

@@ -1,0 +1,54 @@
+"""The Definitions page (`/definitions`): every measure in the registry, one anchor per id.
+
+The app factory hands `register_pages` the measures as plain dicts (id, title, unit, kind,
+definition, breakdowns, published), so this module needs nothing but dash; `/definitions#<id>`
+jumps to one measure. Imports dash and layouts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from dash import html
+
+from layouts import ids
+
+PATH = "/definitions"
+TITLE = "Definitions"
+
+
+def entry(measure: Mapping) -> html.Section:
+    facts = [("Measure id", html.Code(measure["id"])), ("Unit", measure["unit"]),
+             ("Kind", measure["kind"])]
+    if measure.get("published"):
+        facts.append(("Published as", measure["published"]))
+    facts.append(("Breakdowns", ", ".join(measure["breakdowns"]) or "none"))
+    return html.Section(
+        [
+            html.H2(measure["title"], className="h4"),
+            html.P(measure["definition"]),
+            html.Dl([part for term, text in facts for part in (html.Dt(term), html.Dd(text))],
+                    className="definition__facts"),
+        ],
+        id=measure["id"],
+        className="definition",
+    )
+
+
+def layout_for(measures: Sequence[Mapping]) -> Callable[..., html.Div]:
+    """The page's layout function over these measures (query parameters are ignored)."""
+
+    def layout(**_params: object) -> html.Div:
+        return html.Div(
+            [
+                html.H1(TITLE),
+                html.P("What each measure counts, in the board's words. The data API "
+                       "(/api/v1/measures) lists the same ids.", className="lead"),
+                html.Nav(html.Ul([html.Li(html.A(m["title"], href=f"#{m['id']}"))
+                                  for m in measures]),
+                         **{"aria-label": "Measures"}, className="definitions__contents"),
+                html.Div([entry(m) for m in measures], id=ids.DEFINITIONS_LIST),
+            ]
+        )
+
+    return layout

@@ -1,0 +1,62 @@
+"""Figure functions: a disclosed measure frame in, a plotly figure out.
+
+They take frames only (scope, scope_name, quarter, value, shown), never compute, so the chart
+draws exactly the numbers its table and downloads carry. Analysis Function colours; England is
+always a dashed dark-grey reference line, and each line has its own dash and marker too, so
+colour is never the only cue. Imports plotly and pandas only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+ENGLAND = "england"
+ENGLAND_COLOUR = "#3D3D3D"
+COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1")  # the scope first
+DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
+
+
+def line_styles(scopes: list[str]) -> dict[str, dict]:
+    """Each scope's line: England dashed dark grey, the others in palette order."""
+    styles, n = {}, 0
+    for scope in scopes:
+        if scope == ENGLAND:
+            styles[scope] = {"color": ENGLAND_COLOUR, "dash": "dash", "symbol": "circle-open"}
+        else:
+            styles[scope] = {"color": COLOURS[n % len(COLOURS)], "dash": DASHES[n % len(DASHES)],
+                             "symbol": SYMBOLS[n % len(SYMBOLS)]}
+            n += 1
+    return styles
+
+
+def trend_figure(frame: pd.DataFrame, height: int = 200) -> go.Figure:
+    """One line per scope over the frame's quarters; gaps where a value is not shown."""
+    figure = go.Figure()
+    scopes = list(dict.fromkeys(frame["scope"]))
+    for scope, style in line_styles(scopes).items():
+        rows = frame[frame["scope"] == scope]
+        figure.add_trace(go.Scatter(
+            x=rows["quarter"].tolist(),
+            y=pd.to_numeric(rows["value"]).tolist(),
+            text=rows["shown"].tolist(),
+            name=str(rows["scope_name"].iloc[0]),
+            mode="lines+markers",
+            line={"color": style["color"], "dash": style["dash"], "width": 2.5},
+            marker={"color": style["color"], "symbol": style["symbol"], "size": 7},
+            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+            connectgaps=False,
+        ))
+    figure.update_layout(
+        height=height,
+        margin={"l": 40, "r": 10, "t": 10, "b": 10},
+        showlegend=len(scopes) > 1,
+        legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": "Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        xaxis={"type": "category", "showgrid": False, "tickfont": {"size": 11}},
+        yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
+    )
+    return figure

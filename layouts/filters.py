@@ -1,0 +1,130 @@
+"""The filter bar every dashboard page shares: region, agency, quarter, window, compare-with.
+
+The bar is drawn from the URL's query string (`?scope=ALS&quarter=2024-25 Q4&window=4
+&compare=330`), so a copied link reopens the same view; callbacks/filters.py fills the choices
+from the store, resolves the selection and writes it back to the URL and to FILTER_STATE, which
+the page's charts listen to. Imports dash, its component libraries and layouts only.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts import ids
+
+ENGLAND = "england"
+REGION_PREFIX = "region:"
+WINDOWS = (("1", "Quarter"), ("4", "Rolling year"), ("12", "Three years"))
+DEFAULT_WINDOW = "4"
+MAX_PARAM_LENGTH = 100
+MAX_COMPARE = 3  # peers beside the scope, its region and England: the palette has six colours
+
+
+class FilterValues(NamedTuple):
+    """The query string's filters as the bar's controls hold them ("" when not given)."""
+
+    region: str  # "england" or a region's name
+    agency: str  # an agency code or ""
+    quarter: str
+    window: str
+    compare: tuple[str, ...]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (list, tuple)):  # `?scope=a&scope=b`: the first one counts
+        value = value[0] if value else ""
+    return str(value or "").strip()[:MAX_PARAM_LENGTH]
+
+
+def filter_values(scope: object = None, quarter: object = None, window: object = None,
+                  compare: object = None) -> FilterValues:
+    """The controls' values for a query string; callbacks check them against the store."""
+    scope_text = _text(scope)
+    if scope_text.lower().startswith(REGION_PREFIX):
+        region, agency = scope_text[len(REGION_PREFIX):].strip(), ""
+    elif scope_text and scope_text.lower() != ENGLAND:
+        region, agency = ENGLAND, scope_text
+    else:
+        region, agency = ENGLAND, ""
+    window_text = _text(window)
+    peers = tuple(p.strip() for p in _text(compare).split(",") if p.strip())[:MAX_COMPARE]
+    return FilterValues(region or ENGLAND, agency, _text(quarter),
+                        window_text if window_text in dict(WINDOWS) else DEFAULT_WINDOW, peers)
+
+
+def region_options(regions: list[str]) -> list[dict]:
+    return [{"label": "England (every region)", "value": ENGLAND}] + [
+        {"label": r, "value": r} for r in regions if r != ENGLAND
+    ]
+
+
+KIND_LABELS = {"raa": "RAA", "la": "LA", "vaa": "VAA"}
+
+
+def agency_options(tree: list[tuple[str, str, str, int]]) -> list[dict]:
+    """Dropdown choices from (code, name, kind, depth) rows: RAAs with their LAs indented
+    beneath. The code is searchable as well as the name."""
+    return [
+        {"label": f"{'    ' * depth}{'└ ' if depth else ''}{name} ({KIND_LABELS[kind]} {code})",
+         "value": code, "search": f"{name} {code}"}
+        for code, name, kind, depth in tree
+    ]
+
+
+def quarter_options(quarters: list[str]) -> list[dict]:
+    return [{"label": q, "value": q} for q in quarters]
+
+
+def _field(label: str, control_id: str, control, width: int = 3) -> dbc.Col:
+    return dbc.Col(
+        [dbc.Label(label, html_for=control_id), control], md=width, className="filters__field"
+    )
+
+
+def filter_bar(values: FilterValues) -> html.Div:
+    """The bar's controls, holding the URL's values until the callback loads the real choices
+    (each chosen value is offered meanwhile, so it stays selected)."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.FILTER_URL, refresh=False),
+            dcc.Store(id=ids.FILTER_STATE),
+            dbc.Row(
+                [
+                    _field("Region", ids.FILTER_REGION, dbc.Select(
+                        id=ids.FILTER_REGION, options=region_options([values.region]),
+                        value=values.region)),
+                    _field("Agency", ids.FILTER_AGENCY, dcc.Dropdown(
+                        id=ids.FILTER_AGENCY,
+                        options=[{"label": values.agency, "value": values.agency}] if values.agency else [],
+                        value=values.agency or None, searchable=True, clearable=True,
+                        placeholder="Every agency in the region",
+                    ), width=4),
+                    _field("Quarter", ids.FILTER_QUARTER, dbc.Select(
+                        id=ids.FILTER_QUARTER,
+                        options=quarter_options([values.quarter] if values.quarter else []),
+                        value=values.quarter or None)),
+                    _field("Period", ids.FILTER_WINDOW, dbc.Select(
+                        id=ids.FILTER_WINDOW,
+                        options=[{"label": label, "value": v} for v, label in WINDOWS],
+                        value=values.window), width=2),
+                ],
+                className="g-3",
+            ),
+            dbc.Row(
+                _field("Compare with", ids.FILTER_COMPARE, dcc.Dropdown(
+                    id=ids.FILTER_COMPARE,
+                    options=[{"label": p, "value": p} for p in values.compare],
+                    value=list(values.compare), multi=True, searchable=True,
+                    placeholder=f"Up to {MAX_COMPARE} other agencies or regions",
+                ), width=7),
+                className="g-3 mt-1",
+            ),
+            html.P(id=ids.FILTER_MESSAGE, className="filters__message", role="alert"),
+        ],
+        className="filters",
+        role="search",
+        **{"aria-label": "Filters"},
+    )

@@ -1,0 +1,237 @@
+"""The chart registry without a browser: each chart's frame is the engine's disclosed series of
+the scope, its region, England and peers; figures draw that frame in the house colours; titles
+state the message; the filter bar settles on checked values; the cards and the definitions
+carry what they should."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from callbacks.charts import (
+    CHARTS, OVERVIEW, ChartQuery, active_title, api_params, caption, card_for, chart_frame,
+    chart_query, headlines, period_text,
+)
+from callbacks.definitions import measure_entries
+from callbacks.filters import resolve_filters
+from callbacks.services import Services
+from config import Settings
+from db.engine import engine_for
+from db.measure_data import load_geography, load_measure_data
+from layouts import ids
+from layouts.definitions import layout_for
+from layouts.figures import ENGLAND_COLOUR, trend_figure
+from layouts.filters import DEFAULT_WINDOW, filter_values
+from metrics.access import Caller
+from metrics.disclosure import DisclosurePolicy
+from metrics.engine import Selection, series
+from metrics.quarters import Quarter
+from metrics.registry import MEASURES
+from metrics.scope import agency_tree
+from tests.measures_dataset import Q1, Q3, RAA, load_dataset
+
+AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
+
+
+@pytest.fixture(scope="module")
+def hand_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("charts")
+    shutil.copy(sqlite_template, folder / "db.sqlite3")
+    url = f"sqlite:///{folder / 'db.sqlite3'}"
+    load_dataset(sessionmaker(engine_for(url), expire_on_commit=False), folder / "files")
+    yield url
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="module")
+def services(hand_url: str) -> Services:
+    return Services.from_settings(Settings.from_env(environ={}, database_url=hand_url))
+
+
+def frame_of(rows: list[tuple]) -> pd.DataFrame:
+    """A disclosed-looking frame from (scope, scope_name, quarter, value, shown[, missing])."""
+    return pd.DataFrame(
+        [{"scope": r[0], "scope_name": r[1], "quarter": r[2], "breakdown": "", "category": "",
+          "value": r[3], "shown": r[4], "cohort": r[3],
+          "missing_returns": r[5] if len(r) > 5 else 0} for r in rows]
+    )
+
+
+def query(measure: str = "children_waiting", scope: str = "ALS", quarter: str = "2025-26 Q1",
+          window: int = 1) -> ChartQuery:
+    return ChartQuery(Selection(measure, scope, Quarter.parse(quarter), window=window))
+
+
+# ---------------------------------------------------------------- the registry and frames
+
+
+def test_the_overview_charts_are_registered_once_each() -> None:
+    assert OVERVIEW == ("children_waiting", "adopters_waiting", "adopters_per_child",
+                        "a10_care_to_placed_adjusted", "a2_order_to_match", "adoption_orders",
+                        "sgos", "asf_share_sg")
+    for chart_id in OVERVIEW:
+        chart = CHARTS[chart_id]
+        assert chart.measure in MEASURES and callable(chart.frame) and callable(chart.figure)
+
+
+def test_the_frame_is_the_engines_series_for_each_scope(services: Services, hand_url: str) -> None:
+    state = {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": ["942"]}
+    chart = CHARTS["children_waiting"]
+    q = chart_query(chart, state, services.measures.geography())
+    frame = chart_frame(services, chart, q)
+    sessions = sessionmaker(engine_for(hand_url), expire_on_commit=False)
+    data, geography = load_measure_data(sessions, Q3 + -11, Q3), load_geography(sessions)
+    scopes = [RAA, "region:North East", "england", "942"]
+    expected = pd.concat(
+        [series(Selection("children_waiting", s, Q3, window=4), q.first, data, geography,
+                Caller.viewer(), DisclosurePolicy()) for s in scopes], ignore_index=True)
+    assert list(dict.fromkeys(frame["scope"])) == scopes
+    assert list(frame["quarter"][:8]) == [str(Q3 + i) for i in range(-7, 1)]
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected)
+    assert api_params(q, geography) == {
+        "scope": RAA, "quarter": str(Q3), "from": str(Q3 + -7), "window": "4",
+        "compare": "region:North East,england,942"}
+
+
+def test_a_wrong_selection_is_refused(services: Services) -> None:
+    geography = services.measures.geography()
+    chart = CHARTS["sgos"]
+    for state in (None, {"scope": "nowhere", "quarter": "2024-25 Q3", "window": 4},
+                  {"scope": "england", "quarter": "someday", "window": 4},
+                  {"scope": "england", "quarter": "2024-25 Q3", "window": 5}):
+        with pytest.raises(ValueError):
+            chart_query(chart, state, geography)
+
+
+def test_a_card_has_title_numbers_caption_table_and_downloads(services: Services) -> None:
+    card = card_for(services, CHARTS["children_waiting"],
+                    {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": []})
+    found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"]): c
+             for c in card._traverse() if getattr(c, "id", None)}
+    assert found[ids.chart_title("children_waiting")].children.startswith("Children waiting")
+    assert found[ids.tile_value("children_waiting")].children not in ("", None)
+    assert {(ids.CHART_CSV, "children_waiting"), (ids.CHART_XLSX, "children_waiting"),
+            (ids.CHART_DOWNLOAD, "children_waiting")} <= set(found)
+    text = str(card)
+    assert "Quarterly ASG returns" in text and "Show as table" in text
+    assert "/definitions#children_waiting" in text and "/api/v1/measures/children_waiting?" in text
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_england_is_a_dashed_dark_grey_line_and_colours_are_the_palette() -> None:
+    frame = frame_of([
+        ("ALS", "Adopt London South", "2024-25 Q4", 274, "274"),
+        ("ALS", "Adopt London South", "2025-26 Q1", np.nan, "[c]"),
+        ("region:London", "London", "2024-25 Q4", 900, "900"),
+        ("region:London", "London", "2025-26 Q1", 910, "910"),
+        ("england", "England", "2024-25 Q4", 3000, "3,000"),
+        ("england", "England", "2025-26 Q1", 3040, "3,040"),
+    ])
+    figure = trend_figure(frame)
+    names = [t.name for t in figure.data]
+    assert names == ["Adopt London South", "London", "England"]
+    england = figure.data[2]
+    assert england.line.color == ENGLAND_COLOUR and england.line.dash == "dash"
+    assert {t.line.color for t in figure.data} <= AF_COLOURS
+    assert len({t.line.dash for t in figure.data}) == 3  # never colour alone
+    assert list(figure.data[0].text) == ["274", "[c]"]
+    assert np.isnan(figure.data[0].y[1])  # a hidden value is a gap, not a zero
+
+
+# ---------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "title"),
+    [
+        ((2940, "2,940"), (3040, "3,040"), "Children waiting rose to 3,040 in 2025-26 Q1"),
+        ((3100, "3,100"), (3040, "3,040"), "Children waiting fell to 3,040 in 2025-26 Q1"),
+        ((3040.2, "3,040"), (3040, "3,040"), "Children waiting was unchanged at 3,040 in 2025-26 Q1"),
+        ((np.nan, "[x]"), (3040, "3,040"), "Children waiting: 3,040 in 2025-26 Q1"),
+        ((3000, "3,000"), (np.nan, "[c]"), "Children waiting in 2025-26 Q1: confidential"),
+    ],
+)
+def test_the_title_states_the_message(before, now, title) -> None:
+    frame = frame_of([("ALS", "ALS", "2024-25 Q4", *before), ("ALS", "ALS", "2025-26 Q1", *now)])
+    assert active_title(frame, query()) == title
+
+
+def test_titles_name_the_window_and_units_and_claim_no_change_over_gaps() -> None:
+    frame = frame_of([("ALS", "ALS", "2024-25 Q4", 500.4, "500"), ("ALS", "ALS", "2025-26 Q1", 452, "452")])
+    q = query("a10_care_to_placed_adjusted", window=4)
+    assert active_title(frame, q) == ("Entering care to placed (adjusted for foster carers) fell "
+                                      "to 452 days in the year to 2025-26 Q1")
+    incomplete = frame.assign(missing_returns=[2, 0])
+    assert active_title(incomplete, q).endswith(": 452 days in the year to 2025-26 Q1")
+    assert period_text(MEASURES["children_waiting"], Quarter.parse("2025-26 Q1"), 12) == "2025-26 Q1"
+    assert period_text(MEASURES["sgos"], Quarter.parse("2025-26 Q1"), 12) == "the three years to 2025-26 Q1"
+
+
+def test_caption_and_headlines() -> None:
+    frame = frame_of([
+        ("ALS", "Adopt London South", "2025-26 Q1", 293, "293", 1),
+        ("england", "England", "2025-26 Q1", 3040, "3,040"),
+    ])
+    text = caption(frame, query())
+    assert text == ("Children waiting, children. Source: Quarterly ASG returns. Period: 2023-24 Q2 "
+                    "to 2025-26 Q1. Scope: Adopt London South. Cohort: 293 children. Expected "
+                    "returns missing: 1.")
+    assert [tuple(h) for h in headlines(frame, query())] == [
+        ("Adopt London South", "293", True), ("England", "3,040", False)]
+
+
+# ---------------------------------------------------------------- the filter bar
+
+
+def test_filter_values_follow_the_query_string() -> None:
+    assert filter_values() == ("england", "", "", DEFAULT_WINDOW, ())
+    assert filter_values(scope="region:London", quarter="2024-25 Q4", window="12") == (
+        "London", "", "2024-25 Q4", "12", ())
+    assert filter_values(scope=["ALS", "330"], window="7", compare="330,region:London") == (
+        "england", "ALS", "", DEFAULT_WINDOW, ("330", "region:London"))
+    assert len(filter_values(quarter="Q" * 1000).quarter) == 100
+
+
+def test_resolve_filters(services: Services) -> None:
+    geography = services.measures.geography()
+    known = [str(Q3), str(Q1)]
+    view = resolve_filters(geography, known, "england", None, None, None, None)
+    assert view.state == {"scope": "england", "quarter": str(Q3), "window": 4, "compare": []}
+    assert view.search == "?scope=england&quarter=2024-25%20Q3&window=4"
+    # An agency brings its region; a new region outside it drops the agency.
+    view = resolve_filters(geography, known, "england", "840", str(Q1), "1", ["942", "840"])
+    assert (view.region, view.agency, view.state["scope"]) == ("North East", "840", "840")
+    assert view.state["compare"] == ["942"] and "compare=942" in view.search
+    view = resolve_filters(geography, known, "North West", "840", str(Q1), "1", None,
+                           changed=ids.FILTER_REGION)
+    assert (view.agency, view.state["scope"]) == (None, "region:North West")
+    assert all(o["value"] != "840" for o in view.agency_options)
+    view = resolve_filters(geography, known, "Atlantis", "ZZZ", "later", "9", None)
+    assert view.state["scope"] == "england" and view.state["quarter"] == str(Q3)
+    assert "Atlantis" in view.message and "ZZZ" in view.message
+    assert resolve_filters(geography, [], "england", None, None, None, None).state is None
+
+
+def test_agency_tree_puts_raas_before_their_las(services: Services) -> None:
+    tree = agency_tree(services.measures.geography(), "North East")
+    codes = [code for code, *_ in tree]
+    assert codes.index("AC2C") + 1 in (codes.index("840"), codes.index("394"))
+    assert {depth for code, _, _, depth in tree if code in ("840", "394")} == {1}
+
+
+# ---------------------------------------------------------------- definitions
+
+
+def test_definitions_list_every_measure_with_an_anchor() -> None:
+    page = layout_for(measure_entries())()
+    sections = [c for c in page._traverse() if type(c).__name__ == "Section"]
+    assert [s.id for s in sections] == list(MEASURES)
+    assert "Age band (age_band)" in str(sections[0])
