@@ -41,6 +41,8 @@ WINDOW_PERIODS = {1: "{q}", 4: "the year to {q}", 12: "the three years to {q}"}
 WINDOW_POINTS = {4: "each point a rolling year", 12: "each point three years"}
 COHORT_NOUNS = {"children": "children", "adopters": "households",
                 "special_guardianship": "orders", "support": "applications"}
+# Measures whose cohort is not the rows of their own table (the denominator is children).
+COHORT_NOUN_OF = {"adopters_per_child": "children waiting", "sgo_share": "orders"}
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,8 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     parts = [f"{measure.title}, {measure.unit}.", f"Source: {SOURCE}.",
              f"Period: {query.first} to {s.quarter}{points}.", f"Scope: {scope_name}."]
     if now is not None and pd.notna(now["cohort"]):
-        parts.append(f"Cohort: {float(now['cohort']):,.0f} {COHORT_NOUNS[measure.table]}.")
+        noun = COHORT_NOUN_OF.get(measure.id, COHORT_NOUNS[measure.table])
+        parts.append(f"Cohort: {float(now['cohort']):,.0f} {noun}.")
     if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
         parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
     return " ".join(parts)

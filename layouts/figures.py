@@ -31,10 +31,24 @@ def line_styles(scopes: list[str]) -> dict[str, dict]:
     return styles
 
 
+def short_quarter(quarter: str) -> str:
+    """`2025-26 Q1` as `25-26 Q1`: eight of them fit under a tile's chart without turning."""
+    return quarter[2:] if len(quarter) == 10 else quarter
+
+
 def trend_figure(frame: pd.DataFrame, height: int = 200) -> go.Figure:
-    """One line per scope over the frame's quarters; gaps where a value is not shown."""
+    """One line per scope over the frame's quarters; gaps where a value is not shown.
+
+    Counts of a region or agency are a fraction of England's, so on one axis England would
+    flatten them to a line along the bottom: for counts England is left to the text beside the
+    chart, and the chart shows the scope's own trend. Averages, rates and ratios share a scale,
+    so England is drawn as the reference."""
     figure = go.Figure()
     scopes = list(dict.fromkeys(frame["scope"]))
+    counts = frame["value_type"].eq("count").all() if "value_type" in frame else False
+    if counts and len(scopes) > 1:
+        scopes = [s for s in scopes if s != ENGLAND]
+        frame = frame[frame["scope"].isin(scopes)]
     for scope, style in line_styles(scopes).items():
         rows = frame[frame["scope"] == scope]
         figure.add_trace(go.Scatter(
@@ -48,6 +62,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> go.Figure:
             hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
             connectgaps=False,
         ))
+    quarters = list(dict.fromkeys(frame["quarter"]))
     figure.update_layout(
         height=height,
         margin={"l": 40, "r": 10, "t": 10, "b": 10},
@@ -56,7 +71,8 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> go.Figure:
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": "Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
-        xaxis={"type": "category", "showgrid": False, "tickfont": {"size": 11}},
+        xaxis={"type": "category", "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
+               "tickvals": quarters[::2], "ticktext": [short_quarter(q) for q in quarters[::2]]},
         yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
     )
     return figure
