@@ -12,7 +12,8 @@ import secrets
 
 from dash import Dash
 
-from callbacks import api, charts, filters, health, overview, returns
+from callbacks import api, board, charts, filters, health, overview, quality, returns
+from callbacks import sufficiency, timeliness
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         title=shell.SERVICE_NAME,
         update_title=None,
         meta_tags=shell.META_TAGS,
+        # Pages share the filter bar's FILTER_STATE, so on any one page the other pages'
+        # callbacks have inputs but no outputs; ids come from layouts/ids.py, not typed strings.
+        suppress_callback_exceptions=True,
     )
     app.index_string = shell.INDEX_STRING
     if settings.secret_key:
@@ -43,7 +47,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     register_pages(measure_entries())
     app.layout = shell.layout
-    for module in (api, health, returns, filters, overview, charts):
+    for module in (api, health, returns, filters, overview, charts, quality, board, timeliness,
+                   sufficiency):
         module.register(app, services)
     return app
 

@@ -23,7 +23,8 @@ from callbacks.renderers import Export, as_download, file_name
 from callbacks.services import Services
 from db.measure_data import MeasureSource
 from layouts import ids
-from layouts.chart_card import Headline, chart_card
+from layouts.board import direct_labels
+from layouts.chart_card import Headline, TableShape, chart_card
 from layouts.figures import trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, DisclosurePolicy
@@ -71,6 +72,13 @@ class Chart:
     frame: FrameFunction
     figure: Callable[[pd.DataFrame], go.Figure]
     title: Callable[[pd.DataFrame, ChartQuery], str]
+    # Charts beyond the Overview's trends: the data API requests behind the frame, as
+    # (measure, query string) pairs (None: the one request of `api_params`); their own caption
+    # and headlines; and the shape of the table view.
+    requests: Callable[[ChartQuery, Geography], list[tuple[str, dict[str, str]]]] | None = None
+    caption: Callable[[pd.DataFrame, ChartQuery], str] | None = None
+    headlines: Callable[[pd.DataFrame, ChartQuery], list[Headline]] | None = None
+    table: TableShape = TableShape()
 
 
 # ---------------------------------------------------------------- frames
@@ -212,24 +220,51 @@ def api_url(query: ChartQuery, geography: Geography) -> str:
             + urlencode(api_params(query, geography), quote_via=quote))
 
 
+def chart_requests(chart: Chart, query: ChartQuery, geography: Geography) -> list[tuple[str, dict[str, str]]]:
+    """The data API requests whose rows, in order, are the chart's frame."""
+    if chart.requests is None:
+        return [(query.selection.measure, api_params(query, geography))]
+    return chart.requests(query, geography)
+
+
+def chart_api_urls(chart: Chart, query: ChartQuery, geography: Geography) -> list[tuple[str, str]]:
+    requests = chart_requests(chart, query, geography)
+    return [("Data API" if len(requests) == 1 else f"Data API: {MEASURES[m].title}",
+             f"/api/v1/measures/{m}?" + urlencode(params, quote_via=quote)) for m, params in requests]
+
+
 def card_for(services: Services, chart: Chart, state: object):
     """The chart's card for the page's selection (ValueError when the selection is wrong)."""
     geography = services.measures.geography()
     query = chart_query(chart, state, geography)
     frame = chart_frame(services, chart, query)
     links = [("About this measure", f"/definitions#{chart.measure}"),
-             ("Data API", api_url(query, geography))]
-    return chart_card(chart.id, chart.title(frame, query), headlines(frame, query),
-                      chart.figure(frame), frame, caption(frame, query), SYMBOLS, links)
+             *chart_api_urls(chart, query, geography)]
+    figure = chart.figure(frame)
+    if isinstance(state, dict) and state.get("present"):  # board mode: labels, not a legend
+        figure = direct_labels(figure)
+    return chart_card(chart.id, chart.title(frame, query), (chart.headlines or headlines)(frame, query),
+                      figure, frame, (chart.caption or caption)(frame, query), SYMBOLS,
+                      links, chart.table)
 
 
 def chart_download(services: Services, chart_id: str, format: str, state: object) -> dict:
     """dcc.Download data: the chart's rows as CSV or XLSX, byte for byte the data API's."""
     chart = CHARTS[chart_id]
     query = chart_query(chart, state, services.measures.geography())
-    rows = export_rows(chart_frame(services, chart, query))
+    frame = chart_frame(services, chart, query)
+    rows = export_rows(frame)
     s = query.selection
     name = file_name(s.measure, s.scope, str(query.first), "to", str(s.quarter))
+    if chart.requests is not None:  # the API requests' rows in turn, each named by its measure
+        requests = chart_requests(chart, query, services.measures.geography())
+        measure, params = requests[0]
+        period = [params["from"], "to"] if "from" in params else []
+        if len(requests) == 1:  # the data API's own file name
+            name = file_name(measure, params["scope"], *period, params["quarter"])
+        else:
+            name = file_name(chart.id, s.scope, *period, params["quarter"])
+            rows.insert(0, "measure", frame["measure"].to_numpy())
     return as_download(format, Export(rows, name))
 
 

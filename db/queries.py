@@ -13,13 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db.engine import session_factory
-from db.models import Agency, Return
+from db.models import Agency, Return, ReturnIssue
 from metrics.quarters import Quarter
 
 RETURN_COLUMNS = (
     "return_id", "agency_code", "agency_name", "quarter", "version", "is_current",
     "loaded_at", "loaded_by", "n_warnings", "file_name",
 )  # fmt: skip
+VERSION_COLUMNS = ("agency_code", "quarter", "version")
+# No `value`: a warning's value is a cell of the return (a child's date, a child's id), and the
+# page that lists warnings must say where to look, not what the children's data are.
+WARNING_COLUMNS = ("agency_code", "agency_name", "rule", "table_name", "row", "column", "message")
 
 
 class Store:
@@ -91,3 +95,47 @@ class Store:
         query = select(func.count()).select_from(Return).where(Return.is_current.is_(True))
         with self._sessions() as session:
             return int(session.scalar(query) or 0)
+
+    def return_versions(
+        self, first: str | Quarter, last: str | Quarter, agencies: list[str] | None = None
+    ) -> pd.DataFrame:
+        """The current return's version for each agency and quarter that has one, from `first`
+        to `last` (columns VERSION_COLUMNS, oldest quarter first); `agencies` narrows it."""
+        start, end = (q if isinstance(q, Quarter) else Quarter.parse(q) for q in (first, last))
+        query = (
+            select(Return.agency_code, Return.quarter_index, Return.version)
+            .where(Return.is_current.is_(True),
+                   Return.quarter_index.between(start.index, end.index))
+            .order_by(Return.quarter_index, Return.agency_code)
+        )  # fmt: skip
+        if agencies is not None:
+            query = query.where(Return.agency_code.in_(list(agencies)))
+        with self._sessions() as session:
+            rows = session.execute(query).all()
+        frame = pd.DataFrame(
+            [(code, str(Quarter.from_index(index)), version) for code, index, version in rows],
+            columns=list(VERSION_COLUMNS),
+        )
+        return frame.astype({"agency_code": "str", "quarter": "str", "version": "int64"})
+
+    def return_warnings(
+        self, quarter: str | Quarter, agencies: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Warnings stored with the quarter's current returns, by agency then position in the
+        return (columns WARNING_COLUMNS; `row` is the file's row number, missing when a warning
+        is about the return as a whole). `agencies` narrows it."""
+        wanted = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+        query = (
+            select(Return.agency_code, Agency.name, ReturnIssue.rule, ReturnIssue.table_name,
+                   ReturnIssue.row, ReturnIssue.column, ReturnIssue.message)
+            .join(Return, Return.id == ReturnIssue.return_id)
+            .join(Agency, Agency.code == Return.agency_code)
+            .where(Return.is_current.is_(True), Return.quarter_index == wanted.index)
+            .order_by(Return.agency_code, ReturnIssue.id)
+        )  # fmt: skip
+        if agencies is not None:
+            query = query.where(Return.agency_code.in_(list(agencies)))
+        with self._sessions() as session:
+            rows = session.execute(query).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=list(WARNING_COLUMNS))
+        return frame.astype({"row": "Int64"})

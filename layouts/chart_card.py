@@ -24,16 +24,26 @@ class Headline(NamedTuple):
     main: bool = False  # the scope itself (big), or a benchmark beside it
 
 
-def table_view(frame: pd.DataFrame, caption: str) -> html.Table:
-    """The frame's shown values: one row per quarter, one column per area."""
-    scopes = list(dict.fromkeys(frame["scope"]))
-    names = dict(zip(frame["scope"], frame["scope_name"]))
-    quarters = list(dict.fromkeys(frame["quarter"]))
-    shown = {(s, q): t for s, q, t in zip(frame["scope"], frame["quarter"], frame["shown"])}
+class TableShape(NamedTuple):
+    """How a frame becomes the table view: which column makes the rows (headed `heading`),
+    which the columns, and which column names those."""
+
+    heading: str = "Quarter"
+    rows: str = "quarter"
+    columns: str = "scope"
+    names: str = "scope_name"
+
+
+def table_view(frame: pd.DataFrame, caption: str, shape: TableShape = TableShape()) -> html.Table:
+    """The frame's shown values: by default one row per quarter, one column per area."""
+    scopes = list(dict.fromkeys(frame[shape.columns]))
+    names = dict(zip(frame[shape.columns], frame[shape.names]))
+    quarters = list(dict.fromkeys(frame[shape.rows]))
+    shown = {(s, q): t for s, q, t in zip(frame[shape.columns], frame[shape.rows], frame["shown"])}
     return html.Table(
         [
             html.Caption(caption, className="visually-hidden"),
-            html.Thead(html.Tr([html.Th("Quarter", scope="col")]
+            html.Thead(html.Tr([html.Th(shape.heading, scope="col")]
                                + [html.Th(names[s], scope="col") for s in scopes])),
             html.Tbody([
                 html.Tr([html.Th(q, scope="row")]
@@ -85,7 +95,7 @@ def download_buttons(chart: str) -> html.Div:
 
 def chart_card(chart: str, title: str, headlines: list[Headline], figure: go.Figure,
                frame: pd.DataFrame, caption: str, symbols: dict[str, str],
-               links: list[tuple[str, str]]) -> dbc.Card:
+               links: list[tuple[str, str]], table: TableShape = TableShape()) -> dbc.Card:
     """One card. `links` are (text, href) pairs shown under the downloads."""
     present = set(frame["shown"]) & set(symbols)
     return dbc.Card(
@@ -99,7 +109,7 @@ def chart_card(chart: str, title: str, headlines: list[Headline], figure: go.Fig
             ),
             html.P(caption, className="chart-card__caption"),
             symbol_key(symbols, present),
-            html.Details([html.Summary("Show as table"), table_view(frame, title)],
+            html.Details([html.Summary("Show as table"), table_view(frame, title, table)],
                          className="chart-card__table-toggle"),
             download_buttons(chart),
             html.P([html.A(text, href=href, className="me-3") for text, href in links],

@@ -32,10 +32,28 @@ FILTER_MESSAGE = "filter-message"
 OVERVIEW_TILES = "overview-tiles"
 DEFINITIONS_LIST = "definitions-list"
 
+# Timeliness (layouts/timeliness.py) and Sufficiency (layouts/sufficiency.py)
+TIMELINESS_CARDS = "timeliness-cards"
+SUFFICIENCY_CARDS = "sufficiency-cards"
+
 # Chart cards (layouts/chart_card.py): pattern-matching ids, {"type": ..., "chart": chart id}
 CHART_CSV = "chart-csv"
 CHART_XLSX = "chart-xlsx"
 CHART_DOWNLOAD = "chart-download"
+
+# Data quality (layouts/quality.py)
+QUALITY_GRID = "quality-grid"
+QUALITY_WARNINGS = "quality-warnings"
+QUALITY_WARNINGS_TITLE = "quality-warnings-title"
+QUALITY_WARNINGS_COUNT = "quality-warnings-count"
+QUALITY_COMPLETENESS = "quality-completeness"
+QUALITY_CSV = "quality-completeness-csv"
+QUALITY_XLSX = "quality-completeness-xlsx"
+QUALITY_DOWNLOAD = "quality-completeness-download"
+
+# Board mode, `?present=1` (layouts/board.py)
+BOARD_FILTERS = "board-filters"
+BOARD_CAPTION = "board-caption"
 
 
 def chart_part(part: str, chart: str) -> str:

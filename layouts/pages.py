@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 
 import dash
 
-from layouts import definitions, not_found_404, overview, returns
+from layouts import definitions, not_found_404, overview, quality, returns, sufficiency, timeliness
+from layouts.board import board_aware
 from layouts.shell import SERVICE_NAME
 
 
@@ -39,6 +40,21 @@ def register_pages(measures: Sequence[Mapping] = ()) -> None:
         layout=returns.layout, order=3,
     )  # fmt: skip
     dash.register_page(
+        timeliness.__name__, path=timeliness.PATH, name=timeliness.TITLE,
+        title=_title(timeliness.TITLE), layout=timeliness.layout, order=4,
+    )  # fmt: skip
+    dash.register_page(
+        sufficiency.__name__, path=sufficiency.PATH, name=sufficiency.TITLE,
+        title=_title(sufficiency.TITLE), layout=sufficiency.layout, order=5,
+    )  # fmt: skip
+    dash.register_page(
+        quality.__name__, path=quality.PATH, name=quality.TITLE, title=_title(quality.TITLE),
+        layout=quality.layout, order=6,
+    )  # fmt: skip
+    dash.register_page(
         not_found_404.__name__, path="/404", name=not_found_404.TITLE,
         title=_title(not_found_404.TITLE), layout=not_found_404.layout,
     )  # fmt: skip
+    # Every page, whoever registered it, gets its board version (`?present=1`).
+    for page in dash.page_registry.values():
+        page["layout"] = board_aware(page["layout"])

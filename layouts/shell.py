@@ -31,7 +31,9 @@ INDEX_STRING = """<!DOCTYPE html>
     </body>
 </html>"""
 
-NAVIGATION = (("Overview", "/"), ("Definitions", "/definitions"), ("Returns loaded", "/returns"))
+NAVIGATION = (("Overview", "/"), ("Timeliness", "/timeliness"), ("Sufficiency", "/sufficiency"),
+              ("Data quality", "/data-quality"), ("Definitions", "/definitions"),
+              ("Returns loaded", "/returns"))
 
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
 

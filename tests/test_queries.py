@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings
 from db.cli import main
 from db.engine import session_factory
 from db.importer import load_path
-from db.queries import RETURN_COLUMNS, Store
+from db.demo import load_demo
+from db.models import Return, ReturnIssue
+from db.queries import RETURN_COLUMNS, VERSION_COLUMNS, WARNING_COLUMNS, Store
+from metrics.quarters import Quarter
 
 ANNEX_A = ("annex-a", "Annex_A_2024_Jan.xlsx")
 
@@ -104,3 +108,58 @@ def test_frame_types_are_stable_when_empty(sessions) -> None:
     frame = Store(sessions).list_returns()
     assert pd.api.types.is_datetime64_any_dtype(frame["loaded_at"])
     assert frame["version"].dtype == "int64"
+
+
+# ---------------------------------------------------------------- data quality page
+
+
+def test_return_versions_are_the_current_versions(sessions, samples, tmp_path) -> None:
+    load_annex_a(sessions, samples)
+    load_annex_a(sessions, samples, agency="331")
+    load_annex_a(sessions, samples, same_workbook_new_bytes(samples, tmp_path))
+    store = Store(sessions)
+
+    frame = store.return_versions("2009-10 Q1", "2009-10 Q3")
+    assert list(frame.columns) == list(VERSION_COLUMNS)
+    assert frame.values.tolist() == [["330", "2009-10 Q2", 2], ["331", "2009-10 Q2", 1]]
+    assert frame["version"].dtype == "int64"
+    assert store.return_versions("2009-10 Q2", "2009-10 Q2", ["331"]).values.tolist() == [
+        ["331", "2009-10 Q2", 1]]
+    empty = store.return_versions("2010-11 Q1", "2010-11 Q4")
+    assert empty.empty and list(empty.columns) == list(VERSION_COLUMNS)
+    with pytest.raises(ValueError):
+        store.return_versions("soon", "2010-11 Q4")
+
+
+def test_return_versions_leave_out_a_missing_return(sessions) -> None:
+    load_demo(sessions, first=Quarter.parse("2025-26 Q1"), last=Quarter.parse("2025-26 Q2"))
+    frame = Store(sessions).return_versions("2025-26 Q1", "2025-26 Q2", ["ASP", "ALS"])
+    assert frame.values.tolist() == [
+        ["ALS", "2025-26 Q1", 1], ["ASP", "2025-26 Q1", 1], ["ALS", "2025-26 Q2", 1],
+    ]  # fmt: skip
+
+
+def test_return_warnings_name_rows_and_columns_not_values(sessions, samples, tmp_path) -> None:
+    load_annex_a(sessions, samples)
+    load_annex_a(sessions, samples, agency="331")
+    load_annex_a(sessions, samples, same_workbook_new_bytes(samples, tmp_path))
+    with sessions() as session, session.begin():
+        returns = {(r.agency_code, r.version): r.id for r in session.scalars(select(Return))}
+        for return_id, rule, row in ((returns[("330", 1)], "W01", 3),  # superseded: not shown
+                                     (returns[("330", 2)], "W03", 7),
+                                     (returns[("331", 1)], "W04", None)):
+            session.query(ReturnIssue).filter_by(return_id=return_id).delete()
+            session.add(ReturnIssue(return_id=return_id, rule=rule, table_name="children", row=row,
+                                    column="date_of_birth", value="2001-02-03", message=f"{rule} says"))
+    store = Store(sessions)
+
+    frame = store.return_warnings("2009-10 Q2")
+    assert list(frame.columns) == list(WARNING_COLUMNS)
+    assert "value" not in frame.columns
+    assert frame[["agency_code", "rule", "row", "message"]].astype(object).where(
+        frame[["agency_code", "rule", "row", "message"]].notna(), None).values.tolist() == [
+        ["330", "W03", 7, "W03 says"], ["331", "W04", None, "W04 says"],
+    ]  # fmt: skip
+    assert frame["agency_name"].str.len().gt(0).all()
+    assert store.return_warnings("2009-10 Q2", ["331"])["rule"].tolist() == ["W04"]
+    assert store.return_warnings(Quarter.parse("2010-11 Q1")).empty

@@ -1,0 +1,132 @@
+"""Handlers of the Data quality page: the filter state -> the returns-received grid, the stored
+warnings and the completeness card.
+
+`quality_view` and `completeness_download` are plain functions of the services and the page's
+FILTER_STATE, so tests call them directly. The completeness card's frame is the data API's
+rows for `completeness?by=column` (same request, same disclosure), so its table and downloads
+equal the API's. Imports dash, werkzeug, pandas, config, db, metrics, layouts and callbacks only.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from urllib.parse import quote, urlencode
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from werkzeug.datastructures import MultiDict
+
+from callbacks.api import MeasureQuery, current_caller, parse_query, query_frame
+from callbacks.renderers import Export, as_download
+from callbacks.services import Services
+from layouts import ids
+from layouts.quality import WARNING_COLUMNS, completeness_card, returns_key, returns_table
+from metrics.disclosure import SYMBOLS
+from metrics.export import export_rows
+from metrics.quality import grid_quarters, returns_grid, safe_warnings, submitting_agencies
+from metrics.quarters import Quarter
+from metrics.registry import MEASURES
+
+MEASURE = "completeness"
+
+
+class QualityView(NamedTuple):
+    grid: list
+    warnings: list[dict]
+    warnings_count: str
+    completeness: list
+
+
+def _state(state: object) -> tuple[str, Quarter]:
+    if not isinstance(state, dict):
+        raise ValueError("no selection yet")
+    return str(state.get("scope", "")), Quarter.parse(str(state.get("quarter", "")))
+
+
+def completeness_query(services: Services, scope: str, quarter: Quarter) -> MeasureQuery:
+    params = {"scope": scope, "quarter": str(quarter), "by": "column"}
+    return parse_query(MEASURE, MultiDict(params), services.measures.geography())
+
+
+def completeness_url(query: MeasureQuery) -> str:
+    params = {"scope": query.selection.scope, "quarter": str(query.selection.quarter), "by": "column"}
+    return f"/api/v1/measures/{MEASURE}?" + urlencode(params, quote_via=quote)
+
+
+def completeness_frame(services: Services, query: MeasureQuery) -> pd.DataFrame:
+    return query_frame(query, services.measures, current_caller(services.settings), services.policy)
+
+
+def completeness_section(services: Services, scope: str, quarter: Quarter) -> dbc.Card:
+    query = completeness_query(services, scope, quarter)
+    frame = completeness_frame(services, query)
+    measure = MEASURES[MEASURE]
+    scope_name = frame["scope_name"].iloc[0] if len(frame) else scope
+    total = frame.loc[frame["category"] == "Total", "shown"]
+    title = (f"{measure.title}: {total.iloc[0]} of optional cells filled in {quarter}"
+             if len(total) and total.iloc[0] not in SYMBOLS else f"{measure.title} in {quarter}")
+    caption = (f"{measure.title}, percent of rows with a value, by column. Source: Quarterly ASG "
+               f"returns. Period: {quarter}. Scope: {scope_name}.")
+    links = [("About this measure", f"/definitions#{MEASURE}"), ("Data API", completeness_url(query))]
+    return completeness_card(title, frame, caption, SYMBOLS, links)
+
+
+def quality_view(services: Services, state: object) -> QualityView:
+    try:
+        scope, quarter = _state(state)
+        agencies = submitting_agencies(services.measures.geography(), scope)
+    except ValueError as exc:
+        alert = [dbc.Alert(str(exc), color="warning")]
+        return QualityView(alert, [], "", [])
+    codes = agencies["code"].tolist()
+    quarters = grid_quarters(quarter)
+    versions = services.store.return_versions(quarters[0], quarters[-1], codes)
+    grid = returns_grid(agencies, versions, quarters)
+    missing = int(grid.loc[grid["quarter"] == str(quarter), "version"].isna().sum())
+    caption = (f"Current return's version by agency, {quarters[0]} to {quarter}: "
+               f"{missing} of {len(codes)} returns missing for {quarter}.")
+    warnings = safe_warnings(services.store.return_warnings(quarter, codes))
+    rows = warnings[[f for f, _, _ in WARNING_COLUMNS]].astype(object)
+    rows = rows.where(rows.notna(), None).to_dict("records")
+    count = f"{len(rows):,} warning{'' if len(rows) == 1 else 's'} stored with the {quarter} returns."
+    return QualityView([returns_table(grid, caption), returns_key()], rows, count,
+                       [completeness_section(services, scope, quarter)])
+
+
+def completeness_download(services: Services, format: str, state: object) -> dict:
+    """dcc.Download data: byte for byte the data API's completeness?by=column rows."""
+    scope, quarter = _state(state)
+    query = completeness_query(services, scope, quarter)
+    rows = export_rows(completeness_frame(services, query))
+    return as_download(format, Export(rows, query.file_name))
+
+
+def register(app: Dash, services: Services) -> None:
+    app.callback(
+        Output(ids.QUALITY_GRID, "children"),
+        Output(ids.QUALITY_WARNINGS, "rowData"),
+        Output(ids.QUALITY_WARNINGS_COUNT, "children"),
+        Output(ids.QUALITY_COMPLETENESS, "children"),
+        Input(ids.FILTER_STATE, "data"),
+    )(lambda state: quality_view(services, state))
+
+    # The buttons come with the card, after the page loads, so their ids are pattern-matching
+    # ones (Dash checks plain ids against the pages' first layouts).
+    def download(csv_clicks, xlsx_clicks, state):
+        clicked = ctx.triggered_id
+        if not isinstance(clicked, dict) or not (any(csv_clicks) or any(xlsx_clicks)):
+            return no_update
+        try:
+            return completeness_download(
+                services, "csv" if clicked["type"] == ids.QUALITY_CSV else "xlsx", state)
+        except ValueError:
+            return no_update
+
+    app.callback(
+        Output(ids.QUALITY_DOWNLOAD, "data"),
+        Input({"type": ids.QUALITY_CSV, "chart": ALL}, "n_clicks"),
+        Input({"type": ids.QUALITY_XLSX, "chart": ALL}, "n_clicks"),
+        State(ids.FILTER_STATE, "data"),
+        prevent_initial_call=True,
+    )(download)

@@ -1,0 +1,184 @@
+"""The Data quality page (`/data-quality`): returns received per agency and quarter, the
+warnings stored with the chosen quarter's returns, and the completeness of optional columns.
+
+The layout is a function of the query string, like the Overview's; callbacks/quality.py fills
+the three sections from FILTER_STATE. A missing return is shown by a dash, a hatched cell and
+the word "missing" for screen readers, never by colour alone. Imports dash, its component
+libraries, pandas, plotly and layouts only.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts import ids
+from layouts.chart_card import symbol_key
+from layouts.figures import COLOURS, short_quarter
+from layouts.filters import filter_bar, filter_values
+
+PATH = "/data-quality"
+TITLE = "Data quality"
+MISSING = "—"  # the grid's mark for no return; metrics.quality writes it into `shown`
+
+WARNING_COLUMNS = (
+    ("agency_name", "Agency", 220),
+    ("agency_code", "Code", 90),
+    ("rule", "Rule", 80),
+    ("table_name", "Table", 150),
+    ("row", "Row", 80),
+    ("column", "Column", 180),
+    ("message", "Message", 420),
+)
+
+
+def warnings_grid() -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.QUALITY_WARNINGS,
+        columnDefs=[{"field": f, "headerName": h, "width": w, "minWidth": min(w, 120),
+                     "tooltipField": f} | ({"type": "numericColumn"} if f == "row" else {})
+                    for f, h, w in WARNING_COLUMNS],
+        rowData=[],
+        defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={
+            "domLayout": "autoHeight", "pagination": True, "paginationPageSize": 25,
+            "paginationPageSizeSelector": [25, 50, 100], "ensureDomOrder": True,
+            "enableCellTextSelection": True, "suppressColumnVirtualisation": True,
+            "localeText": {"noRowsToShow": "No warnings were stored with these returns."},
+        },
+        className="returns-grid quality-warnings",
+    )
+
+
+def _cell(shown: str, agency: str, quarter: str) -> html.Td:
+    if shown == MISSING:
+        return html.Td(
+            [html.Span(MISSING, **{"aria-hidden": "true"}),
+             html.Span("missing", className="visually-hidden")],
+            className="quality-grid__missing", title=f"No return from {agency} for {quarter}",
+        )
+    return html.Td(shown, className="num", title=f"Version {shown}")
+
+
+def returns_table(grid: pd.DataFrame, caption: str) -> html.Table:
+    """Agencies down, quarters across; each cell the current return's version or "missing"."""
+    quarters = list(dict.fromkeys(grid["quarter"]))
+    agencies = grid.drop_duplicates("agency_code")
+    shown = {(a, q): s for a, q, s in zip(grid["agency_code"], grid["quarter"], grid["shown"])}
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th("Agency", scope="col")]
+                               + [html.Th(short_quarter(q), scope="col", title=q) for q in quarters])),
+            html.Tbody([
+                html.Tr([html.Th(f"{row.agency_name} ({row.agency_code})", scope="row")]
+                        + [_cell(shown[(row.agency_code, q)], row.agency_name, q) for q in quarters],
+                        id=f"quality-row-{row.agency_code}")
+                for row in agencies.itertuples()
+            ]),
+        ],
+        className="table table-sm quality-grid",
+    )
+
+
+def returns_key() -> html.P:
+    return html.P(
+        [html.Span(MISSING, className="quality-grid__missing quality-grid__swatch",
+                   **{"aria-hidden": "true"}),
+         " missing: no return loaded for that quarter. Numbers are the version of the current "
+         "return (2 or more: the agency reloaded it)."],
+        className="chart-card__caption",
+    )
+
+
+def completeness_figure(frame: pd.DataFrame) -> go.Figure:
+    """Horizontal bars, one per column, the total last; each bar labelled with its shown value."""
+    rows = frame[frame["category"] != ""].iloc[::-1]  # plotly draws the first category lowest
+    figure = go.Figure(go.Bar(
+        x=pd.to_numeric(rows["value"]).tolist(), y=rows["category"].tolist(), orientation="h",
+        text=rows["shown"].tolist(), textposition="outside", cliponaxis=False,
+        marker={"color": [COLOURS[1] if c == "Total" else COLOURS[0] for c in rows["category"]]},
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    figure.update_layout(
+        height=max(200, 28 * len(rows) + 60), margin={"l": 10, "r": 40, "t": 10, "b": 30},
+        plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
+        font={"family": "Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
+        xaxis={"range": [0, 110], "gridcolor": "#e5e5e5", "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100]},
+        yaxis={"automargin": True},
+    )
+    return figure
+
+
+def completeness_table(frame: pd.DataFrame, caption: str) -> html.Table:
+    rows = frame[frame["category"] != ""]
+    return html.Table(
+        [
+            html.Caption(caption, className="visually-hidden"),
+            html.Thead(html.Tr([html.Th("Column", scope="col"), html.Th("Rows with a value (%)", scope="col"),
+                                html.Th("Rows", scope="col")])),
+            html.Tbody([
+                html.Tr([html.Th(c, scope="row"), html.Td(s, className="num"),
+                         html.Td("" if pd.isna(n) else f"{float(n):,.0f}", className="num")])
+                for c, s, n in zip(rows["category"], rows["shown"], rows["cohort"])
+            ]),
+        ],
+        className="table table-sm chart-card__table",
+    )
+
+
+def completeness_card(title: str, frame: pd.DataFrame, caption: str, symbols: dict[str, str],
+                      links: list[tuple[str, str]]) -> dbc.Card:
+    present = set(frame["shown"]) & set(symbols)
+    return dbc.Card(
+        dbc.CardBody([
+            html.H2(title, id=ids.chart_title("completeness"), className="chart-card__title h5"),
+            html.Div(dcc.Graph(figure=completeness_figure(frame),
+                               config={"displayModeBar": False, "responsive": True}),
+                     **{"aria-hidden": "true"}),
+            html.P(caption, className="chart-card__caption"),
+            symbol_key(symbols, present),
+            html.Details([html.Summary("Show as table"), completeness_table(frame, title)],
+                         className="chart-card__table-toggle"),
+            html.Div([
+                dbc.Button("Download CSV", id={"type": ids.QUALITY_CSV, "chart": "completeness"}, color="link", size="sm",
+                           className="chart-card__download"),
+                dbc.Button("Download XLSX", id={"type": ids.QUALITY_XLSX, "chart": "completeness"}, color="link", size="sm",
+                           className="chart-card__download"),
+            ], className="chart-card__downloads"),
+            html.P([html.A(text, href=href, className="me-3") for text, href in links],
+                   className="chart-card__links"),
+        ]),
+        className="chart-card",
+        id=ids.chart_part("card", "completeness"),
+    )
+
+
+def layout(scope: object = None, quarter: object = None, window: object = None,
+           compare: object = None, **_other_params: object) -> html.Div:
+    """The page for the query string; parameters it does not know are ignored."""
+    return html.Div(
+        [
+            html.H1(TITLE),
+            html.P("Which agencies' returns are in, the warnings their returns carry and how "
+                   "fully the optional columns are filled, for the area chosen.", className="lead"),
+            filter_bar(filter_values(scope, quarter, window, compare)),
+            html.Section([
+                html.H2("Returns received", className="h4"),
+                dcc.Loading(html.Div(id=ids.QUALITY_GRID), type="default", delay_show=300),
+            ], className="mb-4"),
+            html.Section([
+                html.H2("Warnings stored with the returns", id=ids.QUALITY_WARNINGS_TITLE, className="h4"),
+                html.P(id=ids.QUALITY_WARNINGS_COUNT, className="returns-count", **{"aria-live": "polite"}),
+                warnings_grid(),
+            ], className="mb-4"),
+            html.Section(dcc.Loading(html.Div(id=ids.QUALITY_COMPLETENESS), type="default",
+                                     delay_show=300), className="mb-4"),
+            dcc.Download(id=ids.QUALITY_DOWNLOAD),
+        ]
+    )

@@ -1,0 +1,143 @@
+"""The Timeliness and Sufficiency pages in a real browser, on three quarters of demo returns:
+they render every card without console errors, changing the agency changes their numbers, and
+a link with filters reopens the same view."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.support.select import Select
+from sqlalchemy.orm import sessionmaker
+
+from app import create_app
+from callbacks.charts import CHARTS, chart_frame, chart_query
+from callbacks.page_charts import SUFFICIENCY, TIMELINESS
+from callbacks.services import Services
+from config import Settings
+from db.demo import load_demo
+from db.engine import engine_for
+from layouts import ids
+from metrics.quarters import Quarter
+
+pytestmark = pytest.mark.browser
+
+FIRST, LAST = Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q1")
+PAGES = {
+    "/timeliness": ("Timeliness", TIMELINESS, "timeliness_a10"),
+    "/sufficiency": ("Sufficiency", SUFFICIENCY, "sufficiency_supply"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("timeliness_sufficiency") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=FIRST, last=LAST)
+    yield url
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="module")
+def settings(demo_url: str) -> Settings:
+    return Settings.from_env(environ={}, database_url=demo_url, secret_key="test")
+
+
+@pytest.fixture(scope="module")
+def services(settings: Settings) -> Services:
+    return Services.from_settings(settings)
+
+
+@pytest.fixture
+def dashboard(settings: Settings):
+    return create_app(settings)
+
+
+def expected(services: Services, chart: str, **state: object) -> tuple[str | None, str]:
+    """(main headline, title) a card should show for a selection, worked out without the browser."""
+    state = {"window": 4, "compare": [], **state}
+    c = CHARTS[chart]
+    query = chart_query(c, state, services.measures.geography())
+    frame = chart_frame(services, c, query)
+    main = next((h.shown for h in c.headlines(frame, query) if h.main), None)
+    return main, c.title(frame, query)
+
+
+def titles(dash_duo, charts: tuple[str, ...]) -> dict[str, str]:
+    """The cards' titles (textContent: a card under the loading overlay still has its title);
+    None while the cards are being replaced."""
+    try:
+        return {c: dash_duo.find_element(f"#{ids.chart_title(c)}").get_attribute("textContent")
+                for c in charts}
+    except StaleElementReferenceException:
+        return None
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_and_follows_the_agency(dash_duo, dashboard, services, free_port, path) -> None:
+    heading, charts, tile_chart = PAGES[path]
+    tile = f"#{ids.tile_value(tile_chart)}"
+    dash_duo.start_server(dashboard, port=free_port)
+    dash_duo.driver.get(f"{dash_duo.server_url}{path}")
+    england, england_title = expected(services, tile_chart, scope="england", quarter=str(LAST))
+    dash_duo.wait_for_text_to_equal(tile, england)
+    assert dash_duo.find_element("h1").text == heading
+    assert len(dash_duo.find_elements(".chart-card")) == len(charts)
+    assert dash_duo.find_element(f"#{ids.chart_title(tile_chart)}").text == england_title
+    nav = [a.get_attribute("pathname") for a in dash_duo.find_elements("header nav a")]
+    assert "/timeliness" in nav and "/sufficiency" in nav
+    until(lambda: f"quarter={quote(str(LAST))}" in dash_duo.driver.current_url, 4)
+    assert dash_duo.get_logs() == []
+
+    Select(dash_duo.find_element(f"#{ids.FILTER_REGION}")).select_by_value("London")
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AGENCY}", "Adopt London South (RAA ALS)")
+    als, als_title = expected(services, tile_chart, scope="ALS", quarter=str(LAST))
+    assert als != england
+    dash_duo.wait_for_text_to_equal(tile, als)
+    until(lambda: "scope=ALS" in dash_duo.driver.current_url, 4)
+    assert dash_duo.find_element(f"#{ids.chart_title(tile_chart)}").text == als_title
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_a_link_with_filters_reopens_the_view(dash_duo, dashboard, services, free_port, path) -> None:
+    _, charts, tile_chart = PAGES[path]
+    tile = f"#{ids.tile_value(tile_chart)}"
+    dash_duo.start_server(dashboard, port=free_port)
+    dash_duo.driver.get(f"{dash_duo.server_url}{path}")
+    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="england",
+                                                   quarter=str(LAST))[0])
+    Select(dash_duo.find_element(f"#{ids.FILTER_REGION}")).select_by_value("London")
+    dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AGENCY}", "Adopt London South (RAA ALS)")
+    # Each change waits for the page to settle, so no change races the previous one's answer.
+    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="ALS",
+                                                   quarter=str(LAST))[0])
+    Select(dash_duo.find_element(f"#{ids.FILTER_QUARTER}")).select_by_value("2024-25 Q4")
+    until(lambda: f"quarter={quote('2024-25 Q4')}" in dash_duo.driver.current_url, 4)
+    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="ALS",
+                                                   quarter="2024-25 Q4")[0])
+    Select(dash_duo.find_element(f"#{ids.FILTER_WINDOW}")).select_by_value("1")
+    value, _ = expected(services, tile_chart, scope="ALS", quarter="2024-25 Q4", window=1)
+    dash_duo.wait_for_text_to_equal(tile, value)
+    until(lambda: dash_duo.driver.current_url.endswith(
+        f"{path}?scope=ALS&quarter={quote('2024-25 Q4')}&window=1"), 4)
+    seen = {c: expected(services, c, scope="ALS", quarter="2024-25 Q4", window=1)[1] for c in charts}
+    until(lambda: titles(dash_duo, charts) == seen, 10)
+    link = dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+    dash_duo.driver.get(f"{dash_duo.server_url}/")
+    dash_duo.wait_for_text_to_equal("h1", "Overview")
+    dash_duo.driver.get(link)
+    dash_duo.wait_for_text_to_equal(tile, value)
+    until(lambda: titles(dash_duo, charts) == seen, 10)
+    assert dash_duo.find_element(f"#{ids.FILTER_QUARTER}").get_attribute("value") == "2024-25 Q4"
+    assert dash_duo.find_element(f"#{ids.FILTER_WINDOW}").get_attribute("value") == "1"
+    assert dash_duo.find_element(f"#{ids.FILTER_REGION}").get_attribute("value") == "London"
+    assert dash_duo.get_logs() == []

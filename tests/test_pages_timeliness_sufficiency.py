@@ -1,0 +1,235 @@
+"""The Timeliness and Sufficiency charts without a browser, on three quarters of demo returns:
+each frame is the engine's disclosed rows request by request (so downloads are the data API's
+rows), titles state the message, the A10 and A2 thresholds are drawn, hidden bars are gaps and
+every card carries its caption, table and downloads."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from app import create_app
+from callbacks.charts import (
+    CHARTS, chart_api_urls, chart_download, chart_frame, chart_query, chart_requests,
+)
+from callbacks.page_charts import (
+    A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES, SUFFICIENCY, TIMELINESS,
+    WAITING_BREAKDOWNS, agency_scopes,
+)
+from callbacks.services import Services
+from callbacks.sufficiency import sufficiency_cards
+from callbacks.timeliness import timeliness_cards
+from config import Settings
+from db.demo import load_demo
+from db.engine import engine_for
+from layouts import ids
+from layouts.page_figures import category_bars
+from metrics.access import Caller
+from metrics.disclosure import DisclosurePolicy
+from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
+from metrics.quarters import Quarter
+
+FIRST, LAST = Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q1")
+AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
+ALS = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": ["330"]}
+
+
+@pytest.fixture(scope="module")
+def demo_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("timeliness") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=FIRST, last=LAST)
+    yield url
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="module")
+def settings(demo_url: str) -> Settings:
+    return Settings.from_env(environ={}, database_url=demo_url, secret_key="test")
+
+
+@pytest.fixture(scope="module")
+def services(settings: Settings) -> Services:
+    return Services.from_settings(settings)
+
+
+def frame_for(services: Services, chart: str, state: dict = ALS) -> tuple[pd.DataFrame, object]:
+    query = chart_query(CHARTS[chart], state, services.measures.geography())
+    return chart_frame(services, CHARTS[chart], query), query
+
+
+def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=["measure", "measure_title"]).reset_index(drop=True)
+
+
+def test_the_pages_charts_are_registered() -> None:
+    assert TIMELINESS == ("timeliness_journey", "timeliness_a10", "timeliness_a2",
+                          "timeliness_adopter_stages")
+    assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies",
+                           *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS))
+    assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)
+
+
+# ---------------------------------------------------------------- frames equal the engine
+
+
+def test_journey_frame_is_the_benchmark_of_each_stage(services: Services) -> None:
+    frame, query = frame_for(services, "timeliness_journey")
+    geography, data = services.measures.geography(), services.measures.data_for([LAST + i for i in range(-3, 1)])
+    expected = pd.concat([benchmark(Selection(m, "ALS", LAST, window=4), data, geography,
+                                    Caller.viewer(), DisclosurePolicy(), ("330",))
+                          for m in JOURNEY_STAGES], ignore_index=True)
+    pd.testing.assert_frame_equal(engine_rows(frame), expected)
+    assert list(dict.fromkeys(frame["scope"])) == ["ALS", "region:London", "england", "330"]
+    assert list(dict.fromkeys(frame["measure"])) == list(JOURNEY_STAGES)
+
+
+@pytest.mark.parametrize("chart, measure", [("timeliness_a10", "a10_care_to_placed_adjusted"),
+                                            ("timeliness_a2", "a2_order_to_match")])
+def test_threshold_trends_are_the_scope_and_englands_series(services: Services, chart: str,
+                                                             measure: str) -> None:
+    frame, query = frame_for(services, chart)
+    geography = services.measures.geography()
+    data = services.measures.data_for([query.first + i for i in range(-3, 8)])
+    rows = pd.concat([series_rows(Selection(measure, s, LAST, window=4), query.first, data, geography)
+                      for s in ("ALS", "england")], ignore_index=True)
+    # One API request: both scopes' rows disclosed together.
+    expected = shown_to(Caller.viewer(), rows, geography, DisclosurePolicy())
+    pd.testing.assert_frame_equal(engine_rows(frame), expected)
+    assert list(dict.fromkeys(frame["scope"])) == ["ALS", "england"]
+    assert list(frame["quarter"][:8]) == [str(query.first + i) for i in range(8)]
+
+
+def test_sufficiency_frames(services: Services) -> None:
+    geography, data = services.measures.geography(), services.measures.data_for([LAST])
+    frame, _ = frame_for(services, "sufficiency_by_age_band")
+    expected = measure_frame(Selection("children_waiting", "ALS", LAST, window=4, breakdown="age_band"),
+                             data, geography, Caller.viewer(), DisclosurePolicy())
+    pd.testing.assert_frame_equal(engine_rows(frame), expected.reset_index(drop=True))
+    assert frame["category"].iloc[-1] == "Total"
+
+    frame, query = frame_for(services, "sufficiency_agencies")
+    scopes = agency_scopes(query, geography)
+    assert scopes[-1] == "england" and "ALS" in scopes and len(scopes) == 7  # London's 6 and England
+    assert list(frame["scope"]) == list(scopes)
+    england, _ = frame_for(services, "sufficiency_agencies", {**ALS, "scope": "england"})
+    assert list(england["scope"]) == [f"region:{r}" for r in geography.regions] + ["england"]
+
+    frame, _ = frame_for(services, "sufficiency_supply")
+    assert list(dict.fromkeys(frame["measure"])) == ["adopters_waiting", "children_waiting"]
+    assert set(frame["scope"]) == {"ALS"} and len(frame) == 16
+
+
+@pytest.mark.parametrize("chart", [*TIMELINESS, "sufficiency_supply", "sufficiency_agencies",
+                                   "sufficiency_by_ethnic_group"])
+def test_downloads_are_the_api_rows_request_by_request(services: Services, settings: Settings,
+                                                       chart: str) -> None:
+    client = create_app(settings).server.test_client()
+    geography = services.measures.geography()
+    query = chart_query(CHARTS[chart], ALS, geography)
+    body = base64.b64decode(chart_download(services, chart, "csv", ALS)["content"]).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    requests = chart_requests(CHARTS[chart], query, geography)
+    urls = [url for _, url in chart_api_urls(CHARTS[chart], query, geography)]
+    if len(requests) == 1:
+        api = client.get(urls[0] + "&format=csv")
+        assert api.status_code == 200 and api.get_data().decode("utf-8") == body
+        return
+    assert len(urls) == len(requests)
+    for (measure, params), url in zip(requests, urls):
+        assert dict(parse_qsl(urlsplit(url).query)) == params
+        api = client.get(url + "&format=csv")
+        assert api.status_code == 200
+        api_rows = list(csv.DictReader(io.StringIO(api.get_data().decode("utf-8"))))
+        mine = [{k: v for k, v in r.items() if k != "measure"} for r in rows if r["measure"] == measure]
+        assert mine == api_rows
+
+
+def test_breakdown_downloads_ask_the_api_by_the_breakdown(services: Services) -> None:
+    query = chart_query(CHARTS["sufficiency_by_sibling"], ALS, services.measures.geography())
+    [(measure, params)] = chart_requests(CHARTS["sufficiency_by_sibling"], query,
+                                         services.measures.geography())
+    assert measure == "children_waiting" and params["by"] == "sibling" and "compare" not in params
+
+
+# ---------------------------------------------------------------- titles and figures
+
+
+def test_titles_state_the_message(services: Services) -> None:
+    titles = {}
+    for chart in TIMELINESS + SUFFICIENCY:
+        frame, query = frame_for(services, chart)
+        titles[chart] = CHARTS[chart].title(frame, query)
+    assert "is the longest stage for Adopt London South" in titles["timeliness_journey"]
+    assert titles["timeliness_a10"].endswith("the threshold of 14 months (426 days)")
+    assert " above " in titles["timeliness_a10"] or " within " in titles["timeliness_a10"]
+    assert titles["timeliness_a2"].endswith("the threshold of 4 months (121 days)")
+    assert "from approval to match" in titles["timeliness_adopter_stages"]
+    assert "England" in titles["timeliness_adopter_stages"]
+    assert "approved adopters waiting than children waiting" in titles["sufficiency_supply"]
+    assert "had the most approved adopters per child waiting" in titles["sufficiency_agencies"]
+    assert "is the largest group of children waiting in Adopt London South" in titles["sufficiency_by_age_band"]
+    assert all(str(LAST) in t for t in titles.values())
+
+
+def test_thresholds_and_colours_in_the_figures(services: Services) -> None:
+    for chart, threshold, label in (("timeliness_a10", A10_THRESHOLD, "14 months"),
+                                    ("timeliness_a2", A2_THRESHOLD, "4 months")):
+        frame, _ = frame_for(services, chart)
+        figure = CHARTS[chart].figure(frame)
+        lines = [s for s in figure.layout.shapes if s.y0 == s.y1 == threshold]
+        assert len(lines) == 1
+        assert any(label in a.text for a in figure.layout.annotations)
+        england = [t for t in figure.data if t.name == "England"]
+        assert england and england[0].line.dash == "dash"
+    frame, _ = frame_for(services, "timeliness_journey")
+    figure = CHARTS["timeliness_journey"].figure(frame)
+    assert [t.name for t in figure.data] == list(frame.drop_duplicates("measure")["measure_title"])
+    assert {t.marker.color for t in figure.data} <= AF_COLOURS
+    assert figure.layout.barmode == "stack" and all(t.orientation == "h" for t in figure.data)
+    frame, _ = frame_for(services, "timeliness_adopter_stages")
+    figure = CHARTS["timeliness_adopter_stages"].figure(frame)
+    assert set(frame["measure"]) == set(ADOPTER_STAGES)
+    assert [t.name for t in figure.data][-1] == "England" and figure.data[-1].marker.color == "#3D3D3D"
+    frame, _ = frame_for(services, "sufficiency_agencies")
+    figure = CHARTS["sufficiency_agencies"].figure(frame)
+    assert any(s.line.dash == "dash" and s.line.color == "#3D3D3D" for s in figure.layout.shapes)
+    values = [v for v in figure.data[0].x if v == v]
+    assert values == sorted(values)  # ranked, the largest at the top
+
+
+def test_suppressed_categories_are_gaps_not_zeros() -> None:
+    frame = pd.DataFrame({"scope": "ALS", "scope_name": "Adopt London South",
+                          "category": ["Under 1", "1-4", "Total"], "value": [np.nan, 12.0, 15.0],
+                          "shown": ["[c]", "12", "15"]})
+    figure = category_bars(frame)
+    assert list(figure.data[0].x) == ["Under 1", "1-4"]
+    assert np.isnan(figure.data[0].y[0]) and list(figure.data[0].text) == ["[c]", "12"]
+    assert [a.text for a in figure.layout.annotations] == ["[c]"]
+
+
+def test_cards_carry_caption_table_and_downloads(services: Services) -> None:
+    for cards, charts in ((timeliness_cards(services, ALS), TIMELINESS),
+                          (sufficiency_cards(services, ALS), SUFFICIENCY)):
+        assert len(cards) == len(charts)
+        for card, chart in zip(cards, charts):
+            text = str(card)
+            assert "Source: Quarterly ASG returns" in text and "Show as table" in text
+            found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"])
+                     for c in card._traverse() if getattr(c, "id", None)}
+            assert {ids.chart_title(chart), (ids.CHART_CSV, chart), (ids.CHART_XLSX, chart)} <= found
+    journey = str(timeliness_cards(services, ALS)[0])
+    assert "Placement order to match" in journey and "Stage" in journey
+    assert timeliness_cards(services, None) == []
+    assert "window" in str(sufficiency_cards(services, {**ALS, "window": 5}))

@@ -1,0 +1,75 @@
+"""Data quality and board mode helpers: which agencies owe a return, the returns grid, safe
+warning text, the board version of a page and direct labels."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts import ids
+from layouts.board import board_aware, direct_labels, is_present, without_controls
+from layouts.overview import layout as overview_layout
+from metrics.quality import MISSING, returns_grid, safe_warnings, submitting_agencies
+from metrics.quarters import Quarter
+from metrics.scope import Geography
+
+AGENCIES = pd.DataFrame(
+    [("R1", "Raa One", "RAA", "North", None), ("101", "Member LA", "LA", "North", "R1"),
+     ("102", "Alone LA", "LA", "North", None), ("V1", "A VAA", "VAA", "North", None),
+     ("201", "Southern LA", "LA", "South", None)],
+    columns=["code", "name", "kind", "region", "raa_code"],
+)  # fmt: skip
+
+
+def test_submitting_agencies_are_raas_then_las_then_vaas() -> None:
+    geography = Geography(AGENCIES)
+    assert submitting_agencies(geography, "england")["code"].tolist() == ["R1", "102", "201", "V1"]
+    assert submitting_agencies(geography, "region:North")["code"].tolist() == ["R1", "102", "V1"]
+    assert submitting_agencies(geography, "101")["code"].tolist() == ["R1"]  # its RAA returns it
+
+
+def test_returns_grid_marks_missing_returns() -> None:
+    agencies = submitting_agencies(Geography(AGENCIES), "region:North")
+    versions = pd.DataFrame({"agency_code": ["R1", "R1", "102"], "quarter": ["2025-26 Q1", "2025-26 Q2", "2025-26 Q2"],
+                             "version": [1, 3, 1]})
+    grid = returns_grid(agencies, versions, [Quarter.parse("2025-26 Q1"), Quarter.parse("2025-26 Q2")])
+    assert grid["shown"].tolist() == ["1", "3", MISSING, "1", MISSING, MISSING]
+    assert grid["version"].isna().tolist() == [False, False, True, False, True, True]
+
+
+def test_safe_warnings_replace_messages_that_may_quote_data() -> None:
+    frame = pd.DataFrame({"rule": ["W03", "W04", "Z99"], "message": ["fixed", "child C1 was 2020-01-01", "x"]})
+    messages = safe_warnings(frame)["message"].tolist()
+    assert messages[0] == "fixed"
+    assert "C1" not in messages[1] and "2020" not in messages[1]
+    assert messages[2] != "x"
+
+
+def test_board_version_of_a_page_has_no_controls() -> None:
+    page = board_aware(overview_layout)
+    normal = str(page(scope="ALS"))
+    assert ids.FILTER_REGION in normal and "board-mode" not in normal
+    board = page(scope="ALS", quarter="2025-26 Q1", present="1")
+    text = str(board)
+    assert board.className == "board-mode"
+    for control in (ids.FILTER_REGION, ids.FILTER_AGENCY, ids.FILTER_QUARTER, ids.FILTER_WINDOW):
+        assert f"'{control}'" not in text
+    assert ids.FILTER_STATE in text and ids.OVERVIEW_TILES in text and "ALS" in text
+    assert board_aware(page) is page
+    assert is_present(["1"]) and not is_present("0") and not is_present(None)
+
+
+def test_without_controls_leaves_the_original_alone() -> None:
+    tree = html.Div([html.Div(dcc.Input(id="x"), className="filters"), html.P("kept")])
+    stripped = without_controls(tree)
+    assert len(stripped.children) == 1 and len(tree.children) == 2
+
+
+def test_direct_labels_replace_the_legend() -> None:
+    figure = go.Figure([go.Scatter(x=["a", "b", "c"], y=[1, 2, None], text=["1", "2", "[c]"], name="ALS"),
+                        go.Scatter(x=["a", "b", "c"], y=[3, 4, 5], text=["3", "4", "5"], name="England")])
+    labelled = direct_labels(figure)
+    assert labelled.layout.showlegend is False
+    assert [a.text for a in labelled.layout.annotations] == ["ALS: 2", "England: 5"]
+    assert figure.layout.annotations == ()  # the original is untouched
