@@ -20,9 +20,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.demo import load_demo
 from db.engine import engine_for
 from db.registry import load_registry, read_reference
 from db.schema import upgrade
+from metrics.quarters import Quarter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
@@ -106,3 +108,24 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
 def samples() -> Path:
     """Real-world sample formats with fake children (tests/data/samples, see its SOURCES.md)."""
     return SAMPLES
+
+
+# The demo slice the dashboard tests read: three quarters, about 50,000 rows.
+DEMO_SLICE = (Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q1"))
+
+
+def demo_sqlite(template: Path, folder: Path, first: Quarter, last: Quarter) -> str:
+    """A copy of the migrated template with the demo returns from `first` to `last` loaded."""
+    path = folder / "demo.sqlite3"
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=first, last=last)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_slice_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A SQLite database with DEMO_SLICE loaded, shared read-only by the dashboard tests."""
+    url = demo_sqlite(sqlite_template, tmp_path_factory.mktemp("demo"), *DEMO_SLICE)
+    yield url
+    engine_for(url).dispose()

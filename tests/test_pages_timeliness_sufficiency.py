@@ -8,15 +8,11 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from callbacks.charts import (
@@ -30,28 +26,21 @@ from callbacks.services import Services
 from callbacks.sufficiency import sufficiency_cards
 from callbacks.timeliness import timeliness_cards
 from config import Settings
-from db.demo import load_demo
-from db.engine import engine_for
 from layouts import ids
 from layouts.page_figures import category_bars
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
-from metrics.quarters import Quarter
+from tests.conftest import DEMO_SLICE
 
-FIRST, LAST = Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q1")
+FIRST, LAST = DEMO_SLICE
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 ALS = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": ["330"]}
 
 
 @pytest.fixture(scope="module")
-def demo_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("timeliness") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=FIRST, last=LAST)
-    yield url
-    engine_for(url).dispose()
+def demo_url(demo_slice_url: str) -> str:
+    return demo_slice_url
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,22 @@ a clicker's keys move between pages keeping the query string."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from config import Settings
-from db.demo import load_demo
 from db.engine import engine_for
 from layouts import ids
 from metrics.quarters import Quarter
+from tests.conftest import demo_sqlite
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +30,7 @@ QUERY = f"?scope=ALS&quarter={quote(str(FIRST))}&window=4&present=1"
 
 @pytest.fixture(scope="module")
 def demo_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("quality") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=FIRST, last=LAST)
+    url = demo_sqlite(sqlite_template, tmp_path_factory.mktemp("quality"), FIRST, LAST)
     yield url
     engine_for(url).dispose()
 

@@ -4,30 +4,25 @@ a link with filters reopens the same view."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
 from dash.testing.wait import until
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.select import Select
-from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from callbacks.charts import CHARTS, chart_frame, chart_query
 from callbacks.page_charts import SUFFICIENCY, TIMELINESS
 from callbacks.services import Services
 from config import Settings
-from db.demo import load_demo
-from db.engine import engine_for
 from layouts import ids
-from metrics.quarters import Quarter
+from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
 
-FIRST, LAST = Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q1")
+FIRST, LAST = DEMO_SLICE
 PAGES = {
     "/timeliness": ("Timeliness", TIMELINESS, "timeliness_a10"),
     "/sufficiency": ("Sufficiency", SUFFICIENCY, "sufficiency_supply"),
@@ -35,13 +30,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def demo_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("timeliness_sufficiency") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    load_demo(sessionmaker(engine_for(url), expire_on_commit=False), first=FIRST, last=LAST)
-    yield url
-    engine_for(url).dispose()
+def demo_url(demo_slice_url: str) -> str:
+    return demo_slice_url
 
 
 @pytest.fixture(scope="module")
