@@ -220,13 +220,6 @@ def quarter_ends(quarter_index: pd.Series) -> pd.Series:
     return quarter_index.map(ends).astype("datetime64[ns]")
 
 
-def in_own_quarter(rows: pd.DataFrame, column: str) -> pd.Series:
-    """Events that fell inside the quarter of the return they came in (each event once)."""
-    starts = {i: pd.Timestamp(Quarter.from_index(int(i)).start) for i in rows["quarter_index"].unique()}
-    start = rows["quarter_index"].map(starts).astype("datetime64[ns]")
-    return rows[column].notna() & (rows[column] >= start) & (rows[column] <= quarter_ends(rows["quarter_index"]))
-
-
 def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
     """(missing, expected): (LA or agency, quarter) pairs the selection depends on, and how
     many of them have no return. Children count by LA (covered by its own or its RAA's return);
@@ -246,41 +239,6 @@ def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- cells from rows
-
-
-def count_cells(categories: pd.Series | None, order: tuple[str, ...] = ()) -> list[Cell]:
-    """Counts per category (every category, zeros included) and the Total."""
-    total = float(len(categories)) if categories is not None else 0.0
-    if not order:
-        return [Cell("", total, total)]
-    counts = categories.value_counts().reindex(list(order), fill_value=0)
-    return [Cell(c, float(n), float(n)) for c, n in counts.items()] + [Cell("Total", total, total)]
-
-
-def _average(values: pd.Series, stat: str) -> float:
-    return float(values.median() if stat == "median" else values.mean())
-
-
-def average_cells(values: pd.Series, categories: pd.Series | None, order: tuple[str, ...], stat: str) -> list[Cell]:
-    def cell(name: str, v: pd.Series) -> Cell:
-        if v.empty:
-            return Cell(name, np.nan, 0.0, "z")
-        return Cell(name, _average(v, stat), float(len(v)))
-
-    if not order:
-        return [cell("", values)]
-    return [cell(c, values[categories == c]) for c in order] + [cell("Total", values)]
-
-
-def percent_cells(flags: pd.Series, categories: pd.Series | None, order: tuple[str, ...]) -> list[Cell]:
-    def cell(name: str, f: pd.Series) -> Cell:
-        if f.empty:
-            return Cell(name, np.nan, 0.0, "z")
-        return Cell(name, 100.0 * float(f.astype(bool).mean()), float(len(f)))
-
-    if not order:
-        return [cell("", flags)]
-    return [cell(c, flags[categories == c]) for c in order] + [cell("Total", flags)]
 
 
 def share_cell(numerator: float, denominator: float) -> Cell:

@@ -190,7 +190,9 @@ MEASURES_LIST = [
        "(an LA is covered by its own return or its RAA's); missing_returns counts the rest."),
     _m("completeness", "Completeness of optional columns", "percent", "quality", "children",
        "For each optional column of the children, adopters and special guardianship tables: the "
-       "percentage of rows with a value, in the quarter's returns.", breakdowns=("column",)),
+       "percentage of rows with a value, in the quarter's returns (foster_carer_adoption is left "
+       "out: it defaults to N, so it is always filled). The total is the share of all those "
+       "cells that are filled.", breakdowns=("column",)),
 ]
 
 MEASURES: dict[str, Measure] = {m.id: m for m in MEASURES_LIST}
