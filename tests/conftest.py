@@ -20,6 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from callbacks.services import Services
+from config import Settings
 from db.demo import load_demo
 from db.engine import engine_for
 from db.registry import load_registry, read_reference
@@ -129,3 +131,15 @@ def demo_slice_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFacto
     url = demo_sqlite(sqlite_template, tmp_path_factory.mktemp("demo"), *DEMO_SLICE)
     yield url
     engine_for(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_settings(demo_slice_url: str) -> Settings:
+    """Settings of an app on the shared demo slice."""
+    return Settings.from_env(environ={}, database_url=demo_slice_url, secret_key="test")
+
+
+@pytest.fixture(scope="session")
+def demo_services(demo_settings: Settings) -> Services:
+    """The services an app on the shared demo slice hands its handlers."""
+    return Services.from_settings(demo_settings)

@@ -38,24 +38,9 @@ AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 ALS = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": ["330"]}
 
 
-@pytest.fixture(scope="module")
-def demo_url(demo_slice_url: str) -> str:
-    return demo_slice_url
-
-
-@pytest.fixture(scope="module")
-def settings(demo_url: str) -> Settings:
-    return Settings.from_env(environ={}, database_url=demo_url, secret_key="test")
-
-
-@pytest.fixture(scope="module")
-def services(settings: Settings) -> Services:
-    return Services.from_settings(settings)
-
-
-def frame_for(services: Services, chart: str, state: dict = ALS) -> tuple[pd.DataFrame, object]:
-    query = chart_query(CHARTS[chart], state, services.measures.geography())
-    return chart_frame(services, CHARTS[chart], query), query
+def frame_for(demo_services: Services, chart: str, state: dict = ALS) -> tuple[pd.DataFrame, object]:
+    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
+    return chart_frame(demo_services, CHARTS[chart], query), query
 
 
 def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -73,9 +58,9 @@ def test_the_pages_charts_are_registered() -> None:
 # ---------------------------------------------------------------- frames equal the engine
 
 
-def test_journey_frame_is_the_benchmark_of_each_stage(services: Services) -> None:
-    frame, query = frame_for(services, "timeliness_journey")
-    geography, data = services.measures.geography(), services.measures.data_for([LAST + i for i in range(-3, 1)])
+def test_journey_frame_is_the_benchmark_of_each_stage(demo_services: Services) -> None:
+    frame, query = frame_for(demo_services, "timeliness_journey")
+    geography, data = demo_services.measures.geography(), demo_services.measures.data_for([LAST + i for i in range(-3, 1)])
     expected = pd.concat([benchmark(Selection(m, "ALS", LAST, window=4), data, geography,
                                     Caller.viewer(), DisclosurePolicy(), ("330",))
                           for m in JOURNEY_STAGES], ignore_index=True)
@@ -86,11 +71,11 @@ def test_journey_frame_is_the_benchmark_of_each_stage(services: Services) -> Non
 
 @pytest.mark.parametrize("chart, measure", [("timeliness_a10", "a10_care_to_placed_adjusted"),
                                             ("timeliness_a2", "a2_order_to_match")])
-def test_threshold_trends_are_the_scope_and_englands_series(services: Services, chart: str,
+def test_threshold_trends_are_the_scope_and_englands_series(demo_services: Services, chart: str,
                                                              measure: str) -> None:
-    frame, query = frame_for(services, chart)
-    geography = services.measures.geography()
-    data = services.measures.data_for([query.first + i for i in range(-3, 8)])
+    frame, query = frame_for(demo_services, chart)
+    geography = demo_services.measures.geography()
+    data = demo_services.measures.data_for([query.first + i for i in range(-3, 8)])
     rows = pd.concat([series_rows(Selection(measure, s, LAST, window=4), query.first, data, geography)
                       for s in ("ALS", "england")], ignore_index=True)
     # One API request: both scopes' rows disclosed together.
@@ -100,34 +85,34 @@ def test_threshold_trends_are_the_scope_and_englands_series(services: Services, 
     assert list(frame["quarter"][:8]) == [str(query.first + i) for i in range(8)]
 
 
-def test_sufficiency_frames(services: Services) -> None:
-    geography, data = services.measures.geography(), services.measures.data_for([LAST])
-    frame, _ = frame_for(services, "sufficiency_by_age_band")
+def test_sufficiency_frames(demo_services: Services) -> None:
+    geography, data = demo_services.measures.geography(), demo_services.measures.data_for([LAST])
+    frame, _ = frame_for(demo_services, "sufficiency_by_age_band")
     expected = measure_frame(Selection("children_waiting", "ALS", LAST, window=4, breakdown="age_band"),
                              data, geography, Caller.viewer(), DisclosurePolicy())
     pd.testing.assert_frame_equal(engine_rows(frame), expected.reset_index(drop=True))
     assert frame["category"].iloc[-1] == "Total"
 
-    frame, query = frame_for(services, "sufficiency_agencies")
+    frame, query = frame_for(demo_services, "sufficiency_agencies")
     scopes = agency_scopes(query, geography)
     assert scopes[-1] == "england" and "ALS" in scopes and len(scopes) == 7  # London's 6 and England
     assert list(frame["scope"]) == list(scopes)
-    england, _ = frame_for(services, "sufficiency_agencies", {**ALS, "scope": "england"})
+    england, _ = frame_for(demo_services, "sufficiency_agencies", {**ALS, "scope": "england"})
     assert list(england["scope"]) == [f"region:{r}" for r in geography.regions] + ["england"]
 
-    frame, _ = frame_for(services, "sufficiency_supply")
+    frame, _ = frame_for(demo_services, "sufficiency_supply")
     assert list(dict.fromkeys(frame["measure"])) == ["adopters_waiting", "children_waiting"]
     assert set(frame["scope"]) == {"ALS"} and len(frame) == 16
 
 
 @pytest.mark.parametrize("chart", [*TIMELINESS, "sufficiency_supply", "sufficiency_agencies",
                                    "sufficiency_by_ethnic_group"])
-def test_downloads_are_the_api_rows_request_by_request(services: Services, settings: Settings,
+def test_downloads_are_the_api_rows_request_by_request(demo_services: Services, demo_settings: Settings,
                                                        chart: str) -> None:
-    client = create_app(settings).server.test_client()
-    geography = services.measures.geography()
+    client = create_app(demo_settings).server.test_client()
+    geography = demo_services.measures.geography()
     query = chart_query(CHARTS[chart], ALS, geography)
-    body = base64.b64decode(chart_download(services, chart, "csv", ALS)["content"]).decode("utf-8")
+    body = base64.b64decode(chart_download(demo_services, chart, "csv", ALS)["content"]).decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(body)))
     requests = chart_requests(CHARTS[chart], query, geography)
     urls = [url for _, url in chart_api_urls(CHARTS[chart], query, geography)]
@@ -145,20 +130,20 @@ def test_downloads_are_the_api_rows_request_by_request(services: Services, setti
         assert mine == api_rows
 
 
-def test_breakdown_downloads_ask_the_api_by_the_breakdown(services: Services) -> None:
-    query = chart_query(CHARTS["sufficiency_by_sibling"], ALS, services.measures.geography())
+def test_breakdown_downloads_ask_the_api_by_the_breakdown(demo_services: Services) -> None:
+    query = chart_query(CHARTS["sufficiency_by_sibling"], ALS, demo_services.measures.geography())
     [(measure, params)] = chart_requests(CHARTS["sufficiency_by_sibling"], query,
-                                         services.measures.geography())
+                                         demo_services.measures.geography())
     assert measure == "children_waiting" and params["by"] == "sibling" and "compare" not in params
 
 
 # ---------------------------------------------------------------- titles and figures
 
 
-def test_titles_state_the_message(services: Services) -> None:
+def test_titles_state_the_message(demo_services: Services) -> None:
     titles = {}
     for chart in TIMELINESS + SUFFICIENCY:
-        frame, query = frame_for(services, chart)
+        frame, query = frame_for(demo_services, chart)
         titles[chart] = CHARTS[chart].title(frame, query)
     assert "is the longest stage for Adopt London South" in titles["timeliness_journey"]
     assert titles["timeliness_a10"].endswith("the threshold of 14 months (426 days)")
@@ -172,26 +157,26 @@ def test_titles_state_the_message(services: Services) -> None:
     assert all(str(LAST) in t for t in titles.values())
 
 
-def test_thresholds_and_colours_in_the_figures(services: Services) -> None:
+def test_thresholds_and_colours_in_the_figures(demo_services: Services) -> None:
     for chart, threshold, label in (("timeliness_a10", A10_THRESHOLD, "14 months"),
                                     ("timeliness_a2", A2_THRESHOLD, "4 months")):
-        frame, _ = frame_for(services, chart)
+        frame, _ = frame_for(demo_services, chart)
         figure = CHARTS[chart].figure(frame)
         lines = [s for s in figure.layout.shapes if s.y0 == s.y1 == threshold]
         assert len(lines) == 1
         assert any(label in a.text for a in figure.layout.annotations)
         england = [t for t in figure.data if t.name == "England"]
         assert england and england[0].line.dash == "dash"
-    frame, _ = frame_for(services, "timeliness_journey")
+    frame, _ = frame_for(demo_services, "timeliness_journey")
     figure = CHARTS["timeliness_journey"].figure(frame)
     assert [t.name for t in figure.data] == list(frame.drop_duplicates("measure")["measure_title"])
     assert {t.marker.color for t in figure.data} <= AF_COLOURS
     assert figure.layout.barmode == "stack" and all(t.orientation == "h" for t in figure.data)
-    frame, _ = frame_for(services, "timeliness_adopter_stages")
+    frame, _ = frame_for(demo_services, "timeliness_adopter_stages")
     figure = CHARTS["timeliness_adopter_stages"].figure(frame)
     assert set(frame["measure"]) == set(ADOPTER_STAGES)
     assert [t.name for t in figure.data][-1] == "England" and figure.data[-1].marker.color == "#3D3D3D"
-    frame, _ = frame_for(services, "sufficiency_agencies")
+    frame, _ = frame_for(demo_services, "sufficiency_agencies")
     figure = CHARTS["sufficiency_agencies"].figure(frame)
     assert any(s.line.dash == "dash" and s.line.color == "#3D3D3D" for s in figure.layout.shapes)
     values = [v for v in figure.data[0].x if v == v]
@@ -208,9 +193,9 @@ def test_suppressed_categories_are_gaps_not_zeros() -> None:
     assert [a.text for a in figure.layout.annotations] == ["[c]"]
 
 
-def test_cards_carry_caption_table_and_downloads(services: Services) -> None:
-    for cards, charts in ((timeliness_cards(services, ALS), TIMELINESS),
-                          (sufficiency_cards(services, ALS), SUFFICIENCY)):
+def test_cards_carry_caption_table_and_downloads(demo_services: Services) -> None:
+    for cards, charts in ((timeliness_cards(demo_services, ALS), TIMELINESS),
+                          (sufficiency_cards(demo_services, ALS), SUFFICIENCY)):
         assert len(cards) == len(charts)
         for card, chart in zip(cards, charts):
             text = str(card)
@@ -218,7 +203,7 @@ def test_cards_carry_caption_table_and_downloads(services: Services) -> None:
             found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"])
                      for c in card._traverse() if getattr(c, "id", None)}
             assert {ids.chart_title(chart), (ids.CHART_CSV, chart), (ids.CHART_XLSX, chart)} <= found
-    journey = str(timeliness_cards(services, ALS)[0])
+    journey = str(timeliness_cards(demo_services, ALS)[0])
     assert "Placement order to match" in journey and "Stage" in journey
-    assert timeliness_cards(services, None) == []
-    assert "window" in str(sufficiency_cards(services, {**ALS, "window": 5}))
+    assert timeliness_cards(demo_services, None) == []
+    assert "window" in str(sufficiency_cards(demo_services, {**ALS, "window": 5}))

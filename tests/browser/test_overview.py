@@ -29,40 +29,25 @@ TILE = f"#{ids.tile_value('children_waiting')}"
 WINDOW_TILE = f"#{ids.tile_value('adoption_orders')}"
 
 
-@pytest.fixture(scope="module")
-def demo_url(demo_slice_url: str) -> str:
-    return demo_slice_url
-
-
-@pytest.fixture(scope="module")
-def settings(demo_url: str) -> Settings:
-    return Settings.from_env(environ={}, database_url=demo_url, secret_key="test")
-
-
-@pytest.fixture(scope="module")
-def services(settings: Settings) -> Services:
-    return Services.from_settings(settings)
-
-
 @pytest.fixture
-def dashboard(settings: Settings):
-    return create_app(settings)
+def dashboard(demo_settings: Settings):
+    return create_app(demo_settings)
 
 
-def shown(services: Services, chart: str, **state: object) -> str:
+def shown(demo_services: Services, chart: str, **state: object) -> str:
     """What a tile should show for a selection, worked out without the browser."""
     state = {"window": 4, "compare": [], **state}
-    query = chart_query(CHARTS[chart], state, services.measures.geography())
-    return next(h.shown for h in headlines(chart_frame(services, CHARTS[chart], query), query) if h.main)
+    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
+    return next(h.shown for h in headlines(chart_frame(demo_services, CHARTS[chart], query), query) if h.main)
 
 
 def choose(dash_duo, control: str, value: str) -> None:
     Select(dash_duo.find_element(f"#{control}")).select_by_value(value)
 
 
-def test_overview_and_definitions_render(dash_duo, dashboard, services, free_port) -> None:
+def test_overview_and_definitions_render(dash_duo, dashboard, demo_services, free_port) -> None:
     dash_duo.start_server(dashboard, port=free_port)
-    dash_duo.wait_for_text_to_equal(TILE, shown(services, "children_waiting", scope="england",
+    dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="england",
                                                 quarter=str(LAST)))
     assert dash_duo.find_element("h1").text == "Overview"
     cards = dash_duo.find_elements(".chart-card")
@@ -82,27 +67,27 @@ def test_overview_and_definitions_render(dash_duo, dashboard, services, free_por
     assert dash_duo.get_logs() == []
 
 
-def test_filters_change_the_tiles_and_the_url(dash_duo, dashboard, services, free_port) -> None:
+def test_filters_change_the_tiles_and_the_url(dash_duo, dashboard, demo_services, free_port) -> None:
     dash_duo.start_server(dashboard, port=free_port)
-    dash_duo.wait_for_text_to_equal(TILE, shown(services, "children_waiting", scope="england",
+    dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="england",
                                                 quarter=str(LAST)))
 
     choose(dash_duo, ids.FILTER_REGION, "London")
-    dash_duo.wait_for_text_to_equal(TILE, shown(services, "children_waiting",
+    dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting",
                                                 scope="region:London", quarter=str(LAST)))
     until(lambda: "scope=region%3ALondon" in dash_duo.driver.current_url, 4)
 
     dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AGENCY}", "Adopt London South (RAA ALS)")
-    als_now = shown(services, "children_waiting", scope="ALS", quarter=str(LAST))
+    als_now = shown(demo_services, "children_waiting", scope="ALS", quarter=str(LAST))
     dash_duo.wait_for_text_to_equal(TILE, als_now)
     until(lambda: "scope=ALS" in dash_duo.driver.current_url, 4)
 
     choose(dash_duo, ids.FILTER_QUARTER, "2024-25 Q4")
-    als_before = shown(services, "children_waiting", scope="ALS", quarter="2024-25 Q4")
+    als_before = shown(demo_services, "children_waiting", scope="ALS", quarter="2024-25 Q4")
     assert als_before != als_now  # the demo's numbers move, so the check below means something
     dash_duo.wait_for_text_to_equal(TILE, als_before)
     choose(dash_duo, ids.FILTER_WINDOW, "1")
-    one_quarter = shown(services, "adoption_orders", scope="ALS", quarter="2024-25 Q4", window=1)
+    one_quarter = shown(demo_services, "adoption_orders", scope="ALS", quarter="2024-25 Q4", window=1)
     dash_duo.wait_for_text_to_equal(WINDOW_TILE, one_quarter)
     until(lambda: dash_duo.driver.current_url.endswith(
         f"/?scope=ALS&quarter={quote('2024-25 Q4')}&window=1"), 4)
@@ -119,22 +104,22 @@ def test_filters_change_the_tiles_and_the_url(dash_duo, dashboard, services, fre
     assert dash_duo.get_logs() == []
 
 
-def test_overview_alias_keeps_the_query(dash_duo, dashboard, services, free_port) -> None:
+def test_overview_alias_keeps_the_query(dash_duo, dashboard, demo_services, free_port) -> None:
     dash_duo.start_server(dashboard, port=free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/overview?scope=region:London&quarter=2024-25 Q4&window=12")
-    dash_duo.wait_for_text_to_equal(TILE, shown(services, "children_waiting",
+    dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting",
                                                 scope="region:London", quarter="2024-25 Q4"))
     assert dash_duo.find_element(f"#{ids.FILTER_WINDOW}").get_attribute("value") == "12"
     assert dash_duo.get_logs() == []
 
 
 @pytest.mark.parametrize("chart", ["children_waiting", "a10_care_to_placed_adjusted"])
-def test_csv_download_is_the_api_rows(dashboard, services, chart: str) -> None:
+def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> None:
     state = {"scope": "ALS", "quarter": "2024-25 Q4", "window": 4, "compare": ["330"]}
-    download = chart_download(services, chart, "csv", state)
+    download = chart_download(demo_services, chart, "csv", state)
     body = base64.b64decode(download["content"])
-    query = chart_query(CHARTS[chart], state, services.measures.geography())
-    url = api_url(query, services.measures.geography())
+    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
+    url = api_url(query, demo_services.measures.geography())
     client = dashboard.server.test_client()
     api_csv = client.get(url + "&format=csv")
     assert api_csv.status_code == 200
@@ -146,5 +131,5 @@ def test_csv_download_is_the_api_rows(dashboard, services, chart: str) -> None:
     assert [r["shown"] for r in rows] == [r["shown"] for r in api_rows]
     assert [r["scope"] for r in rows] == [r["scope"] for r in api_rows]
     assert [r["value"] for r in rows] == ["" if r["value"] is None else str(r["value"]) for r in api_rows]
-    xlsx = chart_download(services, chart, "xlsx", state)
+    xlsx = chart_download(demo_services, chart, "xlsx", state)
     assert base64.b64decode(xlsx["content"])[:2] == b"PK" and xlsx["filename"].endswith(".xlsx")

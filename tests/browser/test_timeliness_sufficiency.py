@@ -29,32 +29,17 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_url(demo_slice_url: str) -> str:
-    return demo_slice_url
-
-
-@pytest.fixture(scope="module")
-def settings(demo_url: str) -> Settings:
-    return Settings.from_env(environ={}, database_url=demo_url, secret_key="test")
-
-
-@pytest.fixture(scope="module")
-def services(settings: Settings) -> Services:
-    return Services.from_settings(settings)
-
-
 @pytest.fixture
-def dashboard(settings: Settings):
-    return create_app(settings)
+def dashboard(demo_settings: Settings):
+    return create_app(demo_settings)
 
 
-def expected(services: Services, chart: str, **state: object) -> tuple[str | None, str]:
+def expected(demo_services: Services, chart: str, **state: object) -> tuple[str | None, str]:
     """(main headline, title) a card should show for a selection, worked out without the browser."""
     state = {"window": 4, "compare": [], **state}
     c = CHARTS[chart]
-    query = chart_query(c, state, services.measures.geography())
-    frame = chart_frame(services, c, query)
+    query = chart_query(c, state, demo_services.measures.geography())
+    frame = chart_frame(demo_services, c, query)
     main = next((h.shown for h in c.headlines(frame, query) if h.main), None)
     return main, c.title(frame, query)
 
@@ -70,12 +55,12 @@ def titles(dash_duo, charts: tuple[str, ...]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_renders_and_follows_the_agency(dash_duo, dashboard, services, free_port, path) -> None:
+def test_page_renders_and_follows_the_agency(dash_duo, dashboard, demo_services, free_port, path) -> None:
     heading, charts, tile_chart = PAGES[path]
     tile = f"#{ids.tile_value(tile_chart)}"
     dash_duo.start_server(dashboard, port=free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}{path}")
-    england, england_title = expected(services, tile_chart, scope="england", quarter=str(LAST))
+    england, england_title = expected(demo_services, tile_chart, scope="england", quarter=str(LAST))
     dash_duo.wait_for_text_to_equal(tile, england)
     assert dash_duo.find_element("h1").text == heading
     assert len(dash_duo.find_elements(".chart-card")) == len(charts)
@@ -87,7 +72,7 @@ def test_page_renders_and_follows_the_agency(dash_duo, dashboard, services, free
 
     Select(dash_duo.find_element(f"#{ids.FILTER_REGION}")).select_by_value("London")
     dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AGENCY}", "Adopt London South (RAA ALS)")
-    als, als_title = expected(services, tile_chart, scope="ALS", quarter=str(LAST))
+    als, als_title = expected(demo_services, tile_chart, scope="ALS", quarter=str(LAST))
     assert als != england
     dash_duo.wait_for_text_to_equal(tile, als)
     until(lambda: "scope=ALS" in dash_duo.driver.current_url, 4)
@@ -96,28 +81,28 @@ def test_page_renders_and_follows_the_agency(dash_duo, dashboard, services, free
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_a_link_with_filters_reopens_the_view(dash_duo, dashboard, services, free_port, path) -> None:
+def test_a_link_with_filters_reopens_the_view(dash_duo, dashboard, demo_services, free_port, path) -> None:
     _, charts, tile_chart = PAGES[path]
     tile = f"#{ids.tile_value(tile_chart)}"
     dash_duo.start_server(dashboard, port=free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}{path}")
-    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="england",
+    dash_duo.wait_for_text_to_equal(tile, expected(demo_services, tile_chart, scope="england",
                                                    quarter=str(LAST))[0])
     Select(dash_duo.find_element(f"#{ids.FILTER_REGION}")).select_by_value("London")
     dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AGENCY}", "Adopt London South (RAA ALS)")
     # Each change waits for the page to settle, so no change races the previous one's answer.
-    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="ALS",
+    dash_duo.wait_for_text_to_equal(tile, expected(demo_services, tile_chart, scope="ALS",
                                                    quarter=str(LAST))[0])
     Select(dash_duo.find_element(f"#{ids.FILTER_QUARTER}")).select_by_value("2024-25 Q4")
     until(lambda: f"quarter={quote('2024-25 Q4')}" in dash_duo.driver.current_url, 4)
-    dash_duo.wait_for_text_to_equal(tile, expected(services, tile_chart, scope="ALS",
+    dash_duo.wait_for_text_to_equal(tile, expected(demo_services, tile_chart, scope="ALS",
                                                    quarter="2024-25 Q4")[0])
     Select(dash_duo.find_element(f"#{ids.FILTER_WINDOW}")).select_by_value("1")
-    value, _ = expected(services, tile_chart, scope="ALS", quarter="2024-25 Q4", window=1)
+    value, _ = expected(demo_services, tile_chart, scope="ALS", quarter="2024-25 Q4", window=1)
     dash_duo.wait_for_text_to_equal(tile, value)
     until(lambda: dash_duo.driver.current_url.endswith(
         f"{path}?scope=ALS&quarter={quote('2024-25 Q4')}&window=1"), 4)
-    seen = {c: expected(services, c, scope="ALS", quarter="2024-25 Q4", window=1)[1] for c in charts}
+    seen = {c: expected(demo_services, c, scope="ALS", quarter="2024-25 Q4", window=1)[1] for c in charts}
     until(lambda: titles(dash_duo, charts) == seen, 10)
     link = dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
