@@ -12,8 +12,7 @@ import secrets
 
 from dash import Dash
 
-from callbacks import api, board, charts, filters, health, overview, quality, returns
-from callbacks import sufficiency, timeliness
+from callbacks import api, board, chart_pages, charts, filters, health, quality, returns
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
@@ -47,8 +46,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     register_pages(measure_entries())
     app.layout = shell.layout
-    for module in (api, health, returns, filters, overview, charts, quality, board, timeliness,
-                   sufficiency):
+    for module in (api, health, returns, filters, chart_pages, charts, quality, board):
         module.register(app, services)
     return app
 

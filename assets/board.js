@@ -3,7 +3,11 @@
    ArrowRight / PageDown: next page; ArrowLeft / PageUp: previous page (no wrap at the ends). */
 (function () {
   "use strict";
-  var ORDER = ["/", "/timeliness", "/sufficiency", "/data-quality", "/definitions"];
+  // The board's pages in order: the header's links marked data-board (layouts/shell.py).
+  function order() {
+    var links = document.querySelectorAll(".site-header__links a[data-board]");
+    return Array.prototype.map.call(links, function (a) { return a.getAttribute("href"); });
+  }
   var ALIASES = { "/overview": "/" };
   var NEXT = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
 
@@ -21,11 +25,12 @@
     var step = NEXT[event.key];
     if (!step || !inBoardMode() || typing(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
     var path = window.location.pathname.replace(/\/+$/, "") || "/";
-    var here = ORDER.indexOf(ALIASES[path] || path);
+    var pages = order();
+    var here = pages.indexOf(ALIASES[path] || path);
     var there = here < 0 ? 0 : here + step;
-    if (there < 0 || there >= ORDER.length) return;
+    if (there < 0 || there >= pages.length) return;
     event.preventDefault();
-    window.location.assign(ORDER[there] + window.location.search);
+    window.location.assign(pages[there] + window.location.search);
   });
 
   // Links to another dashboard page carry the query string (filters and present=1).

@@ -28,11 +28,11 @@ FILTER_WINDOW = "filter-window"
 FILTER_COMPARE = "filter-compare"
 FILTER_MESSAGE = "filter-message"
 
-# Overview (layouts/overview.py) and Definitions (layouts/definitions.py)
-OVERVIEW_TILES = "overview-tiles"
+# Definitions (layouts/definitions.py)
 DEFINITIONS_LIST = "definitions-list"
 
-# Timeliness (layouts/timeliness.py) and Sufficiency (layouts/sufficiency.py)
+# The chart pages' card grids (layouts/chart_pages.py)
+OVERVIEW_TILES = "overview-tiles"
 TIMELINESS_CARDS = "timeliness-cards"
 SUFFICIENCY_CARDS = "sufficiency-cards"
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import dash
 
-from layouts import definitions, not_found_404, overview, quality, returns, sufficiency, timeliness
+from layouts import chart_pages, definitions, not_found_404, quality, returns
 from layouts.board import board_aware
 from layouts.shell import SERVICE_NAME
 
@@ -22,14 +22,15 @@ def _title(name: str) -> str:
 
 
 def register_pages(measures: Sequence[Mapping] = ()) -> None:
+    overview = chart_pages.OVERVIEW
     dash.register_page(
-        overview.__name__, path=overview.PATH, name=overview.TITLE, title=_title(overview.TITLE),
-        layout=overview.layout, order=0,
+        overview.slug, path=overview.path, name=overview.title, title=_title(overview.title),
+        layout=chart_pages.page_layout(overview), order=0,
     )  # fmt: skip
     # /overview is the same page; a separate registration keeps the query string intact.
     dash.register_page(
-        f"{overview.__name__}_alias", path=overview.ALIAS, name=overview.TITLE,
-        title=_title(overview.TITLE), layout=overview.layout, order=1,
+        f"{overview.slug}_alias", path=chart_pages.OVERVIEW_ALIAS, name=overview.title,
+        title=_title(overview.title), layout=chart_pages.page_layout(overview), order=1,
     )  # fmt: skip
     dash.register_page(
         definitions.__name__, path=definitions.PATH, name=definitions.TITLE,
@@ -39,17 +40,14 @@ def register_pages(measures: Sequence[Mapping] = ()) -> None:
         returns.__name__, path=returns.PATH, name=returns.TITLE, title=_title(returns.TITLE),
         layout=returns.layout, order=3,
     )  # fmt: skip
-    dash.register_page(
-        timeliness.__name__, path=timeliness.PATH, name=timeliness.TITLE,
-        title=_title(timeliness.TITLE), layout=timeliness.layout, order=4,
-    )  # fmt: skip
-    dash.register_page(
-        sufficiency.__name__, path=sufficiency.PATH, name=sufficiency.TITLE,
-        title=_title(sufficiency.TITLE), layout=sufficiency.layout, order=5,
-    )  # fmt: skip
+    for order, page in enumerate(chart_pages.PAGES[1:], start=4):
+        dash.register_page(
+            page.slug, path=page.path, name=page.title, title=_title(page.title),
+            layout=chart_pages.page_layout(page), order=order,
+        )  # fmt: skip
     dash.register_page(
         quality.__name__, path=quality.PATH, name=quality.TITLE, title=_title(quality.TITLE),
-        layout=quality.layout, order=6,
+        layout=quality.layout, order=4 + len(chart_pages.PAGES),
     )  # fmt: skip
     dash.register_page(
         not_found_404.__name__, path="/404", name=not_found_404.TITLE,

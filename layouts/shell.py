@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from layouts import ids
+from layouts import chart_pages, ids
 
 SERVICE_NAME = "ASG Dashboard"
 
@@ -31,9 +31,14 @@ INDEX_STRING = """<!DOCTYPE html>
     </body>
 </html>"""
 
-NAVIGATION = (("Overview", "/"), ("Timeliness", "/timeliness"), ("Sufficiency", "/sufficiency"),
-              ("Data quality", "/data-quality"), ("Definitions", "/definitions"),
-              ("Returns loaded", "/returns"))
+# (text, path, in the board's sequence): assets/board.js steps through the links marked
+# `data-board` in this order, so a page added here is added to board mode's arrow keys too.
+NAVIGATION = (
+    *((page.title, page.path, True) for page in chart_pages.PAGES),
+    ("Data quality", "/data-quality", True),
+    ("Definitions", "/definitions", True),
+    ("Returns loaded", "/returns", False),
+)
 
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
 
@@ -44,7 +49,8 @@ def header() -> html.Header:
             [
                 html.A(SERVICE_NAME, href="/", className="site-header__name"),
                 html.Nav(
-                    html.Ul([html.Li(html.A(text, href=href)) for text, href in NAVIGATION],
+                    html.Ul([html.Li(html.A(text, href=href, **({"data-board": "1"} if board else {})))
+                             for text, href, board in NAVIGATION],
                             className="site-header__links"),
                     **{"aria-label": "Pages"},
                 ),

@@ -23,8 +23,7 @@ from callbacks.page_charts import (
     WAITING_BREAKDOWNS, agency_scopes,
 )
 from callbacks.services import Services
-from callbacks.sufficiency import sufficiency_cards
-from callbacks.timeliness import timeliness_cards
+from callbacks.chart_pages import page_cards
 from config import Settings
 from layouts import ids
 from layouts.page_figures import category_bars
@@ -194,8 +193,8 @@ def test_suppressed_categories_are_gaps_not_zeros() -> None:
 
 
 def test_cards_carry_caption_table_and_downloads(demo_services: Services) -> None:
-    for cards, charts in ((timeliness_cards(demo_services, ALS), TIMELINESS),
-                          (sufficiency_cards(demo_services, ALS), SUFFICIENCY)):
+    for cards, charts in ((page_cards(demo_services, "timeliness", ALS), TIMELINESS),
+                          (page_cards(demo_services, "sufficiency", ALS), SUFFICIENCY)):
         assert len(cards) == len(charts)
         for card, chart in zip(cards, charts):
             text = str(card)
@@ -203,7 +202,7 @@ def test_cards_carry_caption_table_and_downloads(demo_services: Services) -> Non
             found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"])
                      for c in card._traverse() if getattr(c, "id", None)}
             assert {ids.chart_title(chart), (ids.CHART_CSV, chart), (ids.CHART_XLSX, chart)} <= found
-    journey = str(timeliness_cards(demo_services, ALS)[0])
+    journey = str(page_cards(demo_services, "timeliness", ALS)[0])
     assert "Placement order to match" in journey and "Stage" in journey
-    assert timeliness_cards(demo_services, None) == []
-    assert "window" in str(sufficiency_cards(demo_services, {**ALS, "window": 5}))
+    assert page_cards(demo_services, "timeliness", None) == []
+    assert "window" in str(page_cards(demo_services, "sufficiency", {**ALS, "window": 5}))

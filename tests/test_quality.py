@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.board import board_aware, direct_labels, is_present, without_controls
-from layouts.overview import layout as overview_layout
+from layouts.chart_pages import OVERVIEW, page_layout
 from metrics.quality import MISSING, returns_grid, safe_warnings, submitting_agencies
 from metrics.quarters import Quarter
 from metrics.scope import Geography
@@ -47,7 +47,7 @@ def test_safe_warnings_replace_messages_that_may_quote_data() -> None:
 
 
 def test_board_version_of_a_page_has_no_controls() -> None:
-    page = board_aware(overview_layout)
+    page = board_aware(page_layout(OVERVIEW))
     normal = str(page(scope="ALS"))
     assert ids.FILTER_REGION in normal and "board-mode" not in normal
     board = page(scope="ALS", quarter="2025-26 Q1", present="1")
