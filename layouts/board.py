@@ -94,8 +94,10 @@ def board_aware(layout: object) -> Callable[..., object]:
 
 
 def direct_labels(figure: go.Figure) -> go.Figure:
-    """The figure with each line labelled at its last shown point instead of a legend, and
-    board-sized type."""
+    """The figure in board size: each line labelled at its last shown point instead of a legend,
+    thicker lines, larger type. The figure's own notes (thresholds, [c] where a bar would be)
+    stay, larger. Bars of several series keep a large legend: a stacked segment is too narrow
+    to carry its stage's name."""
     figure = go.Figure(figure)
     labels = []
     for trace in figure.data:
@@ -110,8 +112,13 @@ def direct_labels(figure: go.Figure) -> go.Figure:
                        "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 8,
                        "font": {"size": 16, "color": trace.line.color or "#0b0c0c"}})
         trace.line.width = 4
-    figure.update_layout(showlegend=False, annotations=labels, font={"size": 16},
-                         margin={"r": 190 if labels else 10})
+    notes = [{**note.to_plotly_json(), "font": {**(note.font.to_plotly_json() if note.font else {}),
+                                                "size": 16}}
+             for note in figure.layout.annotations]
+    bar_series = [t for t in figure.data if t.type == "bar"]
+    figure.layout.annotations = [*notes, *labels]
+    figure.update_layout(showlegend=len(bar_series) > 1, legend={"font": {"size": 16}},
+                         font={"size": 16}, margin={"r": 190 if labels else 10})
     figure.update_xaxes(tickfont={"size": 14})
     figure.update_yaxes(tickfont={"size": 14})
     return figure
