@@ -11,24 +11,10 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, no_update
 
-from callbacks.filters import resolve_filters
+from callbacks.filters import describe, resolve_filters
 from callbacks.services import Services
 from layouts import ids
-from layouts.filters import ENGLAND, WINDOWS
-from metrics.scope import Geography
-
-WINDOW_WORDS = {"1": "the quarter", "4": "the rolling year to", "12": "the three years to"}
-
-
-def caption(geography: Geography, state: dict) -> str:
-    """`Showing: Adopt London South · 2025-26 Q1 · rolling year · compared with Camden`."""
-    names = [geography.scope(state["scope"]).name]
-    parts = [f"Area: {names[0]}", f"Quarter: {state['quarter']}",
-             f"Period: {dict(WINDOWS)[str(state['window'])]}"]
-    if state.get("compare"):
-        parts.append("Compared with: " + ", ".join(geography.scope(c).name for c in state["compare"]))
-    return " · ".join(parts)
-
+from layouts.filters import ENGLAND
 
 def board_view(services: Services, filters: object) -> tuple[dict | None, str]:
     values = filters if isinstance(filters, dict) else {}
@@ -38,7 +24,7 @@ def board_view(services: Services, filters: object) -> tuple[dict | None, str]:
                            values.get("compare") or [])
     if view.state is None:
         return None, view.message
-    text = caption(geography, view.state)
+    text = describe(geography, view.state)
     return {**view.state, "present": True}, f"{text}. {view.message}" if view.message else text
 
 

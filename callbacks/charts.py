@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.api import current_caller
+from callbacks.filters import describe
 from callbacks.renderers import Export, as_download, file_name
 from callbacks.services import Services
 from db.measure_data import MeasureSource
@@ -27,7 +28,7 @@ from layouts.board import direct_labels
 from layouts.chart_card import Headline, TableShape, chart_card
 from layouts.figures import trend_figure
 from metrics.access import Caller
-from metrics.disclosure import SYMBOLS, DisclosurePolicy
+from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
 from metrics.engine import (
     WINDOWS, Selection, benchmark_scopes, quarters_needed, series_rows, shown_to,
 )
@@ -248,11 +249,41 @@ def card_for(services: Services, chart: Chart, state: object):
                       links, chart.table)
 
 
+def frame_period(frame: pd.DataFrame, query: ChartQuery) -> str:
+    """The quarters a chart's rows cover, in words: `2024-25 Q2 to 2025-26 Q1 (each point a
+    rolling year)`, or one period: `the year to 2025-26 Q1`."""
+    quarters = sorted(set(frame["quarter"]), key=Quarter.parse)
+    measures = [MEASURES[m] for m in dict.fromkeys(frame.get("measure", [query.selection.measure]))]
+    windowed = [m for m in measures if uses_window(m)]
+    if len(quarters) == 1:
+        return period_text((windowed or measures)[0], query.selection.quarter, query.selection.window)
+    window = query.selection.window
+    points = f" ({WINDOW_POINTS[window]})" if windowed and window in WINDOW_POINTS else ""
+    return f"{quarters[0]} to {quarters[-1]}{points}"
+
+
+def header_block(chart: Chart, frame: pd.DataFrame, query: ChartQuery, services: Services,
+                 state: dict) -> tuple[tuple[str, str], ...]:
+    """What a downloaded file says above its rows: the chart's title, the filters, the period,
+    the caption, the disclosure note and the data API's addresses for the same rows."""
+    geography = services.measures.geography()
+    return (
+        ("Title", chart.title(frame, query)),
+        ("Filters", describe(geography, state)),
+        ("Period", frame_period(frame, query)),
+        ("About", (chart.caption or caption)(frame, query)),
+        ("Disclosure", disclosure_note(services.policy)),
+        ("Data API", " ".join(url for _, url in chart_api_urls(chart, query, geography))),
+    )
+
+
 def chart_download(services: Services, chart_id: str, format: str, state: object) -> dict:
-    """dcc.Download data: the chart's rows as CSV or XLSX, byte for byte the data API's."""
+    """dcc.Download data: the chart's header block, then its rows as CSV or XLSX, byte for byte
+    the data API's."""
     chart = CHARTS[chart_id]
     query = chart_query(chart, state, services.measures.geography())
     frame = chart_frame(services, chart, query)
+    block = header_block(chart, frame, query, services, state)
     rows = export_rows(frame)
     s = query.selection
     name = file_name(s.measure, s.scope, str(query.first), "to", str(s.quarter))
@@ -265,7 +296,7 @@ def chart_download(services: Services, chart_id: str, format: str, state: object
         else:
             name = file_name(chart.id, s.scope, *period, params["quarter"])
             rows.insert(0, "measure", frame["measure"].to_numpy())
-    return as_download(format, Export(rows, name))
+    return as_download(format, Export(rows, name, header_block=block))
 
 
 def register(app: Dash, services: Services) -> None:

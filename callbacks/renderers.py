@@ -3,7 +3,10 @@
 The data API and every chart download build one frame (`metrics.export.export_rows` of the
 disclosed measure frame) and hand it here, so JSON, CSV and XLSX always carry the same rows
 (Datasette's registry of renderers). CSV and XLSX cells are formula-escaped; JSON is data for
-scripts and keeps the text as it is. Imports flask, openpyxl, pandas and metrics only.
+scripts and keeps the text as it is. A chart's download adds a header block above the rows (its
+title, filters, period and the disclosure note, as label/text pairs); the data API's files have
+none, so below the block a chart's file is the API's byte for byte. Imports flask, openpyxl,
+pandas and metrics only.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from metrics.export import escape_formulas
 
 @dataclass(frozen=True)
 class Export:
-    """Rows to send, what JSON puts beside them, and the download's file name (no extension)."""
+    """Rows to send, what JSON puts beside them, the download's file name (no extension) and
+    the header block CSV and XLSX put above the rows (a chart's download; empty for the API)."""
 
     rows: pd.DataFrame
     name: str
     heading: dict[str, Any] = field(default_factory=dict)
+    header_block: tuple[tuple[str, str], ...] = ()
 
 
 def file_name(*parts: str) -> str:
@@ -53,8 +58,16 @@ def as_json(export: Export) -> Response:
     return json_response({**export.heading, "rows": records(export.rows)})
 
 
+def _block(export: Export) -> pd.DataFrame:
+    """The header block as two text columns, formula-escaped like the rows."""
+    return escape_formulas(pd.DataFrame(list(export.header_block), columns=["label", "text"],
+                                        dtype=object))
+
+
 def as_csv(export: Export) -> Response:
     body = escape_formulas(export.rows).to_csv(index=False, lineterminator="\r\n")
+    if export.header_block:  # then an empty line, then the rows with their header row
+        body = _block(export).to_csv(index=False, header=False, lineterminator="\r\n") + "\r\n" + body
     return _download(body.encode("utf-8"), "text/csv", f"{export.name}.csv")
 
 
@@ -62,6 +75,10 @@ def as_xlsx(export: Export) -> Response:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="data")
     rows = escape_formulas(export.rows)
+    if export.header_block:
+        for label, text in _block(export).itertuples(index=False):
+            sheet.append([label, text])
+        sheet.append([])
     sheet.append([str(column) for column in rows.columns])
     for row in records(rows):
         sheet.append(list(row.values()))

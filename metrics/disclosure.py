@@ -59,6 +59,18 @@ class DisclosurePolicy:
         return max(self.max_count, self.secondary_limit - 1)
 
 
+def disclosure_note(policy: DisclosurePolicy) -> str:
+    """What a reader of an exported table needs to know about its hidden and rounded figures."""
+    note = (f"Counts of {policy.min_count} to {policy.max_count} children or households, and "
+            f"averages and percentages of fewer than {policy.min_cohort}, are shown as [c]; where a "
+            "hidden figure could be worked out from a total, another figure or the total is "
+            "hidden too. "
+            + " ".join(f"{symbol} {meaning}." for symbol, meaning in SYMBOLS.items()))
+    if policy.public:
+        note += f" Counts for regions and England are rounded to the nearest {policy.public_rounding}."
+    return note
+
+
 def format_value(value: float | None, value_type: str) -> str:
     """The shown text for an unsuppressed value: "2,940", "453", "55%", "0.48", "£1,234"."""
     if value is None or pd.isna(value):

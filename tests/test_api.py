@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from callbacks.api import PARAMETERS
+from callbacks.renderers import Export, as_csv, as_xlsx
 from callbacks.services import Services
 from config import Settings
 from db.demo import load_demo
@@ -37,6 +38,7 @@ from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import Geography
 from tests.conftest import PG_ADMIN_URL
+from tests.downloads import split_csv
 
 FIRST, LAST = Quarter.parse("2024-25 Q4"), Quarter.parse("2025-26 Q1")
 FIELDS = ["scope", "scope_name", "quarter", "breakdown", "category", "value", "shown", "cohort",
@@ -307,7 +309,9 @@ BAD: list[tuple[str, dict[str, str], str]] = [
     ("placements", {**OK, "window": "2"}, "window must be one of 1, 4, 12, not '2'"),
     ("days_waiting", {**OK, "stat": "mode"}, "stat must be one of mean, median, not 'mode'"),
     ("children_waiting", {**OK, "by": "reason"}, "children_waiting cannot be broken down by 'reason' (allowed: age_band"),
-    ("adopters_waiting", {**OK, "by": "age_band"}, "cannot be broken down by 'age_band' (allowed: none)"),
+    ("adopters_per_child", {**OK, "by": "age_band"}, "cannot be broken down by 'age_band' (allowed: none)"),
+    ("adopters_waiting", {**OK, "by": "age_band"},
+     "cannot be broken down by 'age_band' (allowed: approved_places)"),
     ("children_waiting", {**OK, "format": "pdf"}, "format must be one of json, csv, xlsx, not 'pdf'"),
     ("children_waiting", {**OK, "compare": "region:London,zzz"}, "compare: unknown scope 'zzz'"),
     ("children_waiting", {**OK, "compare": "region"}, "compare=region needs a scope inside a region"),
@@ -372,3 +376,16 @@ def test_an_unreachable_database_is_a_503_without_details() -> None:
     assert response.status_code == 503
     assert response.get_json() == {"error": "the database cannot be reached; try again later"}
     assert client.get("/api/v1/measures").status_code == 200  # the list needs no database
+
+
+def test_a_chart_download_s_header_block_is_escaped_and_sits_above_the_api_s_rows() -> None:
+    rows = pd.DataFrame({"scope": ["ALS"], "value": [3.0]})
+    block = (("Title", HOSTILE_NAME), ("Filters", "Area: ALS"))
+    plain, chart = Export(rows, "x"), Export(rows, "x", header_block=block)
+    csv_block, csv_table = split_csv(as_csv(chart).get_data())
+    assert csv_block == {"Title": "'" + HOSTILE_NAME, "Filters": "Area: ALS"}
+    assert csv_table == as_csv(plain).get_data() == b"scope,value\r\nALS,3.0\r\n"
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx(chart).get_data())).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Title", "'" + HOSTILE_NAME], ["Filters", "Area: ALS"], [None, None],
+        ["scope", "value"], ["ALS", 3]]
