@@ -14,6 +14,9 @@ from dash import Dash, Input, Output
 
 from callbacks.charts import CHARTS, OVERVIEW, card_for
 from callbacks.page_charts import SUFFICIENCY, TIMELINESS
+from callbacks.waiting_adopters_guardianship_charts import (
+    ADOPTERS, CHILDREN_WAITING, SPECIAL_GUARDIANSHIP,
+)
 from callbacks.services import Services
 from layouts import chart_pages, ids
 
@@ -30,6 +33,9 @@ PAGE_CHARTS: dict[str, tuple[tuple[str, dict], ...]] = {
     chart_pages.SUFFICIENCY.slug: tuple(
         (c, {"lg": 6} if c in ("sufficiency_supply", "sufficiency_agencies") else THIRD)
         for c in SUFFICIENCY),
+    chart_pages.CHILDREN_WAITING.slug: tuple((c, HALF) for c in CHILDREN_WAITING),
+    chart_pages.ADOPTERS.slug: tuple((c, HALF) for c in ADOPTERS),
+    chart_pages.SPECIAL_GUARDIANSHIP.slug: tuple((c, THIRD) for c in SPECIAL_GUARDIANSHIP),
 }
 
 

@@ -27,6 +27,7 @@ from layouts.page_figures import (
     threshold_figure,
 )
 from metrics.access import Caller
+from metrics.breakdowns import category_words
 from metrics.disclosure import SYMBOLS, DisclosurePolicy
 from metrics.engine import Selection, compute, quarters_needed, shown_to
 from metrics.quarters import Quarter
@@ -73,13 +74,15 @@ Plan = Callable[[ChartQuery, Geography], list[Request]]
 def request_rows(request: Request, source: MeasureSource, caller: Caller,
                  policy: DisclosurePolicy) -> pd.DataFrame:
     """The request's rows, scope by scope and quarter by quarter, disclosed together: the data
-    API's rows for `request.params`, with the measure named beside them."""
+    API's rows for `request.params`, with the measure named beside them and each category in
+    words (`category_label`: `Relative or friend` for `E47`)."""
     selections = [Selection(request.measure, s, q, window=request.window, breakdown=request.breakdown)
                   for s in request.scopes for q in request.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
     rows = pd.concat([compute(s, data, geography) for s in selections], ignore_index=True)
-    return shown_to(caller, rows, geography, policy).assign(
-        measure=request.measure, measure_title=MEASURES[request.measure].title)
+    shown = shown_to(caller, rows, geography, policy)
+    return shown.assign(measure=request.measure, measure_title=MEASURES[request.measure].title,
+                        category_label=category_words(shown["breakdown"], shown["category"]))
 
 
 def planned_frame(plan: Plan, query: ChartQuery, source: MeasureSource, caller: Caller,
@@ -95,13 +98,13 @@ def planned_requests(plan: Plan, query: ChartQuery, geography: Geography) -> lis
 # ---------------------------------------------------------------- plans
 
 
-def _window(query: ChartQuery) -> int:
+def window_of(query: ChartQuery) -> int:
     return query.selection.window
 
 
 def journey_plan(query: ChartQuery, geography: Geography) -> list[Request]:
     scopes = tuple(chart_scopes(query, geography))
-    return [Request(m, scopes, (query.selection.quarter,), _window(query)) for m in JOURNEY_STAGES]
+    return [Request(m, scopes, (query.selection.quarter,), window_of(query)) for m in JOURNEY_STAGES]
 
 
 def scope_and_england(query: ChartQuery) -> tuple[str, ...]:
@@ -109,12 +112,12 @@ def scope_and_england(query: ChartQuery) -> tuple[str, ...]:
 
 
 def trend_plan(measure: str, query: ChartQuery, geography: Geography) -> list[Request]:
-    return [Request(measure, scope_and_england(query), tuple(query.quarters), _window(query))]
+    return [Request(measure, scope_and_england(query), tuple(query.quarters), window_of(query))]
 
 
 def adopter_stages_plan(query: ChartQuery, geography: Geography) -> list[Request]:
     scopes = tuple(chart_scopes(replace_peers(query), geography))
-    return [Request(m, scopes, (query.selection.quarter,), _window(query)) for m in ADOPTER_STAGES]
+    return [Request(m, scopes, (query.selection.quarter,), window_of(query)) for m in ADOPTER_STAGES]
 
 
 def replace_peers(query: ChartQuery) -> ChartQuery:
@@ -123,7 +126,7 @@ def replace_peers(query: ChartQuery) -> ChartQuery:
 
 
 def supply_plan(query: ChartQuery, geography: Geography) -> list[Request]:
-    return [Request(m, (query.selection.scope,), tuple(query.quarters), _window(query)) for m in SUPPLY]
+    return [Request(m, (query.selection.scope,), tuple(query.quarters), window_of(query)) for m in SUPPLY]
 
 
 def agency_scopes(query: ChartQuery, geography: Geography) -> tuple[str, ...]:
@@ -140,18 +143,19 @@ def agency_scopes(query: ChartQuery, geography: Geography) -> tuple[str, ...]:
 
 def agencies_plan(query: ChartQuery, geography: Geography) -> list[Request]:
     return [Request("adopters_per_child", agency_scopes(query, geography),
-                    (query.selection.quarter,), _window(query))]
+                    (query.selection.quarter,), window_of(query))]
 
 
-def breakdown_plan(breakdown: str, query: ChartQuery, geography: Geography) -> list[Request]:
-    return [Request("children_waiting", (query.selection.scope,), (query.selection.quarter,),
-                    _window(query), breakdown)]
+def breakdown_plan(breakdown: str, query: ChartQuery, geography: Geography,
+                   measure: str = "children_waiting") -> list[Request]:
+    return [Request(measure, (query.selection.scope,), (query.selection.quarter,),
+                    window_of(query), breakdown)]
 
 
 # ---------------------------------------------------------------- words
 
 
-def _row(frame: pd.DataFrame, scope: str, measure: str | None = None,
+def scope_row(frame: pd.DataFrame, scope: str, measure: str | None = None,
          quarter: Quarter | None = None, category: str | None = None) -> pd.Series | None:
     rows = frame[frame["scope"] == scope]
     if measure is not None:
@@ -167,18 +171,26 @@ def _hidden(row: pd.Series | None) -> bool:
     return row is None or row["shown"] in SYMBOLS or pd.isna(row["value"])
 
 
-def _scope_name(frame: pd.DataFrame, query: ChartQuery) -> str:
+def say(row: pd.Series | None) -> str:
+    """A value as shown; a hidden one with what its symbol means: `[c] (confidential)`."""
+    if row is None:
+        return "[x] (not available)"
+    shown = str(row["shown"])
+    return f"{shown} ({SYMBOLS[shown].split(':')[0]})" if shown in SYMBOLS else shown
+
+
+def scope_name_of(frame: pd.DataFrame, query: ChartQuery) -> str:
     names = frame.loc[frame["scope"] == query.selection.scope, "scope_name"]
     return str(names.iloc[0]) if len(names) else query.selection.scope
 
 
-def _period(query: ChartQuery, measure: str) -> str:
+def measure_period(query: ChartQuery, measure: str) -> str:
     return period_text(MEASURES[measure], query.selection.quarter, query.selection.window)
 
 
 def journey_title(frame: pd.DataFrame, query: ChartQuery) -> str:
     """`Placement order to match is the longest stage for Adopt London South: 215 days …`"""
-    name, period = _scope_name(frame, query), _period(query, JOURNEY_STAGES[0])
+    name, period = scope_name_of(frame, query), measure_period(query, JOURNEY_STAGES[0])
     rows = frame[(frame["scope"] == query.selection.scope) & frame["value"].notna()
                  & ~frame["shown"].isin(list(SYMBOLS))]
     if rows.empty:
@@ -191,7 +203,7 @@ def journey_title(frame: pd.DataFrame, query: ChartQuery) -> str:
 def threshold_title(threshold: float, label: str, frame: pd.DataFrame, query: ChartQuery) -> str:
     """The trend's message, and which side of the threshold the scope is on."""
     title = active_title(frame, query)
-    now = _row(frame, query.selection.scope, quarter=query.selection.quarter)
+    now = scope_row(frame, query.selection.scope, quarter=query.selection.quarter)
     if _hidden(now):
         return title
     side = "above" if float(now["value"]) > threshold else "within"
@@ -199,9 +211,9 @@ def threshold_title(threshold: float, label: str, frame: pd.DataFrame, query: Ch
 
 
 def adopter_stages_title(frame: pd.DataFrame, query: ChartQuery) -> str:
-    name, period = _scope_name(frame, query), _period(query, ADOPTER_STAGES[1])
-    mine = _row(frame, query.selection.scope, "adopter_approval_to_match")
-    england = _row(frame, ENGLAND, "adopter_approval_to_match")
+    name, period = scope_name_of(frame, query), measure_period(query, ADOPTER_STAGES[1])
+    mine = scope_row(frame, query.selection.scope, "adopter_approval_to_match")
+    england = scope_row(frame, ENGLAND, "adopter_approval_to_match")
     if _hidden(mine):
         return f"Adopters' approval to match in {name}, {period}: not available"
     if query.selection.scope == ENGLAND or _hidden(england):
@@ -211,9 +223,9 @@ def adopter_stages_title(frame: pd.DataFrame, query: ChartQuery) -> str:
 
 
 def supply_title(frame: pd.DataFrame, query: ChartQuery) -> str:
-    name, quarter = _scope_name(frame, query), query.selection.quarter
-    adopters = _row(frame, query.selection.scope, "adopters_waiting", quarter)
-    children = _row(frame, query.selection.scope, "children_waiting", quarter)
+    name, quarter = scope_name_of(frame, query), query.selection.quarter
+    adopters = scope_row(frame, query.selection.scope, "adopters_waiting", quarter)
+    children = scope_row(frame, query.selection.scope, "children_waiting", quarter)
     if _hidden(adopters) or _hidden(children):
         return f"Approved adopters and children waiting in {name}, {quarter}"
     more = "more" if float(adopters["value"]) > float(children["value"]) else "fewer"
@@ -229,23 +241,46 @@ def agencies_title(frame: pd.DataFrame, query: ChartQuery) -> str:
     if rows.empty:
         return f"Approved adopters per child waiting across {where} at {quarter}: not available"
     top = rows.loc[pd.to_numeric(rows["value"]).idxmax()]
-    england = _row(frame, ENGLAND)
+    england = scope_row(frame, ENGLAND)
     text = (f"{top['scope_name']} had the most approved adopters per child waiting in {where} "
             f"at {quarter}: {top['shown']}")
     return text if _hidden(england) else f"{text} (England {england['shown']})"
 
 
 def breakdown_title(breakdown: str, frame: pd.DataFrame, query: ChartQuery) -> str:
-    name, quarter = _scope_name(frame, query), query.selection.quarter
+    name, quarter = scope_name_of(frame, query), query.selection.quarter
     what = BREAKDOWN_TITLES[breakdown].lower()
     rows = frame[(frame["category"] != TOTAL) & frame["value"].notna()
                  & ~frame["shown"].isin(list(SYMBOLS))]
-    total = _row(frame, query.selection.scope, category=TOTAL)
+    total = scope_row(frame, query.selection.scope, category=TOTAL)
     if rows.empty or _hidden(total):
         return f"Children waiting in {name} by {what}, {quarter}"
     top = rows.loc[pd.to_numeric(rows["value"]).idxmax()]
     return (f"{BREAKDOWN_TITLES[breakdown]}: {top['category']} is the largest group of children "
             f"waiting in {name} at {quarter}, {top['shown']} of {total['shown']}")
+
+
+def largest_title(measure: str, breakdown: str, says: str, labels: dict[str, str],
+                  frame: pd.DataFrame, query: ChartQuery) -> str:
+    """The largest category's message, `says` naming it (`{}`), e.g. "{} are the {largest}
+    single age among children waiting". Ties are "joint"; when any category is hidden the
+    claim is only about those shown (a hidden one might be larger)."""
+    name, period = scope_name_of(frame, query), measure_period(query, measure)
+    parts = frame[frame["category"] != TOTAL]
+    rows = parts[parts["value"].notna() & ~parts["shown"].isin(list(SYMBOLS))]
+    total = scope_row(frame, query.selection.scope, category=TOTAL)
+    if rows.empty or _hidden(total):
+        return (f"{MEASURES[measure].title} in {name} by {BREAKDOWN_TITLES[breakdown].lower()}, "
+                f"{period}: {say(total) if _hidden(total) else 'every group hidden'}")
+    values = pd.to_numeric(rows["value"])
+    tops = rows[values == values.max()]
+    named = " and ".join(labels.get(c, c) for c in tops["category"])
+    largest = ("joint " if len(tops) > 1 else "") + (
+        "largest shown" if parts["shown"].eq("[c]").any() else "largest")
+    each = " each" if len(tops) > 1 else ""
+    says = says.format(named, largest=largest, is_="are" if len(tops) > 1 else "is")
+    return (f"{says} in {name} in {period}: "
+            f"{tops['shown'].iloc[0]}{each} of {total['shown']}")
 
 
 def page_caption(frame: pd.DataFrame, query: ChartQuery) -> str:
@@ -256,7 +291,7 @@ def page_caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     titles = "; ".join(MEASURES[m].title for m in measures)
     quarters = list(dict.fromkeys(frame["quarter"]))
     period = (f"{quarters[0]} to {quarters[-1]}" if len(quarters) > 1
-              else _period(query, measures[0]))
+              else measure_period(query, measures[0]))
     if frame["breakdown"].fillna("").ne("").any():
         titles += f", by {BREAKDOWN_TITLES[frame['breakdown'].iloc[0]].lower()}"
     names = list(dict.fromkeys(frame["scope_name"]))
@@ -281,16 +316,19 @@ def measure_headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:
     """Each measure's shown value for the scope at the quarter; the first is the big one."""
     out = []
     for n, measure in enumerate(dict.fromkeys(frame["measure"])):
-        row = _row(frame, query.selection.scope, measure, query.selection.quarter)
+        row = scope_row(frame, query.selection.scope, measure, query.selection.quarter)
         if row is not None:
             out.append(Headline(str(row["measure_title"]), str(row["shown"]), n == 0))
     return out
 
 
 def total_headline(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:
-    row = _row(frame, query.selection.scope, category=TOTAL)
-    return [] if row is None else [Headline(f"children waiting in {row['scope_name']}",
-                                            str(row["shown"]), True)]
+    """The Total of a broken-down frame, named by its measure."""
+    row = scope_row(frame, query.selection.scope, category=TOTAL)
+    if row is None:
+        return []
+    what = str(row["measure_title"]).lower()
+    return [Headline(f"{what} in {row['scope_name']}", str(row["shown"]), True)]
 
 
 def no_headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:
@@ -310,7 +348,7 @@ def planned_chart(id: str, measure: str, plan: Plan, figure, title, headlines_of
 STAGE_TABLE = TableShape("Stage", "measure_title", "scope", "scope_name")
 MEASURE_TABLE = TableShape("Quarter", "quarter", "measure", "measure_title")
 AGENCY_TABLE = TableShape("Agency", "scope_name", "quarter", "quarter")
-CATEGORY_TABLE = TableShape("Category", "category", "scope", "scope_name")
+CATEGORY_TABLE = TableShape("Category", "category_label", "scope", "scope_name")
 
 TIMELINESS_CHARTS = (
     planned_chart("timeliness_journey", "stage_care_to_adm", journey_plan, journey_figure,
@@ -333,6 +371,11 @@ SUFFICIENCY_CHARTS = (
     *(planned_chart(f"sufficiency_by_{b}", "children_waiting", partial(breakdown_plan, b),
                     category_bars, partial(breakdown_title, b), total_headline, CATEGORY_TABLE)
       for b in WAITING_BREAKDOWNS),
+    planned_chart("sufficiency_by_approved_places", "approvals",
+                  partial(breakdown_plan, "approved_places", measure="approvals"), category_bars,
+                  partial(largest_title, "approvals", "approved_places",
+                          "Adopters approved for {} are the {largest} group of approvals", {}),
+                  total_headline, CATEGORY_TABLE),
 )
 TIMELINESS = tuple(c.id for c in TIMELINESS_CHARTS)
 SUFFICIENCY = tuple(c.id for c in SUFFICIENCY_CHARTS)

@@ -44,8 +44,24 @@ SUFFICIENCY = ChartPage(
     "Approved adopters waiting beside the children waiting, adopters per child for each agency "
     "in the region, and who the children waiting are.",
     ids.SUFFICIENCY_CARDS)
+CHILDREN_WAITING = ChartPage(
+    "children_waiting", "/children-waiting", "Children waiting",
+    "How old the children waiting are, how long they have waited since the placement order, "
+    "and how many sibling groups wait together.",
+    ids.CHILDREN_WAITING_CARDS)
+ADOPTERS = ChartPage(
+    "adopters", "/adopters", "Adopters",
+    "Adopters from enquiry to match quarter by quarter, why households leave the process, and "
+    "how long approved adopters wait for a match.",
+    ids.ADOPTERS_CARDS)
+SPECIAL_GUARDIANSHIP = ChartPage(
+    "special_guardianship", "/special-guardianship", "Special guardianship",
+    "Special guardianship orders by carer, age and care status, their share of permanence from "
+    "care, those that broke down, and support fund applications from each kind of family.",
+    ids.SPECIAL_GUARDIANSHIP_CARDS)
 # The chart pages in navigation order.
-PAGES: tuple[ChartPage, ...] = (OVERVIEW, TIMELINESS, SUFFICIENCY)
+PAGES: tuple[ChartPage, ...] = (OVERVIEW, TIMELINESS, SUFFICIENCY, CHILDREN_WAITING, ADOPTERS,
+                                SPECIAL_GUARDIANSHIP)
 
 
 def page_layout(page: ChartPage) -> Callable[..., html.Div]:

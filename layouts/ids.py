@@ -27,6 +27,10 @@ FILTER_QUARTER = "filter-quarter"
 FILTER_WINDOW = "filter-window"
 FILTER_COMPARE = "filter-compare"
 FILTER_MESSAGE = "filter-message"
+# The board pack button in the filter bar (callbacks/images.py)
+BOARD_PACK = "board-pack"
+BOARD_PACK_DOWNLOAD = "board-pack-download"
+BOARD_PACK_MESSAGE = "board-pack-message"
 
 # Definitions (layouts/definitions.py)
 DEFINITIONS_LIST = "definitions-list"
@@ -35,11 +39,18 @@ DEFINITIONS_LIST = "definitions-list"
 OVERVIEW_TILES = "overview-tiles"
 TIMELINESS_CARDS = "timeliness-cards"
 SUFFICIENCY_CARDS = "sufficiency-cards"
+CHILDREN_WAITING_CARDS = "children-waiting-cards"
+ADOPTERS_CARDS = "adopters-cards"
+SPECIAL_GUARDIANSHIP_CARDS = "special-guardianship-cards"
 
 # Chart cards (layouts/chart_card.py): pattern-matching ids, {"type": ..., "chart": chart id}
 CHART_CSV = "chart-csv"
 CHART_XLSX = "chart-xlsx"
 CHART_DOWNLOAD = "chart-download"
+CHART_PNG = "chart-png"
+CHART_SVG = "chart-svg"
+CHART_IMAGE_DOWNLOAD = "chart-image-download"
+CHART_IMAGE_MESSAGE = "chart-image-message"
 
 # Data quality (layouts/quality.py)
 QUALITY_GRID = "quality-grid"
@@ -54,6 +65,21 @@ QUALITY_DOWNLOAD = "quality-completeness-download"
 # Board mode, `?present=1` (layouts/board.py)
 BOARD_FILTERS = "board-filters"
 BOARD_CAPTION = "board-caption"
+
+# Load a return (layouts/load.py)
+LOAD_URL = "load-url"
+LOAD_NOTICE = "load-notice"
+LOAD_AGENCY = "load-agency"
+LOAD_QUARTER = "load-quarter"
+LOAD_UPLOAD = "load-upload"
+LOAD_LIMIT = "load-limit"
+LOAD_CHECK = "load-check"
+LOAD_SUMMARY = "load-summary"
+LOAD_NOTES = "load-notes"
+LOAD_ISSUES = "load-issues"
+LOAD_CONFIRM_AREA = "load-confirm-area"
+LOAD_CONFIRM = "load-confirm"
+LOAD_RESULT = "load-result"
 
 
 def chart_part(part: str, chart: str) -> str:

@@ -1,4 +1,4 @@
-"""Figure functions of the Timeliness and Sufficiency pages: a disclosed frame in, a figure out.
+"""Figure functions of the chart pages beyond the Overview: a disclosed frame in, a figure out.
 
 Like layouts/figures.py they take frames only and never compute. A frame of several measures
 carries `measure` and `measure_title` columns; a broken-down frame its `category` rows. Hidden
@@ -134,15 +134,37 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> go.Figure:
 
 
 def category_bars(frame: pd.DataFrame, height: int = 220) -> go.Figure:
-    """A bar per category of the scope (the Total is left to the table)."""
+    """A bar per category of the scope, named in words where the frame has them
+    (`category_label`); the Total is left to the table."""
     rows = frame[frame["category"] != TOTAL]
+    names = rows["category_label"] if "category_label" in rows else rows["category"]
     figure = go.Figure(go.Bar(
-        x=rows["category"].astype(str).tolist(), y=_numbers(rows), text=rows["shown"].tolist(),
+        x=names.astype(str).tolist(), y=_numbers(rows), text=rows["shown"].tolist(),
         marker={"color": COLOURS[0]}, textposition="outside", cliponaxis=False,
         name=str(frame["scope_name"].iloc[0]),
         hovertemplate="%{x}: %{text}<extra></extra>",
     ))
-    _gap_labels(figure, rows, "category")
+    _gap_labels(figure, rows.assign(_name=names), "_name")
     return _layout(figure, height, showlegend=False, margin={"l": 40, "r": 10, "t": 20, "b": 10},
                    xaxis={"type": "category"},
                    yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
+
+
+def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") -> go.Figure:
+    """A group of bars per quarter, one bar per measure in the frame's order (a funnel's stages,
+    or counts over 6, 12 and 18 months); a hidden value is a gap, its symbol in the table."""
+    figure = go.Figure()
+    for n, measure in enumerate(dict.fromkeys(frame["measure"])):
+        rows = frame[frame["measure"] == measure]
+        figure.add_trace(go.Bar(
+            x=rows["quarter"].tolist(), y=_numbers(rows), text=rows["shown"].tolist(),
+            name=str(rows["measure_title"].iloc[0]),
+            marker={"color": COLOURS[n % len(COLOURS)],
+                    "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
+            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+        ))
+    quarters = list(dict.fromkeys(frame["quarter"]))
+    return _layout(figure, height, barmode="group", showlegend=True,
+                   xaxis={"type": "category", "tickvals": quarters,
+                          "ticktext": [q[2:] if len(q) == 10 else q for q in quarters]},
+                   yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5"})

@@ -52,6 +52,16 @@ class Caller:
         households = geography.household_agencies(scope)
         return bool(las or households) and las <= self.granted_las(geography) and households <= self.agencies
 
+    def may_load(self, agency_code: str, geography: Geography) -> bool:
+        """Loading a return for an agency: admins for any agency; analysts for the agencies
+        granted to them (an RAA grant covers its member LAs); viewers never, nor anyone on a
+        public dashboard."""
+        if self.public or self.role == "viewer":
+            return False
+        if self.role == "admin":
+            return True
+        return agency_code in self.agencies or agency_code in self.granted_las(geography)
+
     def sees_unsuppressed(self, geography: Geography) -> Callable[[str], bool]:
         cache: dict[str, bool] = {}
 

@@ -17,9 +17,31 @@ DISABILITY = ("Disabled", "Not disabled")
 HARDER = ("Yes", "No")
 REVERSAL_REASONS = ("RD1", "RD2", "RD3", "RD4")
 LEFT_REASONS = ("WITHDREW", "NOT_APPROVED", "ADOPTED", "OTHER")
+APPROVED_PLACES = ("1 child", "2 children", "3 children", "4 children")
 GUARDIANS = ("E45", "E46", "E47", "E48")
 LOOKED_AFTER = ("Looked after", "Not looked after")
 APPLICANTS = ("Adoption", "Special guardianship")
+# Short words for the return format's codes, for chart axes and tables (shared/spec/
+# return-format.md); the rows and the data API keep the codes.
+CATEGORY_WORDS = {
+    "reason": {"RD1": "Needs changed", "RD2": "No placement order", "RD3": "No adopters found",
+               "RD4": "Other", "WITHDREW": "Withdrew", "NOT_APPROVED": "Not approved",
+               "ADOPTED": "Adopted", "OTHER": "Other"},
+    "guardian": {"E45": "Foster carer, relative or friend", "E46": "Foster carer, other",
+                 "E47": "Relative or friend", "E48": "Other carer"},
+}
+
+
+def category_words(breakdown: pd.Series, category: pd.Series) -> pd.Series:
+    """Each row's category in words: the code's words where it has them, else the category."""
+    words = [CATEGORY_WORDS.get(b, {}).get(c, c) for b, c in zip(breakdown, category)]
+    return pd.Series(words, index=category.index, dtype=object)
+
+
+def approved_places(places: pd.Series) -> pd.Series:
+    """Each household's category by how many children it is approved for (1 to 4); a household
+    with none recorded has no category, so it counts in the Total only."""
+    return places.map(lambda n: APPROVED_PLACES[int(n) - 1] if pd.notna(n) and 1 <= n <= 4 else None)
 
 
 def age_years(dob: pd.Series, at: pd.Series) -> pd.Series:

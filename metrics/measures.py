@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.breakdowns import (
-    APPLICANTS, GUARDIANS, LEFT_REASONS, LOOKED_AFTER, REVERSAL_REASONS, age_band, age_years,
-    child_categories,
+    APPLICANTS, APPROVED_PLACES, GUARDIANS, LEFT_REASONS, LOOKED_AFTER, REVERSAL_REASONS,
+    age_band, age_years, approved_places, child_categories,
 )
 from metrics.registry import MEASURES
 from metrics.engine import (
@@ -133,10 +133,16 @@ def _adopters_waiting(ctx: Context) -> pd.DataFrame:
     return ctx.shared(("adopters_waiting",), lambda: adopters_waiting_rows(ctx.rows("adopters"), _end(ctx)))
 
 
+def _household_count(ctx: Context, rows: pd.DataFrame) -> tuple[pd.DataFrame, Tally]:
+    """A count of households, by how many children they are approved for when asked."""
+    if ctx.selection.breakdown == "approved_places":
+        return tallied("count", rows, _ones(rows), approved_places(rows["approved_places"]), APPROVED_PLACES)
+    return tallied("count", rows, _ones(rows))
+
+
 @measure_function("adopters_waiting", per_quarter=True)
 def adopters_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
-    rows = _adopters_waiting(ctx)
-    return tallied("count", rows, _ones(rows))
+    return _household_count(ctx, _adopters_waiting(ctx))
 
 
 @measure_function("adopter_days_waiting", per_quarter=True)
@@ -226,7 +232,7 @@ def adopter_flow(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = ctx.events("adopters", ADOPTER_EVENTS[ctx.measure.id])
     if ctx.selection.breakdown == "reason":
         return tallied("count", rows, _ones(rows), rows["left_reason"], LEFT_REASONS)
-    return tallied("count", rows, _ones(rows))
+    return _household_count(ctx, rows)
 
 
 def sgos_made(ctx: Context) -> pd.DataFrame:

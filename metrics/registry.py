@@ -19,6 +19,7 @@ BREAKDOWN_TITLES = {
     "disability": "Disability",
     "harder_to_place": "Harder to place",
     "reason": "Reason",
+    "approved_places": "Children approved for",
     "guardian": "Special guardian",
     "looked_after": "Looked after before the order",
     "applicant": "Applicant",
@@ -67,7 +68,8 @@ MEASURES_LIST = [
        breakdowns=CHILD_BREAKDOWNS),
     _m("adopters_waiting", "Approved adopters waiting", "households", "stock", "adopters",
        "Adopter households approved on or before the quarter's last day, not matched, and still "
-       "in the process."),
+       "in the process, by how many children they are approved for.",
+       breakdowns=("approved_places",)),
     _m("adopters_per_child", "Approved adopters per child waiting", "ratio", "ratio", "adopters",
        "Approved adopter households waiting divided by children waiting, at the quarter's end. "
        "Blank when no child waits."),
@@ -110,13 +112,14 @@ MEASURES_LIST = [
        "(RD1 needs changed, RD2 no placement order, RD3 adopters not found, RD4 other).",
        breakdowns=("reason", *CHILD_BREAKDOWNS)),
     *[_m(id, title, "households", "flow", "adopters",
-         f"Adopter households whose {what} fell in the window.")
-      for id, title, what in (
-          ("enquiries", "Adopter enquiries", "enquiry"),
-          ("stage1_starts", "Stage 1 starts", "stage 1 start"),
-          ("stage2_starts", "Stage 2 starts", "stage 2 start"),
-          ("approvals", "Adopters approved", "approval"),
-          ("adopter_matches", "Adopters matched", "match"),
+         f"Adopter households whose {what} fell in the window{by}.", breakdowns=breakdowns)
+      for id, title, what, by, breakdowns in (
+          ("enquiries", "Adopter enquiries", "enquiry", "", ()),
+          ("stage1_starts", "Stage 1 starts", "stage 1 start", "", ()),
+          ("stage2_starts", "Stage 2 starts", "stage 2 start", "", ()),
+          ("approvals", "Adopters approved", "approval",
+           ", by how many children they are approved for", ("approved_places",)),
+          ("adopter_matches", "Adopters matched", "match", "", ()),
       )],
     _m("households_left", "Households leaving the process", "households", "flow", "adopters",
        "Adopter households who left the process in the window, by reason.", breakdowns=("reason",)),

@@ -58,6 +58,7 @@ from tests.measures_dataset import BEFORE, Q3, load_dataset  # noqa: E402
 NE, NW = "region:North East", "region:North West"
 AGE_BANDS = ("Under 1", "1-4", "5-9", "10+")
 AGE_YEARS = tuple(str(a) for a in range(18))
+APPROVED_PLACES = ("1 child", "2 children", "3 children", "4 children")
 ETHNIC_GROUPS = ("White", "Mixed", "Asian", "Black", "Other", "Not known")
 NAN = float("nan")
 
@@ -265,6 +266,12 @@ CASES = [
     c("adopters_waiting", NW, "Q2", 2, missing=9),  # AMAT's 2; 942 and 8 others missing
     c("adopters_waiting", "england", "Q3", 8, missing=47),  # 4 + 3 + AMAT V01; 50 - 3
     status("adopters_waiting", "840", "Q3", "z"),  # an LA inside an RAA has no households
+    # By places approved for at E3: H02 1, H06 2, H07 1, H13 3; England adds 942's K01 2, K05 2,
+    # K06 1 and AMAT's V01 1
+    by("adopters_waiting", "AC2C", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 2, "2 children": 1, "3 children": 1, "Total": 4}),
+    by("adopters_waiting", "england", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 4, "2 children": 3, "3 children": 1, "Total": 8}, missing=47),
     # ============================================================ adopters per child
     c("adopters_per_child", "AC2C", "Q3", 4 / 9, 9),
     c("adopters_per_child", "AC2C", "Q2", 4 / 11, 11),
@@ -389,6 +396,14 @@ CASES = [
     c("approvals", "AC2C", "Q3", 5, missing=1, w=4),
     c("approvals", "942", "Q3", 1),
     c("approvals", "england", "Q3", 9, missing=192, w=4),
+    # by places approved for: H06 2, H07 1 in Q3; over the year H02 H03 H09 1 each too; England
+    # adds K01 2, K06 1, V01 1, V02 2
+    by("approvals", "AC2C", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 1, "2 children": 1, "Total": 2}),
+    by("approvals", "AC2C", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 4, "2 children": 1, "Total": 5}, missing=1, w=4),
+    by("approvals", "england", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 6, "2 children": 3, "Total": 9}, missing=192, w=4),
     # adopter matches: AC2C Q1 H08; Q2 H01, H12; Q3 H03, H09 = 5; 942 K04 (Q1; K02 in Q2 lost);
     # AMAT V02 (Q3)
     c("adopter_matches", "AC2C", "Q3", 5, missing=1, w=4),

@@ -5,19 +5,11 @@ every card carries its caption, table and downloads."""
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
-from urllib.parse import parse_qsl, urlsplit
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from app import create_app
-from callbacks.charts import (
-    CHARTS, chart_api_urls, chart_download, chart_frame, chart_query, chart_requests,
-)
+from callbacks.charts import CHARTS, chart_query, chart_requests
 from callbacks.page_charts import (
     A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES, SUFFICIENCY, TIMELINESS,
     WAITING_BREAKDOWNS, agency_scopes,
@@ -25,32 +17,26 @@ from callbacks.page_charts import (
 from callbacks.services import Services
 from callbacks.chart_pages import page_cards
 from config import Settings
-from layouts import ids
 from layouts.page_figures import category_bars
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
+from tests.chart_page_helpers import (
+    ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
+    engine_rows, frame_for,
+)
 from tests.conftest import DEMO_SLICE
 
 FIRST, LAST = DEMO_SLICE
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
-ALS = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": ["330"]}
-
-
-def frame_for(demo_services: Services, chart: str, state: dict = ALS) -> tuple[pd.DataFrame, object]:
-    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
-    return chart_frame(demo_services, CHARTS[chart], query), query
-
-
-def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=["measure", "measure_title"]).reset_index(drop=True)
 
 
 def test_the_pages_charts_are_registered() -> None:
     assert TIMELINESS == ("timeliness_journey", "timeliness_a10", "timeliness_a2",
                           "timeliness_adopter_stages")
     assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies",
-                           *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS))
+                           *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
+                           "sufficiency_by_approved_places")
     assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)
 
 
@@ -108,25 +94,7 @@ def test_sufficiency_frames(demo_services: Services) -> None:
                                    "sufficiency_by_ethnic_group"])
 def test_downloads_are_the_api_rows_request_by_request(demo_services: Services, demo_settings: Settings,
                                                        chart: str) -> None:
-    client = create_app(demo_settings).server.test_client()
-    geography = demo_services.measures.geography()
-    query = chart_query(CHARTS[chart], ALS, geography)
-    body = base64.b64decode(chart_download(demo_services, chart, "csv", ALS)["content"]).decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(body)))
-    requests = chart_requests(CHARTS[chart], query, geography)
-    urls = [url for _, url in chart_api_urls(CHARTS[chart], query, geography)]
-    if len(requests) == 1:
-        api = client.get(urls[0] + "&format=csv")
-        assert api.status_code == 200 and api.get_data().decode("utf-8") == body
-        return
-    assert len(urls) == len(requests)
-    for (measure, params), url in zip(requests, urls):
-        assert dict(parse_qsl(urlsplit(url).query)) == params
-        api = client.get(url + "&format=csv")
-        assert api.status_code == 200
-        api_rows = list(csv.DictReader(io.StringIO(api.get_data().decode("utf-8"))))
-        mine = [{k: v for k, v in r.items() if k != "measure"} for r in rows if r["measure"] == measure]
-        assert mine == api_rows
+    assert_download_is_the_api_rows(demo_services, demo_settings, chart)
 
 
 def test_breakdown_downloads_ask_the_api_by_the_breakdown(demo_services: Services) -> None:
@@ -193,15 +161,8 @@ def test_suppressed_categories_are_gaps_not_zeros() -> None:
 
 
 def test_cards_carry_caption_table_and_downloads(demo_services: Services) -> None:
-    for cards, charts in ((page_cards(demo_services, "timeliness", ALS), TIMELINESS),
-                          (page_cards(demo_services, "sufficiency", ALS), SUFFICIENCY)):
-        assert len(cards) == len(charts)
-        for card, chart in zip(cards, charts):
-            text = str(card)
-            assert "Source: Quarterly ASG returns" in text and "Show as table" in text
-            found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"])
-                     for c in card._traverse() if getattr(c, "id", None)}
-            assert {ids.chart_title(chart), (ids.CHART_CSV, chart), (ids.CHART_XLSX, chart)} <= found
+    for page, charts in (("timeliness", TIMELINESS), ("sufficiency", SUFFICIENCY)):
+        assert_cards_carry_caption_table_and_downloads(page_cards(demo_services, page, ALS), charts)
     journey = str(page_cards(demo_services, "timeliness", ALS)[0])
     assert "Placement order to match" in journey and "Stage" in journey
     assert page_cards(demo_services, "timeliness", None) == []

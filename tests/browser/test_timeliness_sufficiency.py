@@ -1,6 +1,7 @@
-"""The Timeliness and Sufficiency pages in a real browser, on three quarters of demo returns:
-they render every card without console errors, changing the agency changes their numbers, and
-a link with filters reopens the same view."""
+"""The chart pages beyond the Overview (Timeliness, Sufficiency, Children waiting, Adopters,
+Special guardianship) in a real browser, on three quarters of demo returns: they render every
+card without console errors, changing the agency changes their numbers, and a link with filters
+reopens the same view."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.select import Select
 
 from app import create_app
-from callbacks.charts import CHARTS, chart_frame, chart_query
 from callbacks.page_charts import SUFFICIENCY, TIMELINESS
-from callbacks.services import Services
+from callbacks.waiting_adopters_guardianship_charts import (
+    ADOPTERS, CHILDREN_WAITING, SPECIAL_GUARDIANSHIP,
+)
 from config import Settings
 from layouts import ids
+from tests.chart_page_helpers import expected
 from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
@@ -26,22 +29,15 @@ FIRST, LAST = DEMO_SLICE
 PAGES = {
     "/timeliness": ("Timeliness", TIMELINESS, "timeliness_a10"),
     "/sufficiency": ("Sufficiency", SUFFICIENCY, "sufficiency_supply"),
+    "/children-waiting": ("Children waiting", CHILDREN_WAITING, "waiting_by_age_year"),
+    "/adopters": ("Adopters", ADOPTERS, "adopters_funnel"),
+    "/special-guardianship": ("Special guardianship", SPECIAL_GUARDIANSHIP, "sgos_by_guardian"),
 }
 
 
 @pytest.fixture
 def dashboard(demo_settings: Settings):
     return create_app(demo_settings)
-
-
-def expected(demo_services: Services, chart: str, **state: object) -> tuple[str | None, str]:
-    """(main headline, title) a card should show for a selection, worked out without the browser."""
-    state = {"window": 4, "compare": [], **state}
-    c = CHARTS[chart]
-    query = chart_query(c, state, demo_services.measures.geography())
-    frame = chart_frame(demo_services, c, query)
-    main = next((h.shown for h in c.headlines(frame, query) if h.main), None)
-    return main, c.title(frame, query)
 
 
 def titles(dash_duo, charts: tuple[str, ...]) -> dict[str, str]:
