@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import dash
 
-from layouts import chart_pages, definitions, not_found_404, quality, returns
+from layouts import chart_pages, definitions, load, not_found_404, quality, returns
 from layouts.board import board_aware
 from layouts.shell import SERVICE_NAME
 
@@ -39,6 +39,10 @@ def register_pages(measures: Sequence[Mapping] = ()) -> None:
     dash.register_page(
         returns.__name__, path=returns.PATH, name=returns.TITLE, title=_title(returns.TITLE),
         layout=returns.layout, order=3,
+    )  # fmt: skip
+    dash.register_page(
+        load.__name__, path=load.PATH, name=load.TITLE, title=_title(load.TITLE),
+        layout=load.layout, order=5 + len(chart_pages.PAGES),
     )  # fmt: skip
     for order, page in enumerate(chart_pages.PAGES[1:], start=4):
         dash.register_page(

@@ -38,6 +38,7 @@ NAVIGATION = (
     ("Data quality", "/data-quality", True),
     ("Definitions", "/definitions", True),
     ("Returns loaded", "/returns", False),
+    ("Load a return", "/load", False),
 )
 
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]

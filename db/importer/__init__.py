@@ -1,6 +1,11 @@
 """The importer: read a return file (xlsx, zip, folder, Annex A), validate it, store it."""
 
-from db.importer.pipeline import UsageError, check_path, load_path
+from db.importer.pipeline import (
+    NotPermitted, UsageError, check_path, check_upload, load_path, load_upload,
+)
 from db.importer.report import Issue, Rejected, Report
 
-__all__ = ["Issue", "Rejected", "Report", "UsageError", "check_path", "load_path"]
+__all__ = [
+    "Issue", "NotPermitted", "Rejected", "Report", "UsageError", "check_path", "check_upload",
+    "load_path", "load_upload",
+]

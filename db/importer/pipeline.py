@@ -1,13 +1,17 @@
 """Check or load one return file: read it, validate it, and (for a load) store it atomically.
 
-The CLI and the dashboard's upload page both call `check_path` and `load_path`. Imports db
-and metrics modules only.
+The CLI calls `check_path` and `load_path`; the dashboard's upload page calls `check_upload` and
+`load_upload`, which put the uploaded bytes in a private temporary file and take the same path.
+Imports db and metrics modules only.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +26,10 @@ from metrics.quarters import Quarter
 
 class UsageError(ValueError):
     """The request itself is wrong (CLI exit status 2)."""
+
+
+class NotPermitted(PermissionError):
+    """The loader may not load returns for the file's agency; raised before anything is stored."""
 
 
 def read_any(
@@ -106,8 +114,12 @@ def load_path(
     agency: str | None = None,
     quarter: str | None = None,
     max_rows: int = 200_000,
+    may_load: Callable[[str], bool] | None = None,
 ) -> Report:
-    """Validate and store one return in one transaction; an error stores nothing."""
+    """Validate and store one return in one transaction; an error stores nothing.
+
+    `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
+    raises NotPermitted inside the transaction, so nothing is stored."""
     with sessions() as session, session.begin():
         registry = registry_from_db(session)
         try:
@@ -117,6 +129,8 @@ def load_path(
         report, validated = check_raw(session, raw, registry, agency, quarter)
         if not report.ok:
             return report
+        if may_load is not None and not may_load(validated.agency_code):
+            raise NotPermitted(f"you may not load returns for agency {validated.agency_code}")
         outcome = store_return(
             session,
             validated,
@@ -127,3 +141,47 @@ def load_path(
         )
         report.status, report.version = outcome.status, outcome.version
         return report
+
+
+@contextmanager
+def uploaded_file(contents: bytes, file_name: str) -> Iterator[Path]:
+    """The uploaded bytes as a file under the uploader's file name in a private temporary folder,
+    deleted afterwards: the readers work on paths, and the name is part of the report."""
+    name = PureWindowsPath(file_name or "").name  # a browser may send a Windows path
+    if name in ("", ".", ".."):
+        name = "upload"
+    with tempfile.TemporaryDirectory(prefix="return-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(contents)
+        yield path
+
+
+def check_upload(
+    session: Session,
+    contents: bytes,
+    file_name: str,
+    *,
+    agency: str | None = None,
+    quarter: str | None = None,
+    max_rows: int = 200_000,
+) -> Report:
+    """`check_path` for an uploaded file: validate only; store nothing."""
+    with uploaded_file(contents, file_name) as path:
+        return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows)
+
+
+def load_upload(
+    sessions: sessionmaker[Session],
+    contents: bytes,
+    file_name: str,
+    *,
+    user: str,
+    agency: str | None = None,
+    quarter: str | None = None,
+    max_rows: int = 200_000,
+    may_load: Callable[[str], bool] | None = None,
+) -> Report:
+    """`load_path` for an uploaded file: validate again and store in one transaction."""
+    with uploaded_file(contents, file_name) as path:
+        return load_path(sessions, path, user=user, agency=agency, quarter=quarter,
+                         max_rows=max_rows, may_load=may_load)

@@ -1,0 +1,274 @@
+"""Handlers of the "Load a return" page: set the page up, check an upload, load it on confirm.
+
+Stateless between requests, as gunicorn's workers share nothing: the check keeps nothing, and
+the confirm takes the upload's contents again from the browser, checks them again and stores
+them in one transaction (`db.importer.load_upload`). Who may load is decided by
+`metrics.access.Caller.may_load`. File contents are never logged; the page shows only the
+importer's own report on the uploader's file. Imports dash, config, db, metrics, layouts and
+callbacks only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from dataclasses import replace
+from typing import NamedTuple
+from urllib.parse import quote, urlencode
+
+from dash import Dash, Input, Output, State, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from callbacks.services import Services
+from config import Settings
+from db.engine import session_factory
+from db.importer import NotPermitted, Report, UsageError, check_upload, load_upload
+from layouts import ids
+from layouts.load import (
+    FROM_FILE, RETURNS_PATH, agency_choices, confirmation, issues_table, notes_list,
+)
+from metrics.access import Caller
+from metrics.scope import Geography
+
+log = logging.getLogger(__name__)
+
+DASHBOARD_LOADER = "dashboard"  # who the returns list names as the loader until sign-in exists
+SWITCHED_OFF = "Loading returns is switched off on this public dashboard."
+NOTHING_STORED = "nothing has been stored"
+
+
+def loading_caller(settings: Settings) -> Caller:
+    """Who loads through the dashboard. Sign-in does not exist yet, so this stands in for the
+    signed-in user: an admin when the dashboard is not public, a public viewer (who may not
+    load) when it is. The sign-in issue replaces this with the signed-in user and their grants.
+    """
+    if settings.public_mode:
+        return replace(Caller.viewer(DASHBOARD_LOADER), public=True)
+    return Caller(DASHBOARD_LOADER, "admin")
+
+
+class Setup(NamedTuple):
+    agency_options: list[dict]
+    max_size: int
+    limit: str
+    notice: str
+    disabled: bool
+
+
+class CheckView(NamedTuple):
+    summary: str
+    notes: list[str]
+    issues: list[dict]
+    can_load: bool
+
+
+class LoadView(NamedTuple):
+    message: str
+    loaded: bool
+    issues: list[dict]
+    returns_href: str
+
+
+class UploadRefused(ValueError):
+    """An upload the page cannot take (too large, not a file); the message says why."""
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def size_text(n_bytes: int) -> str:
+    megabytes = n_bytes / (1024 * 1024)
+    return f"{megabytes:,.0f} MB" if megabytes >= 1 else f"{n_bytes:,} bytes"
+
+
+def page_setup(services: Services) -> Setup:
+    """The agency choices and the size limit; in public mode, a page that says loading is off."""
+    settings = services.settings
+    limit = (f"Files up to {size_text(settings.upload_max_bytes)}: an .xlsx workbook or a .zip "
+             "of CSV files.")
+    if loading_caller(settings).public:
+        return Setup(agency_choices([]), settings.upload_max_bytes, limit, SWITCHED_OFF, True)
+    agencies = services.measures.geography().agencies.sort_values("name")
+    return Setup(agency_choices(agencies[["code", "name"]].to_dict("records")),
+                 settings.upload_max_bytes, limit, "", False)
+
+
+def decode_upload(contents: str | None, limit: int) -> bytes:
+    """The file's bytes from dcc.Upload's data URL; refuses a file over `limit` bytes before
+    decoding it."""
+    if not contents:
+        raise UploadRefused("Choose a file first.")
+    _, _, encoded = contents.partition(",")
+    if len(encoded) * 3 // 4 - encoded.count("=") > limit:
+        raise UploadRefused(f"The file is larger than the limit of {size_text(limit)}; "
+                            f"{NOTHING_STORED}. Split the return or remove what it need not carry.")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise UploadRefused("The upload could not be read; choose the file again.") from exc
+
+
+def _named(agency: str | None) -> str | None:
+    agency = str(agency or "").strip()
+    return None if agency in ("", FROM_FILE) else agency
+
+
+def _quarter(quarter: str | None) -> str | None:
+    return str(quarter or "").strip() or None
+
+
+def issue_rows(report: Report) -> list[dict]:
+    """The report's problems as the command-line report orders them: errors first."""
+    ordered = report.errors + report.warnings
+    return [{"level": i.level, "rule": i.rule, "table": i.table, "row": i.row, "column": i.column,
+             "value": i.value, "message": i.message} for i in ordered]
+
+
+def agency_label(geography: Geography, code: str | None) -> str:
+    if code and code in geography.agencies.index:
+        return f"{geography.agencies.at[code, 'name']} ({code})"
+    return code or "an unknown agency"
+
+
+def _counts(report: Report) -> str:
+    return ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in report.row_counts.items())
+
+
+def rejected_line(report: Report) -> str:
+    warnings = f" and {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
+    return f"Rejected: {_plural(len(report.errors), 'error')}{warnings}; {NOTHING_STORED}."
+
+
+def refused(message: str) -> CheckView:
+    return CheckView(message, [], [], False)
+
+
+def check_file(services: Services, contents: str | None, file_name: str | None,
+               agency: str | None, quarter: str | None) -> CheckView:
+    """Validate the upload and say whether it may be loaded; stores nothing."""
+    settings = services.settings
+    caller = loading_caller(settings)
+    if caller.public:
+        return refused(SWITCHED_OFF)
+    try:
+        data = decode_upload(contents, settings.upload_max_bytes)
+        with session_factory(settings)() as session:
+            report = check_upload(session, data, file_name or "", agency=_named(agency),
+                                  quarter=_quarter(quarter), max_rows=settings.import_max_rows)
+    except UploadRefused as exc:
+        return refused(str(exc))
+    except UsageError as exc:
+        return refused(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.")
+    except SQLAlchemyError as exc:
+        log.error("load page: check failed on a database error (%s)", type(exc).__name__)
+        return refused("The database cannot be reached; try again later.")
+    rows, notes = issue_rows(report), list(report.notes)
+    if not report.ok:
+        return CheckView(rejected_line(report), notes, rows, False)
+    geography = services.measures.geography()
+    target = agency_label(geography, report.agency_code)
+    if not caller.may_load(report.agency_code or "", geography):
+        return CheckView(f"You may not load returns for {target}; {NOTHING_STORED}.", notes, rows,
+                         False)
+    summary = (f"Ready to load: {_counts(report)} for {target}, {report.quarter}; "
+               f"{_plural(len(report.warnings), 'warning')}. Nothing is stored until you press "
+               "Load this return.")
+    return CheckView(summary, notes, rows, True)
+
+
+def returns_href(quarter: str | None) -> str:
+    if not quarter:
+        return RETURNS_PATH
+    return f"{RETURNS_PATH}?{urlencode({'quarter': quarter}, quote_via=quote)}"
+
+
+def load_file(services: Services, contents: str | None, file_name: str | None,
+              agency: str | None, quarter: str | None) -> LoadView:
+    """Check the upload again and, if it passes and the caller may load it, store it."""
+    settings = services.settings
+    caller = loading_caller(settings)
+    if caller.public:
+        return LoadView(SWITCHED_OFF, False, [], RETURNS_PATH)
+    geography = services.measures.geography()
+    try:
+        data = decode_upload(contents, settings.upload_max_bytes)
+        report = load_upload(
+            session_factory(settings), data, file_name or "", user=caller.name,
+            agency=_named(agency), quarter=_quarter(quarter), max_rows=settings.import_max_rows,
+            may_load=lambda code: caller.may_load(code or "", geography),
+        )  # fmt: skip
+    except UploadRefused as exc:
+        return LoadView(str(exc), False, [], RETURNS_PATH)
+    except UsageError as exc:
+        return LoadView(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.", False, [], RETURNS_PATH)
+    except NotPermitted as exc:
+        return LoadView(f"Refused: {exc}; {NOTHING_STORED}.", False, [], RETURNS_PATH)
+    except SQLAlchemyError as exc:
+        log.error("load page: load failed on a database error (%s)", type(exc).__name__)
+        return LoadView(f"The database cannot be reached; {NOTHING_STORED}. Try again later.",
+                        False, [], RETURNS_PATH)
+    href = returns_href(report.quarter)
+    if not report.ok:
+        return LoadView(rejected_line(report), False, issue_rows(report), href)
+    target = f"{agency_label(geography, report.agency_code)}, {report.quarter}"
+    if report.status == "unchanged":
+        return LoadView(f"Already loaded: this exact file is {target}, version {report.version}; "
+                        f"{NOTHING_STORED}.", False, [], href)
+    log.info("load page: %s loaded %s %s version %s", caller.name, report.agency_code,
+             report.quarter, report.version)
+    return LoadView(f"Loaded {target}, version {report.version}: {_counts(report)}; "
+                    f"{_plural(len(report.warnings), 'warning')} stored with it.", True, [], href)
+
+
+def register(app: Dash, services: Services) -> None:
+    def setup(_pathname: str | None) -> tuple:
+        view = page_setup(services)
+        return (*view, view.disabled)
+
+    def check(contents: str | None, _clicks: int, file_name: str | None, agency: str | None,
+              quarter: str | None) -> tuple:
+        view = check_file(services, contents, file_name, agency, quarter)
+        return (view.summary, notes_list(view.notes), issues_table(view.issues),
+                not view.can_load, None)
+
+    def confirm(_clicks: int, contents: str | None, file_name: str | None, agency: str | None,
+                quarter: str | None) -> tuple:
+        view = load_file(services, contents, file_name, agency, quarter)
+        if view.loaded:
+            return confirmation(view.message, view.returns_href), True
+        return [html.P(view.message, className="load-summary"), issues_table(view.issues)], True
+
+    app.callback(
+        Output(ids.LOAD_AGENCY, "options"),
+        Output(ids.LOAD_UPLOAD, "max_size"),
+        Output(ids.LOAD_LIMIT, "children"),
+        Output(ids.LOAD_NOTICE, "children"),
+        Output(ids.LOAD_UPLOAD, "disabled"),
+        Output(ids.LOAD_CHECK, "disabled"),
+        Input(ids.LOAD_URL, "pathname"),
+    )(setup)
+    app.callback(
+        Output(ids.LOAD_SUMMARY, "children"),
+        Output(ids.LOAD_NOTES, "children"),
+        Output(ids.LOAD_ISSUES, "children"),
+        Output(ids.LOAD_CONFIRM_AREA, "hidden"),
+        Output(ids.LOAD_RESULT, "children"),
+        Input(ids.LOAD_UPLOAD, "contents"),
+        Input(ids.LOAD_CHECK, "n_clicks"),
+        State(ids.LOAD_UPLOAD, "filename"),
+        State(ids.LOAD_AGENCY, "value"),
+        State(ids.LOAD_QUARTER, "value"),
+        prevent_initial_call=True,
+    )(check)
+    app.callback(
+        Output(ids.LOAD_RESULT, "children", allow_duplicate=True),
+        Output(ids.LOAD_CONFIRM_AREA, "hidden", allow_duplicate=True),
+        Input(ids.LOAD_CONFIRM, "n_clicks"),
+        State(ids.LOAD_UPLOAD, "contents"),
+        State(ids.LOAD_UPLOAD, "filename"),
+        State(ids.LOAD_AGENCY, "value"),
+        State(ids.LOAD_QUARTER, "value"),
+        prevent_initial_call=True,
+    )(confirm)

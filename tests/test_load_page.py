@@ -1,0 +1,233 @@
+"""The "Load a return" page's handlers, on SQLite and PostgreSQL: check an upload, read the
+report, confirm, and see the return listed; errors, oversized files, unchecked confirms and
+public mode store nothing. Also who may load (`Caller.may_load`) and the page in board mode.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from callbacks.load import SWITCHED_OFF, check_file, load_file, loading_caller, page_setup
+from callbacks.returns import show_returns
+from callbacks.services import Services
+from config import Settings
+from layouts import ids
+from layouts.board import board_aware
+from layouts.load import FROM_FILE, layout
+from metrics.access import Caller
+from metrics.scope import Geography
+from tests.builders import D, snapshot, valid_return
+
+ANNEX_A = Path(__file__).resolve().parent / "data" / "samples" / "annex-a" / "Annex_A_2024_Jan.xlsx"
+
+
+def upload(path: Path) -> str:
+    """What dcc.Upload hands a callback: the file as a base64 data URL."""
+    return "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+@pytest.fixture
+def services(db_url: str) -> Services:
+    return Services.from_settings(Settings(database_url=db_url))
+
+
+def listed(services: Services) -> list[tuple[str, str, int, str]]:
+    """What the Returns loaded page lists: agency, quarter, version, file."""
+    rows = show_returns(services.store, None).rows
+    return [(r["agency_code"], r["quarter"], r["version"], r["file_name"]) for r in rows]
+
+
+def test_a_valid_file_checks_then_loads_on_confirm(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    contents = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
+    before = snapshot(sessions)
+
+    check = check_file(services, contents, "return.xlsx", FROM_FILE, "")
+
+    assert check.summary.startswith(
+        "Ready to load: 3 children, 2 adopters, 1 special guardianship, 1 support for "
+        "Cumberland (942), 2024-25 Q3; 0 warnings.")
+    assert (check.can_load, check.issues) == (True, [])
+    assert snapshot(sessions) == before  # a check stores nothing
+
+    loaded = load_file(services, contents, "return.xlsx", FROM_FILE, "")
+
+    assert loaded.loaded
+    assert loaded.message.startswith("Loaded Cumberland (942), 2024-25 Q3, version 1:")
+    assert loaded.returns_href == "/returns?quarter=2024-25%20Q3"
+    assert listed(services) == [("942", "2024-25 Q3", 1, "return.xlsx")]
+
+
+def test_a_changed_file_loads_as_version_2_and_the_same_file_again_stores_nothing(
+    services: Services, tmp_path: Path
+) -> None:
+    first = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
+    changed = valid_return().set("children", 3, "disability", "N")
+    second = upload(changed.write_zip(tmp_path / "return.zip"))
+    assert load_file(services, first, "return.xlsx", FROM_FILE, "").loaded
+
+    again = load_file(services, first, "return.xlsx", FROM_FILE, "")
+    assert (again.loaded, again.message) == (
+        False, "Already loaded: this exact file is Cumberland (942), 2024-25 Q3, version 1; "
+        "nothing has been stored.")
+
+    newer = load_file(services, second, "return.zip", FROM_FILE, "")
+    assert newer.message.startswith("Loaded Cumberland (942), 2024-25 Q3, version 2:")
+    assert listed(services) == [("942", "2024-25 Q3", 2, "return.zip")]
+
+
+def test_a_file_with_an_error_reports_rule_row_and_column_and_stores_nothing(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    broken = valid_return().set("children", 2, "placed_date", D("2024-07-01"))
+    contents = upload(broken.write_xlsx(tmp_path / "broken.xlsx"))
+    before = snapshot(sessions)
+
+    check = check_file(services, contents, "broken.xlsx", FROM_FILE, "")
+
+    assert check.summary == "Rejected: 1 error; nothing has been stored."
+    assert check.can_load is False
+    [issue] = check.issues
+    assert {k: issue[k] for k in ("level", "rule", "table", "row", "column", "value")} == {
+        "level": "error", "rule": "C03", "table": "children", "row": 2,
+        "column": "placed_date", "value": "2024-07-01"}
+    assert issue["message"].startswith(
+        "placed_date (2024-07-01) is before matched_date (2024-08-01)")
+    # Confirming it anyway (a crafted request) checks again and stores nothing.
+    loaded = load_file(services, contents, "broken.xlsx", FROM_FILE, "")
+    assert (loaded.loaded, loaded.message) == (False, "Rejected: 1 error; nothing has been stored.")
+    assert [i["rule"] for i in loaded.issues] == ["C03"]
+    assert snapshot(sessions) == before
+    assert listed(services) == []
+
+
+def test_an_annex_a_workbook_loads_as_the_chosen_la_and_quarter(services: Services) -> None:
+    contents = upload(ANNEX_A)
+
+    without = check_file(services, contents, ANNEX_A.name, FROM_FILE, "")
+    assert without.can_load is False and "Annex A workbook" in without.summary
+
+    check = check_file(services, contents, ANNEX_A.name, "330", "2009-10 Q2")
+    assert check.summary.startswith("Ready to load: 2 children, 3 adopters, 0 special "
+                                    "guardianship, 0 support for Birmingham (330), 2009-10 Q2;")
+    assert check.notes[0].startswith("Annex A List 10: 2 child(ren) on the pathway in 2009-10 Q2")
+
+    loaded = load_file(services, contents, ANNEX_A.name, "330", "2009-10 Q2")
+    assert loaded.message.startswith("Loaded Birmingham (330), 2009-10 Q2, version 1:")
+    assert listed(services) == [("330", "2009-10 Q2", 1, ANNEX_A.name)]
+
+
+def test_an_upload_over_the_size_limit_is_refused(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    small = Services.from_settings(Settings(database_url=db_url, upload_max_bytes=1000))
+    path = valid_return().write_xlsx(tmp_path / "return.xlsx")
+    assert path.stat().st_size > 1000
+    before = snapshot(sessions)
+
+    check = check_file(small, upload(path), "return.xlsx", FROM_FILE, "")
+    loaded = load_file(small, upload(path), "return.xlsx", FROM_FILE, "")
+
+    assert check.summary.startswith("The file is larger than the limit of 1,000 bytes; "
+                                    "nothing has been stored.")
+    assert check.can_load is False
+    assert loaded.loaded is False and "limit of 1,000 bytes" in loaded.message
+    assert page_setup(small).max_size == 1000  # the browser refuses it before sending, too
+    assert snapshot(sessions) == before
+
+
+def test_confirm_without_a_file_stores_nothing(
+    services: Services, sessions: sessionmaker[Session]
+) -> None:
+    before = snapshot(sessions)
+
+    loaded = load_file(services, None, None, FROM_FILE, "")
+
+    assert (loaded.loaded, loaded.message) == (False, "Choose a file first.")
+    assert snapshot(sessions) == before
+
+
+def test_public_mode_switches_loading_off(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    public = Services.from_settings(Settings(database_url=db_url, public_mode=True))
+    contents = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
+    before = snapshot(sessions)
+
+    setup = page_setup(public)
+    check = check_file(public, contents, "return.xlsx", FROM_FILE, "")
+    loaded = load_file(public, contents, "return.xlsx", FROM_FILE, "")
+
+    assert (setup.notice, setup.disabled) == (SWITCHED_OFF, True)
+    assert (check.summary, check.can_load) == (SWITCHED_OFF, False)
+    assert (loaded.message, loaded.loaded) == (SWITCHED_OFF, False)
+    assert snapshot(sessions) == before
+
+
+def test_the_agency_choices_are_every_agency_by_name(services: Services) -> None:
+    options = page_setup(services).agency_options
+    labels = [o["label"] for o in options[1:]]
+
+    assert options[0] == {"label": "As the file says", "value": FROM_FILE}
+    assert {"label": "Cumberland (942)", "value": "942"} in options
+    assert labels == sorted(labels, key=lambda label: label.rsplit(" (", 1)[0])
+
+
+# ---------------------------------------------------------------- who may load
+
+GEOGRAPHY = Geography(pd.DataFrame({
+    "code": ["RAA1", "101", "102", "200", "VAA1"],
+    "name": ["Adopt Somewhere", "Town A", "Town B", "City C", "Voluntary V"],
+    "kind": ["RAA", "LA", "LA", "LA", "VAA"],
+    "region": ["North"] * 5,
+    "raa_code": [None, "RAA1", "RAA1", None, None],
+}))  # fmt: skip
+
+
+def test_admins_load_for_any_agency_analysts_for_their_grants_viewers_never() -> None:
+    admin = Caller("a", "admin")
+    analyst = Caller("b", "analyst", frozenset({"RAA1"}))
+    viewer = Caller.viewer()
+
+    assert [admin.may_load(c, GEOGRAPHY) for c in ("RAA1", "200", "VAA1")] == [True] * 3
+    # An RAA grant covers its member LAs (an LA's own Annex A), not other agencies.
+    assert [analyst.may_load(c, GEOGRAPHY) for c in ("RAA1", "101", "102", "200", "VAA1")] == [
+        True, True, True, False, False]
+    assert viewer.may_load("RAA1", GEOGRAPHY) is False
+    assert replace(admin, public=True).may_load("RAA1", GEOGRAPHY) is False
+
+
+def test_the_dashboard_loads_as_an_admin_only_when_not_public() -> None:
+    assert loading_caller(Settings()).may_load("200", GEOGRAPHY) is True
+    assert loading_caller(Settings(public_mode=True)).may_load("200", GEOGRAPHY) is False
+
+
+# ---------------------------------------------------------------- the page
+
+
+def component_ids(component: object) -> set[str]:
+    own = getattr(component, "id", None)
+    found = {own} if isinstance(own, str) else set()  # board parts have dict ids
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            found |= component_ids(child)
+    elif children is not None and not isinstance(children, (str, int, float)):
+        found |= component_ids(children)
+    return found
+
+
+def test_board_mode_leaves_the_upload_controls_out() -> None:
+    page = board_aware(layout)
+    controls = {ids.LOAD_AGENCY, ids.LOAD_QUARTER, ids.LOAD_UPLOAD, ids.LOAD_CHECK,
+                ids.LOAD_CONFIRM}
+
+    assert controls <= component_ids(page())
+    assert not controls & component_ids(page(present="1"))
