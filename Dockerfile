@@ -11,6 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 10001 asg
+# Chromium: kaleido drives it to draw the chart images (PNG, SVG) and the board pack PDF.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium \
+    && rm -rf /var/lib/apt/lists/*
+ENV BROWSER_PATH=/usr/bin/chromium
 
 # Dependencies first, so a code change does not reinstall them.
 COPY requirements.txt .
@@ -26,4 +31,5 @@ EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", \
          "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8050/health', timeout=4)"]
-CMD ["gunicorn", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2"]
+# --timeout: a board pack (every chart drawn as a PDF page) takes longer than the default 30 s.
+CMD ["gunicorn", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2", "--timeout", "120"]

@@ -12,7 +12,9 @@ import secrets
 
 from dash import Dash
 
-from callbacks import api, board, chart_pages, charts, filters, health, quality, returns
+from callbacks import (
+    api, board, chart_pages, charts, filters, health, images, load, quality, returns,
+)
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
@@ -46,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     register_pages(measure_entries())
     app.layout = shell.layout
-    for module in (api, health, returns, filters, chart_pages, charts, quality, board):
+    for module in (api, health, returns, load, filters, chart_pages, charts, images, quality,
+                   board):
         module.register(app, services)
     return app
 

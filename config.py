@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
         "In public mode, regional and England counts are rounded to the nearest multiple of this.",
         int,
     ),
+    Setting(
+        "BROWSER_PATH",
+        "",
+        "Chrome or Chromium binary that draws chart images (PNG, SVG) and the board pack PDF. "
+        "Empty means the first chromium or chrome found on PATH.",
+    ),
 )
 
 
@@ -106,6 +112,7 @@ class Settings:
     disclosure_min_cohort: int = 10
     disclosure_secondary_limit: int = 20
     disclosure_public_rounding: int = 10
+    browser_path: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":

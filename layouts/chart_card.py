@@ -2,8 +2,8 @@
 the key to the symbols and downloads of exactly its numbers.
 
 `chart_card` takes what callbacks/charts.py worked out (the title text, the disclosed frame,
-the figure) and lays it out; the download buttons are wired by callbacks/charts.py through
-pattern-matching ids. Imports dash, its component libraries, pandas and layouts only.
+the figure) and lays it out; the download buttons are wired by callbacks/charts.py (CSV, XLSX)
+and callbacks/images.py (PNG, SVG) through pattern-matching ids. Imports dash, its component libraries, pandas and layouts only.
 """
 
 from __future__ import annotations
@@ -88,6 +88,15 @@ def download_buttons(chart: str) -> html.Div:
             dbc.Button("Download XLSX", id={"type": ids.CHART_XLSX, "chart": chart},
                        color="link", size="sm", className="chart-card__download"),
             dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": chart}),
+            # Drawn by the server (callbacks/images.py) so the title and source are inside
+            # the picture; plotly's own modebar image would have neither.
+            dbc.Button("Download PNG", id={"type": ids.CHART_PNG, "chart": chart},
+                       color="link", size="sm", className="chart-card__download"),
+            dbc.Button("Download SVG", id={"type": ids.CHART_SVG, "chart": chart},
+                       color="link", size="sm", className="chart-card__download"),
+            dcc.Download(id={"type": ids.CHART_IMAGE_DOWNLOAD, "chart": chart}),
+            html.Span(id={"type": ids.CHART_IMAGE_MESSAGE, "chart": chart},
+                      className="chart-card__message", role="status"),
         ],
         className="chart-card__downloads",
     )

@@ -21,6 +21,7 @@ WINDOWS = (("1", "Quarter"), ("4", "Rolling year"), ("12", "Three years"))
 DEFAULT_WINDOW = "4"
 MAX_PARAM_LENGTH = 100
 MAX_COMPARE = 3  # peers beside the scope, its region and England: the palette has six colours
+BOARD_PACK_LABEL = "Board pack (PDF)"
 
 
 class FilterValues(NamedTuple):
@@ -84,6 +85,18 @@ def _field(label: str, control_id: str, control, width: int = 3) -> dbc.Col:
     )
 
 
+def board_pack_button() -> dbc.Col:
+    """Every chart page's charts for the bar's selection as one PDF (callbacks/images.py)."""
+    return dbc.Col(
+        [
+            dbc.Button(BOARD_PACK_LABEL, id=ids.BOARD_PACK, color="secondary", outline=True),
+            dcc.Download(id=ids.BOARD_PACK_DOWNLOAD),
+            html.Span(id=ids.BOARD_PACK_MESSAGE, className="filters__message ms-2", role="status"),
+        ],
+        md=5, className="filters__field d-flex align-items-end",
+    )
+
+
 def filter_bar(values: FilterValues) -> html.Div:
     """The bar's controls, holding the URL's values until the callback loads the real choices
     (each chosen value is offered meanwhile, so it stays selected)."""
@@ -114,12 +127,15 @@ def filter_bar(values: FilterValues) -> html.Div:
                 className="g-3",
             ),
             dbc.Row(
-                _field("Compare with", ids.FILTER_COMPARE, dcc.Dropdown(
-                    id=ids.FILTER_COMPARE,
-                    options=[{"label": p, "value": p} for p in values.compare],
-                    value=list(values.compare), multi=True, searchable=True,
-                    placeholder=f"Up to {MAX_COMPARE} other agencies or regions",
-                ), width=7),
+                [
+                    _field("Compare with", ids.FILTER_COMPARE, dcc.Dropdown(
+                        id=ids.FILTER_COMPARE,
+                        options=[{"label": p, "value": p} for p in values.compare],
+                        value=list(values.compare), multi=True, searchable=True,
+                        placeholder=f"Up to {MAX_COMPARE} other agencies or regions",
+                    ), width=7),
+                    board_pack_button(),
+                ],
                 className="g-3 mt-1",
             ),
             html.P(id=ids.FILTER_MESSAGE, className="filters__message", role="alert"),

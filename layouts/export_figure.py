@@ -1,0 +1,133 @@
+"""Figures made to stand alone as files: a chart card's figure with its active title and its
+caption (measure, source, period, scope, cohort) drawn inside the image, and the board pack's
+cover page.
+
+A PNG pasted into board papers, or a page of the board pack, leaves the card behind, so what the
+card says around the chart has to travel inside the picture. Text follows the Analysis Function
+guidance: left-aligned active title, the caption in smaller grey-black type under the chart,
+Arial, no colour-only cues added. Sizes are fixed so every export of a chart looks the same.
+Imports plotly and layouts only.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import NamedTuple
+
+import plotly.graph_objects as go
+
+
+class Size(NamedTuple):
+    width: int  # px
+    height: int  # px
+
+
+IMAGE_SIZE = Size(1200, 675)  # 16:9, the size a slide or a Word page takes without rescaling
+PAGE_SIZE = Size(1123, 794)  # A4 landscape at 96 px an inch: one board pack page
+FONT_FAMILY = "Arial, sans-serif"
+TEXT_COLOUR = "#0b0c0c"
+SECONDARY_COLOUR = "#505a5f"
+TITLE_SIZE = 22
+SMALL_SIZE = 13
+LINE_HEIGHT = 1.35  # a line of text takes this many times its font size
+SIDE = 40  # px of paper left and right of the text
+TICKS = 60  # px under the plot kept for the axis' tick labels and title
+LEGEND_ROW = 24  # px above the plot for each row of the legend
+
+
+def escape(text: str) -> str:
+    """Plotly reads `<br>`, `<b>`... in text as markup; words from the store are only words."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrap(text: str, width: int, font_size: int) -> list[str]:
+    """The text in lines that fit `width` px at `font_size` (Arial averages about half an em
+    a character; 0.55 leaves room for capitals and digits)."""
+    return textwrap.wrap(text, max(20, int(width / (font_size * 0.55)))) or [""]
+
+
+def _lines_height(lines: int, font_size: int) -> int:
+    return int(lines * font_size * LINE_HEIGHT)
+
+
+def _text_width(text: str, font_size: int) -> int:
+    return int(len(text) * font_size * 0.55)
+
+
+def _category_room(figure: go.Figure) -> int:
+    """Px left of the plot for its value ticks, or for the longest bar name of a horizontal
+    bar chart (agency names run long)."""
+    names = [str(y) for trace in figure.data if trace.type == "bar" and trace.orientation == "h"
+             for y in (trace.y or ())]
+    return max([40, *(_text_width(name, 12) + 16 for name in names)])
+
+
+def _legend_rows(figure: go.Figure, width: int) -> int:
+    """Rows a one-line legend wraps into at `width` px (0 when there is no legend)."""
+    shown = [str(t.name) for t in figure.data if t.name and t.showlegend is not False]
+    if figure.layout.showlegend is False or (figure.layout.showlegend is None and len(shown) < 2):
+        return 0
+    entries = sum(_text_width(name, SMALL_SIZE) + 50 for name in shown)  # the key and a gap
+    return -(-entries // width)
+
+
+def export_figure(figure: go.Figure, title: str, caption: str, size: Size = IMAGE_SIZE,
+                  heading: str = "") -> go.Figure:
+    """A copy of the chart's figure at `size` with `heading` (e.g. the service and page) and the
+    active title above the chart, the legend between them and the chart, and the caption
+    wrapped under the chart."""
+    text_width = size.width - 2 * SIDE
+    heading_lines = [f"<span style='font-size:{SMALL_SIZE}px;color:{SECONDARY_COLOUR}'>"
+                     f"{escape(heading)}</span>"] if heading else []
+    title_lines = [escape(line) for line in wrap(title, text_width, TITLE_SIZE)]
+    caption_lines = [escape(line) for line in wrap(caption, text_width, SMALL_SIZE)]
+    legend_rows = _legend_rows(figure, text_width)
+    top = (SIDE + _lines_height(len(title_lines), TITLE_SIZE)
+           + (_lines_height(1, SMALL_SIZE) if heading else 0) + LEGEND_ROW * legend_rows + SIDE // 2)
+    bottom = TICKS + _lines_height(len(caption_lines), SMALL_SIZE) + SIDE // 2
+    left = SIDE + _category_room(figure)
+    out = go.Figure(figure)
+    out.update_layout(
+        width=size.width, height=size.height,
+        # Fixed margins (no pushing by the legend or long labels): the caption is placed
+        # from the plot's edges, so those must stay where they were put.
+        margin={"l": left, "r": SIDE, "t": top, "b": bottom, "autoexpand": False},
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+        paper_bgcolor="white", plot_bgcolor="white",
+        title={"text": "<br>".join([*heading_lines, *title_lines]), "x": SIDE / size.width,
+               "xanchor": "left", "xref": "container", "y": 1 - SIDE / size.height,
+               "yanchor": "top", "yref": "container",
+               "font": {"size": TITLE_SIZE, "family": FONT_FAMILY, "color": TEXT_COLOUR}},
+        legend={"orientation": "h", "x": SIDE / size.width, "xref": "container", "xanchor": "left",
+                "y": 1, "yanchor": "bottom",
+                "font": {"size": SMALL_SIZE}},
+    )
+    out.add_annotation(
+        text="<br>".join(caption_lines), xref="paper", yref="paper", x=0, y=0,
+        # Annotations have no container reference: shift from the plot's edge to the title's.
+        xanchor="left", yanchor="top", xshift=SIDE - left, yshift=-TICKS, align="left",
+        showarrow=False,
+        font={"size": SMALL_SIZE, "family": FONT_FAMILY, "color": TEXT_COLOUR},
+    )
+    return out
+
+
+def cover_figure(heading: str, lines: list[str], note: str, size: Size = PAGE_SIZE) -> go.Figure:
+    """The board pack's first page: the service's name, what the pack covers (one line each)
+    and the disclosure note, on an otherwise empty page."""
+    text_width = size.width - 2 * SIDE
+    body = "<br>".join(escape(line) for line in lines)
+    note_lines = "<br>".join(escape(line) for line in wrap(note, text_width, SMALL_SIZE))
+    figure = go.Figure()
+    figure.update_layout(
+        width=size.width, height=size.height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor="white", plot_bgcolor="white",
+        font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
+        xaxis={"visible": False, "range": [0, 1]}, yaxis={"visible": False, "range": [0, 1]},
+    )
+    left = SIDE / size.width
+    for text, y, font_size in ((escape(heading), 0.85, 36), (body, 0.72, 20), (note_lines, 0.2, SMALL_SIZE)):
+        figure.add_annotation(text=text, xref="paper", yref="paper", x=left, y=y, xanchor="left",
+                              yanchor="top", align="left", showarrow=False,
+                              font={"size": font_size, "family": FONT_FAMILY, "color": TEXT_COLOUR})
+    return figure

@@ -1,0 +1,81 @@
+"""Chart images and the board pack from a real browser: a card's "Download PNG" saves the chart
+as a PNG at the export size, and the filter bar's board pack button saves a PDF with a cover and
+a page per chart, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from dash.testing.wait import until
+from pypdf import PdfReader
+
+from app import create_app
+from callbacks.chart_pages import PAGE_CHARTS
+from callbacks.charts import CHARTS, chart_frame, chart_query
+from callbacks.services import Services
+from config import Settings
+from layouts import ids
+from layouts.chart_pages import PAGES
+from layouts.export_figure import IMAGE_SIZE
+from tests.conftest import DEMO_SLICE
+
+pytestmark = pytest.mark.browser
+
+LAST = DEMO_SLICE[1]
+STATE = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": []}
+PAGE_URL = f"/?scope=ALS&quarter={quote(str(LAST))}&window=4"
+
+
+@pytest.fixture
+def dashboard(demo_settings: Settings):
+    return create_app(demo_settings)
+
+
+def downloaded(folder: str, suffix: str, timeout: float) -> Path:
+    """The one finished download ending in `suffix` (Chromium writes .crdownload until done)."""
+    until(lambda: list(Path(folder).glob(f"*{suffix}")), timeout=timeout,
+          msg=f"no {suffix} file was downloaded")
+    [path] = Path(folder).glob(f"*{suffix}")
+    return path
+
+
+def click(dash_duo, element) -> None:
+    """A click from script: below the window's fold Chromium's pointer click lands on
+    whatever overlays the button while the cards load."""
+    dash_duo.driver.execute_script("arguments[0].click()", element)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_png_and_board_pack_downloads(dash_duo, dashboard, demo_services: Services, free_port) -> None:
+    dash_duo.start_server(dashboard, port=free_port)
+    dash_duo.driver.get(f"{dash_duo.server_url}{PAGE_URL}")
+    dash_duo.wait_for_element(f"#{ids.tile_value('children_waiting')}", timeout=20)
+
+    click(dash_duo, dash_duo.driver.find_element(
+        "xpath", f"//*[@id='{ids.chart_part('card', 'children_waiting')}']"
+                 "//button[normalize-space()='Download PNG']"))
+    png = downloaded(dash_duo.download_path, ".png", timeout=60)
+    assert png.name == "children_waiting_ALS_2023-24-Q2_to_2025-26-Q1.png"  # eight quarters
+    body = png.read_bytes()
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", body[16:24]) == IMAGE_SIZE
+
+    click(dash_duo, dash_duo.find_element(f"#{ids.BOARD_PACK}"))
+    pdf = downloaded(dash_duo.download_path, ".pdf", timeout=300)
+    assert pdf.name == "board-pack_ALS_2025-26-Q1.pdf"
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+    charts = [chart for page in PAGES for chart, _ in PAGE_CHARTS[page.slug]]
+    assert len(reader.pages) == 1 + len(charts)
+    first = CHARTS[charts[0]]
+    query = chart_query(first, STATE, demo_services.measures.geography())
+    assert first.title(chart_frame(demo_services, first, query), query) in words(reader.pages[1].extract_text())
+    assert "Adopt London South" in reader.pages[0].extract_text()
+    dash_duo.wait_for_text_to_equal(f"#{ids.BOARD_PACK}", "Board pack (PDF)")  # ready again
+    assert dash_duo.get_logs() == []
