@@ -1,4 +1,5 @@
-# make run   - install, create the embedded database with demo data if empty, and serve it
+# make run   - install (Chromium too when root, for chart images and the board pack), create the
+#              embedded database with demo data if empty, and serve it
 # make test  - install what the tests need (Chromium, PostgreSQL when root) and run them all
 # make bench - run every benchmark in bench/
 # Each works from a fresh clone and is safe to run again.
@@ -39,7 +40,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(PY)
 install: $(VENV)/.installed-runtime
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install browser-deps
 	$(PY) -m db init
 	@if [ "$$($(PY) -m db returns --count)" = 0 ]; then \
 		echo "The database has no returns yet: loading the synthetic demo data."; \
@@ -50,20 +51,23 @@ run: install
 	@echo "Sign-in is not switched on yet, so every page opens without one."
 	@echo
 	@# One throwaway key shared by the workers, unless SECRET_KEY is set.
+	@# --timeout: a board pack takes longer than gunicorn's default 30 s.
 	@SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')}" \
-		exec $(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
+		exec $(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 120
 
 browser-deps:
 	@if command -v chromedriver >/dev/null && { command -v chromium || \
 		command -v chromium-browser || command -v google-chrome; } >/dev/null; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Chromium and ChromeDriver for the browser tests"; \
+		echo "Installing Chromium (chart images, board pack) and ChromeDriver (browser tests)"; \
 		apt-get update -qq; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else \
-		echo "Chromium or ChromeDriver is missing: the browser tests will skip"; \
-		echo "(as root, make test installs Debian's chromium and chromium-driver)"; \
+		echo "Chromium or ChromeDriver is missing: the browser tests will skip, and without"; \
+		echo "Chromium (or BROWSER_PATH) chart images and the board pack cannot be drawn"; \
+		echo "(as root, make run and make test install Debian's chromium and chromium-driver)"; \
 	fi
 
 test: install-test browser-deps
@@ -72,7 +76,7 @@ test: install-test browser-deps
 	else echo "No PostgreSQL server: the PostgreSQL tests will skip"; fi; \
 	TEST_POSTGRES_URL="$$url" $(PY) -m pytest tests -q $(PYTEST_ARGS)
 
-bench: install-test
+bench: install-test browser-deps
 	@shopt -s nullglob; benches=(bench/*.py); \
 	if [ $${#benches[@]} = 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi; \
 	for bench in "$${benches[@]}"; do \

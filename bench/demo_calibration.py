@@ -32,8 +32,8 @@ from db.demo import (  # noqa: E402
 )
 from db.engine import session_factory  # noqa: E402
 from db.frames import current_frames  # noqa: E402
-from db.registry import load_registry, read_reference  # noqa: E402
-from db.schema import upgrade  # noqa: E402
+from db.registry import read_reference  # noqa: E402
+from db.schema import initialise  # noqa: E402
 from metrics.quarters import Quarter, quarter_range  # noqa: E402
 
 Frames = dict[str, pd.DataFrame]
@@ -203,10 +203,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             url = os.environ["DATABASE_URL"] if args.use_database_url else f"sqlite:///{folder}/bench.sqlite3"
             settings = Settings.from_env(database_url=url)
-            upgrade(url)
             sessions = session_factory(settings)
-            with sessions() as session, session.begin():
-                load_registry(session, read_reference())
+            initialise(url, sessions)
             from db.demo import load_demo
 
             started = time.perf_counter()

@@ -36,8 +36,7 @@ from config import Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER, load_demo  # noqa: E402
 from db.engine import session_factory  # noqa: E402
 from db.measure_data import MeasureSource  # noqa: E402
-from db.registry import load_registry, read_reference  # noqa: E402
-from db.schema import upgrade  # noqa: E402
+from db.schema import initialise  # noqa: E402
 from metrics.access import Caller  # noqa: E402
 from metrics.disclosure import DisclosurePolicy  # noqa: E402
 from metrics.engine import Selection, benchmark_rows, quarters_needed, series_rows, shown_to  # noqa: E402
@@ -113,10 +112,8 @@ def prepare(args: argparse.Namespace) -> tuple[str, str | None]:
     else:
         name = None
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    upgrade(url)
     sessions = session_factory(Settings.from_env(database_url=url))
-    with sessions() as session, session.begin():
-        load_registry(session, read_reference())
+    initialise(url, sessions)
     started = time.perf_counter()
     summary = load_demo(sessions, scale=args.scale, seed=args.seed)
     print(f"Loaded {summary.rows:,} rows at scale {args.scale} in {time.perf_counter() - started:.0f} s.")

@@ -16,8 +16,7 @@ from config import Settings
 from db.engine import session_factory
 from db.importer import UsageError, check_path, load_path
 from db.queries import Store
-from db.registry import load_registry, read_reference
-from db.schema import upgrade
+from db.schema import initialise
 
 OK, REJECTED, USAGE = 0, 1, 2
 
@@ -50,9 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_init(settings: Settings) -> int:
-    upgrade(settings.database_url)
-    with session_factory(settings)() as session, session.begin():
-        changed = load_registry(session, read_reference())
+    changed = initialise(settings.database_url, session_factory(settings))
     print(f"Schema up to date; agency registry loaded ({changed} agencies added or changed).")
     return OK
 

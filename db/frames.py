@@ -33,7 +33,8 @@ def current_rows(
     if quarter_indexes is not None:
         query = query.where(Return.quarter_index.in_(sorted(set(quarter_indexes))))
     result = session.execute(query)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    # Plain tuples: pandas inspects SQLAlchemy Row objects one by one, some four times slower.
+    frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
     for column in columns:
         if isinstance(column.type, Date):
             frame[column.name] = pd.to_datetime(frame[column.name]).astype("datetime64[ns]")

@@ -2,8 +2,7 @@
 
 Chromium and chromedriver come from the system packages (`make test` installs them as root).
 Without them these tests skip locally and fail under CI=true, where they must run. The
-options below are what a root user on a machine with no network needs: no sandbox, no
-background connections, headless.
+browser's options live in tests/browser/chromium.py, which bench/page_speed.py uses too.
 """
 
 from __future__ import annotations
@@ -15,34 +14,14 @@ import socket
 import pytest
 from selenium.webdriver.chrome.options import Options
 
+from tests.browser.chromium import chromium_binary, chromium_options
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def chromium_binary() -> str | None:
-    if os.environ.get("DASH_TEST_CHROMEPATH"):
-        return os.environ["DASH_TEST_CHROMEPATH"]
-    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
 
 
 def pytest_setup_options() -> Options:
-    options = Options()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,1024",
-    ):
-        options.add_argument(argument)
-    binary = chromium_binary()
-    if binary:
-        options.binary_location = binary
-    return options
+    """dash[testing]'s hook for the browser's options."""
+    return chromium_options()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,379 @@
+"""Time each dashboard page in headless Chromium, from navigation to every chart drawn, and the
+server's answer to a filter change.
+
+    python bench/page_speed.py                                    # fresh SQLite demo, scale 1
+    python bench/page_speed.py --first "2024-25 Q3" --last "2025-26 Q1"   # a quick slice
+    python bench/page_speed.py --database-url URL                 # a database already loaded
+
+The app runs under gunicorn (two workers, as `make run` serves it) on a free loopback port.
+Every page of the header's navigation, and the Overview in board mode, is opened for England,
+a region, an RAA and an LA at the newest quarter, once cold and then warm; "drawn" is the time
+from navigation start until the page has its heading, every chart card it should have with its
+plotly chart rendered, no loading spinner and no callback waiting. A filter change is replayed
+as dash-renderer sends it: the filter bar's callback with a random agency or quarter, then the
+callbacks of the page that listen to the settled selection, timed from the first request to the
+last answer. Targets: every page drawn within 2 s; a filter change answered within 300 ms.
+Prints figures only; nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from selenium import webdriver  # noqa: E402
+
+from callbacks.chart_pages import PAGE_CHARTS  # noqa: E402
+from callbacks.services import Services  # noqa: E402
+from config import PROJECT_ROOT, Settings  # noqa: E402
+from db.demo import FIRST_QUARTER, LAST_QUARTER, load_demo  # noqa: E402
+from db.engine import session_factory  # noqa: E402
+from db.schema import initialise  # noqa: E402
+from layouts import chart_pages, ids  # noqa: E402
+from layouts.shell import NAVIGATION  # noqa: E402
+from metrics.quarters import Quarter  # noqa: E402
+from metrics.scope import REGION_PREFIX  # noqa: E402
+from tests.browser.chromium import chromium_binary, chromium_options  # noqa: E402
+
+DRAWN_TARGET_S = 2.0
+CHANGE_TARGET_MS = 300
+BOARD = "?present=1"
+# What shows that a page without chart cards has drawn its content (beyond its heading).
+CONTENT = {
+    "/data-quality": f"#{ids.QUALITY_GRID} table",
+    "/definitions": f"#{ids.DEFINITIONS_LIST} > *",
+    "/returns": f"#{ids.RETURNS_GRID} .ag-row",
+}
+UPDATE = "/_dash-update-component"
+
+# Resolves with performance.now() (ms since navigation start) once the page is drawn, or -1.
+DRAWN_JS = """
+const [cards, content, timeout] = arguments, done = arguments[arguments.length - 1];
+const visible = el => el.getClientRects().length > 0;
+function drawn() {
+    const store = window.store && window.store.getState();
+    if (!store || store.isLoading || !document.querySelector("main h1")) return false;
+    if ([...document.querySelectorAll(".dash-spinner")].some(visible)) return false;
+    const found = document.querySelectorAll(".chart-card");
+    if (cards !== null && found.length !== cards) return false;
+    for (const card of found) {
+        if (card.querySelector(".dash-graph") && !card.querySelector(".js-plotly-plot .main-svg")) return false;
+    }
+    return !content || document.querySelector(content) !== null;
+}
+const started = performance.now();
+(function check() {
+    if (drawn()) return done(performance.now());
+    if (performance.now() - started > timeout) return done(-1);
+    setTimeout(check, 10);
+})();
+"""
+# Where the time went: the document, the callbacks' round trips, and the browser's own work
+# (main-thread tasks over 50 ms, such as parsing plotly.js and drawing the charts) after the
+# last callback answered.
+TIMING_JS = """
+const done = arguments[arguments.length - 1];
+const nav = performance.getEntriesByType("navigation")[0];
+const calls = performance.getEntriesByType("resource").filter(e => e.name.includes("%s"));
+const last = Math.max(0, ...calls.map(e => e.responseEnd));
+const tasks = [];
+new PerformanceObserver(list => tasks.push(...list.getEntries())).observe({type: "longtask", buffered: true});
+setTimeout(() => done({document: nav.responseEnd, callbacks: calls.length,
+    callbacks_ms: calls.reduce((s, e) => s + e.duration, 0), last_answer: last,
+    browser_ms: tasks.filter(t => t.startTime >= last).reduce((s, t) => s + t.duration, 0)}), 20);
+""" % UPDATE
+
+
+def demo_database(scale: int, seed: int, first: Quarter, last: Quarter) -> str:
+    """A fresh SQLite file in a temporary folder with the demo's returns `first` to `last`."""
+    url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    sessions = session_factory(Settings.from_env(database_url=url))
+    initialise(url, sessions)
+    started = time.perf_counter()
+    summary = load_demo(sessions, scale=scale, seed=seed, first=first, last=last)
+    print(f"Loaded {summary.rows:,} rows ({first} to {last}, scale {scale}) "
+          f"in {time.perf_counter() - started:.0f} s.")
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the app on the database, once /health answers."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn stopped before the app answered /health")
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return server, base
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("the app did not answer /health within 2 minutes")
+
+
+def post(base: str, body: dict) -> dict:
+    request = urllib.request.Request(f"{base}{UPDATE}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def pages() -> list[tuple[str, str, int | None]]:
+    """(name, path, chart cards expected or None) for every page in the header, and board mode."""
+    cards = {page.path: len(PAGE_CHARTS[page.slug]) for page in chart_pages.PAGES}
+    out = [(text, path, cards.get(path)) for text, path, _ in NAVIGATION]
+    overview = chart_pages.OVERVIEW
+    return out + [(f"{overview.title} (board)", overview.path + BOARD, cards[overview.path])]
+
+
+def scopes(services: Services) -> dict[str, str]:
+    """England, the region of the first RAA, that RAA and one of its LAs."""
+    agencies = services.measures.geography().agencies
+    raa = agencies[agencies["kind"] == "RAA"].iloc[0]
+    la = agencies[(agencies["kind"] == "LA") & (agencies["raa_code"] == raa["code"])].iloc[0]
+    return {"England": "england", "region": f"{REGION_PREFIX}{raa['region']}",
+            "RAA": raa["code"], "LA": la["code"]}
+
+
+def page_url(base: str, path: str, scope: str, quarter: str) -> str:
+    query = urlencode({"scope": scope, "quarter": quarter, "window": 4}, quote_via=quote)
+    joiner = "&" if "?" in path else "?"
+    return f"{base}{path}{joiner}{query}"
+
+
+def visit(driver, url: str, cards: int | None, content: str | None, timeout_s: float) -> dict:
+    """Open the page; how long until it was drawn (None if it never was) and where time went."""
+    driver.get(url)
+    drawn = driver.execute_async_script(DRAWN_JS, cards, content, timeout_s * 1000)
+    timing = driver.execute_async_script(TIMING_JS)
+    return {"drawn": drawn / 1000 if drawn >= 0 else None, **timing}
+
+
+# --- Filter changes, replayed as dash-renderer sends them --------------------------------------
+
+def prop(text: str) -> dict:
+    component, _, name = text.rpartition(".")
+    return {"id": component, "property": name}
+
+
+def outputs_of(callback: dict) -> list[dict]:
+    """The outputs of a callback in /_dash-dependencies: `a.b` or `..a.b...c.d..`."""
+    text = callback["output"]
+    parts = text[2:-2].split("...") if text.startswith("..") else [text]
+    return [prop(part.split("@")[0]) for part in parts]
+
+
+def request_body(callback: dict, values: dict, changed: list[str]) -> dict:
+    """The body dash-renderer posts for a callback: `values` maps `id.property` to its value."""
+    outputs = outputs_of(callback)
+
+    def with_values(props: list[dict]) -> list[dict]:
+        return [{**p, "value": values.get(f"{p['id']}.{p['property']}")} for p in props]
+
+    body = {"output": callback["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": with_values(callback["inputs"]), "changedPropIds": changed,
+            "parsedChangedPropsIds": changed}
+    if callback["state"]:
+        body["state"] = with_values(callback["state"])
+    return body
+
+
+def filter_callbacks(base: str) -> tuple[dict, list[dict]]:
+    """The filter bar's callback and every callback that listens to the settled selection."""
+    with urllib.request.urlopen(f"{base}/_dash-dependencies", timeout=30) as answer:
+        callbacks = json.loads(answer.read())
+    state = {"id": ids.FILTER_STATE, "property": "data"}
+    bar = next(c for c in callbacks if any(o == state for o in outputs_of(c))
+               and {"id": ids.FILTER_AGENCY, "property": "value"} in c["inputs"])
+    listeners = [c for c in callbacks if state in c["inputs"]]
+    return bar, listeners
+
+
+def page_listeners(driver, listeners: list[dict]) -> list[dict]:
+    """The listeners whose outputs are all on the page open in the browser."""
+    present = set(driver.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)"))
+    return [c for c in listeners if all(o["id"] in present for o in outputs_of(c))]
+
+
+def filter_values(answer: dict) -> dict:
+    """`id.property` -> value from a callback's answer."""
+    return {f"{component}.{name}": value
+            for component, props in answer["response"].items() for name, value in props.items()}
+
+
+def time_changes(base: str, bar: dict, listeners: list[dict], agencies: list[tuple[str, str]],
+                 quarters: list[str], count: int, rng: random.Random) -> list[float]:
+    """ms per filter change: a random agency (with its region) or quarter, the bar's callback,
+    then the page's listeners with the selection it settled."""
+    region, agency = agencies[0]
+    current = {"region": region, "agency": agency, "quarter": quarters[0]}
+    times = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            current["region"], current["agency"] = rng.choice(agencies)
+            changed = ids.FILTER_AGENCY
+        else:
+            current["quarter"] = rng.choice(quarters)
+            changed = ids.FILTER_QUARTER
+        values = {f"{ids.FILTER_REGION}.value": current["region"],
+                  f"{ids.FILTER_AGENCY}.value": current["agency"],
+                  f"{ids.FILTER_QUARTER}.value": current["quarter"],
+                  f"{ids.FILTER_WINDOW}.value": "4", f"{ids.FILTER_COMPARE}.value": []}
+        started = time.perf_counter()
+        settled = filter_values(post(base, request_body(bar, values, [f"{changed}.value"])))
+        for listener in listeners:
+            post(base, request_body(listener, settled, [f"{ids.FILTER_STATE}.data"]))
+        times.append(1000 * (time.perf_counter() - started))
+    return times
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+def seconds(value: float | None) -> str:
+    return "never" if value is None else f"{value:.2f}"
+
+
+def report(rows: list[dict]) -> None:
+    print(f"\n{'page':<22} {'drawn median':>12} {'max':>6}  {'change median':>13} {'p95':>6}  "
+          f"targets: drawn {DRAWN_TARGET_S:.0f} s, change {CHANGE_TARGET_MS} ms")
+    misses = []
+    for row in rows:
+        drawn = row["drawn"]
+        never = None in drawn
+        median = None if never else statistics.median(drawn)
+        worst = None if never else max(drawn)
+        changes = row["changes"]
+        if changes:
+            p95 = statistics.quantiles(changes, n=20)[-1] if len(changes) > 1 else changes[0]
+            p50 = statistics.median(changes)
+            change = f"{p50:>13.0f} {p95:>6.0f}"
+        else:
+            p50 = p95 = None
+            change = f"{'-':>13} {'-':>6}"
+        missed = []
+        if never or worst > DRAWN_TARGET_S:
+            missed.append(f"drawn {seconds(worst)} s")
+        if p95 is not None and p95 > CHANGE_TARGET_MS:
+            missed.append(f"change p95 {p95:.0f} ms")
+        if missed:
+            misses.append(f"{row['page']}: {', '.join(missed)}")
+        print(f"{row['page']:<22} {seconds(median):>12} {seconds(worst):>6}  {change}  "
+              f"{'MISSES' if missed else 'ok'}")
+    print("\nMisses a target: " + ("; ".join(misses) if misses else "none"))
+
+
+def breakdown(rows: list[dict]) -> None:
+    """Medians over the warm visits: ms from navigation start, and the work in between."""
+    columns = ("document", "callbacks", "callbacks_ms", "last_answer", "browser_ms")
+    print("\nwhere the time goes, warm visits (medians; ms from navigation start unless a sum)")
+    print(f"{'page':<22} {'document':>9} {'callbacks':>10} {'sum of their ms':>16} "
+          f"{'last answer':>12} {'browser tasks after':>20} {'drawn':>6}")
+    for row in rows:
+        warm = row["warm"] or row["timings"]
+        m = {k: statistics.median(t[k] for t in warm) for k in columns}
+        drawn = [t["drawn"] for t in warm if t["drawn"] is not None]
+        print(f"{row['page']:<22} {m['document']:>9.0f} {m['callbacks']:>10.0f} "
+              f"{m['callbacks_ms']:>16.0f} {m['last_answer']:>12.0f} {m['browser_ms']:>20.0f} "
+              f"{1000 * statistics.median(drawn) if drawn else float('nan'):>6.0f}")
+
+
+def time_pages(driver, base: str, rows: list[dict], scopes: list[str], quarter: str, visits: int,
+               timeout_s: float) -> None:
+    """Open every page for every scope `visits` times. Round one is cold (the browser's cache
+    and the server's caches empty); later rounds are warm, though a gunicorn worker that did
+    not serve the first visit still has its own cache to fill."""
+    for round_ in range(visits):
+        for row in rows:
+            for scope in scopes:
+                url = page_url(base, row["path"], scope, quarter)
+                timing = visit(driver, url, row["cards"], CONTENT.get(row["path"]), timeout_s)
+                row["timings"].append(timing)
+                if round_:
+                    row["warm"].append(timing)
+    for row in rows:
+        row["drawn"] = [t["drawn"] for t in row["timings"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a database with the demo already loaded")
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--first", type=Quarter.parse, default=FIRST_QUARTER,
+                        help="first demo quarter to load (default: the demo's first)")
+    parser.add_argument("--last", type=Quarter.parse, default=LAST_QUARTER)
+    parser.add_argument("--visits", type=int, default=3, help="visits per page and scope (first cold)")
+    parser.add_argument("--changes", type=int, default=40, help="filter changes per page")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for a page")
+    args = parser.parse_args()
+    if not (chromium_binary() and shutil.which("chromedriver")):
+        print("Skipped: needs Chromium and ChromeDriver (make test installs them as root).")
+        return 0
+    url = args.database_url or demo_database(args.scale, args.seed, args.first, args.last)
+    services = Services.from_settings(Settings.from_env(database_url=url))
+    quarters = services.store.quarters()
+    if not quarters:
+        sys.exit("the database has no returns: load the demo first")
+    where = scopes(services)
+    agencies = [(row.region, row.code) for row in services.measures.geography().agencies.itertuples()
+                if row.kind in ("LA", "RAA")]
+    server, base = serve(url, args.workers)
+    driver = webdriver.Chrome(options=chromium_options())
+    driver.set_script_timeout(args.timeout + 10)
+    try:
+        rows = [{"page": name, "path": path, "cards": cards, "timings": [], "warm": []}
+                for name, path, cards in pages()]
+        time_pages(driver, base, rows, list(where.values()), quarters[0], args.visits, args.timeout)
+        bar, listeners = filter_callbacks(base)
+        rng = random.Random(args.seed)
+        for row in rows:
+            # The page open in the browser says which callbacks a filter change sets off.
+            driver.get(page_url(base, row["path"], "england", quarters[0]))
+            driver.execute_async_script(DRAWN_JS, row["cards"], CONTENT.get(row["path"]), args.timeout * 1000)
+            own = page_listeners(driver, listeners)
+            has_bar = bool(driver.find_elements("id", ids.FILTER_AGENCY))
+            row["changes"] = (time_changes(base, bar, own, agencies, quarters, args.changes, rng)
+                              if has_bar and own else [])
+        print(f"\n{len(quarters)} quarters of returns, newest {quarters[0]}; scopes: "
+              + ", ".join(f"{kind} {code}" for kind, code in where.items())
+              + f"; {args.visits} visits per page and scope (first cold), {args.changes} filter changes per page")
+        report(rows)
+        breakdown(rows)
+    finally:
+        driver.quit()
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

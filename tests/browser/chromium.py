@@ -1,0 +1,41 @@
+"""Headless Chromium as the browser tests and bench/page_speed.py drive it.
+
+`chromium_options()` is what a root user on a machine with no network needs: no sandbox, no
+background connections, headless. One place, so the benchmark measures the browser the tests
+use. Imports selenium only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from selenium.webdriver.chrome.options import Options
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def chromium_binary() -> str | None:
+    if os.environ.get("DASH_TEST_CHROMEPATH"):
+        return os.environ["DASH_TEST_CHROMEPATH"]
+    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
+
+
+def chromium_options() -> Options:
+    options = Options()
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1024",
+    ):
+        options.add_argument(argument)
+    binary = chromium_binary()
+    if binary:
+        options.binary_location = binary
+    return options
