@@ -23,8 +23,9 @@ from layouts.filters import filter_values
 
 PRESENT = frozenset({"1", "true", "yes", "on"})
 BOARD_CLASS = "board-mode"
+BOARD_HEIGHT = 340  # px: a chart's least height on a board, for its larger type
 # Class names of the parts of a page a board does not use.
-CONTROL_CLASSES = frozenset({"filters", "filter-bar", "chart-card__downloads"})
+CONTROL_CLASSES = frozenset({"filters", "filter-bar", "chart-card__downloads", "load-controls"})
 
 
 def is_present(value: object) -> bool:
@@ -118,7 +119,12 @@ def direct_labels(figure: go.Figure) -> go.Figure:
     bar_series = [t for t in figure.data if t.type == "bar"]
     figure.layout.annotations = [*notes, *labels]
     figure.update_layout(showlegend=len(bar_series) > 1, legend={"font": {"size": 16}},
-                         font={"size": 16}, margin={"r": 190 if labels else 10})
+                         font={"size": 16}, margin={"r": 160 if labels else 10},
+                         height=max(figure.layout.height or 0, BOARD_HEIGHT))
+    ticks = figure.layout.xaxis.tickvals
+    if ticks and len(ticks) > 2:  # board-sized quarter labels need twice the room
+        texts = figure.layout.xaxis.ticktext
+        figure.update_xaxes(tickvals=ticks[::2], ticktext=texts[::2] if texts else None)
     figure.update_xaxes(tickfont={"size": 14})
     figure.update_yaxes(tickfont={"size": 14})
     return figure
