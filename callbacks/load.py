@@ -156,7 +156,8 @@ def check_file(services: Services, contents: str | None, file_name: str | None,
         data = decode_upload(contents, settings.upload_max_bytes)
         with session_factory(settings)() as session:
             report = check_upload(session, data, file_name or "", agency=_named(agency),
-                                  quarter=_quarter(quarter), max_rows=settings.import_max_rows)
+                                  quarter=_quarter(quarter), max_rows=settings.import_max_rows,
+                                  max_bytes=settings.upload_max_bytes)
     except UploadRefused as exc:
         return refused(str(exc))
     except UsageError as exc:
@@ -197,7 +198,7 @@ def load_file(services: Services, contents: str | None, file_name: str | None,
         report = load_upload(
             session_factory(settings), data, file_name or "", user=caller.name,
             agency=_named(agency), quarter=_quarter(quarter), max_rows=settings.import_max_rows,
-            may_load=lambda code: caller.may_load(code or "", geography),
+            max_bytes=settings.upload_max_bytes, may_load=lambda code: caller.may_load(code or "", geography),
         )  # fmt: skip
     except UploadRefused as exc:
         return LoadView(str(exc), False, [], RETURNS_PATH)

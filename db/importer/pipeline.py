@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.importer.annex_a import is_annex_a, read_annex_a
 from db.importer.readers import RawReturn, read_return
 from db.importer.report import Issue, Rejected, Report
+from db.importer.safety import check_file
 from db.importer.store import DbHistory, store_return
 from db.importer.validate import ValidatedReturn, validate
 from db.registry import Registry, registry_from_db
@@ -32,10 +33,20 @@ class NotPermitted(PermissionError):
     """The loader may not load returns for the file's agency; raised before anything is stored."""
 
 
+MAX_BYTES = 50 * 1024 * 1024  # UPLOAD_MAX_BYTES's default, for callers that do not pass it
+
+
 def read_any(
-    path: Path, registry: Registry, agency: str | None, quarter: str | None, max_rows: int
+    path: Path,
+    registry: Registry,
+    agency: str | None,
+    quarter: str | None,
+    max_rows: int,
+    max_bytes: int,
 ) -> RawReturn:
-    if is_annex_a(path):
+    """Refuse hostile files first (before even Annex A's sniffing opens the zip), then read."""
+    kind = check_file(path, max_bytes)
+    if kind == "workbook" and is_annex_a(path):
         if not agency or not quarter:
             raise UsageError(
                 f"{path.name} is an Annex A workbook, which covers an inspection period: name the "
@@ -57,7 +68,7 @@ def read_any(
             quarter = str(Quarter.parse(quarter))
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-    return read_return(path, max_rows)
+    return read_return(path, kind, max_rows)
 
 
 def _labelled(raw: RawReturn, issues: list[Issue]) -> list[Issue]:
@@ -96,11 +107,12 @@ def check_path(
     agency: str | None = None,
     quarter: str | None = None,
     max_rows: int = 200_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Report:
     """Validate only; store nothing."""
     registry = registry_from_db(session)
     try:
-        raw = read_any(path, registry, agency, quarter, max_rows)
+        raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
     except Rejected as exc:
         return Report(path.name, exc.issues, status="rejected")
     return check_raw(session, raw, registry, agency, quarter)[0]
@@ -114,6 +126,7 @@ def load_path(
     agency: str | None = None,
     quarter: str | None = None,
     max_rows: int = 200_000,
+    max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
 ) -> Report:
     """Validate and store one return in one transaction; an error stores nothing.
@@ -123,7 +136,7 @@ def load_path(
     with sessions() as session, session.begin():
         registry = registry_from_db(session)
         try:
-            raw = read_any(path, registry, agency, quarter, max_rows)
+            raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
         except Rejected as exc:
             return Report(path.name, exc.issues, status="rejected")
         report, validated = check_raw(session, raw, registry, agency, quarter)
@@ -164,10 +177,12 @@ def check_upload(
     agency: str | None = None,
     quarter: str | None = None,
     max_rows: int = 200_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Report:
     """`check_path` for an uploaded file: validate only; store nothing."""
     with uploaded_file(contents, file_name) as path:
-        return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows)
+        return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows,
+                          max_bytes=max_bytes)
 
 
 def load_upload(
@@ -179,9 +194,10 @@ def load_upload(
     agency: str | None = None,
     quarter: str | None = None,
     max_rows: int = 200_000,
+    max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
 ) -> Report:
     """`load_path` for an uploaded file: validate again and store in one transaction."""
     with uploaded_file(contents, file_name) as path:
         return load_path(sessions, path, user=user, agency=agency, quarter=quarter,
-                         max_rows=max_rows, may_load=may_load)
+                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load)

@@ -1,10 +1,10 @@
 """Read a return file into raw tables: cell values as typed by the user, with their row numbers.
 
 Containers: an .xlsx workbook (one sheet per table), a .zip of `<table>.csv` files, or a folder of
-them. Problems that make a file unreadable are raised as `Rejected` (F01, F02, F03); everything
-about the values is left to the validator. Formulas are never evaluated: a formula cell gives the
-value Excel stored with it, and a formula with no stored value is reported (V02). Imports db
-modules only.
+them, once `safety.check_file` has refused hostile ones. Problems that make a file unreadable are
+raised as `Rejected` (F01, F02, F03); everything about the values is left to the validator.
+Formulas are never evaluated: a formula cell gives the value Excel stored with it, and a formula
+with no stored value is reported (V02). Imports db modules only.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,8 +24,7 @@ import pandas as pd
 from db.importer.report import Issue, Rejected
 from db.return_format import TABLES, Table
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .xls files
-ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_MAX_ROWS = 1_048_576  # a row number beyond this is a damaged or crafted sheet
 
 
 @dataclass
@@ -66,46 +66,21 @@ def f01(file_name: str, why: str) -> Rejected:
     return Rejected([Issue("F01", "(file)", None, None, file_name, why)])
 
 
-def read_return(path: Path, max_rows: int) -> RawReturn:
-    """Read an xlsx, zip or folder return. Raises Rejected when it cannot be read."""
-    name = path.name
-    if not path.exists():
-        raise f01(name, f"there is no file or folder at {path}; check the path.")
-    if path.is_dir():
+def too_many_rows(file_name: str, where: str, max_rows: int, declared: str = "") -> Rejected:
+    return f01(
+        file_name,
+        f"{where} has more than {max_rows:,} rows{declared}, the most one return may hold "
+        "(IMPORT_MAX_ROWS); check for stray content far down the sheet.",
+    )
+
+
+def read_return(path: Path, kind: str, max_rows: int) -> RawReturn:
+    """Read an xlsx, zip or folder return that `safety.check_file` called `kind`.
+
+    Raises Rejected when it cannot be read."""
+    if kind == "folder":
         return _read_folder(path, max_rows)
-    head = path.open("rb").read(8)
-    suffix = path.suffix.lower()
-    if head.startswith(OLE_MAGIC):
-        raise f01(
-            name,
-            "this is an encrypted (password-protected) workbook or an old .xls file; remove the "
-            "password and save it as an Excel Workbook (.xlsx).",
-        )
-    if suffix in {".xlsm", ".xltm", ".xlsb"}:
-        raise f01(
-            name,
-            f"{suffix} files can carry macros and are not accepted; save it as an Excel "
-            "Workbook (.xlsx).",
-        )
-    if not head.startswith(ZIP_MAGIC):
-        if suffix == ".csv":
-            raise f01(
-                name,
-                "a single CSV cannot carry a return; put return.csv, children.csv, "
-                "adopters.csv, special_guardianship.csv and support.csv in a folder or a .zip.",
-            )
-        raise f01(
-            name,
-            "this is not an .xlsx workbook or a .zip of CSV files (its first bytes are not a zip "
-            "archive); save the return as .xlsx, or zip its CSV files.",
-        )
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise f01(name, f"the file is corrupt ({exc}); save or export it again.") from exc
-    with archive:
-        members = archive.namelist()
-    if "[Content_Types].xml" in members or "xl/workbook.xml" in members:
+    if kind == "workbook":
         return read_workbook(path, max_rows)
     return _read_zip(path, max_rows)
 
@@ -127,7 +102,8 @@ def open_workbooks(path: Path) -> tuple[Any, Any]:
             "save it again as .xlsx.",
         ) from exc
     if getattr(values, "vba_archive", None) is not None:
-        raise f01(path.name, "the workbook contains macros; save it as a plain .xlsx.")
+        raise Rejected([Issue("F05", "(file)", None, None, path.name, "the workbook contains "
+                              "macros; save it as an Excel Workbook (.xlsx) without macros.")])
     return values, formulas
 
 
@@ -138,10 +114,17 @@ def sheet_rows(
     issues: list[Issue] = []
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] = []
+    declared = values_ws.max_row  # from the sheet's <dimension>, before any row is read
+    if declared is not None and declared - 1 > max_rows:
+        raise too_many_rows(file_name, f"sheet {table_label!r}", max_rows, f" (it declares "
+                            f"{declared:,} rows)")
     pairs = zip(
         values_ws.iter_rows(values_only=True), formulas_ws.iter_rows(values_only=True)
     )
     for number, (cells, raw) in enumerate(pairs, start=1):
+        if number > EXCEL_MAX_ROWS:  # openpyxl pads gaps with empty rows, so stop a crafted one
+            raise f01(file_name, f"sheet {table_label!r} has rows beyond Excel's last row "
+                      f"{EXCEL_MAX_ROWS:,}, so it is damaged; open it in Excel and save it again.")
         cells = list(cells)
         if number == 1:
             header = ["" if c is None else str(c) for c in cells]
@@ -170,11 +153,7 @@ def sheet_rows(
             continue
         rows.append((number, cells))
         if len(rows) > max_rows:
-            raise f01(
-                file_name,
-                f"sheet {table_label!r} has more than {max_rows:,} rows, the most one return may "
-                "hold (IMPORT_MAX_ROWS); check for stray content far down the sheet.",
-            )
+            raise too_many_rows(file_name, f"sheet {table_label!r}", max_rows)
     return header, rows, issues
 
 
@@ -215,22 +194,39 @@ def decode_csv(data: bytes, label: str, file_name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    elif b"\x00" in data[:4096]:
+        return without_nul(_utf16(data, label, file_name), label, file_name)
+    elif data[:4096].count(b"\x00") > len(data[:4096]) // 4:  # every other byte, as in UTF-16
         raise f01(
             file_name,
             f"{label} looks like UTF-16 text without a byte-order mark, which cannot be read "
             "safely; save it as 'CSV UTF-8'.",
         )
     try:
-        return data.decode("utf-8")
+        return without_nul(data.decode("utf-8"), label, file_name)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise f01(
             file_name,
-            f"{label} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it "
-            "as 'CSV UTF-8'.",
+            f"{label} is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}; perhaps "
+            "Windows or Latin-1 text, which is not guessed at); save it as 'CSV UTF-8'.",
         ) from exc
+
+
+def _utf16(data: bytes, label: str, file_name: str) -> str:
+    try:
+        return data.decode("utf-16")  # the byte-order mark says which end first
+    except UnicodeDecodeError as exc:
+        raise f01(file_name, f"{label} starts like UTF-16 text but is damaged ({exc.reason}); "
+                  "save it as 'CSV UTF-8'.") from exc
+
+
+def without_nul(text: str, label: str, file_name: str) -> str:
+    """CSV text with no NUL character: one means a binary file, or text in another encoding."""
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise f01(file_name, f"{label} contains a NUL character (code 0) on line {line}, so it is "
+                  "not a text CSV file; export the table again as 'CSV UTF-8'.")
+    return text
 
 
 def csv_rows(
@@ -250,11 +246,7 @@ def csv_rows(
         cells = cells[: len(header)] + [None] * (len(header) - len(cells))
         rows.append((number, cells))
         if len(rows) > max_rows:
-            raise f01(
-                file_name,
-                f"{table}.csv has more than {max_rows:,} rows, the most one return may hold "
-                "(IMPORT_MAX_ROWS).",
-            )
+            raise too_many_rows(file_name, f"{table}.csv", max_rows)
     return header, rows
 
 
@@ -276,7 +268,7 @@ def _read_zip(path: Path, max_rows: int) -> RawReturn:
                 continue
             try:
                 data = archive.read(info)
-            except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError) as exc:
                 raise f01(path.name, f"{base} cannot be read from the zip ({exc}).") from exc
             found[table] = csv_rows(decode_csv(data, base, path.name), table, max_rows, path.name)
     tables = build_tables(found, unknown, "CSV file", path.name)

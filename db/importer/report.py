@@ -38,7 +38,7 @@ class Issue:
 
 
 class Rejected(Exception):
-    """A file that cannot be read at all (F01-F03): raised with its issues."""
+    """A file that cannot be read at all, or safely (F01-F06): raised with its issues."""
 
     def __init__(self, issues: list[Issue]):
         super().__init__("; ".join(i.line() for i in issues))
