@@ -1,4 +1,5 @@
-"""`python -m db <command>`: init, demo, load, check, returns (see shared spec interfaces.md).
+"""`python -m db <command>`: init, demo, load, check, returns, users (see shared spec
+interfaces.md).
 
 Exit statuses: 0 done (or loaded), 1 rejected, 2 usage error. DATABASE_URL selects the
 database. Imports config and db modules.
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 from config import Settings
+from db import users
 from db.engine import session_factory
 from db.importer import UsageError, check_path, load_path
 from db.queries import Store
@@ -45,7 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
     returns.add_argument("--quarter", help='only this quarter, e.g. "2024-25 Q3"')
     returns.add_argument("--all", action="store_true", help="include superseded versions")
     returns.add_argument("--count", action="store_true", help="print only how many returns")
+    _add_users_parser(commands)
     return parser
+
+
+def _add_users_parser(commands: argparse._SubParsersAction) -> None:
+    people = commands.add_parser("users", help="manage who may sign in and their API tokens")
+    actions = people.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", help="create a user (password from stdin or prompted)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=users.ROLES)
+    add.add_argument("--agency", nargs="+", action="extend", default=[], metavar="CODE",
+                     help="agency granted to an analyst (an RAA's code covers its member LAs)")
+    token = actions.add_parser("token", help="issue an API token for a user (printed once)")
+    token.add_argument("name", metavar="NAME")
+    actions.add_parser("list", help="list users with their role, grants and whether active")
 
 
 def cmd_init(settings: Settings) -> int:
@@ -73,11 +89,13 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
             if args.command == "load":
                 user = args.user or getpass.getuser()
                 report = load_path(sessions, path, user=user, agency=args.agency,
-                                   quarter=args.quarter, max_rows=settings.import_max_rows)
+                                   quarter=args.quarter, max_rows=settings.import_max_rows,
+                                   max_bytes=settings.upload_max_bytes)
             else:
                 with sessions() as session:
                     report = check_path(session, path, agency=args.agency, quarter=args.quarter,
-                                        max_rows=settings.import_max_rows)
+                                        max_rows=settings.import_max_rows,
+                                        max_bytes=settings.upload_max_bytes)
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return USAGE
@@ -107,6 +125,47 @@ def cmd_returns(settings: Settings, quarter: str | None, include_all: bool, coun
     return OK
 
 
+def read_password() -> str:
+    """The new password: the first line of stdin when piped, else typed twice, never echoed."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Password (at least {users.MIN_PASSWORD_LENGTH} characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise users.UserError("the two passwords differ; nothing was stored")
+    return first
+
+
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    sessions = session_factory(settings)
+    actor = getpass.getuser()  # who ran the command, for the audit log
+    try:
+        if args.users_command == "add":
+            password = read_password()
+            with sessions() as session, session.begin():
+                users.add_user(session, args.name, password, args.role, args.agency, actor=actor)
+            grants = f" for {', '.join(sorted(set(args.agency)))}" if args.agency else ""
+            print(f"Added {args.name} as {args.role}{grants}.")
+        elif args.users_command == "token":
+            with sessions() as session, session.begin():
+                token = users.issue_token(session, args.name, actor=actor)
+            # The token alone on stdout, so that a script can capture it.
+            print(token)
+            print(f"This is {args.name}'s API token (send it as `Authorization: Bearer <token>`)."
+                  " It will not be shown again.", file=sys.stderr)
+        else:
+            with sessions() as session:
+                people = users.list_users(session)
+            print(f"{'name':<24} {'role':<8} {'active':<6}  grants")
+            for p in people:
+                print(f"{p.name:<24} {p.role:<8} {'yes' if p.active else 'no':<6}  "
+                      f"{', '.join(p.grants) or '-'}")
+            print(f"{len(people)} user(s).")
+    except users.UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE
+    return OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -123,4 +182,6 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_demo(settings, args.scale, args.seed)
     if args.command in ("load", "check"):
         return cmd_check_or_load(settings, args)
+    if args.command == "users":
+        return cmd_users(settings, args)
     return cmd_returns(settings, args.quarter, args.all, args.count)

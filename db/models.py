@@ -2,7 +2,8 @@
 
 Regions and agencies (the registry), returns with their version history and stored warnings, and
 one table per return table of the spec. Row tables carry `return_id`; the current return of an
-agency and quarter is the one with `is_current`. Imports nothing of ours.
+agency and quarter is the one with `is_current`. Then who may sign in (users, their agency
+grants, API tokens) and the audit log. Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -195,3 +196,66 @@ ROW_MODELS: dict[str, type[Base]] = {
     "special_guardianship": SpecialGuardianship,
     "support": Support,
 }
+
+
+# "user" and "grant" are reserved words in PostgreSQL, hence the longer table names.
+class User(Base):
+    """Someone who signs in: a role (viewer, analyst, admin) and, for analysts, agency grants."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, salt and parameters inside
+    role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Sessions signed in before this are stale: the session layer compares against it.
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    grants: Mapped[list[Grant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Grant.agency_code"
+    )
+
+
+class Grant(Base):
+    """An agency granted to a user; an RAA grant covers its member LAs."""
+
+    __tablename__ = "user_grant"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+
+
+class ApiToken(Base):
+    """A bearer token for the data API, stored only as the SHA-256 of the token."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEvent(Base):
+    """One line of the audit log: who did what, when, to which scope and file. `detail` is
+    free text for admins and never carries child-level data."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # UTC
+    user_name: Mapped[str | None] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # sign_in, load, export, ...
+    scope: Mapped[str | None] = mapped_column(String(80))
+    quarter: Mapped[str | None] = mapped_column(String(10))
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(45))  # long enough for IPv6

@@ -1,19 +1,24 @@
 """Reading the store: `Store` is the one object the dashboard and the CLI read through.
 
 It wraps a session factory and answers questions with tidy pandas frames, so that callers
-never open sessions or write SQL. Writing returns stays with the importer. Imports config,
-db and metrics only.
+never open sessions or write SQL. Writing returns stays with the importer; sign-in, bearer
+tokens and audit events go through thin methods over `db.users` and `db.audit`, each in its own
+transaction. Imports config, db and metrics only.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
+from db import audit, users
 from db.engine import session_factory
 from db.models import Agency, Return, ReturnIssue
+from metrics.access import Caller
 from metrics.quarters import Quarter
 
 RETURN_COLUMNS = (
@@ -24,6 +29,7 @@ VERSION_COLUMNS = ("agency_code", "quarter", "version")
 # No `value`: a warning's value is a cell of the return (a child's date, a child's id), and the
 # page that lists warnings must say where to look, not what the children's data are.
 WARNING_COLUMNS = ("agency_code", "agency_name", "rule", "table_name", "row", "column", "message")
+AUDIT_COLUMNS = ("at", "user_name", "kind", "scope", "quarter", "file_hash", "detail", "ip")
 
 
 class Store:
@@ -139,3 +145,38 @@ class Store:
             rows = session.execute(query).all()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=list(WARNING_COLUMNS))
         return frame.astype({"row": "Int64"})
+
+    # ------------------------------------------------------------ sign-in, tokens, audit log
+
+    def sign_in(self, name: str, password: str, ip: str | None = None) -> Caller | None:
+        """The caller for a right name and password, else None; the attempt is audited."""
+        with self._sessions() as session, session.begin():
+            return users.authenticate(session, name, password, ip=ip)
+
+    def caller_for_user(self, name: str, signed_in_at: datetime | None = None) -> Caller | None:
+        """The caller behind a signed-in session, or None when it no longer holds."""
+        with self._sessions() as session:
+            return users.caller_for_user(session, name, signed_in_at)
+
+    def caller_for_token(self, token: str) -> Caller | None:
+        """The caller behind an API bearer token, or None."""
+        with self._sessions() as session, session.begin():
+            return users.caller_for_token(session, token)
+
+    def record_event(self, kind: str, user: str | None, **fields: str | None) -> None:
+        """Write one audit event (`fields`: scope, quarter, file_hash, detail, ip)."""
+        with self._sessions() as session, session.begin():
+            audit.record(session, kind, user, **fields)
+
+    def audit_events(
+        self, kind: str | None = None, user: str | None = None, since: datetime | None = None,
+        limit: int = audit.READ_LIMIT,
+    ) -> pd.DataFrame:  # fmt: skip
+        """The audit log newest first (columns AUDIT_COLUMNS, `at` in UTC), narrowed to one
+        kind, one user and events at or after `since`."""
+        with self._sessions() as session:
+            events = audit.read(session, kind=kind, user=user, since=since, limit=limit)
+            rows = [tuple(getattr(e, c) for c in AUDIT_COLUMNS) for e in events]
+        frame = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        return frame

@@ -1,0 +1,65 @@
+"""The audit log: who signed in (or failed to), loaded, exported or changed users, and when.
+
+`record` adds one event inside the caller's session, so an event commits or rolls back with
+the change it describes; `read` lists events newest first for the admin page. An event names
+a scope, a quarter and a file hash, never a child: `detail` is for admins to read. Imports db.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent
+
+KINDS = (
+    "sign_in", "sign_in_failed", "sign_out", "load", "export", "board_pack",
+    "user_added", "user_changed", "grant_changed", "token_issued", "token_revoked",
+)  # fmt: skip
+READ_LIMIT = 500  # the admin page shows the newest events; filters narrow further back
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def record(
+    session: Session,
+    kind: str,
+    user: str | None,
+    scope: str | None = None,
+    quarter: str | None = None,
+    file_hash: str | None = None,
+    detail: str | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Add an event of a known `kind` by `user` (None when nobody is known, e.g. a failed
+    sign-in under an unknown name). The caller's transaction commits it."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit event {kind!r}; events are {', '.join(KINDS)}")
+    event = AuditEvent(at=now(), user_name=user, kind=kind, scope=scope, quarter=quarter,
+                       file_hash=file_hash, detail=detail, ip=ip)  # fmt: skip
+    session.add(event)
+    return event
+
+
+def read(
+    session: Session,
+    kind: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    limit: int = READ_LIMIT,
+) -> list[AuditEvent]:
+    """Events newest first, narrowed to one kind, one user and those at or after `since`."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(AuditEvent.kind == kind)
+    if user is not None:
+        query = query.where(AuditEvent.user_name == user)
+    if since is not None:
+        # SQLite keeps the UTC wall time without its zone, so compare in UTC everywhere.
+        utc = since.astimezone(UTC) if since.tzinfo else since.replace(tzinfo=UTC)
+        query = query.where(AuditEvent.at >= utc)
+    return list(session.scalars(query).all())

@@ -1,0 +1,254 @@
+"""Who may sign in: users with argon2 password hashes, their role and agency grants, API tokens.
+
+Plain functions on a session: the caller's transaction commits them, together with the audit
+event each one records (so a change and its audit line stand or fall together). What they
+hand back to the dashboard is a `metrics.access.Caller`, the one object access is decided by.
+Errors a person can fix raise `UserError` with the fix. Imports db and metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import audit
+from db.models import Agency, ApiToken, Grant, User
+from metrics.access import ROLES, Caller
+
+MIN_PASSWORD_LENGTH = 12
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
+TOKEN_BYTES = 32  # 256 bits from the OS's generator
+
+
+class UserError(ValueError):
+    """A request about users that cannot be done as asked; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    """What `users list` and an admin page show: never a hash."""
+
+    name: str
+    role: str
+    grants: tuple[str, ...]
+    active: bool
+    created_at: datetime
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    # argon2-cffi's defaults are RFC 9106's low-memory profile (argon2id, 64 MiB, 3 passes);
+    # a later release that raises them makes `authenticate` rehash on the next sign-in.
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash no password of anyone matches, verified when the name is unknown so that a wrong
+    name takes as long as a wrong password and does not reveal which names exist."""
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes (stored as UTC); PostgreSQL hands back aware ones.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of an API token. A slow hash guards low-entropy passwords against guessing; a
+    token is 256 random bits, so no guessing can reach it and a fast hash is enough, and it lets
+    every API request find its token by an indexed lookup instead of an argon2 run."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _user(session: Session, name: str) -> User | None:
+    return session.scalar(select(User).where(User.name == name))
+
+
+def _existing_user(session: Session, name: str) -> User:
+    user = _user(session, name)
+    if user is None:
+        raise UserError(f"there is no user {name!r}; `python -m db users list` lists them")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(
+            f"the password is {len(password)} characters long; use at least "
+            f"{MIN_PASSWORD_LENGTH} (a few unrelated words make a long one easy to remember)"
+        )
+
+
+def _check_access(session: Session, role: str, agencies: Iterable[str]) -> list[str]:
+    """The agency codes, checked against the role and the registry."""
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    codes = sorted(set(agencies))
+    if role == "admin" and codes:
+        raise UserError("an admin sees every agency; leave out --agency")
+    if role == "viewer" and codes:
+        raise UserError("a viewer sees aggregates only, so grants do nothing; make them an "
+                        "analyst to grant agencies")  # fmt: skip
+    if role == "analyst" and not codes:
+        raise UserError("an analyst needs at least one agency: --agency CODE (an RAA's code "
+                        "covers its member LAs)")  # fmt: skip
+    known = set(session.scalars(select(Agency.code).where(Agency.code.in_(codes))))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise UserError(f"unknown agency code(s) {', '.join(unknown)}; use an LA's 3-digit "
+                        "DfE code or an RAA or VAA code from the registry")  # fmt: skip
+    return codes
+
+
+def _caller(user: User) -> Caller:
+    return Caller(user.name, user.role, frozenset(g.agency_code for g in user.grants))
+
+
+def add_user(
+    session: Session, name: str, password: str, role: str, agencies: Iterable[str] = (),
+    *, actor: str,
+) -> User:  # fmt: skip
+    """Create an active user; `actor` is who did it, for the audit log."""
+    if not NAME_PATTERN.fullmatch(name):
+        raise UserError(f"{name!r} is not a usable user name; use up to 120 letters, digits "
+                        "and . _ @ - (starting with a letter or digit)")  # fmt: skip
+    if _user(session, name) is not None:
+        raise UserError(f"there is already a user {name!r}; choose another name")
+    codes = _check_access(session, role, agencies)
+    _check_password(password)
+    moment = audit.now()
+    user = User(name=name, password_hash=_hasher().hash(password), role=role, active=True,
+                created_at=moment, password_changed_at=moment,
+                grants=[Grant(agency_code=c) for c in codes])  # fmt: skip
+    session.add(user)
+    audit.record(session, "user_added", actor,
+                 detail=f"added {name} as {role}" + (f" for {', '.join(codes)}" if codes else ""))
+    return user
+
+
+def set_password(session: Session, name: str, password: str, *, actor: str) -> None:
+    """A new password; sessions signed in before it stop working (see `caller_for_user`)."""
+    user = _existing_user(session, name)
+    _check_password(password)
+    user.password_hash = _hasher().hash(password)
+    user.password_changed_at = audit.now()
+    audit.record(session, "user_changed", actor, detail=f"changed the password of {name}")
+
+
+def set_active(session: Session, name: str, active: bool, *, actor: str) -> None:
+    """Switch a user off (sign-in, sessions and tokens stop working) or back on."""
+    user = _existing_user(session, name)
+    user.active = active
+    audit.record(session, "user_changed", actor,
+                 detail=f"{'enabled' if active else 'disabled'} {name}")
+
+
+def set_grants(
+    session: Session, name: str, agencies: Iterable[str], *, actor: str, role: str | None = None
+) -> None:
+    """Replace a user's grants (and role, when given) in one checked change."""
+    user = _existing_user(session, name)
+    new_role = role or user.role
+    codes = _check_access(session, new_role, agencies)
+    user.role = new_role
+    user.grants = [Grant(agency_code=c) for c in codes]
+    audit.record(session, "grant_changed", actor,
+                 detail=f"{name} is {new_role}" + (f" for {', '.join(codes)}" if codes else ""))
+
+
+def authenticate(
+    session: Session, name: str, password: str, ip: str | None = None
+) -> Caller | None:
+    """The caller for a right name and password of an active user, else None; records the
+    sign-in or its failure. A failure under an unknown name is recorded without the name, which
+    is often a password typed into the wrong box."""
+    user = _user(session, name)
+    try:
+        matched = _hasher().verify(user.password_hash if user else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        matched = False
+    if user is None:
+        audit.record(session, "sign_in_failed", None, detail="unknown user name", ip=ip)
+        return None
+    if not matched or not user.active:
+        why = "wrong password" if not matched else "user is disabled"
+        audit.record(session, "sign_in_failed", user.name, detail=why, ip=ip)
+        return None
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
+    audit.record(session, "sign_in", user.name, ip=ip)
+    return _caller(user)
+
+
+def caller_for_user(
+    session: Session, name: str, signed_in_at: datetime | None = None
+) -> Caller | None:
+    """The caller behind a signed-in session: None when the user is unknown or disabled, or when
+    the password changed after `signed_in_at` (so changing it signs out every other session)."""
+    user = _user(session, name)
+    if user is None or not user.active:
+        return None
+    if signed_in_at is not None and _utc(signed_in_at) < _utc(user.password_changed_at):
+        return None
+    return _caller(user)
+
+
+def issue_token(session: Session, name: str, *, actor: str) -> str:
+    """A new API token for an active user. The plain token is returned once and never stored."""
+    user = _existing_user(session, name)
+    if not user.active:
+        raise UserError(f"{name} is disabled; enable them before issuing a token")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), created_at=audit.now(),
+                         revoked=False))  # fmt: skip
+    audit.record(session, "token_issued", actor, detail=f"issued an API token for {name}")
+    return token
+
+
+def revoke_tokens(session: Session, name: str, *, actor: str) -> int:
+    """Revoke every live token of a user; how many were revoked."""
+    user = _existing_user(session, name)
+    live = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+    ).all()
+    for token in live:
+        token.revoked = True
+    audit.record(session, "token_revoked", actor,
+                 detail=f"revoked {len(live)} API token(s) of {name}")
+    return len(live)
+
+
+def caller_for_token(session: Session, token: str) -> Caller | None:
+    """The caller behind a bearer token, marking it used; None for an unknown or revoked token
+    or a disabled user."""
+    if not token or len(token) > 200:  # hostile input: no hashing of megabytes
+        return None
+    found = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).first()  # fmt: skip
+    if found is None:
+        return None
+    api_token, user = found
+    if api_token.revoked or not user.active:
+        return None
+    api_token.last_used_at = audit.now()
+    return _caller(user)
+
+
+def list_users(session: Session) -> list[UserSummary]:
+    """Every user by name, with role, grants and whether active."""
+    users = session.scalars(select(User).order_by(User.name)).all()
+    return [UserSummary(u.name, u.role, tuple(g.agency_code for g in u.grants), u.active,
+                        _utc(u.created_at)) for u in users]  # fmt: skip
