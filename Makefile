@@ -50,9 +50,11 @@ run: install browser-deps
 	@echo "ASG Dashboard: open http://$(HOST):$(PORT)/ in your browser. Ctrl+C stops it."
 	@echo "Sign-in is not switched on yet, so every page opens without one."
 	@echo
-	@# One throwaway key shared by the workers, unless SECRET_KEY is set.
+	@# One throwaway key shared by the workers, unless SECRET_KEY is set. COOKIE_SECURE=0:
+	@# this serves plain http (on loopback by default), where a Secure cookie is never sent back.
 	@# --timeout: a board pack takes longer than gunicorn's default 30 s.
 	@SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')}" \
+		COOKIE_SECURE="$${COOKIE_SECURE:-0}" \
 		exec $(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120
 

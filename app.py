@@ -13,7 +13,7 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, board, chart_pages, charts, filters, health, images, load, quality, returns,
+    api, board, chart_pages, charts, filters, health, images, load, quality, returns, security,
 )
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.index_string = shell.INDEX_STRING
+    security.check_production(settings, app.server)  # before any throwaway key below
     if settings.secret_key:
         app.server.secret_key = settings.secret_key
     else:
@@ -48,8 +49,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     register_pages(measure_entries())
     app.layout = shell.layout
-    for module in (api, health, returns, load, filters, chart_pages, charts, images, quality,
-                   board):
+    for module in (security, api, health, returns, load, filters, chart_pages, charts, images,
+                   quality, board):
         module.register(app, services)
     return app
 

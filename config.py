@@ -37,8 +37,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SECRET_KEY",
         "",
-        "Key that signs session cookies. Required in production (gunicorn); `make run` uses a "
-        "throwaway development key when empty.",
+        "Key that signs session cookies. Required in production: under gunicorn the app refuses "
+        "to start without it (`make run` sets a throwaway key when empty).",
+    ),
+    Setting(
+        "COOKIE_SECURE",
+        "1",
+        "1 marks the session cookie Secure, so browsers send it only over HTTPS. `make run` sets "
+        "0 because it serves plain http on the loopback address; never 0 on a network.",
+        _flag,
+    ),
+    Setting("SESSION_HOURS", "8", "Hours a sign-in session lasts.", int),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        "The address users open (https://host), when a proxy in front terminates HTTPS: "
+        "state-changing requests must come from this origin or the one the request came to.",
     ),
     Setting("PORT", "8050", "Port that `make run` serves the dashboard on.", int),
     Setting(
@@ -103,6 +117,9 @@ def default_database_url() -> str:
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     secret_key: str = ""
+    cookie_secure: bool = True
+    session_hours: int = 8
+    public_url: str = ""
     port: int = 8050
     public_mode: bool = False
     upload_max_bytes: int = 50 * 1024 * 1024
