@@ -13,7 +13,8 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, board, chart_pages, charts, filters, health, images, load, quality, returns, security,
+    api, board, chart_pages, charts, filters, health, images, load, quality, records, returns,
+    security,
 )
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_pages(measure_entries())
     app.layout = shell.layout
     for module in (security, api, health, returns, load, filters, chart_pages, charts, images,
-                   quality, board):
+                   quality, board, records):
         module.register(app, services)
     return app
 

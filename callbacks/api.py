@@ -71,12 +71,12 @@ def _shown(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def single_values(args: MultiDict[str, str]) -> dict[str, str]:
+def single_values(args: MultiDict[str, str], allowed: tuple[str, ...] = PARAMETERS) -> dict[str, str]:
     """Each known parameter once, length-limited, stripped; anything else is refused."""
     values: dict[str, str] = {}
     for name in args:
-        if name not in PARAMETERS:
-            raise ValueError(f"unknown parameter {_shown(name)}; allowed: {', '.join(PARAMETERS)}")
+        if name not in allowed:
+            raise ValueError(f"unknown parameter {_shown(name)}; allowed: {', '.join(allowed)}")
         given = args.getlist(name)
         if len(given) > 1:
             raise ValueError(f"give {name} once, not {len(given)} times")

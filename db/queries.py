@@ -15,11 +15,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
-from db import audit, users
+from db import audit, records, users
 from db.engine import session_factory
 from db.models import Agency, Return, ReturnIssue
 from metrics.access import Caller
 from metrics.quarters import Quarter
+from metrics.scope import Geography
 
 RETURN_COLUMNS = (
     "return_id", "agency_code", "agency_name", "quarter", "version", "is_current",
@@ -145,6 +146,14 @@ class Store:
             rows = session.execute(query).all()
         frame = pd.DataFrame([tuple(r) for r in rows], columns=list(WARNING_COLUMNS))
         return frame.astype({"row": "Int64"})
+
+    def children_waiting_records(
+        self, caller: Caller, geography: Geography, scope: str, quarter: Quarter
+    ) -> pd.DataFrame:
+        """The longest-waiting children of a scope (db.records): RecordsRefused, a
+        PermissionError, before any read when the caller may not see them."""
+        with self._sessions() as session:
+            return records.children_waiting_records(session, caller, geography, scope, quarter)
 
     # ------------------------------------------------------------ sign-in, tokens, audit log
 

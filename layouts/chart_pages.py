@@ -26,6 +26,7 @@ class ChartPage(NamedTuple):
     lead: str
     cards: str  # the id of the grid the cards go in
     grid_class: str = "page-cards"
+    records: str = ""  # the id of a child-level section below the cards; empty for none
 
 
 OVERVIEW = ChartPage(
@@ -48,7 +49,7 @@ CHILDREN_WAITING = ChartPage(
     "children_waiting", "/children-waiting", "Children waiting",
     "How old the children waiting are, how long they have waited since the placement order, "
     "and how many sibling groups wait together.",
-    ids.CHILDREN_WAITING_CARDS)
+    ids.CHILDREN_WAITING_CARDS, records=ids.CHILDREN_WAITING_RECORDS)
 ADOPTERS = ChartPage(
     "adopters", "/adopters", "Adopters",
     "Adopters from enquiry to match quarter by quarter, why households leave the process, and "
@@ -75,6 +76,7 @@ def page_layout(page: ChartPage) -> Callable[..., html.Div]:
                 filter_bar(filter_values(scope, quarter, window, compare)),
                 dcc.Loading(html.Div(id=page.cards, className=f"row g-3 {page.grid_class}"),
                             type="default", delay_show=300),
+                *([html.Section(id=page.records, className="mt-3")] if page.records else []),
             ]
         )
 

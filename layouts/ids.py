@@ -42,6 +42,8 @@ SUFFICIENCY_CARDS = "sufficiency-cards"
 CHILDREN_WAITING_CARDS = "children-waiting-cards"
 ADOPTERS_CARDS = "adopters-cards"
 SPECIAL_GUARDIANSHIP_CARDS = "special-guardianship-cards"
+# The Children waiting page's child-level list, below its cards (callbacks/records.py)
+CHILDREN_WAITING_RECORDS = "children-waiting-records"
 
 # Chart cards (layouts/chart_card.py): pattern-matching ids, {"type": ..., "chart": chart id}
 CHART_CSV = "chart-csv"

@@ -52,6 +52,17 @@ class Caller:
         households = geography.household_agencies(scope)
         return bool(las or households) and las <= self.granted_las(geography) and households <= self.agencies
 
+    def may_see_records(self, scope_code: str, geography: Geography) -> bool:
+        """Child-level rows of a scope (the longest-waiting list): admins always; analysts when
+        every LA of the scope is granted to them; viewers never, nor anyone on a public
+        dashboard. A scope with no LAs (a VAA) has no children to list."""
+        if self.public or self.role == "viewer":
+            return False
+        if self.role == "admin":
+            return True
+        las = geography.child_las(geography.scope(scope_code))
+        return bool(las) and las <= self.granted_las(geography)
+
     def may_load(self, agency_code: str, geography: Geography) -> bool:
         """Loading a return for an agency: admins for any agency; analysts for the agencies
         granted to them (an RAA grant covers its member LAs); viewers never, nor anyone on a

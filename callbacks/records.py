@@ -1,0 +1,136 @@
+"""Child-level records: `GET /api/v1/records/children_waiting` and the Children waiting page's
+"Longest-waiting children" card.
+
+Who may see the list is decided in the data layer (db.records via `Store`), which refuses
+before reading a child's row; the endpoint turns that refusal into 403 and the card into a
+short message. The API authenticates by `Authorization: Bearer <token>` (401 without one or
+with one that does not hold) and writes an audit event for every export it answers, naming
+the user, scope, quarter and format, never a child. In public mode there are no child-level
+views: the endpoint answers 404 and the card says so. Imports dash, its component libraries,
+flask, config, db, metrics, layouts and callbacks only.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Dash, Input, Output, html
+from flask import Response, request
+from werkzeug.datastructures import MultiDict
+
+from callbacks.api import (
+    SCOPE_HELP, choice, current_caller, database_errors_as_503, problem, quarter_value, required,
+    single_values,
+)
+from callbacks.renderers import RENDERERS, Export, file_name, render
+from callbacks.services import Services
+from db.records import RecordsRefused
+from layouts import ids
+from metrics.access import Caller
+from metrics.quarters import Quarter
+
+PATH = "/api/v1/records/children_waiting"
+PARAMETERS = ("scope", "quarter", "format")
+TITLE = "Longest-waiting children"
+REFUSED = ("Child-level lists are shown only to analysts granted every LA in the area, and to "
+           "admins. Sign in as one to see them.")
+PUBLIC = "Child-level lists are not shown on the public dashboard."
+# column -> header on the page, in the contract's order.
+HEADERS = {
+    "child_id": "Child ID", "la_code": "LA", "age": "Age", "sex": "Sex",
+    "ethnic_group": "Ethnic group", "sibling_group_id": "Sibling group", "disability": "Disabled",
+    "placement_order_date": "Placement order", "matched_date": "Matched",
+    "days_waiting": "Days waiting",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the API
+
+
+def bearer_caller(services: Services, authorization: str | None) -> Caller | None:
+    """The caller behind an `Authorization: Bearer <token>` header, or None."""
+    kind, _, token = (authorization or "").partition(" ")
+    if kind.lower() != "bearer" or not token.strip():
+        return None
+    return services.store.caller_for_token(token.strip())
+
+
+def unauthorised(message: str, challenge: str) -> Response:
+    response = problem(message, 401)
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+def parse_records_query(args: MultiDict[str, str], services: Services) -> tuple[str, Quarter, str]:
+    """(scope code, quarter, format); ValueError with a message for the caller otherwise."""
+    values = single_values(args, PARAMETERS)
+    scope = services.measures.geography().scope(required(values, "scope", SCOPE_HELP))
+    quarter = quarter_value("quarter", required(values, "quarter", "a quarter like '2024-25 Q3'"))
+    return scope.code, quarter, choice("format", values.get("format") or "json", tuple(RENDERERS))
+
+
+def children_waiting_export(services: Services, args: MultiDict[str, str],
+                            authorization: str | None) -> Response:
+    if services.settings.public_mode:
+        return problem("there are no child-level records on a public dashboard", 404)
+    if not authorization:
+        return unauthorised("sign in: send Authorization: Bearer <token> (a token from "
+                            "`python -m db users token NAME`)", "Bearer")  # fmt: skip
+    caller = bearer_caller(services, authorization)
+    if caller is None:
+        return unauthorised("the token is unknown, revoked or its user disabled",
+                            'Bearer error="invalid_token"')
+    try:
+        scope, quarter, format = parse_records_query(args, services)
+    except ValueError as exc:
+        return problem(str(exc), 400)
+    try:
+        rows = services.store.children_waiting_records(caller, services.measures.geography(),
+                                                       scope, quarter)
+    except RecordsRefused as exc:
+        return problem(str(exc), 403)
+    services.store.record_event("export", caller.name, scope=scope, quarter=str(quarter),
+                                detail=f"children_waiting records as {format}, {len(rows)} rows")
+    name = file_name("children_waiting_records", scope, str(quarter))
+    return render(format, Export(rows, name, {"scope": scope, "quarter": str(quarter)}))
+
+
+# ---------------------------------------------------------------- the page's card
+
+
+def records_table(rows: pd.DataFrame) -> dbc.Table:
+    shown = rows.assign(disability=rows["disability"].map({True: "Yes", False: "No"}))
+    return dbc.Table.from_dataframe(shown.rename(columns=HEADERS).fillna(""), striped=True,
+                                    bordered=False, hover=True, size="sm", responsive=True)
+
+
+def records_card(services: Services, caller: Caller, state: object) -> list:
+    """The card for the page's FILTER_STATE: the list when the data layer lets `caller` see the
+    scope's children, otherwise the message saying who may."""
+    if not isinstance(state, dict):
+        return []
+    try:
+        scope = services.measures.geography().scope(str(state.get("scope", ""))).code
+        quarter = Quarter.parse(str(state.get("quarter", "")))
+        rows = services.store.children_waiting_records(caller, services.measures.geography(),
+                                                       scope, quarter)
+    except RecordsRefused:
+        body = html.P(PUBLIC if caller.public else REFUSED, className="mb-0")
+    except ValueError as exc:
+        body = dbc.Alert(str(exc), color="warning", className="mb-0")
+    else:
+        body = (records_table(rows) if len(rows)
+                else html.P("No children are waiting here at the quarter's end.", className="mb-0"))
+    return [dbc.Card(dbc.CardBody([html.H2(TITLE, className="h5"), body]))]
+
+
+def register(app: Dash, services: Services) -> None:
+    app.server.add_url_rule(
+        PATH, endpoint="api_records_children_waiting", methods=["GET"],
+        view_func=database_errors_as_503(lambda: children_waiting_export(
+            services, request.args, request.headers.get("Authorization"))),
+    )
+    app.callback(
+        Output(ids.CHILDREN_WAITING_RECORDS, "children"),
+        Input(ids.FILTER_STATE, "data"),
+    )(lambda state: records_card(services, current_caller(services.settings), state))
