@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,7 @@ from callbacks.services import Services
 from config import Settings
 from db.demo import load_demo
 from db.engine import engine_for
-from db.registry import load_registry, read_reference
-from db.schema import upgrade
+from db.schema import initialise
 from metrics.quarters import Quarter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -34,9 +34,7 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 
 def _migrate(url: str) -> None:
-    upgrade(url)
-    with sessionmaker(engine_for(url))() as session, session.begin():
-        load_registry(session, read_reference())
+    initialise(url, sessionmaker(engine_for(url)))
     engine_for(url).dispose()
 
 
@@ -66,28 +64,41 @@ def pg_template() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database URL with the schema and the agency registry, per backend."""
-    if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "test.sqlite3"
-        shutil.copy(template, path)
+@contextmanager
+def fresh_database(request: pytest.FixtureRequest, folder: Path, backend: str,
+                   label: str = "test") -> Iterator[str]:
+    """A new database with the schema and the agency registry on `backend` (a copy of the
+    session's template), dropped afterwards; PostgreSQL skips, or fails under CI, without a
+    server."""
+    if backend == "sqlite":
+        path = folder / f"{label}.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-        yield url
-        engine_for(url).dispose()
+        try:
+            yield url
+        finally:
+            engine_for(url).dispose()
         return
     template = request.getfixturevalue("pg_template")
-    name = f"asg_test_{uuid.uuid4().hex[:10]}"
+    name = f"asg_{label}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    engine_for(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL with the schema and the agency registry, per backend."""
+    with fresh_database(request, tmp_path, request.param) as url:
+        yield url
 
 
 @pytest.fixture

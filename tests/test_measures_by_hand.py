@@ -32,9 +32,6 @@ Readings where the definitions leave room (the cases pin them):
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,8 +41,6 @@ import pytest
 pytest.importorskip("metrics.engine", reason="metrics.engine (the measures engine) is not written yet")
 pytest.importorskip("db.measure_data", reason="db.measure_data is not written yet")
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from db.engine import engine_for  # noqa: E402
@@ -53,6 +48,7 @@ from db.measure_data import load_geography, load_measure_data  # noqa: E402
 from metrics.engine import Selection, compute  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.registry import MEASURES  # noqa: E402
+from tests.conftest import fresh_database  # noqa: E402
 from tests.measures_dataset import BEFORE, Q3, load_dataset  # noqa: E402
 
 NE, NW = "region:North East", "region:North West"
@@ -622,30 +618,12 @@ CASES = [
 def measured(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The dataset loaded once per backend: (MeasureData, Geography)."""
     folder = tmp_path_factory.mktemp(f"measures-{request.param}")
-    admin = name = None
-    if request.param == "sqlite":
-        path = folder / "measures.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        template = request.getfixturevalue("pg_template")  # skips (or fails under CI) without PG
-        name = f"asg_measures_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(os.environ["TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        url = make_url(os.environ["TEST_POSTGRES_URL"]).set(database=name).render_as_string(
-            hide_password=False
-        )
-    sessions = sessionmaker(engine_for(url), expire_on_commit=False)
-    load_dataset(sessions, folder / "files")
-    data = load_measure_data(sessions, BEFORE, Q3)
-    geography = load_geography(sessions)
-    yield data, geography
-    engine_for(url).dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(request, folder, request.param, "measures") as url:
+        sessions = sessionmaker(engine_for(url), expire_on_commit=False)
+        load_dataset(sessions, folder / "files")
+        data = load_measure_data(sessions, BEFORE, Q3)
+        geography = load_geography(sessions)
+        yield data, geography
 
 
 def _compute(measured: Any, case: Case):

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -19,8 +16,7 @@ import pandas as pd
 import pytest
 from dash import Dash
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 import db.records
@@ -37,6 +33,7 @@ from layouts import ids
 from metrics.access import Caller
 from metrics.engine import Selection, compute
 from metrics.quarters import Quarter
+from tests.conftest import fresh_database
 from tests.measures_dataset import BEFORE, Q1, Q2, Q3, load_dataset
 from tests.test_security import OWN, callback_request
 
@@ -63,36 +60,19 @@ class Dataset:
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dataset]:
     """The dataset once per backend, with an admin, two analysts, a viewer and their tokens."""
     folder = tmp_path_factory.mktemp(f"records-{request.param}")
-    admin = name = None
-    if request.param == "sqlite":
-        path = folder / "records.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        template = request.getfixturevalue("pg_template")  # skips (or fails under CI) without PG
-        name = f"asg_records_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(os.environ["TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        url = make_url(os.environ["TEST_POSTGRES_URL"]).set(database=name).render_as_string(
-            hide_password=False)
-    sessions = sessionmaker(engine_for(url), expire_on_commit=False)
-    load_dataset(sessions, folder / "files")
-    tokens = {}
-    with sessions() as session, session.begin():
-        for user, role, agencies in (("ada", "admin", ()), ("cora", "analyst", ("AC2C",)),
-                                     ("lena", "analyst", ("942",)), ("vic", "viewer", ()),
-                                     ("gone", "analyst", ("AC2C",))):
-            users.add_user(session, user, PASSWORD, role, agencies, actor="setup")
-            tokens[user] = users.issue_token(session, user, actor="setup")
-        users.revoke_tokens(session, "gone", actor="setup")
-    settings = Settings.from_env(environ={}, database_url=url, secret_key="test")
-    yield Dataset(url, sessions, Services.from_settings(settings), tokens)
-    engine_for(url).dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(request, folder, request.param, "records") as url:
+        sessions = sessionmaker(engine_for(url), expire_on_commit=False)
+        load_dataset(sessions, folder / "files")
+        tokens = {}
+        with sessions() as session, session.begin():
+            for user, role, agencies in (("ada", "admin", ()), ("cora", "analyst", ("AC2C",)),
+                                         ("lena", "analyst", ("942",)), ("vic", "viewer", ()),
+                                         ("gone", "analyst", ("AC2C",))):
+                users.add_user(session, user, PASSWORD, role, agencies, actor="setup")
+                tokens[user] = users.issue_token(session, user, actor="setup")
+            users.revoke_tokens(session, "gone", actor="setup")
+        settings = Settings.from_env(environ={}, database_url=url, secret_key="test")
+        yield Dataset(url, sessions, Services.from_settings(settings), tokens)
 
 
 def listed(store: Dataset, caller: Caller, scope: str, quarter: Quarter) -> pd.DataFrame:
