@@ -13,8 +13,8 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, board, chart_pages, charts, filters, health, images, load, quality, records, returns,
-    security,
+    api, audit, board, chart_pages, charts, filters, health, images, load, quality, records,
+    returns, security,
 )
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_pages(measure_entries())
     app.layout = shell.layout
     for module in (security, api, health, returns, load, filters, chart_pages, charts, images,
-                   quality, board, records):
+                   quality, board, records, audit):
         module.register(app, services)
     return app
 

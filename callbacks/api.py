@@ -182,6 +182,14 @@ def current_caller(settings: Settings) -> Caller:
     return replace(Caller.viewer(), public=settings.public_mode)
 
 
+def record_export(services: Services, kind: str, scope: str, quarter: str, detail: str) -> None:
+    """One audit event for figures leaving the dashboard (a download, a board pack, a data API
+    answer), by the current caller. Written before the answer goes out, so an export whose event
+    cannot be written is not sent."""
+    services.store.record_event(kind, current_caller(services.settings).name, scope=scope,
+                                quarter=quarter, detail=detail)  # fmt: skip
+
+
 def query_frame(query: MeasureQuery, source: MeasureSource, caller: Caller,
                 policy: DisclosurePolicy) -> pd.DataFrame:
     """Every scope's rows for every quarter, disclosed together as the dashboard shows them."""
@@ -213,7 +221,11 @@ def measure_rows(services: Services, measure_id: str, args: MultiDict[str, str])
         return problem(str(exc), 400)
     frame = query_frame(query, services.measures, current_caller(services.settings), services.policy)
     heading = {"measure": measure_summary(MEASURES[query.selection.measure])}
-    return render(query.format, Export(export_rows(frame), query.file_name, heading))
+    response = render(query.format, Export(export_rows(frame), query.file_name, heading))
+    s = query.selection
+    record_export(services, "export", s.scope, str(s.quarter),
+                  f"{s.measure} {query.format} from the data API: {query.file_name}")
+    return response
 
 
 def problem(message: str, status: int) -> Response:

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.api import current_caller
+from callbacks.api import current_caller, record_export
 from callbacks.filters import describe
 from callbacks.renderers import Export, as_download, file_name
 from callbacks.services import Services
@@ -296,7 +296,9 @@ def chart_download(services: Services, chart_id: str, format: str, state: object
         else:
             name = file_name(chart.id, s.scope, *period, params["quarter"])
             rows.insert(0, "measure", frame["measure"].to_numpy())
-    return as_download(format, Export(rows, name, header_block=block))
+    download = as_download(format, Export(rows, name, header_block=block))
+    record_export(services, "export", s.scope, str(s.quarter), f"{chart.id} {format}: {name}")
+    return download
 
 
 def register(app: Dash, services: Services) -> None:

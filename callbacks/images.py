@@ -26,6 +26,7 @@ from choreographer.errors import BrowserFailedError, ChromeNotFoundError
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 from pypdf import PdfWriter
 
+from callbacks.api import record_export
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, Chart, caption, chart_frame, chart_query
 from callbacks.filters import describe
@@ -89,6 +90,7 @@ def chart_image(services: Services, chart_id: str, format: str, state: object) -
     """dcc.Download data: the chart as a PNG or SVG at IMAGE_SIZE."""
     figure, name = chart_export(services, CHARTS[chart_id], state, IMAGE_SIZE)
     [body] = render([figure], format, IMAGE_SIZE, services.settings.browser_path)
+    record_export(services, "export", *scope_and_quarter(state), f"{chart_id} {format}: {name}")
     return as_download(body, name, format)
 
 
@@ -117,12 +119,19 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     writer.compress_identical_objects()  # every page carries the same fonts: keep one copy
     out = io.BytesIO()
     writer.write(out)
+    record_export(services, "board_pack", *scope_and_quarter(state),
+                  f"board pack of {len(charts)} charts: {pack_name(state)}")
     return out.getvalue()
 
 
-def pack_name(state: object) -> str:
+def scope_and_quarter(state: object) -> tuple[str, str]:
+    """The filter bar's scope and quarter, which the chart queries have checked by now."""
     state = state if isinstance(state, dict) else {}
-    return file_name("board-pack", str(state.get("scope", "")), str(state.get("quarter", "")))
+    return str(state.get("scope", "")), str(state.get("quarter", ""))
+
+
+def pack_name(state: object) -> str:
+    return file_name("board-pack", *scope_and_quarter(state))
 
 
 def download_image(clicked: object, png_clicks, svg_clicks, state, services: Services):

@@ -15,14 +15,20 @@ from sqlalchemy.orm import Session
 from db.models import AuditEvent
 
 KINDS = (
-    "sign_in", "sign_in_failed", "sign_out", "load", "export", "board_pack",
-    "user_added", "user_changed", "grant_changed", "token_issued", "token_revoked",
+    "sign_in", "sign_in_failed", "sign_in_refused", "sign_out", "load", "load_rejected",
+    "export", "board_pack", "user_added", "user_changed", "grant_changed", "token_issued", "token_revoked",
 )  # fmt: skip
 READ_LIMIT = 500  # the admin page shows the newest events; filters narrow further back
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def in_utc(moment: datetime) -> datetime:
+    """A moment in UTC; a naive one is taken as UTC already. SQLite keeps the UTC wall time
+    without its zone and hands it back naive, so comparisons and answers use UTC everywhere."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def record(
@@ -59,7 +65,22 @@ def read(
     if user is not None:
         query = query.where(AuditEvent.user_name == user)
     if since is not None:
-        # SQLite keeps the UTC wall time without its zone, so compare in UTC everywhere.
-        utc = since.astimezone(UTC) if since.tzinfo else since.replace(tzinfo=UTC)
-        query = query.where(AuditEvent.at >= utc)
+        query = query.where(AuditEvent.at >= in_utc(since))
     return list(session.scalars(query).all())
+
+
+def recent(
+    session: Session, kind: str, since: datetime, *, user: str | None = None,
+    ip: str | None = None, limit: int = READ_LIMIT,
+) -> list[datetime]:  # fmt: skip
+    """When events of `kind` by `user` (or from `ip`) happened at or after `since`, newest first,
+    in UTC: the sign-in rate limit counts failures with it, from the table every worker shares."""
+    query = (
+        select(AuditEvent.at).where(AuditEvent.kind == kind, AuditEvent.at >= in_utc(since))
+        .order_by(AuditEvent.at.desc()).limit(limit)
+    )  # fmt: skip
+    if user is not None:
+        query = query.where(AuditEvent.user_name == user)
+    if ip is not None:
+        query = query.where(AuditEvent.ip == ip)
+    return [in_utc(at) for at in session.scalars(query)]

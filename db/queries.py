@@ -31,6 +31,11 @@ VERSION_COLUMNS = ("agency_code", "quarter", "version")
 # page that lists warnings must say where to look, not what the children's data are.
 WARNING_COLUMNS = ("agency_code", "agency_name", "rule", "table_name", "row", "column", "message")
 AUDIT_COLUMNS = ("at", "user_name", "kind", "scope", "quarter", "file_hash", "detail", "ip")
+AUDIT_REFUSED = "Only admins can read the audit log."
+
+
+class AuditRefused(PermissionError):
+    """The caller may not read the audit log."""
 
 
 class Store:
@@ -158,9 +163,15 @@ class Store:
     # ------------------------------------------------------------ sign-in, tokens, audit log
 
     def sign_in(self, name: str, password: str, ip: str | None = None) -> Caller | None:
-        """The caller for a right name and password, else None; the attempt is audited."""
-        with self._sessions() as session, session.begin():
-            return users.authenticate(session, name, password, ip=ip)
+        """The caller for a right name and password, else None; the attempt is audited. Raises
+        users.TooManyAttempts (with the seconds to wait) after too many recent failures."""
+        with self._sessions() as session:
+            with session.begin():
+                try:
+                    return users.authenticate(session, name, password, ip=ip)
+                except users.TooManyAttempts as exc:
+                    refused = exc  # leave the block normally, so the refusal's event commits
+            raise refused
 
     def caller_for_user(self, name: str, signed_in_at: datetime | None = None) -> Caller | None:
         """The caller behind a signed-in session, or None when it no longer holds."""
@@ -176,6 +187,16 @@ class Store:
         """Write one audit event (`fields`: scope, quarter, file_hash, detail, ip)."""
         with self._sessions() as session, session.begin():
             audit.record(session, kind, user, **fields)
+
+    def audit_log(
+        self, caller: Caller, kind: str | None = None, user: str | None = None,
+        since: datetime | None = None,
+    ) -> pd.DataFrame:  # fmt: skip
+        """`audit_events` for the admin page: AuditRefused, a PermissionError, before any read
+        when the caller may not read the audit log."""
+        if not caller.may_read_audit():
+            raise AuditRefused(AUDIT_REFUSED)
+        return self.audit_events(kind=kind, user=user, since=since)
 
     def audit_events(
         self, kind: str | None = None, user: str | None = None, since: datetime | None = None,

@@ -13,8 +13,9 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from math import ceil
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,10 +29,22 @@ from metrics.access import ROLES, Caller
 MIN_PASSWORD_LENGTH = 12
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
 TOKEN_BYTES = 32  # 256 bits from the OS's generator
+# The sign-in rate limit: this many failures under one name, or from one IP address, within the
+# window refuse further attempts until the oldest of them leaves the window.
+MAX_FAILED_SIGN_INS = 5
+FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
 class UserError(ValueError):
     """A request about users that cannot be done as asked; the message says how to fix it."""
+
+
+class TooManyAttempts(PermissionError):
+    """Sign-in refused, without checking the password, after too many recent failures."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {seconds} seconds")
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -172,7 +185,16 @@ def authenticate(
 ) -> Caller | None:
     """The caller for a right name and password of an active user, else None; records the
     sign-in or its failure. A failure under an unknown name is recorded without the name, which
-    is often a password typed into the wrong box."""
+    is often a password typed into the wrong box.
+
+    Raises TooManyAttempts after MAX_FAILED_SIGN_INS failures under the name or from the IP
+    within FAILED_SIGN_IN_WINDOW; the refusal's audit event is then in the session, so commit it
+    before the exception leaves the transaction (`Store.sign_in` does)."""
+    wait = seconds_to_wait(session, name, ip)
+    if wait:
+        audit.record(session, "sign_in_refused", name if _user(session, name) else None,
+                     detail=f"too many failed sign-ins; {wait} seconds to wait", ip=ip)
+        raise TooManyAttempts(wait)
     user = _user(session, name)
     try:
         matched = _hasher().verify(user.password_hash if user else _dummy_hash(), password)
@@ -189,6 +211,25 @@ def authenticate(
         user.password_hash = _hasher().hash(password)
     audit.record(session, "sign_in", user.name, ip=ip)
     return _caller(user)
+
+
+def seconds_to_wait(
+    session: Session, name: str, ip: str | None = None, moment: datetime | None = None
+) -> int:
+    """Seconds until a sign-in under `name` (from `ip`) may be tried again; 0 when it may now.
+    Counted from the audit table, so every worker sees the same failures."""
+    moment = moment or audit.now()
+    start = moment - FAILED_SIGN_IN_WINDOW
+    whose = [dict(user=name)] + ([dict(ip=ip)] if ip else [])  # the name's, the address's
+    waits = [0]
+    for narrowed in whose:
+        failures = audit.recent(session, "sign_in_failed", start, limit=MAX_FAILED_SIGN_INS,
+                                **narrowed)  # fmt: skip
+        if len(failures) >= MAX_FAILED_SIGN_INS:
+            # Locked until the oldest of the newest failures leaves the window.
+            left = failures[-1] + FAILED_SIGN_IN_WINDOW - moment
+            waits.append(max(1, ceil(left.total_seconds())))
+    return max(waits)
 
 
 def caller_for_user(

@@ -83,6 +83,13 @@ LOAD_CONFIRM_AREA = "load-confirm-area"
 LOAD_CONFIRM = "load-confirm"
 LOAD_RESULT = "load-result"
 
+# Audit log (layouts/audit.py)
+AUDIT_KIND = "audit-kind"
+AUDIT_USER = "audit-user"
+AUDIT_SINCE = "audit-since"
+AUDIT_MESSAGE = "audit-message"
+AUDIT_GRID = "audit-grid"
+
 
 def chart_part(part: str, chart: str) -> str:
     """A plain id for a piece of a chart card no callback listens to (tests find it by this)."""

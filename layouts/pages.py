@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import dash
 
-from layouts import chart_pages, definitions, load, not_found_404, quality, returns
+from layouts import audit, chart_pages, definitions, load, not_found_404, quality, returns
 from layouts.board import board_aware
 from layouts.shell import SERVICE_NAME
 
@@ -52,6 +52,11 @@ def register_pages(measures: Sequence[Mapping] = ()) -> None:
     dash.register_page(
         quality.__name__, path=quality.PATH, name=quality.TITLE, title=_title(quality.TITLE),
         layout=quality.layout, order=4 + len(chart_pages.PAGES),
+    )  # fmt: skip
+    # Reachable by its URL only: it joins the header once sign-in lets an admin read it.
+    dash.register_page(
+        audit.__name__, path=audit.PATH, name=audit.TITLE, title=_title(audit.TITLE),
+        layout=audit.layout, order=6 + len(chart_pages.PAGES),
     )  # fmt: skip
     dash.register_page(
         not_found_404.__name__, path="/404", name=not_found_404.TITLE,

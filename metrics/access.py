@@ -73,6 +73,11 @@ class Caller:
             return True
         return agency_code in self.agencies or agency_code in self.granted_las(geography)
 
+    def may_read_audit(self) -> bool:
+        """The audit log (who signed in, loaded and exported what): admins only, and nobody on a
+        public dashboard."""
+        return self.role == "admin" and not self.public
+
     def sees_unsuppressed(self, geography: Geography) -> Callable[[str], bool]:
         cache: dict[str, bool] = {}
 

@@ -16,7 +16,8 @@ from pathlib import Path, PureWindowsPath
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.importer.annex_a import is_annex_a, read_annex_a
-from db.importer.readers import RawReturn, read_return
+from db import audit
+from db.importer.readers import RawReturn, read_return, sha256_of_path
 from db.importer.report import Issue, Rejected, Report
 from db.importer.safety import check_file
 from db.importer.store import DbHistory, store_return
@@ -34,6 +35,7 @@ class NotPermitted(PermissionError):
 
 
 MAX_BYTES = 50 * 1024 * 1024  # UPLOAD_MAX_BYTES's default, for callers that do not pass it
+MAX_NAME_SHOWN = 80  # characters of a file's name in its audit event; the hash identifies it
 
 
 def read_any(
@@ -132,28 +134,63 @@ def load_path(
     """Validate and store one return in one transaction; an error stores nothing.
 
     `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
-    raises NotPermitted inside the transaction, so nothing is stored."""
+    raises NotPermitted and stores no return. Every outcome is one audit event in the same
+    transaction (`audit_load`): loaded, unchanged, rejected or refused."""
+    refusal = None
     with sessions() as session, session.begin():
         registry = registry_from_db(session)
         try:
             raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
         except Rejected as exc:
-            return Report(path.name, exc.issues, status="rejected")
+            report = Report(path.name, exc.issues, status="rejected")
+            audit_load(session, report, user, _file_hash(path, max_bytes))
+            return report
         report, validated = check_raw(session, raw, registry, agency, quarter)
         if not report.ok:
-            return report
-        if may_load is not None and not may_load(validated.agency_code):
-            raise NotPermitted(f"you may not load returns for agency {validated.agency_code}")
-        outcome = store_return(
-            session,
-            validated,
-            file_name=raw.file_name,
-            sha256=raw.sha256,
-            source_format=raw.source_format,
-            loaded_by=user,
-        )
-        report.status, report.version = outcome.status, outcome.version
-        return report
+            pass
+        elif may_load is not None and not may_load(validated.agency_code):
+            # Validation only read, so committing this transaction keeps the audit event alone.
+            refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
+            report.status = "refused"
+        else:
+            outcome = store_return(
+                session,
+                validated,
+                file_name=raw.file_name,
+                sha256=raw.sha256,
+                source_format=raw.source_format,
+                loaded_by=user,
+            )
+            report.status, report.version = outcome.status, outcome.version
+        audit_load(session, report, user, raw.sha256)
+    if refusal is not None:
+        raise refusal
+    return report
+
+
+def _file_hash(path: Path, max_bytes: int) -> str | None:
+    """The SHA-256 of a file the readers refused, for the audit log; None when there is no such
+    file or it is too large to be worth reading again (a refusal for size must stay cheap)."""
+    try:
+        if path.is_file() and path.stat().st_size <= max_bytes:
+            return sha256_of_path(path)
+    except OSError:
+        pass
+    return None
+
+
+def audit_load(session: Session, report: Report, user: str, file_hash: str | None) -> None:
+    """One audit event for a load: `load` when a version was stored or the file was already the
+    current one, `load_rejected` when errors or a refusal stored nothing. Counts only, never a
+    cell of the return."""
+    if report.status in ("loaded", "unchanged"):
+        kind, detail = "load", f"{report.status} version {report.version}"
+    elif report.status == "refused":
+        kind, detail = "load_rejected", "refused: the loader may not load for this agency"
+    else:
+        kind, detail = "load_rejected", f"rejected with {len(report.errors)} error(s)"
+    audit.record(session, kind, user, scope=report.agency_code, quarter=report.quarter,
+                 file_hash=file_hash, detail=f"{report.file_name[:MAX_NAME_SHOWN]}: {detail}")
 
 
 @contextmanager

@@ -1,0 +1,355 @@
+"""The audit trail, on SQLite and PostgreSQL: every load (page, command line; stored, unchanged,
+rejected or refused) and every export (chart CSV/XLSX/PNG/SVG, data API answers, board packs)
+is one event with its user, scope, quarter and file hash; sign-in refuses a name or an IP
+address after 5 failures in 15 minutes, counted from the audit table; the audit page shows the
+events to admins only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+import callbacks.images
+from app import create_app
+from callbacks.audit import audit_view
+from callbacks.charts import chart_download
+from callbacks.images import board_pack, chart_image
+from callbacks.load import load_file, loading_caller
+from callbacks.services import Services
+from config import Settings
+from db import audit, users
+from db.engine import engine_for
+from db.importer import NotPermitted, load_path
+from db.models import AuditEvent, Return
+from layouts.audit import PATH, layout
+from layouts.load import FROM_FILE
+from layouts.shell import NAVIGATION
+from metrics.access import Caller
+from tests.builders import D, valid_return
+from tests.conftest import fresh_database
+from tests.measures_dataset import LONE_LA, load_dataset
+from tests.test_cli import db as run_db
+from tests.test_load_page import upload
+
+PASSWORD = "correct horse battery staple"
+ADMIN = Caller("ada", "admin")
+STATE = {"scope": LONE_LA, "quarter": "2024-25 Q3", "window": 1, "compare": []}
+FIELDS = ("kind", "user_name", "scope", "quarter", "file_hash", "detail")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def events(sessions: sessionmaker[Session], kind: str | None = None) -> list[tuple]:
+    """The audit log oldest first, as (kind, user, scope, quarter, file hash, detail)."""
+    with sessions() as session:
+        found = reversed(audit.read(session, kind=kind))
+        return [tuple(getattr(e, f) for f in FIELDS) for e in found]
+
+
+def add_event(sessions: sessionmaker[Session], at: datetime, kind: str, user: str | None,
+              ip: str | None = None, **fields: str) -> None:  # fmt: skip
+    """An event at a chosen moment: how a test stands 15 minutes in the past without waiting."""
+    with sessions() as session, session.begin():
+        session.add(AuditEvent(at=at, kind=kind, user_name=user, ip=ip, **fields))
+
+
+# ---------------------------------------------------------------- loads
+
+
+def test_a_load_is_audited_with_its_user_agency_quarter_and_file_hash(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = valid_return().write_zip(tmp_path / "r.zip")
+    load_path(sessions, path, user="lena")
+    load_path(sessions, path, user="lena")  # the same file again: nothing new is stored
+
+    assert events(sessions) == [
+        ("load", "lena", "942", "2024-25 Q3", sha256(path), "r.zip: loaded version 1"),
+        ("load", "lena", "942", "2024-25 Q3", sha256(path), "r.zip: unchanged version 1"),
+    ]
+
+
+def test_rejected_and_refused_loads_are_audited_and_store_nothing(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    broken = valid_return().set("children", 2, "placed_date", D("2024-07-01"))
+    broken_path = broken.write_zip(tmp_path / "broken.zip")
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook at all")
+    good = valid_return().write_zip(tmp_path / "good.zip")
+
+    load_path(sessions, broken_path, user="lena")
+    load_path(sessions, junk, user="lena")
+    with pytest.raises(NotPermitted):
+        load_path(sessions, good, user="vic", may_load=lambda code: False)
+
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Return)) == 0
+    assert events(sessions) == [
+        ("load_rejected", "lena", "942", "2024-25 Q3", sha256(broken_path),
+         "broken.zip: rejected with 1 error(s)"),
+        # Refused before it was read: no agency or quarter is known, the hash still is.
+        ("load_rejected", "lena", None, None, sha256(junk), "junk.xlsx: rejected with 1 error(s)"),
+        ("load_rejected", "vic", "942", "2024-25 Q3", sha256(good),
+         "good.zip: refused: the loader may not load for this agency"),
+    ]  # fmt: skip
+
+
+def test_the_load_page_and_the_command_line_audit_their_loads(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    settings = Settings(database_url=db_url)
+    page_file = valid_return().write_xlsx(tmp_path / "return.xlsx")
+    cli_file = valid_return(quarter="2024-25 Q4").write_zip(tmp_path / "q4.zip")
+
+    assert load_file(Services.from_settings(settings), upload(page_file), "return.xlsx",
+                     FROM_FILE, "").loaded  # fmt: skip
+    cli = run_db(db_url, "load", "--user", "cli-user", str(cli_file))
+
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert events(sessions) == [
+        ("load", loading_caller(settings).name, "942", "2024-25 Q3", sha256(page_file),
+         "return.xlsx: loaded version 1"),
+        ("load", "cli-user", "942", "2024-25 Q4", sha256(cli_file), "q4.zip: loaded version 1"),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- exports
+
+
+@dataclass(frozen=True)
+class Dataset:
+    sessions: sessionmaker[Session]
+    services: Services
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dataset]:
+    """The hand-checked measures dataset once per backend."""
+    folder = tmp_path_factory.mktemp(f"audit-{request.param}")
+    with fresh_database(request, folder, request.param, "audit") as url:
+        sessions = sessionmaker(engine_for(url), expire_on_commit=False)
+        load_dataset(sessions, folder / "files")
+        yield Dataset(sessions, Services.from_settings(Settings(database_url=url)))
+        engine_for(url).dispose()
+
+
+def new_events(dataset: Dataset, since: int) -> list[tuple]:
+    return events(dataset.sessions)[since:]
+
+
+def test_chart_downloads_are_audited_without_any_child_data(dataset: Dataset) -> None:
+    before = len(events(dataset.sessions))
+    csv = chart_download(dataset.services, "children_waiting", "csv", STATE)
+    xlsx = chart_download(dataset.services, "children_waiting", "xlsx", STATE)
+
+    name = csv["filename"].removesuffix(".csv")
+    assert xlsx["filename"] == f"{name}.xlsx"
+    assert new_events(dataset, before) == [
+        ("export", "anonymous", "942", "2024-25 Q3", None, f"children_waiting csv: {name}"),
+        ("export", "anonymous", "942", "2024-25 Q3", None, f"children_waiting xlsx: {name}"),
+    ]
+
+
+def test_a_wrong_selection_exports_nothing_and_audits_nothing(dataset: Dataset) -> None:
+    before = len(events(dataset.sessions))
+    with pytest.raises(ValueError):
+        chart_download(dataset.services, "children_waiting", "csv", {**STATE, "scope": "XYZ"})
+    assert new_events(dataset, before) == []
+
+
+def one_page_pdf() -> bytes:
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=72, height=72)
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Drawing is kaleido's job (tests/test_images_board_pack.py); here each figure is a stand-in.
+    def drawn(figures, format, size, browser_path=""):
+        return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
+
+    monkeypatch.setattr(callbacks.images, "render", drawn)
+    before = len(events(dataset.sessions))
+    png = chart_image(dataset.services, "children_waiting", "png", STATE)
+    svg = chart_image(dataset.services, "children_waiting", "svg", STATE)
+    pdf = board_pack(dataset.services, STATE)
+
+    assert base64.b64decode(png["content"]) == b"image" and pdf.startswith(b"%PDF")
+    png_name, svg_name = png["filename"].removesuffix(".png"), svg["filename"].removesuffix(".svg")
+    kinds = [(e[0], e[1], e[2], e[3]) for e in new_events(dataset, before)]
+    assert kinds == [("export", "anonymous", "942", "2024-25 Q3")] * 2 \
+        + [("board_pack", "anonymous", "942", "2024-25 Q3")]  # fmt: skip
+    details = [e[5] for e in new_events(dataset, before)]
+    assert details[:2] == [f"children_waiting png: {png_name}", f"children_waiting svg: {svg_name}"]
+    assert details[2].startswith("board pack of ") and details[2].endswith(" charts: board-pack_942_2024-25-Q3")
+
+
+def test_data_api_answers_in_every_format_are_audited_and_refusals_are_not(dataset: Dataset) -> None:
+    client = create_app(dataset.services.settings).server.test_client()
+    before = len(events(dataset.sessions))
+    query = {"scope": LONE_LA, "quarter": "2024-25 Q3"}
+    for format in ("json", "csv", "xlsx"):
+        assert client.get("/api/v1/measures/children_waiting",
+                          query_string={**query, "format": format}).status_code == 200
+    assert client.get("/api/v1/measures/children_waiting",
+                      query_string={**query, "format": "pdf"}).status_code == 400
+    assert client.get("/api/v1/measures").status_code == 200  # the catalogue is no data
+
+    assert [(e[0], e[1], e[2], e[3], e[5]) for e in new_events(dataset, before)] == [
+        ("export", "anonymous", "942", "2024-25 Q3",
+         f"children_waiting {format} from the data API: children_waiting_942_2024-25-Q3")
+        for format in ("json", "csv", "xlsx")
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- the sign-in rate limit
+
+
+def add_user(sessions: sessionmaker[Session], name: str) -> None:
+    with sessions() as session, session.begin():
+        users.add_user(session, name, PASSWORD, "viewer", actor="setup")
+
+
+def failures(sessions: sessionmaker[Session], name: str | None, minutes_ago: float, n: int = 5,
+             ip: str | None = None) -> None:  # fmt: skip
+    for _ in range(n):
+        add_event(sessions, audit.now() - timedelta(minutes=minutes_ago), "sign_in_failed", name,
+                  ip=ip, detail="wrong password")  # fmt: skip
+
+
+def test_five_wrong_passwords_refuse_the_right_one_with_the_wait(db_url: str,
+                                                                 sessions: sessionmaker[Session]) -> None:  # fmt: skip
+    store = Services.from_settings(Settings(database_url=db_url)).store
+    add_user(sessions, "ann")
+    for _ in range(users.MAX_FAILED_SIGN_INS):
+        assert store.sign_in("ann", "not the password at all") is None
+
+    with pytest.raises(users.TooManyAttempts) as refused:
+        store.sign_in("ann", PASSWORD)
+
+    # The failures were just now, so the wait is (almost all of) the 15-minute window.
+    assert 14 * 60 < refused.value.seconds <= 15 * 60
+    assert f"try again in {refused.value.seconds} seconds" in str(refused.value)
+    assert [e[:2] for e in events(sessions)][-2:] == [("sign_in_failed", "ann"), ("sign_in_refused", "ann")]
+    assert [e[0] for e in events(sessions, "sign_in")] == []  # the right password did not help
+
+
+def test_the_wait_is_until_the_oldest_counted_failure_leaves_the_window(
+    sessions: sessionmaker[Session],
+) -> None:
+    moment = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+    for minutes_ago in (20, 10, 9, 8, 7, 6):  # the one 20 minutes ago is outside the window
+        add_event(sessions, moment - timedelta(minutes=minutes_ago), "sign_in_failed", "ann")
+    with sessions() as session:
+        # The oldest failure in the window (10 minutes ago) leaves it in 5 minutes.
+        assert users.seconds_to_wait(session, "ann", moment=moment) == 5 * 60
+        later = moment + timedelta(minutes=5, seconds=1)  # a moment after it has left
+        assert users.seconds_to_wait(session, "ann", moment=later) == 0
+
+
+def test_after_the_window_sign_in_works_again(db_url: str, sessions: sessionmaker[Session]) -> None:
+    store = Services.from_settings(Settings(database_url=db_url)).store
+    add_user(sessions, "ann")
+    failures(sessions, "ann", minutes_ago=16)
+    failures(sessions, "ann", minutes_ago=1, n=users.MAX_FAILED_SIGN_INS - 1)
+
+    assert store.sign_in("ann", PASSWORD) == Caller("ann", "viewer")
+
+
+def test_failures_for_one_name_do_not_lock_another(db_url: str, sessions: sessionmaker[Session]) -> None:
+    store = Services.from_settings(Settings(database_url=db_url)).store
+    add_user(sessions, "ann")
+    add_user(sessions, "bea")
+    failures(sessions, "ann", minutes_ago=1)
+
+    with pytest.raises(users.TooManyAttempts):
+        store.sign_in("ann", PASSWORD)
+    assert store.sign_in("bea", PASSWORD) == Caller("bea", "viewer")
+
+
+def test_failures_from_one_ip_address_lock_it_for_every_name(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    store = Services.from_settings(Settings(database_url=db_url)).store
+    add_user(sessions, "ann")
+    failures(sessions, None, minutes_ago=1, ip="192.0.2.7")  # unknown names tried from one address
+
+    with pytest.raises(users.TooManyAttempts):
+        store.sign_in("ann", PASSWORD, ip="192.0.2.7")
+    assert store.sign_in("ann", PASSWORD, ip="198.51.100.1") == Caller("ann", "viewer")
+
+
+# ---------------------------------------------------------------- the audit page
+
+
+@pytest.fixture
+def logged(db_url: str, sessions: sessionmaker[Session]) -> Services:
+    """Four events at known moments, and the services of an app on them."""
+    day = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    add_event(sessions, day - timedelta(days=2), "load", "lena", scope="942", quarter="2024-25 Q3",
+              file_hash="ab" * 32, detail="r.zip: loaded version 1")
+    add_event(sessions, day - timedelta(days=1), "export", "lena", scope="942",
+              quarter="2024-25 Q3", detail="children_waiting csv: x")
+    add_event(sessions, day, "export", "ada", scope="ALS", quarter="2024-25 Q3", detail="y")
+    add_event(sessions, day + timedelta(hours=1), "sign_in", "ada")
+    return Services.from_settings(Settings(database_url=db_url))
+
+
+def test_an_admin_reads_the_log_newest_first_with_short_hashes(logged: Services) -> None:
+    view = audit_view(logged, ADMIN, "all", "", None)
+
+    assert view.message == "4 events, newest first."
+    assert [(r["at"], r["user_name"], r["kind"]) for r in view.rows] == [
+        ("2025-03-01 10:30:00", "ada", "sign_in"), ("2025-03-01 09:30:00", "ada", "export"),
+        ("2025-02-28 09:30:00", "lena", "export"), ("2025-02-27 09:30:00", "lena", "load"),
+    ]  # fmt: skip
+    assert view.rows[-1] == {"at": "2025-02-27 09:30:00", "user_name": "lena", "kind": "load",
+                             "scope": "942", "quarter": "2024-25 Q3", "file_hash": "abababababab",
+                             "detail": "r.zip: loaded version 1"}  # fmt: skip
+    assert view.rows[0]["file_hash"] is None  # an empty cell, not NaN
+
+
+def test_an_admin_filters_by_kind_user_and_date_from(logged: Services) -> None:
+    def whats(kind, user, since) -> list[tuple[str, str]]:
+        return [(r["kind"], r["user_name"]) for r in audit_view(logged, ADMIN, kind, user, since).rows]
+
+    assert whats("export", None, None) == [("export", "ada"), ("export", "lena")]
+    assert whats("all", " lena ", None) == [("export", "lena"), ("load", "lena")]
+    assert whats(None, None, "2025-02-28") == [("sign_in", "ada"), ("export", "ada"), ("export", "lena")]
+    assert whats("export", "lena", "2025-03-01") == []
+
+
+def test_anyone_but_an_admin_is_told_who_may_read_it(logged: Services) -> None:
+    for caller in (Caller.viewer("vic"), Caller("cora", "analyst", frozenset({"AC2C"})),
+                   Caller("ada", "admin", public=True)):
+        assert audit_view(logged, caller, "all", None, None) == ([], "Only admins can read the audit log.")
+
+
+def test_wrong_filters_say_what_to_give(logged: Services) -> None:
+    assert audit_view(logged, ADMIN, "peek", None, None) == ([], "There is no kind of event 'peek'.")
+    assert audit_view(logged, ADMIN, "all", None, "31/01/2025") == (
+        [], "Give the date from as YYYY-MM-DD, e.g. 2025-01-31.")
+
+
+def test_the_page_is_at_audit_and_not_in_the_header_until_sign_in_exists() -> None:
+    import dash
+
+    create_app(Settings(database_url="sqlite://"))
+    assert dash.page_registry["layouts.audit"]["path"] == PATH == "/audit"
+    assert "/audit" not in [href for _, href, _ in NAVIGATION]
+    assert "Only admins can read it." in str(layout())
