@@ -43,36 +43,38 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> go.Figure:
     flatten them to a line along the bottom: for counts England is left to the text beside the
     chart, and the chart shows the scope's own trend. Averages, rates and ratios share a scale,
     so England is drawn as the reference."""
-    figure = go.Figure()
     scopes = list(dict.fromkeys(frame["scope"]))
     counts = frame["value_type"].eq("count").all() if "value_type" in frame else False
     if counts and len(scopes) > 1:
         scopes = [s for s in scopes if s != ENGLAND]
         frame = frame[frame["scope"].isin(scopes)]
+    traces = []
     for scope, style in line_styles(scopes).items():
         rows = frame[frame["scope"] == scope]
-        figure.add_trace(go.Scatter(
-            x=rows["quarter"].tolist(),
-            y=pd.to_numeric(rows["value"]).tolist(),
-            text=rows["shown"].tolist(),
-            name=str(rows["scope_name"].iloc[0]),
-            mode="lines+markers",
-            line={"color": style["color"], "dash": style["dash"], "width": 2.5},
-            marker={"color": style["color"], "symbol": style["symbol"], "size": 7},
-            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
-            connectgaps=False,
-        ))
+        traces.append({
+            "type": "scatter",
+            "x": rows["quarter"].tolist(),
+            "y": pd.to_numeric(rows["value"]).tolist(),
+            "text": rows["shown"].tolist(),
+            "name": str(rows["scope_name"].iloc[0]),
+            "mode": "lines+markers",
+            "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
+            "marker": {"color": style["color"], "symbol": style["symbol"], "size": 7},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            "connectgaps": False,
+        })
     quarters = list(dict.fromkeys(frame["quarter"]))
-    figure.update_layout(
-        height=height,
-        margin={"l": 40, "r": 10, "t": 10, "b": 10},
-        showlegend=len(scopes) > 1,
-        legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        font={"family": "Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
-        xaxis={"type": "category", "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
-               "tickvals": quarters[::2], "ticktext": [short_quarter(q) for q in quarters[::2]]},
-        yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
-    )
-    return figure
+    # One Figure from plain dicts: adding traces and layout one call at a time costs plotly's
+    # checks again at every step (some 15 ms a chart, most of a filter change's time).
+    return go.Figure(data=traces, layout={
+        "height": height,
+        "margin": {"l": 40, "r": 10, "t": 10, "b": 10},
+        "showlegend": len(scopes) > 1,
+        "legend": {"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": "Arial, sans-serif", "size": 12, "color": "#0b0c0c"},
+        "xaxis": {"type": "category", "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
+                  "tickvals": quarters[::2], "ticktext": [short_quarter(q) for q in quarters[::2]]},
+        "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
+    })
