@@ -28,7 +28,7 @@ from config import Settings
 from db.measure_data import MeasureSource
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy, disclose
-from metrics.engine import STATS, WINDOWS, Selection, compute, quarters_needed
+from metrics.engine import STATS, WINDOWS, Selection, compute_many, quarters_needed
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
@@ -195,7 +195,7 @@ def query_frame(query: MeasureQuery, source: MeasureSource, caller: Caller,
     """Every scope's rows for every quarter, disclosed together as the dashboard shows them."""
     selections = [replace(query.selection, scope=s, quarter=q) for s in query.scopes for q in query.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
-    frame = pd.concat([compute(s, data, geography) for s in selections], ignore_index=True)
+    frame = compute_many(selections, data, geography)
     return disclose(frame, policy, caller.sees_unsuppressed(geography))
 
 

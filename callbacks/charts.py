@@ -30,7 +30,7 @@ from layouts.figures import trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
 from metrics.engine import (
-    WINDOWS, Selection, benchmark_scopes, quarters_needed, series_rows, shown_to,
+    WINDOWS, Selection, benchmark_scopes, compute_many, quarters_needed, shown_to,
 )
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
@@ -98,8 +98,7 @@ def trend_frame(query: ChartQuery, source: MeasureSource, caller: Caller,
     scopes = chart_scopes(query, geography)
     selections = [replace(query.selection, scope=s, quarter=q) for s in scopes for q in query.quarters]
     data = source.data_for(quarters_needed(selections))
-    rows = pd.concat([series_rows(replace(query.selection, scope=s), query.first, data, geography)
-                      for s in scopes], ignore_index=True)
+    rows = compute_many(selections, data, geography)
     return shown_to(caller, rows, geography, policy)
 
 
@@ -125,16 +124,19 @@ def period_text(measure: Measure, quarter: Quarter, window: int) -> str:
     return WINDOW_PERIODS[window if uses_window(measure) else 1].format(q=quarter)
 
 
-def _scope_rows(frame: pd.DataFrame, scope: str) -> pd.DataFrame:
-    return frame[(frame["scope"] == scope) & (frame["breakdown"].fillna("") == "")]
+def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """The first row without a breakdown of each (scope, quarter): what titles, captions and
+    headlines read (a dictionary once, not a filter of the frame per question)."""
+    found: dict[tuple[str, str], dict] = {}
+    names = list(frame.columns)
+    for values in zip(*(frame[name].tolist() for name in names)):
+        row = dict(zip(names, values))
+        if not row["breakdown"] or pd.isna(row["breakdown"]):
+            found.setdefault((row["scope"], row["quarter"]), row)
+    return found
 
 
-def _at(rows: pd.DataFrame, quarter: Quarter) -> pd.Series | None:
-    found = rows[rows["quarter"] == str(quarter)]
-    return None if found.empty else found.iloc[0]
-
-
-def _incomplete(row: pd.Series) -> bool:
+def _incomplete(row: dict) -> bool:
     return pd.notna(row["missing_returns"]) and int(row["missing_returns"]) > 0
 
 
@@ -143,8 +145,8 @@ def active_title(frame: pd.DataFrame, query: ChartQuery) -> str:
     s = query.selection
     measure = MEASURES[s.measure]
     period = period_text(measure, s.quarter, s.window)
-    rows = _scope_rows(frame, s.scope)
-    now, before = _at(rows, s.quarter), _at(rows, s.quarter.previous())
+    rows = _rows_at(frame)
+    now, before = rows.get((s.scope, str(s.quarter))), rows.get((s.scope, str(s.quarter.previous())))
     if now is None or now["shown"] in SYMBOLS:
         meaning = SYMBOLS.get(now["shown"] if now is not None else "[x]", "not available")
         return f"{measure.title} in {period}: {meaning.split(':')[0]}"
@@ -163,7 +165,7 @@ def active_title(frame: pd.DataFrame, query: ChartQuery) -> str:
 def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     s = query.selection
     measure = MEASURES[s.measure]
-    now = _at(_scope_rows(frame, s.scope), s.quarter)
+    now = _rows_at(frame).get((s.scope, str(s.quarter)))
     scope_name = now["scope_name"] if now is not None else s.scope
     points = f" ({WINDOW_POINTS[s.window]})" if uses_window(measure) and s.window in WINDOW_POINTS else ""
     parts = [f"{measure.title}, {measure.unit}.", f"Source: {SOURCE}.",
@@ -178,9 +180,9 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
 
 def headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:
     """The scope's shown value at the quarter, then each benchmark's beside it."""
-    out = []
+    out, rows = [], _rows_at(frame)
     for scope in dict.fromkeys(frame["scope"]):
-        row = _at(_scope_rows(frame, scope), query.selection.quarter)
+        row = rows.get((scope, str(query.selection.quarter)))
         if row is not None:
             out.append(Headline(str(row["scope_name"]), str(row["shown"]), scope == query.selection.scope))
     return out

@@ -115,7 +115,8 @@ class MeasureSource:
         self._sessions = sessions
         self._max = max_quarters
         self._lock = threading.Lock()
-        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, Part], pd.DataFrame]] = OrderedDict()
+        # quarter index -> (data version, rows by table, its current returns, their agencies)
+        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, Part], pd.DataFrame, frozenset[str]]] = OrderedDict()
         self._geography: Geography | None = None
         self._templates: dict[str, pd.DataFrame] | None = None
         self.memo = LruMemo(max_results)
@@ -149,7 +150,8 @@ class MeasureSource:
                 with self._lock:
                     for q in stale:
                         parts = {t: Part.of(f[f["quarter_index"] == q], t, q) for t, f in frames.items()}
-                        self._quarters[q] = (versions.get(q, (0, 0)), parts, returns[returns["quarter_index"] == q])
+                        own = returns[returns["quarter_index"] == q]
+                        self._quarters[q] = (versions.get(q, (0, 0)), parts, own, frozenset(own["agency_code"]))
                     self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
         with self._lock:
             for q in wanted:
@@ -160,4 +162,5 @@ class MeasureSource:
             templates = self._templates or {}
         returns = pd.concat([e[2] for e in entries.values()], ignore_index=True)
         parts = {t: {q: e[1][t] for q, e in entries.items()} for t in ROW_MODELS}
-        return MeasureData(returns, parts, templates, {q: e[0] for q, e in entries.items()}, self.memo, self.row_memo)
+        return MeasureData(returns, parts, templates, {q: e[0] for q, e in entries.items()}, self.memo, self.row_memo,
+                           _returned={q: e[3] for q, e in entries.items()})

@@ -355,8 +355,43 @@ def cells_for(ctx: Context) -> list[Cell]:
     return tally_cells([quarter_tally(ctx, q) for q in ctx.quarters], ctx.selection.stat)
 
 
-def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
-    """The measure's result rows for one scope and quarter (RESULT_COLUMNS).
+@dataclass(frozen=True)
+class Result:
+    """One selection's cells and what describes them: a row set of RESULT_COLUMNS before it is
+    a frame. Results are small and immutable, so they are what `data.memo` keeps, and a series
+    of them becomes one frame at the end instead of a frame per quarter joined up."""
+
+    scope: str
+    scope_name: str
+    scope_kind: str
+    quarter: str
+    breakdown: str
+    missing_returns: int
+    value_type: str
+    cells: tuple[Cell, ...]
+
+
+def result_frame(results: list[Result]) -> pd.DataFrame:
+    """The rows (RESULT_COLUMNS) of results, in order."""
+    described = [(r, c) for r in results for c in r.cells]
+    frame = pd.DataFrame({
+        "scope": [r.scope for r, _ in described],
+        "scope_name": [r.scope_name for r, _ in described],
+        "scope_kind": [r.scope_kind for r, _ in described],
+        "quarter": [r.quarter for r, _ in described],
+        "breakdown": [r.breakdown for r, _ in described],
+        "category": [c.category for _, c in described],
+        "value": np.fromiter((c.value for _, c in described), dtype=float, count=len(described)),
+        "cohort": np.fromiter((c.cohort for _, c in described), dtype=float, count=len(described)),
+        "missing_returns": np.fromiter((r.missing_returns for r, _ in described), dtype=np.int64, count=len(described)),
+        "value_type": [r.value_type for r, _ in described],
+        "status": [c.status for _, c in described],
+    })
+    return frame
+
+
+def result(selection: Selection, data: MeasureData, geography: Geography) -> Result:
+    """The measure's cells for one scope and quarter.
 
     Results are kept in `data.memo` when there is one, keyed by the selection and the versions
     of the quarters it reads: the rows a caller may see are decided later, by disclosure."""
@@ -367,10 +402,20 @@ def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd
     if cached is None:
         cached = _compute(selection, data, geography)
         data.memo[key] = cached
-    return cached.copy(deep=False)  # copy-on-write: a caller that edits it gets its own copy
+    return cached
 
 
-def _compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
+def compute_many(selections: list[Selection], data: MeasureData, geography: Geography) -> pd.DataFrame:
+    """The result rows (RESULT_COLUMNS) of several selections, in order, as one frame."""
+    return result_frame([result(s, data, geography) for s in selections])
+
+
+def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd.DataFrame:
+    """The measure's result rows for one scope and quarter (RESULT_COLUMNS)."""
+    return compute_many([selection], data, geography)
+
+
+def _compute(selection: Selection, data: MeasureData, geography: Geography) -> Result:
     import metrics.measures  # noqa: F401  (fills FUNCTIONS)
 
     measure = selection.check()
@@ -386,22 +431,8 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> p
         cells = cells_for(ctx)
     if measure.id == "returns_received":
         missing = int(cells[0].cohort - cells[0].value)
-    frame = pd.DataFrame(
-        {
-            "scope": scope.code,
-            "scope_name": scope.name,
-            "scope_kind": scope.kind,
-            "quarter": str(selection.quarter),
-            "breakdown": selection.breakdown or "",
-            "category": [c.category for c in cells],
-            "value": [c.value for c in cells],
-            "cohort": [c.cohort for c in cells],
-            "missing_returns": missing,
-            "value_type": value_type,
-            "status": [c.status for c in cells],
-        }
-    )
-    return frame[RESULT_COLUMNS]
+    return Result(scope.code, scope.name, scope.kind, str(selection.quarter), selection.breakdown or "",
+                  int(missing), value_type, tuple(cells))
 
 
 def measure_frame(
@@ -425,16 +456,16 @@ def benchmark_scopes(selection: Selection, geography: Geography, peers: tuple[st
 
 def benchmark_rows(selection: Selection, data: MeasureData, geography: Geography, peers: tuple[str, ...] = ()) -> pd.DataFrame:
     """Undisclosed rows of the scope beside its region, England and peers (see `benchmark`)."""
-    frames = [compute(replace(selection, scope=s), data, geography) for s in benchmark_scopes(selection, geography, peers)]
-    return pd.concat(frames, ignore_index=True)
+    scopes = benchmark_scopes(selection, geography, peers)
+    return compute_many([replace(selection, scope=s) for s in scopes], data, geography)
 
 
 def series_rows(selection: Selection, first: Quarter, data: MeasureData, geography: Geography) -> pd.DataFrame:
     """Undisclosed rows, one set per quarter from `first` to the selection's quarter."""
     if first > selection.quarter:
         raise ValueError("from must not be after quarter")
-    frames = [compute(replace(selection, quarter=q), data, geography) for q in quarter_range(first, selection.quarter)]
-    return pd.concat(frames, ignore_index=True)
+    quarters = quarter_range(first, selection.quarter)
+    return compute_many([replace(selection, quarter=q) for q in quarters], data, geography)
 
 
 def shown_to(caller: Caller, rows: pd.DataFrame, geography: Geography, policy: DisclosurePolicy) -> pd.DataFrame:

@@ -31,6 +31,7 @@ class Geography:
     def __init__(self, agencies: pd.DataFrame):
         self.agencies = agencies.set_index("code", drop=False)
         self._memo: dict[tuple[str, str], frozenset[str]] = {}  # membership never changes here
+        self._scopes: dict[str, Scope] = {}  # each scope by its code, once parsed
 
     def _remember(self, what: str, scope: Scope, find) -> frozenset[str]:
         key = (what, scope.code)
@@ -54,6 +55,13 @@ class Geography:
 
     def scope(self, text: str) -> Scope:
         """Parse a scope as the URL and the API write it; ValueError says what is allowed."""
+        if (known := self._scopes.get(text)) is None:
+            known = self._parse(text)
+            if known.code == text:  # kept only as spelled canonically, so the cache stays small
+                self._scopes[text] = known
+        return known
+
+    def _parse(self, text: str) -> Scope:
         value = str(text or "").strip()
         if value.lower() == ENGLAND:
             return Scope(ENGLAND, "England", "england")
