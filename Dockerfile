@@ -28,8 +28,8 @@ RUN mkdir -p /app/data && chown asg:asg /app/data
 
 USER asg
 EXPOSE 8050
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \
     CMD ["python", "-c", \
          "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8050/health', timeout=4)"]
 # --timeout: a board pack (every chart drawn as a PDF page) takes longer than the default 30 s.
-CMD ["gunicorn", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2", "--timeout", "120"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2", "--timeout", "120"]

@@ -55,7 +55,7 @@ run: install browser-deps
 	@# --timeout: a board pack takes longer than gunicorn's default 30 s.
 	@SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')}" \
 		COOKIE_SECURE="$${COOKIE_SECURE:-0}" \
-		exec $(VENV)/bin/gunicorn app:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 120
 
 browser-deps:

@@ -14,7 +14,7 @@ from dash import Dash
 
 from callbacks import (
     api, audit, board, chart_pages, charts, filters, health, images, load, quality, records,
-    returns, security,
+    returns, security, warm,
 )
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     for module in (security, api, health, returns, load, filters, chart_pages, charts, images,
                    quality, board, records, audit):
         module.register(app, services)
+    app.server.extensions[warm.EXTENSION] = services  # for gunicorn.conf.py's warm-up
     return app
 
 

@@ -121,7 +121,8 @@ def serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
+        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py", "app:server",
+         "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],
         cwd=PROJECT_ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -305,6 +306,19 @@ def breakdown(rows: list[dict]) -> None:
               f"{1000 * statistics.median(drawn) if drawn else float('nan'):>6.0f}")
 
 
+def slowest(rows: list[dict]) -> None:
+    """Each page's slowest visit, and where its time went."""
+    print("\nslowest visit of each page (ms from navigation start unless a sum)")
+    print(f"{'page':<22} {'visit':>5} {'scope':<22} {'last answer':>12} {'sum of their ms':>16} "
+          f"{'browser tasks after':>20} {'drawn':>6}")
+    for row in rows:
+        found = [t for t in row["timings"] if t["drawn"] is not None]
+        if found:
+            t = max(found, key=lambda t: t["drawn"])
+            print(f"{row['page']:<22} {t['visit']:>5} {t['scope']:<22} {t['last_answer']:>12.0f} "
+                  f"{t['callbacks_ms']:>16.0f} {t['browser_ms']:>20.0f} {1000 * t['drawn']:>6.0f}")
+
+
 def time_pages(driver, base: str, rows: list[dict], scopes: list[str], quarter: str, visits: int,
                timeout_s: float) -> None:
     """Open every page for every scope `visits` times. Round one is cold (the browser's cache
@@ -315,6 +329,7 @@ def time_pages(driver, base: str, rows: list[dict], scopes: list[str], quarter: 
             for scope in scopes:
                 url = page_url(base, row["path"], scope, quarter)
                 timing = visit(driver, url, row["cards"], CONTENT.get(row["path"]), timeout_s)
+                timing.update(scope=scope, visit=round_ + 1)
                 row["timings"].append(timing)
                 if round_:
                     row["warm"].append(timing)
@@ -368,6 +383,7 @@ def main() -> int:
               + f"; {args.visits} visits per page and scope (first cold), {args.changes} filter changes per page")
         report(rows)
         breakdown(rows)
+        slowest(rows)
     finally:
         driver.quit()
         server.terminate()

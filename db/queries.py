@@ -48,6 +48,12 @@ class Store:
     def from_settings(cls, settings: Settings) -> "Store":
         return cls(session_factory(settings))
 
+    def close_connections(self) -> None:
+        """Close every pooled connection, as a process must before it forks workers (they open
+        their own on first use; a connection shared by two processes corrupts both)."""
+        bind = self._sessions.kw["bind"]
+        bind.dispose()
+
     def ping(self) -> None:
         """Run `SELECT 1`; raises SQLAlchemyError when the database cannot be reached."""
         with self._sessions() as session:

@@ -70,3 +70,13 @@ def test_requirements_are_pinned_exactly(name: str) -> None:
     entries = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     loose = [line for line in entries if not line.startswith("-r ") and not PIN.match(line)]
     assert entries and loose == [], f"{name}: pin these with ==: {loose}"
+
+
+def test_the_container_and_make_run_serve_with_the_same_gunicorn_config() -> None:
+    """gunicorn.conf.py warms the caches before the port opens (tests/test_warm.py): both
+    ways of serving must read it."""
+    cmd = json.loads(last("CMD"))
+    config = cmd[cmd.index("--config") + 1]
+    assert (PROJECT_ROOT / config).is_file()
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"gunicorn --config {config} app:server" in makefile

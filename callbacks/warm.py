@@ -1,0 +1,45 @@
+"""Warm a process's caches before it serves anyone.
+
+gunicorn's master loads the app once (`preload_app` in gunicorn.conf.py) and calls
+`warm_up`: it reads the rows of every quarter with returns, newest first, and works out every
+chart page's rows for England at each quarter, and with them each measure's national tally
+per quarter, which any region's or agency's figures are then cut from. The workers are forked
+afterwards and start with all of it, so no first visit pays for reading ten quarters. A
+return loaded later changes its quarter's data version, and each worker re-reads just that
+quarter on its next request (db/measure_data.py). Imports callbacks modules only.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+from callbacks.chart_pages import PAGE_CHARTS
+from callbacks.charts import CHARTS, chart_frame, chart_query
+from callbacks.services import Services
+
+EXTENSION = "asg_dashboard"  # where create_app leaves the Services on the Flask server
+
+
+def services_of(server: Flask) -> Services:
+    return server.extensions[EXTENSION]
+
+
+def warm_up(services: Services, window: int = 4) -> dict[str, float]:
+    """Work out every chart page's rows for England at every quarter with returns (newest
+    first), then close the database connections so that forked workers open their own.
+    Returns what it did: quarters, charts and seconds taken."""
+    started = time.perf_counter()
+    quarters = services.store.quarters()
+    geography = services.measures.geography()
+    charts = [CHARTS[chart] for page in PAGE_CHARTS.values() for chart, _ in page]
+    for quarter in quarters:
+        state = {"scope": "england", "quarter": quarter, "window": window, "compare": []}
+        for chart in charts:
+            chart_frame(services, chart, chart_query(chart, state, geography))
+    # A connection must never be shared by two processes: the workers start with none.
+    services.store.close_connections()
+    done = {"quarters": len(quarters), "charts": len(quarters) * len(charts),
+            "seconds": round(time.perf_counter() - started, 1)}
+    return done
