@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from dash import Dash
+from dash import Dash, dcc
+from plotly.offline import get_plotlyjs_version
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
+from callbacks.chart_pages import PAGE_CHARTS, page_cards
 from callbacks.returns import show_returns
-from config import Settings
+from config import PROJECT_ROOT, Settings
 from db.engine import engine_for
 from db.queries import Store
 from layouts import ids
@@ -59,6 +61,16 @@ def test_index_serves_everything_locally(app) -> None:
     for link in links:
         assert client.get(link).status_code == 200, link
     assert app.config.serve_locally
+
+
+def test_the_served_plotly_bundle_is_the_version_plotly_draws_images_with(app) -> None:
+    """assets/plotly-basic.min.js (plotly.js's own partial bundle: scatter and bar, a quarter
+    of the full one's size) draws the charts in the browser; kaleido draws the images with the
+    plotly.js that the plotly package ships. Upgrading plotly means replacing the bundle too."""
+    index = app.server.test_client().get("/").get_data(as_text=True)
+    assert re.search(r'src="/assets/plotly-basic\.min\.js\?m=\d+', index)
+    bundle = (PROJECT_ROOT / "assets" / "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
+    assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", bundle)[1] == get_plotlyjs_version()
 
 
 def test_shell_has_landmarks_and_skip_link(app) -> None:
@@ -134,3 +146,13 @@ def test_unknown_setting_value_names_the_setting(monkeypatch) -> None:
     monkeypatch.setenv("PORT", "eighty")
     with pytest.raises(ValueError, match="PORT"):
         create_app()
+
+
+def test_every_chart_uses_only_traces_the_basic_bundle_draws(demo_services) -> None:
+    state = {"scope": "region:London", "quarter": demo_services.store.quarters()[0], "window": 4,
+             "compare": []}
+    kinds = {trace.type
+             for slug in PAGE_CHARTS for column in page_cards(demo_services, slug, state)
+             for part in column._traverse() if isinstance(part, dcc.Graph)
+             for trace in part.figure.data}
+    assert kinds and kinds <= {"scatter", "bar", "pie"}, kinds

@@ -60,6 +60,13 @@ def test_overview_and_definitions_render(dash_duo, dashboard, demo_services, fre
     # The defaults are written into the URL, so the first view's link is shareable too.
     until(lambda: f"quarter={quote(str(LAST))}" in dash_duo.driver.current_url, 4)
     assert "scope=england" in dash_duo.driver.current_url
+    # The charts are drawn by the small bundle in assets/, and the full plotly.js is never fetched.
+    dash_duo.wait_for_element(".chart-card .js-plotly-plot .main-svg")
+    fetched = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    plotly_scripts = {url.split("?")[0].rsplit("/", 1)[-1] for url in fetched
+                      if "plotly" in url.split("?")[0].rsplit("/", 1)[-1]}
+    assert plotly_scripts == {"plotly-basic.min.js"}
     assert dash_duo.get_logs() == []
 
     dash_duo.driver.get(f"{dash_duo.server_url}/definitions")
