@@ -47,7 +47,8 @@ run: install browser-deps
 		$(PY) -m db demo; \
 	fi
 	@echo
-	@echo "ASG Dashboard: open http://$(HOST):$(PORT)/ in your browser. Ctrl+C stops it."
+	@echo "ASG Dashboard: open http://$(HOST):$(PORT)/ in your browser once gunicorn says"
+	@echo "\"Listening at\" (it first works out every chart, about 15 s). Ctrl+C stops it."
 	@echo "Sign-in is not switched on yet, so every page opens without one."
 	@echo
 	@# One throwaway key shared by the workers, unless SECRET_KEY is set. COOKIE_SECURE=0:
