@@ -63,10 +63,10 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
                     changed: str | None = None) -> FilterView:
     """The bar's settled values. `changed` is the control the user changed (None on load):
     a new region drops an agency outside it; an agency brings its own region along."""
-    messages = []
+    messages = []  # what was asked for that does not exist: no figures until it is chosen again
     region_text = _text(region) or ENGLAND
     if region_text != ENGLAND and region_text not in geography.regions:
-        messages.append(f"There is no region called {region_text!r}; showing England.")
+        messages.append(f"There is no region called {region_text!r}.")
         region_text = ENGLAND
     chosen = _agency(geography, _text(agency))
     if _text(agency) and chosen is None:
@@ -87,12 +87,13 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
     try:
         quarter_text = str(Quarter.parse(quarter_text)) if quarter_text else ""
     except ValueError as exc:
-        messages.append(f"{exc}; showing the newest quarter.")
+        messages.append(f"{exc}.")
+        quarter_text = ""
+    if quarter_text and quarter_text not in known:
+        messages.append(f"No returns are loaded for {quarter_text}.")
         quarter_text = ""
     if not quarter_text and known:
         quarter_text = known[0]
-    if quarter_text and quarter_text not in known:
-        known = sorted([*known, quarter_text], key=Quarter.parse, reverse=True)
     window_text = _text(window) if _text(window) in dict(WINDOWS) else DEFAULT_WINDOW
 
     peers: list[str] = []
@@ -106,14 +107,16 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
 
     state = None
     search = ""
-    if quarter_text:
+    if messages:
+        messages.append("Choose an area and a quarter above to see the figures.")
+    elif quarter_text:
         state = {"scope": scope, "quarter": quarter_text, "window": int(window_text),
                  "compare": peers}
         params = {"scope": scope, "quarter": quarter_text, "window": window_text}
         if peers:
             params["compare"] = ",".join(peers)
         search = "?" + urlencode(params, quote_via=quote)
-    else:
+    elif not quarter_text:
         messages.append("No returns are loaded yet, so there is nothing to show.")
     region_names = geography.regions
     tree = agency_tree(geography, None if region_text == ENGLAND else region_text)

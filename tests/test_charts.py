@@ -214,9 +214,22 @@ def test_resolve_filters(services: Services) -> None:
                            changed=ids.FILTER_REGION)
     assert (view.agency, view.state["scope"]) == (None, "region:North West")
     assert all(o["value"] != "840" for o in view.agency_options)
+    # A link naming what does not exist shows no figures, and says what is wrong.
     view = resolve_filters(geography, known, "Atlantis", "ZZZ", "later", "9", None)
-    assert view.state["scope"] == "england" and view.state["quarter"] == str(Q3)
-    assert "Atlantis" in view.message and "ZZZ" in view.message
+    assert view.state is None and view.search == ""
+    assert view.message == ("There is no region called 'Atlantis'. There is no agency with the "
+                            "code 'ZZZ'. " + view.message.split("'ZZZ'. ")[1])
+    assert view.message.endswith("Choose an area and a quarter above to see the figures.")
+    assert "later" in view.message
+    view = resolve_filters(geography, known, "england", "840", "2001-02 Q1", "4", None)
+    assert view.state is None
+    assert view.message == ("No returns are loaded for 2001-02 Q1. Choose an area and a quarter "
+                            "above to see the figures.")
+    # The controls are set back to what exists, so the next choice shows figures again.
+    assert (view.region, view.agency, view.quarter) == ("North East", "840", str(Q3))
+    again = resolve_filters(geography, known, view.region, view.agency, view.quarter, "4", None,
+                            changed=ids.FILTER_QUARTER)
+    assert again.state == {"scope": "840", "quarter": str(Q3), "window": 4, "compare": []}
     assert resolve_filters(geography, [], "england", None, None, None, None).state is None
 
 
