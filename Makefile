@@ -49,7 +49,7 @@ run: install browser-deps
 	@echo
 	@echo "ASG Dashboard: open http://$(HOST):$(PORT)/ in your browser once gunicorn says"
 	@echo "\"Listening at\" (it first works out every chart, about 15 s). Ctrl+C stops it."
-	@echo "Sign-in is not switched on yet, so every page opens without one."
+	@$(PY) -m db users demo-admin || true
 	@echo
 	@# One throwaway key shared by the workers, unless SECRET_KEY is set. COOKIE_SECURE=0:
 	@# this serves plain http (on loopback by default), where a Secure cookie is never sent back.

@@ -13,7 +13,7 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, audit, board, chart_pages, charts, filters, health, images, load, quality, records,
+    api, audit, auth, board, chart_pages, charts, filters, health, images, load, quality, records,
     returns, security, warm,
 )
 from callbacks.definitions import measure_entries
@@ -49,8 +49,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         logging.getLogger(__name__).warning("SECRET_KEY is not set; using a throwaway key")
         app.server.secret_key = secrets.token_hex(32)
     register_pages(measure_entries())
-    app.layout = shell.layout
-    for module in (security, api, health, returns, load, filters, chart_pages, charts, images,
+    app.layout = lambda: auth.page_frame(services)
+    for module in (security, auth, api, health, returns, load, filters, chart_pages, charts, images,
                    quality, board, records, audit):
         module.register(app, services)
     app.server.extensions[warm.EXTENSION] = services  # for gunicorn.conf.py's warm-up

@@ -14,6 +14,10 @@ as dash-renderer sends it: the filter bar's callback with a random agency or qua
 callbacks of the page that listen to the settled selection, timed from the first request to the
 last answer. Targets: every page drawn within 2 s; a filter change answered within 300 ms.
 Prints figures only; nothing here passes or fails.
+
+Every page asks for sign-in, so the bench adds a viewer named `bench` to the database (or gives
+it a new random password if it is there already), signs Chromium in through the form before
+timing anything, and sends that session's cookie with its replayed filter changes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import shutil
 import socket
 import statistics
@@ -30,8 +35,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from urllib.error import HTTPError
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,12 +47,14 @@ from callbacks.chart_pages import PAGE_CHARTS  # noqa: E402
 from callbacks.services import Services  # noqa: E402
 from config import PROJECT_ROOT, Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER, load_demo  # noqa: E402
+from db import users  # noqa: E402
 from db.engine import session_factory  # noqa: E402
 from db.schema import initialise  # noqa: E402
 from layouts import chart_pages, ids  # noqa: E402
 from layouts.shell import NAVIGATION  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.scope import REGION_PREFIX  # noqa: E402
+from tests.accounts import sign_in_in_browser  # noqa: E402
 from tests.browser.chromium import chromium_binary, chromium_options  # noqa: E402
 
 DRAWN_TARGET_S = 2.0
@@ -59,6 +67,8 @@ CONTENT = {
     "/returns": f"#{ids.RETURNS_GRID} .ag-row",
 }
 UPDATE = "/_dash-update-component"
+SIGN_IN = "/sign-in"
+BENCH_USER = "bench"  # a viewer: the pages are timed as most of their readers see them
 
 # Resolves with performance.now() (ms since navigation start) once the page is drawn, or -1.
 DRAWN_JS = """
@@ -140,9 +150,53 @@ def serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
     sys.exit("the app did not answer /health within 2 minutes")
 
 
-def post(base: str, body: dict) -> dict:
+# --- Signing in ------------------------------------------------------------------------------
+
+def bench_user(database_url: str) -> str:
+    """The bench viewer's password: a fresh random one, set on the user or on a new user."""
+    password = secrets.token_urlsafe(24)
+    with session_factory(Settings.from_env(database_url=database_url))() as session, session.begin():
+        if BENCH_USER in {user.name for user in users.list_users(session)}:
+            users.set_password(session, BENCH_USER, password, actor=BENCH_USER)
+        else:
+            users.add_user(session, BENCH_USER, password, "viewer", actor=BENCH_USER)
+    return password
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    """Leave a redirect unfollowed: the answer to the sign-in form carries the cookie."""
+
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
+def session_cookie(base: str, password: str) -> str:
+    """The `Cookie` header of a session signed in as the bench user, from the form's answer."""
+    form = urlencode({"name": BENCH_USER, "password": password}).encode()
+    try:
+        urllib.request.build_opener(_Stay).open(f"{base}{SIGN_IN}", data=form, timeout=30)
+    except HTTPError as answer:
+        if answer.code == 302 and answer.headers.get_all("Set-Cookie"):
+            return "; ".join(c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie"))
+        sys.exit(f"signing in the bench user was answered {answer.code}")
+    sys.exit("signing in the bench user did not redirect: the name or password was refused")
+
+
+def sign_in_chromium(driver, base: str, password: str, timeout_s: float) -> None:
+    """Sign the browser in through the form and wait until it has left the form; then empty its
+    cache, which the home page it lands on filled, so the first round is still cold."""
+    sign_in_in_browser(driver, base, BENCH_USER, password)
+    deadline = time.monotonic() + timeout_s
+    while urlsplit(driver.current_url).path == SIGN_IN:
+        if time.monotonic() > deadline:
+            sys.exit("Chromium could not sign in as the bench user")
+        time.sleep(0.1)
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+
+
+def post(base: str, body: dict, cookie: str) -> dict:
     request = urllib.request.Request(f"{base}{UPDATE}", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "Cookie": cookie})
     with urllib.request.urlopen(request, timeout=60) as answer:
         return json.loads(answer.read())
 
@@ -207,9 +261,10 @@ def request_body(callback: dict, values: dict, changed: list[str]) -> dict:
     return body
 
 
-def filter_callbacks(base: str) -> tuple[dict, list[dict]]:
+def filter_callbacks(base: str, cookie: str) -> tuple[dict, list[dict]]:
     """The filter bar's callback and every callback that listens to the settled selection."""
-    with urllib.request.urlopen(f"{base}/_dash-dependencies", timeout=30) as answer:
+    request = urllib.request.Request(f"{base}/_dash-dependencies", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=30) as answer:
         callbacks = json.loads(answer.read())
     state = {"id": ids.FILTER_STATE, "property": "data"}
     bar = next(c for c in callbacks if any(o == state for o in outputs_of(c))
@@ -230,8 +285,9 @@ def filter_values(answer: dict) -> dict:
             for component, props in answer["response"].items() for name, value in props.items()}
 
 
-def time_changes(base: str, bar: dict, listeners: list[dict], agencies: list[tuple[str, str]],
-                 quarters: list[str], count: int, rng: random.Random) -> list[float]:
+def time_changes(base: str, cookie: str, bar: dict, listeners: list[dict],
+                 agencies: list[tuple[str, str]], quarters: list[str], count: int,
+                 rng: random.Random) -> list[float]:
     """ms per filter change: a random agency (with its region) or quarter, the bar's callback,
     then the page's listeners with the selection it settled."""
     region, agency = agencies[0]
@@ -249,9 +305,10 @@ def time_changes(base: str, bar: dict, listeners: list[dict], agencies: list[tup
                   f"{ids.FILTER_QUARTER}.value": current["quarter"],
                   f"{ids.FILTER_WINDOW}.value": "4", f"{ids.FILTER_COMPARE}.value": []}
         started = time.perf_counter()
-        settled = filter_values(post(base, request_body(bar, values, [f"{changed}.value"])))
+        body = request_body(bar, values, [f"{changed}.value"])
+        settled = filter_values(post(base, body, cookie))
         for listener in listeners:
-            post(base, request_body(listener, settled, [f"{ids.FILTER_STATE}.data"]))
+            post(base, request_body(listener, settled, [f"{ids.FILTER_STATE}.data"]), cookie)
         times.append(1000 * (time.perf_counter() - started))
     return times
 
@@ -361,14 +418,17 @@ def main() -> int:
     where = scopes(services)
     agencies = [(row.region, row.code) for row in services.measures.geography().agencies.itertuples()
                 if row.kind in ("LA", "RAA")]
+    password = bench_user(url)
     server, base = serve(url, args.workers)
     driver = webdriver.Chrome(options=chromium_options())
     driver.set_script_timeout(args.timeout + 10)
     try:
+        sign_in_chromium(driver, base, password, args.timeout)  # before the clock starts
         rows = [{"page": name, "path": path, "cards": cards, "timings": [], "warm": []}
                 for name, path, cards in pages()]
         time_pages(driver, base, rows, list(where.values()), quarters[0], args.visits, args.timeout)
-        bar, listeners = filter_callbacks(base)
+        cookie = session_cookie(base, password)
+        bar, listeners = filter_callbacks(base, cookie)
         rng = random.Random(args.seed)
         for row in rows:
             # The page open in the browser says which callbacks a filter change sets off.
@@ -376,8 +436,8 @@ def main() -> int:
             driver.execute_async_script(DRAWN_JS, row["cards"], CONTENT.get(row["path"]), args.timeout * 1000)
             own = page_listeners(driver, listeners)
             has_bar = bool(driver.find_elements("id", ids.FILTER_AGENCY))
-            row["changes"] = (time_changes(base, bar, own, agencies, quarters, args.changes, rng)
-                              if has_bar and own else [])
+            row["changes"] = (time_changes(base, cookie, bar, own, agencies, quarters, args.changes,
+                                           rng) if has_bar and own else [])
         print(f"\n{len(quarters)} quarters of returns, newest {quarters[0]}; scopes: "
               + ", ".join(f"{kind} {code}" for kind, code in where.items())
               + f"; {args.visits} visits per page and scope (first cold), {args.changes} filter changes per page")

@@ -22,9 +22,9 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
+from callbacks.auth import caller_of
 from callbacks.renderers import RENDERERS, Export, file_name, json_response, render
 from callbacks.services import Services
-from config import Settings
 from db.measure_data import MeasureSource
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy, disclose
@@ -176,17 +176,11 @@ def parse_query(measure_id: str, args: MultiDict[str, str], geography: Geography
 # ---------------------------------------------------------------- answering it
 
 
-def current_caller(settings: Settings) -> Caller:
-    """Who is asking. Until sign-in and tokens exist (issue 5) everyone is a viewer, so
-    disclosure control always applies."""
-    return replace(Caller.viewer(), public=settings.public_mode)
-
-
 def record_export(services: Services, kind: str, scope: str, quarter: str, detail: str) -> None:
     """One audit event for figures leaving the dashboard (a download, a board pack, a data API
     answer), by the current caller. Written before the answer goes out, so an export whose event
     cannot be written is not sent."""
-    services.store.record_event(kind, current_caller(services.settings).name, scope=scope,
+    services.store.record_event(kind, caller_of(services).name, scope=scope,
                                 quarter=quarter, detail=detail)  # fmt: skip
 
 
@@ -219,7 +213,7 @@ def measure_rows(services: Services, measure_id: str, args: MultiDict[str, str])
         query = parse_query(measure_id, args, services.measures.geography())
     except ValueError as exc:
         return problem(str(exc), 400)
-    frame = query_frame(query, services.measures, current_caller(services.settings), services.policy)
+    frame = query_frame(query, services.measures, caller_of(services), services.policy)
     heading = {"measure": measure_summary(MEASURES[query.selection.measure])}
     response = render(query.format, Export(export_rows(frame), query.file_name, heading))
     s = query.selection

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.api import current_caller
+from callbacks.auth import caller_of
 from callbacks.services import Services
 from db.audit import KINDS
 from db.queries import AuditRefused
@@ -72,7 +72,7 @@ def audit_view(services: Services, caller: Caller, kind: str | None, user: str |
 
 def register(app: Dash, services: Services) -> None:
     def update(kind: str | None, user: str | None, since: str | None) -> tuple:
-        view = audit_view(services, current_caller(services.settings), kind, user, since)
+        view = audit_view(services, caller_of(services), kind, user, since)
         return kind_options(KINDS), view.rows, view.message
 
     app.callback(

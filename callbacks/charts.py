@@ -18,7 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.api import current_caller, record_export
+from callbacks.api import record_export
+from callbacks.auth import caller_of
 from callbacks.filters import describe
 from callbacks.renderers import Export, as_download, file_name
 from callbacks.services import Services
@@ -215,7 +216,7 @@ def chart_query(chart: Chart, state: object, geography: Geography) -> ChartQuery
 
 
 def chart_frame(services: Services, chart: Chart, query: ChartQuery) -> pd.DataFrame:
-    return chart.frame(query, services.measures, current_caller(services.settings), services.policy)
+    return chart.frame(query, services.measures, caller_of(services), services.policy)
 
 
 def api_url(query: ChartQuery, geography: Geography) -> str:

@@ -13,15 +13,14 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from dataclasses import replace
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks.auth import caller_of
 from callbacks.services import Services
-from config import Settings
 from db.engine import session_factory
 from db.importer import NotPermitted, Report, UsageError, check_upload, load_upload
 from layouts import ids
@@ -33,19 +32,10 @@ from metrics.scope import Geography
 
 log = logging.getLogger(__name__)
 
-DASHBOARD_LOADER = "dashboard"  # who the returns list names as the loader until sign-in exists
 SWITCHED_OFF = "Loading returns is switched off on this public dashboard."
 NOTHING_STORED = "nothing has been stored"
-
-
-def loading_caller(settings: Settings) -> Caller:
-    """Who loads through the dashboard. Sign-in does not exist yet, so this stands in for the
-    signed-in user: an admin when the dashboard is not public, a public viewer (who may not
-    load) when it is. The sign-in issue replaces this with the signed-in user and their grants.
-    """
-    if settings.public_mode:
-        return replace(Caller.viewer(DASHBOARD_LOADER), public=True)
-    return Caller(DASHBOARD_LOADER, "admin")
+MAY_NOT_LOAD = ("Your account may not load returns: viewers read the dashboard only. An admin can "
+                "make you an analyst for your agency (python -m db users add).")
 
 
 class Setup(NamedTuple):
@@ -83,15 +73,20 @@ def size_text(n_bytes: int) -> str:
     return f"{megabytes:,.0f} MB" if megabytes >= 1 else f"{n_bytes:,} bytes"
 
 
-def page_setup(services: Services) -> Setup:
-    """The agency choices and the size limit; in public mode, a page that says loading is off."""
+def page_setup(services: Services, caller: Caller) -> Setup:
+    """The agencies the caller may load for and the size limit; in public mode, or for a
+    caller who may load for none, a page that says so."""
     settings = services.settings
     limit = (f"Files up to {size_text(settings.upload_max_bytes)}: an .xlsx workbook or a .zip "
              "of CSV files.")
-    if loading_caller(settings).public:
+    if caller.public:
         return Setup(agency_choices([]), settings.upload_max_bytes, limit, SWITCHED_OFF, True)
-    agencies = services.measures.geography().agencies.sort_values("name")
-    return Setup(agency_choices(agencies[["code", "name"]].to_dict("records")),
+    geography = services.measures.geography()
+    agencies = geography.agencies.sort_values("name")
+    mine = agencies[[caller.may_load(code, geography) for code in agencies["code"]]]
+    if mine.empty:
+        return Setup(agency_choices([]), settings.upload_max_bytes, limit, MAY_NOT_LOAD, True)
+    return Setup(agency_choices(mine[["code", "name"]].to_dict("records")),
                  settings.upload_max_bytes, limit, "", False)
 
 
@@ -145,11 +140,10 @@ def refused(message: str) -> CheckView:
     return CheckView(message, [], [], False)
 
 
-def check_file(services: Services, contents: str | None, file_name: str | None,
+def check_file(services: Services, caller: Caller, contents: str | None, file_name: str | None,
                agency: str | None, quarter: str | None) -> CheckView:
-    """Validate the upload and say whether it may be loaded; stores nothing."""
+    """Validate the upload and say whether `caller` may load it; stores nothing."""
     settings = services.settings
-    caller = loading_caller(settings)
     if caller.public:
         return refused(SWITCHED_OFF)
     try:
@@ -185,11 +179,10 @@ def returns_href(quarter: str | None) -> str:
     return f"{RETURNS_PATH}?{urlencode({'quarter': quarter}, quote_via=quote)}"
 
 
-def load_file(services: Services, contents: str | None, file_name: str | None,
+def load_file(services: Services, caller: Caller, contents: str | None, file_name: str | None,
               agency: str | None, quarter: str | None) -> LoadView:
-    """Check the upload again and, if it passes and the caller may load it, store it."""
+    """Check the upload again and, if it passes and `caller` may load it, store it."""
     settings = services.settings
-    caller = loading_caller(settings)
     if caller.public:
         return LoadView(SWITCHED_OFF, False, [], RETURNS_PATH)
     geography = services.measures.geography()
@@ -225,18 +218,18 @@ def load_file(services: Services, contents: str | None, file_name: str | None,
 
 def register(app: Dash, services: Services) -> None:
     def setup(_pathname: str | None) -> tuple:
-        view = page_setup(services)
+        view = page_setup(services, caller_of(services))
         return (*view, view.disabled)
 
     def check(contents: str | None, _clicks: int, file_name: str | None, agency: str | None,
               quarter: str | None) -> tuple:
-        view = check_file(services, contents, file_name, agency, quarter)
+        view = check_file(services, caller_of(services), contents, file_name, agency, quarter)
         return (view.summary, notes_list(view.notes), issues_table(view.issues),
                 not view.can_load, None)
 
     def confirm(_clicks: int, contents: str | None, file_name: str | None, agency: str | None,
                 quarter: str | None) -> tuple:
-        view = load_file(services, contents, file_name, agency, quarter)
+        view = load_file(services, caller_of(services), contents, file_name, agency, quarter)
         if view.loaded:
             return confirmation(view.message, view.returns_href), True
         return [html.P(view.message, className="load-summary"), issues_table(view.issues)], True

@@ -17,7 +17,8 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from werkzeug.datastructures import MultiDict
 
-from callbacks.api import MeasureQuery, current_caller, parse_query, query_frame
+from callbacks.api import MeasureQuery, parse_query, query_frame
+from callbacks.auth import caller_of
 from callbacks.renderers import Export, as_download
 from callbacks.services import Services
 from layouts import ids
@@ -55,7 +56,7 @@ def completeness_url(query: MeasureQuery) -> str:
 
 
 def completeness_frame(services: Services, query: MeasureQuery) -> pd.DataFrame:
-    return query_frame(query, services.measures, current_caller(services.settings), services.policy)
+    return query_frame(query, services.measures, caller_of(services), services.policy)
 
 
 def completeness_section(services: Services, scope: str, quarter: Quarter) -> dbc.Card:

@@ -3,8 +3,9 @@
 
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
 before reading a child's row; the endpoint turns that refusal into 403 and the card into a
-short message. The API authenticates by `Authorization: Bearer <token>` (401 without one or
-with one that does not hold) and writes an audit event for every export it answers, naming
+short message. The sign-in gate (callbacks/auth.py) lets the API through for a signed-in session
+or an `Authorization: Bearer <token>` and answers 401 otherwise; the endpoint writes an audit
+event for every export it answers, naming
 the user, scope, quarter and format, never a child. In public mode there are no child-level
 views: the endpoint answers 404 and the card says so. Imports dash, its component libraries,
 flask, config, db, metrics, layouts and callbacks only.
@@ -19,9 +20,10 @@ from flask import Response, request
 from werkzeug.datastructures import MultiDict
 
 from callbacks.api import (
-    SCOPE_HELP, choice, current_caller, database_errors_as_503, problem, quarter_value, required,
+    SCOPE_HELP, choice, database_errors_as_503, problem, quarter_value, required,
     single_values,
 )
+from callbacks.auth import caller_of
 from callbacks.renderers import RENDERERS, Export, file_name, render
 from callbacks.services import Services
 from db.records import RecordsRefused
@@ -47,20 +49,6 @@ HEADERS = {
 # ---------------------------------------------------------------- the API
 
 
-def bearer_caller(services: Services, authorization: str | None) -> Caller | None:
-    """The caller behind an `Authorization: Bearer <token>` header, or None."""
-    kind, _, token = (authorization or "").partition(" ")
-    if kind.lower() != "bearer" or not token.strip():
-        return None
-    return services.store.caller_for_token(token.strip())
-
-
-def unauthorised(message: str, challenge: str) -> Response:
-    response = problem(message, 401)
-    response.headers["WWW-Authenticate"] = challenge
-    return response
-
-
 def parse_records_query(args: MultiDict[str, str], services: Services) -> tuple[str, Quarter, str]:
     """(scope code, quarter, format); ValueError with a message for the caller otherwise."""
     values = single_values(args, PARAMETERS)
@@ -69,17 +57,11 @@ def parse_records_query(args: MultiDict[str, str], services: Services) -> tuple[
     return scope.code, quarter, choice("format", values.get("format") or "json", tuple(RENDERERS))
 
 
-def children_waiting_export(services: Services, args: MultiDict[str, str],
-                            authorization: str | None) -> Response:
+def children_waiting_export(services: Services, caller: Caller,
+                            args: MultiDict[str, str]) -> Response:
+    """The list for a caller the sign-in gate let through (a session or a bearer token)."""
     if services.settings.public_mode:
         return problem("there are no child-level records on a public dashboard", 404)
-    if not authorization:
-        return unauthorised("sign in: send Authorization: Bearer <token> (a token from "
-                            "`python -m db users token NAME`)", "Bearer")  # fmt: skip
-    caller = bearer_caller(services, authorization)
-    if caller is None:
-        return unauthorised("the token is unknown, revoked or its user disabled",
-                            'Bearer error="invalid_token"')
     try:
         scope, quarter, format = parse_records_query(args, services)
     except ValueError as exc:
@@ -128,9 +110,9 @@ def register(app: Dash, services: Services) -> None:
     app.server.add_url_rule(
         PATH, endpoint="api_records_children_waiting", methods=["GET"],
         view_func=database_errors_as_503(lambda: children_waiting_export(
-            services, request.args, request.headers.get("Authorization"))),
+            services, caller_of(services), request.args)),
     )
     app.callback(
         Output(ids.CHILDREN_WAITING_RECORDS, "children"),
         Input(ids.FILTER_STATE, "data"),
-    )(lambda state: records_card(services, current_caller(services.settings), state))
+    )(lambda state: records_card(services, caller_of(services), state))

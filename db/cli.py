@@ -62,6 +62,8 @@ def _add_users_parser(commands: argparse._SubParsersAction) -> None:
     token = actions.add_parser("token", help="issue an API token for a user (printed once)")
     token.add_argument("name", metavar="NAME")
     actions.add_parser("list", help="list users with their role, grants and whether active")
+    actions.add_parser("demo-admin", help=f"demo data only: give {users.DEMO_ADMIN} a new random "
+                       "password and print how to sign in (make run does this)")
 
 
 def cmd_init(settings: Settings) -> int:
@@ -152,6 +154,11 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
             print(token)
             print(f"This is {args.name}'s API token (send it as `Authorization: Bearer <token>`)."
                   " It will not be shown again.", file=sys.stderr)
+        elif args.users_command == "demo-admin":
+            with sessions() as session, session.begin():
+                password = users.demo_admin(session, actor=actor)
+            print(f"Sign in as {users.DEMO_ADMIN} with the password {password}\n"
+                  "(an admin of the demo data only; a new password each time this runs).")
         else:
             with sessions() as session:
                 people = users.list_users(session)

@@ -38,6 +38,7 @@ NEVER = 10**7  # a day number beyond any date: "has not happened"
 BULGE_REGION = "West Midlands"  # a bulge of 6-year-olds waiting in 2026
 SLOW_RAA = "ALS"  # much slower from placement order to match
 MISSING_RETURN = ("ASP", Quarter(2025, 2))  # one agency's quarter never arrived
+LOADED_BY = "demo"  # who the returns list names as the loader of every demo return
 
 
 def _day(d: date) -> int:
@@ -612,7 +613,7 @@ def load_demo(
                 errors = [i.line() for i in validated.issues if i.level == "error"][:5]
                 raise RuntimeError(f"demo return {raw.file_name} failed validation: {errors}")
             outcome = store_return(session, validated, file_name=raw.file_name, sha256=raw.sha256,
-                                   source_format="demo", loaded_by="demo",
+                                   source_format="demo", loaded_by=LOADED_BY,
                                    loaded_at=_loaded_at(raw, quarter))
             if outcome.status == "unchanged":
                 summary.unchanged += 1

@@ -19,19 +19,23 @@ from math import ceil
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.models import Agency, ApiToken, Grant, User
+from db.models import Agency, ApiToken, Grant, Return, User
 from metrics.access import ROLES, Caller
 
 MIN_PASSWORD_LENGTH = 12
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}")
 TOKEN_BYTES = 32  # 256 bits from the OS's generator
 # The sign-in rate limit: this many failures under one name, or from one IP address, within the
-# window refuse further attempts until the oldest of them leaves the window.
+# window refuse further attempts until the oldest of them leaves the window. An address gets
+# more: a council's staff may all reach the site from one proxy's address, and one person's
+# typos must not lock out their colleagues.
 MAX_FAILED_SIGN_INS = 5
+MAX_FAILED_SIGN_INS_PER_ADDRESS = 20
+DEMO_ADMIN = "demo-admin"
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
 
 
@@ -220,12 +224,14 @@ def seconds_to_wait(
     Counted from the audit table, so every worker sees the same failures."""
     moment = moment or audit.now()
     start = moment - FAILED_SIGN_IN_WINDOW
-    whose = [dict(user=name)] + ([dict(ip=ip)] if ip else [])  # the name's, the address's
+    # the name's limit, and the address's
+    whose = [(dict(user=name), MAX_FAILED_SIGN_INS)]
+    if ip:
+        whose.append((dict(ip=ip), MAX_FAILED_SIGN_INS_PER_ADDRESS))
     waits = [0]
-    for narrowed in whose:
-        failures = audit.recent(session, "sign_in_failed", start, limit=MAX_FAILED_SIGN_INS,
-                                **narrowed)  # fmt: skip
-        if len(failures) >= MAX_FAILED_SIGN_INS:
+    for narrowed, limit in whose:
+        failures = audit.recent(session, "sign_in_failed", start, limit=limit, **narrowed)
+        if len(failures) >= limit:
             # Locked until the oldest of the newest failures leaves the window.
             left = failures[-1] + FAILED_SIGN_IN_WINDOW - moment
             waits.append(max(1, ceil(left.total_seconds())))
@@ -293,3 +299,24 @@ def list_users(session: Session) -> list[UserSummary]:
     users = session.scalars(select(User).order_by(User.name)).all()
     return [UserSummary(u.name, u.role, tuple(g.agency_code for g in u.grants), u.active,
                         _utc(u.created_at)) for u in users]  # fmt: skip
+
+
+def demo_admin(session: Session, *, actor: str) -> str:
+    """A new random password for DEMO_ADMIN (added as an admin if missing, enabled again if
+    disabled), for `make run` on demo data: returned to be printed. Refused, with nothing
+    changed, when the database holds any return a person loaded: a printed admin password has
+    no place beside real children's data."""
+    from db.demo import LOADED_BY  # the demo generator is only needed here
+
+    real = session.scalar(select(func.count()).select_from(Return).where(Return.loaded_by != LOADED_BY))
+    if real:
+        raise UserError(f"this database holds {real} return(s) loaded by people, so no demo admin is "
+                        "made; add an admin with `python -m db users add NAME --role admin`")
+    password = secrets.token_urlsafe(18)
+    if _user(session, DEMO_ADMIN) is None:
+        add_user(session, DEMO_ADMIN, password, "admin", [], actor=actor)
+    else:
+        set_password(session, DEMO_ADMIN, password, actor=actor)
+        set_grants(session, DEMO_ADMIN, [], actor=actor, role="admin")
+        set_active(session, DEMO_ADMIN, True, actor=actor)
+    return password

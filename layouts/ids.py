@@ -7,6 +7,7 @@ not in a browser. Imports nothing.
 # The page frame (layouts/shell.py)
 SKIP_LINK = "skip-link"
 HEADER = "site-header"
+SIGN_OUT = "sign-out"
 MAIN = "main"
 FOOTER = "site-footer"
 

@@ -44,17 +44,34 @@ NAVIGATION = (
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
 
 
-def header() -> html.Header:
+def account(signed_in: str | None) -> list:
+    """Who is signed in, and the button that signs them out (a form POST, never a link a page
+    could make a browser follow)."""
+    if not signed_in:
+        return []
+    return [html.Form(
+        [html.Span(f"Signed in as {signed_in}", className="site-header__user"),
+         html.Button("Sign out", type="submit", id=ids.SIGN_OUT, className="site-header__sign-out")],
+        method="POST", action="/sign-out", className="site-header__account",
+    )]
+
+
+ADMIN_NAVIGATION = (("Audit log", "/audit", False),)  # linked for admins only
+
+
+def header(signed_in: str | None = None, admin: bool = False) -> html.Header:
+    links = NAVIGATION + (ADMIN_NAVIGATION if admin else ())
     return html.Header(
         html.Div(
             [
                 html.A(SERVICE_NAME, href="/", className="site-header__name"),
                 html.Nav(
                     html.Ul([html.Li(html.A(text, href=href, **({"data-board": "1"} if board else {})))
-                             for text, href, board in NAVIGATION],
+                             for text, href, board in links],
                             className="site-header__links"),
                     **{"aria-label": "Pages"},
                 ),
+                *account(signed_in),
             ],
             className="container site-header__bar",
         ),
@@ -77,14 +94,15 @@ def footer() -> html.Footer:
     )
 
 
-def layout() -> html.Div:
-    """The whole page: a skip link first, so keyboard users can jump past the header."""
+def layout(signed_in: str | None = None, admin: bool = False) -> html.Div:
+    """The whole page: a skip link first, so keyboard users can jump past the header; the
+    header names who is signed in, and links an admin to the audit log."""
     return html.Div(
         [
             html.A(
                 "Skip to main content", href=f"#{ids.MAIN}", id=ids.SKIP_LINK, className="skip-link"
             ),
-            header(),
+            header(signed_in, admin),
             html.Main(
                 dash.page_container, id=ids.MAIN, tabIndex="-1", className="container site-main"
             ),

@@ -1,6 +1,6 @@
 """Helpers the chart pages' tests share: a chart's frame for a page's filter state, the headline
 and title its card should show, the engine's columns of the frame, and the check that a chart's
-CSV download is the data API's rows request by request."""
+CSV download is the data API's rows request by request (as a signed-in viewer sees both)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from callbacks.charts import CHARTS, chart_api_urls, chart_download, chart_frame
 from callbacks.services import Services
 from config import Settings
 from layouts import ids
+from tests.accounts import signed_in_client
 from tests.conftest import DEMO_SLICE
 from tests.downloads import split_csv
 
@@ -44,8 +45,9 @@ def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def assert_download_is_the_api_rows(demo_services: Services, demo_settings: Settings, chart: str,
                                     state: dict = ALS) -> None:
     """Below its header block, the chart's CSV is the API's CSV (one request), or each
-    request's rows in turn."""
-    client = create_app(demo_settings).server.test_client()
+    request's rows in turn: the handler, called outside a request, answers a viewer, as the API
+    answers the signed-in viewer."""
+    client = signed_in_client(create_app(demo_settings))
     geography = demo_services.measures.geography()
     query = chart_query(CHARTS[chart], state, geography)
     _, table = split_csv(base64.b64decode(chart_download(demo_services, chart, "csv", state)["content"]))

@@ -1,6 +1,8 @@
 """The data API against two quarters of demo returns: the list of measures, rows equal to what
 the measures engine computes for the same selection (on SQLite and PostgreSQL), CSV and XLSX
-carrying the same rows, 400 for every kind of bad input, and formula escaping end to end."""
+carrying the same rows, 400 for every kind of bad input, and formula escaping end to end. Each
+request is a signed-in viewer's (aggregates under disclosure control), or anyone's on a public
+dashboard."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from metrics.engine import MeasureData, Selection, benchmark, measure_frame, ser
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import Geography
+from tests.accounts import signed_in_client
 from tests.conftest import PG_ADMIN_URL
 from tests.downloads import split_csv
 
@@ -52,8 +55,10 @@ def sessions_for(url: str) -> sessionmaker:
 
 
 def client_for(url: str, **overrides: object) -> FlaskClient:
-    app = create_app(Settings.from_env(environ={}, database_url=url, **overrides))
-    return app.server.test_client()
+    """A viewer signed in to an app on `url`; on a public dashboard, anyone (nobody signs in)."""
+    settings = Settings.from_env(environ={}, database_url=url, secret_key="test", **overrides)
+    app = create_app(settings)
+    return app.server.test_client() if overrides.get("public_mode") else signed_in_client(app)
 
 
 # ---------------------------------------------------------------- databases with demo returns
@@ -371,7 +376,8 @@ def test_a_valid_stat_or_window_that_does_not_apply_changes_nothing(client: Flas
 
 
 def test_an_unreachable_database_is_a_503_without_details() -> None:
-    client = client_for("postgresql+psycopg2://asg:asg@127.0.0.1:1/none")
+    # Public, because signing in needs the database too.
+    client = client_for("postgresql+psycopg2://asg:asg@127.0.0.1:1/none", public_mode=True)
     response = client.get("/api/v1/measures/children_waiting", query_string=OK)
     assert response.status_code == 503
     assert response.get_json() == {"error": "the database cannot be reached; try again later"}

@@ -17,6 +17,7 @@ from db.engine import engine_for
 from db.queries import Store
 from layouts import ids
 from layouts import returns as returns_page
+from tests.accounts import signed_in_client
 from tests.test_queries import load_annex_a
 
 UNREACHABLE = "postgresql+psycopg2://asg:asg@127.0.0.1:1/none"
@@ -49,7 +50,7 @@ def test_health_503_when_database_unreachable() -> None:
 
 
 def test_index_serves_everything_locally(app) -> None:
-    client = app.server.test_client()
+    client = signed_in_client(app)
     index = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in index
     links = re.findall(r'(?:src|href)="([^"]+)"', index)
@@ -67,7 +68,7 @@ def test_the_served_plotly_bundle_is_the_version_plotly_draws_images_with(app) -
     """assets/plotly-basic.min.js (plotly.js's own partial bundle: scatter and bar, a quarter
     of the full one's size) draws the charts in the browser; kaleido draws the images with the
     plotly.js that the plotly package ships. Upgrading plotly means replacing the bundle too."""
-    index = app.server.test_client().get("/").get_data(as_text=True)
+    index = signed_in_client(app).get("/").get_data(as_text=True)
     assert re.search(r'src="/assets/plotly-basic\.min\.js\?m=\d+', index)
     bundle = (PROJECT_ROOT / "assets" / "plotly-basic.min.js").read_text(encoding="utf-8")[:200]
     assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", bundle)[1] == get_plotlyjs_version()

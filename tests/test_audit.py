@@ -1,8 +1,8 @@
 """The audit trail, on SQLite and PostgreSQL: every load (page, command line; stored, unchanged,
 rejected or refused) and every export (chart CSV/XLSX/PNG/SVG, data API answers, board packs)
-is one event with its user, scope, quarter and file hash; sign-in refuses a name or an IP
-address after 5 failures in 15 minutes, counted from the audit table; the audit page shows the
-events to admins only.
+is one event with its user (on the dashboard, the signed-in user's name), scope, quarter and
+file hash; sign-in refuses a name or an IP address after 5 failures in 15 minutes, counted from
+the audit table; the audit page shows the events to admins only.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import base64
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from dash import Dash
 from pypdf import PdfWriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,24 +27,26 @@ from app import create_app
 from callbacks.audit import audit_view
 from callbacks.charts import chart_download
 from callbacks.images import board_pack, chart_image
-from callbacks.load import load_file, loading_caller
 from callbacks.services import Services
+from callbacks.warm import services_of
 from config import Settings
 from db import audit, users
 from db.engine import engine_for
 from db.importer import NotPermitted, load_path
 from db.models import AuditEvent, Return
+from layouts import ids
 from layouts.audit import PATH, layout
 from layouts.load import FROM_FILE
 from layouts.shell import NAVIGATION
 from metrics.access import Caller
+from tests.accounts import PASSWORD, signed_in_client
 from tests.builders import D, valid_return
 from tests.conftest import fresh_database
 from tests.measures_dataset import LONE_LA, load_dataset
 from tests.test_cli import db as run_db
 from tests.test_load_page import upload
+from tests.test_security import OWN, callback_request
 
-PASSWORD = "correct horse battery staple"
 ADMIN = Caller("ada", "admin")
 STATE = {"scope": LONE_LA, "quarter": "2024-25 Q3", "window": 1, "compare": []}
 FIELDS = ("kind", "user_name", "scope", "quarter", "file_hash", "detail")
@@ -111,18 +115,23 @@ def test_rejected_and_refused_loads_are_audited_and_store_nothing(
 def test_the_load_page_and_the_command_line_audit_their_loads(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    settings = Settings(database_url=db_url)
+    app = create_app(Settings(database_url=db_url, secret_key="test"))
     page_file = valid_return().write_xlsx(tmp_path / "return.xlsx")
     cli_file = valid_return(quarter="2024-25 Q4").write_zip(tmp_path / "q4.zip")
 
-    assert load_file(Services.from_settings(settings), upload(page_file), "return.xlsx",
-                     FROM_FILE, "").loaded  # fmt: skip
+    # "Load this return" pressed in an admin's signed-in session: the page's confirm callback.
+    confirm = callback_request(app, f"{ids.LOAD_CONFIRM_AREA}.hidden@", {
+        f"{ids.LOAD_CONFIRM}.n_clicks": 1, f"{ids.LOAD_UPLOAD}.contents": upload(page_file),
+        f"{ids.LOAD_UPLOAD}.filename": "return.xlsx", f"{ids.LOAD_AGENCY}.value": FROM_FILE,
+        f"{ids.LOAD_QUARTER}.value": ""})
+    page = signed_in_client(app, "ada", "admin").post("/_dash-update-component", json=confirm,
+                                                      headers={"Origin": OWN})
     cli = run_db(db_url, "load", "--user", "cli-user", str(cli_file))
 
+    assert page.status_code == 200 and "Loaded Cumberland (942)" in page.get_data(as_text=True)
     assert cli.returncode == 0, cli.stdout + cli.stderr
-    assert events(sessions) == [
-        ("load", loading_caller(settings).name, "942", "2024-25 Q3", sha256(page_file),
-         "return.xlsx: loaded version 1"),
+    assert events(sessions, "load") == [
+        ("load", "ada", "942", "2024-25 Q3", sha256(page_file), "return.xlsx: loaded version 1"),
         ("load", "cli-user", "942", "2024-25 Q4", sha256(cli_file), "q4.zip: loaded version 1"),
     ]  # fmt: skip
 
@@ -133,7 +142,8 @@ def test_the_load_page_and_the_command_line_audit_their_loads(
 @dataclass(frozen=True)
 class Dataset:
     sessions: sessionmaker[Session]
-    services: Services
+    app: Dash
+    services: Services  # the app's
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -143,7 +153,8 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with fresh_database(request, folder, request.param, "audit") as url:
         sessions = sessionmaker(engine_for(url), expire_on_commit=False)
         load_dataset(sessions, folder / "files")
-        yield Dataset(sessions, Services.from_settings(Settings(database_url=url)))
+        app = create_app(Settings(database_url=url, secret_key="test"))
+        yield Dataset(sessions, app, services_of(app.server))
         engine_for(url).dispose()
 
 
@@ -151,16 +162,28 @@ def new_events(dataset: Dataset, since: int) -> list[tuple]:
     return events(dataset.sessions)[since:]
 
 
+@contextmanager
+def signed_in_request(dataset: Dataset, name: str) -> Iterator[None]:
+    """A request in `name`'s session, signed in through the form: a download handler called
+    in it answers, and is audited as, that user, as when its callback runs."""
+    client = signed_in_client(dataset.app, name)
+    cookie = client.get_cookie(dataset.app.server.config["SESSION_COOKIE_NAME"])
+    session = {"Cookie": f"{cookie.key}={cookie.value}"}
+    with dataset.app.server.test_request_context(headers=session):
+        yield
+
+
 def test_chart_downloads_are_audited_without_any_child_data(dataset: Dataset) -> None:
-    before = len(events(dataset.sessions))
-    csv = chart_download(dataset.services, "children_waiting", "csv", STATE)
-    xlsx = chart_download(dataset.services, "children_waiting", "xlsx", STATE)
+    with signed_in_request(dataset, "vic"):
+        before = len(events(dataset.sessions))
+        csv = chart_download(dataset.services, "children_waiting", "csv", STATE)
+        xlsx = chart_download(dataset.services, "children_waiting", "xlsx", STATE)
 
     name = csv["filename"].removesuffix(".csv")
     assert xlsx["filename"] == f"{name}.xlsx"
     assert new_events(dataset, before) == [
-        ("export", "anonymous", "942", "2024-25 Q3", None, f"children_waiting csv: {name}"),
-        ("export", "anonymous", "942", "2024-25 Q3", None, f"children_waiting xlsx: {name}"),
+        ("export", "vic", "942", "2024-25 Q3", None, f"children_waiting csv: {name}"),
+        ("export", "vic", "942", "2024-25 Q3", None, f"children_waiting xlsx: {name}"),
     ]
 
 
@@ -184,23 +207,24 @@ def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytes
         return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
 
     monkeypatch.setattr(callbacks.images, "render", drawn)
-    before = len(events(dataset.sessions))
-    png = chart_image(dataset.services, "children_waiting", "png", STATE)
-    svg = chart_image(dataset.services, "children_waiting", "svg", STATE)
-    pdf = board_pack(dataset.services, STATE)
+    with signed_in_request(dataset, "vic"):
+        before = len(events(dataset.sessions))
+        png = chart_image(dataset.services, "children_waiting", "png", STATE)
+        svg = chart_image(dataset.services, "children_waiting", "svg", STATE)
+        pdf = board_pack(dataset.services, STATE)
 
     assert base64.b64decode(png["content"]) == b"image" and pdf.startswith(b"%PDF")
     png_name, svg_name = png["filename"].removesuffix(".png"), svg["filename"].removesuffix(".svg")
     kinds = [(e[0], e[1], e[2], e[3]) for e in new_events(dataset, before)]
-    assert kinds == [("export", "anonymous", "942", "2024-25 Q3")] * 2 \
-        + [("board_pack", "anonymous", "942", "2024-25 Q3")]  # fmt: skip
+    assert kinds == [("export", "vic", "942", "2024-25 Q3")] * 2 \
+        + [("board_pack", "vic", "942", "2024-25 Q3")]  # fmt: skip
     details = [e[5] for e in new_events(dataset, before)]
     assert details[:2] == [f"children_waiting png: {png_name}", f"children_waiting svg: {svg_name}"]
     assert details[2].startswith("board pack of ") and details[2].endswith(" charts: board-pack_942_2024-25-Q3")
 
 
 def test_data_api_answers_in_every_format_are_audited_and_refusals_are_not(dataset: Dataset) -> None:
-    client = create_app(dataset.services.settings).server.test_client()
+    client = signed_in_client(dataset.app, "vic")
     before = len(events(dataset.sessions))
     query = {"scope": LONE_LA, "quarter": "2024-25 Q3"}
     for format in ("json", "csv", "xlsx"):
@@ -211,7 +235,7 @@ def test_data_api_answers_in_every_format_are_audited_and_refusals_are_not(datas
     assert client.get("/api/v1/measures").status_code == 200  # the catalogue is no data
 
     assert [(e[0], e[1], e[2], e[3], e[5]) for e in new_events(dataset, before)] == [
-        ("export", "anonymous", "942", "2024-25 Q3",
+        ("export", "vic", "942", "2024-25 Q3",
          f"children_waiting {format} from the data API: children_waiting_942_2024-25-Q3")
         for format in ("json", "csv", "xlsx")
     ]  # fmt: skip
@@ -287,8 +311,13 @@ def test_failures_from_one_ip_address_lock_it_for_every_name(
 ) -> None:
     store = Services.from_settings(Settings(database_url=db_url)).store
     add_user(sessions, "ann")
-    failures(sessions, None, minutes_ago=1, ip="192.0.2.7")  # unknown names tried from one address
-
+    add_user(sessions, "bea")
+    # One person's five typos lock their name, not their colleagues behind the same proxy...
+    failures(sessions, "bea", minutes_ago=1, ip="192.0.2.7")
+    assert store.sign_in("ann", PASSWORD, ip="192.0.2.7") == Caller("ann", "viewer")
+    # ...but an address that has tried twenty times, under any names, is locked for everyone.
+    failures(sessions, None, minutes_ago=1, ip="192.0.2.7",
+             n=users.MAX_FAILED_SIGN_INS_PER_ADDRESS - users.MAX_FAILED_SIGN_INS)
     with pytest.raises(users.TooManyAttempts):
         store.sign_in("ann", PASSWORD, ip="192.0.2.7")
     assert store.sign_in("ann", PASSWORD, ip="198.51.100.1") == Caller("ann", "viewer")
@@ -346,10 +375,14 @@ def test_wrong_filters_say_what_to_give(logged: Services) -> None:
         [], "Give the date from as YYYY-MM-DD, e.g. 2025-01-31.")
 
 
-def test_the_page_is_at_audit_and_not_in_the_header_until_sign_in_exists() -> None:
+def test_the_page_is_at_audit_and_in_the_header_for_admins_only(sqlite_url) -> None:
     import dash
 
-    create_app(Settings(database_url="sqlite://"))
+    app = create_app(Settings(database_url=sqlite_url, secret_key="test"))
     assert dash.page_registry["layouts.audit"]["path"] == PATH == "/audit"
     assert "/audit" not in [href for _, href, _ in NAVIGATION]
     assert "Only admins can read it." in str(layout())
+    frames = {role: signed_in_client(app, role, role, ["942"] if role == "analyst" else [])
+              .get("/_dash-layout").get_data(as_text=True) for role in ("viewer", "analyst", "admin")}
+    assert {role: '"Audit log"' in frame for role, frame in frames.items()} == {
+        "viewer": False, "analyst": False, "admin": True}

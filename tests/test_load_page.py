@@ -1,6 +1,8 @@
 """The "Load a return" page's handlers, on SQLite and PostgreSQL: check an upload, read the
 report, confirm, and see the return listed; errors, oversized files, unchecked confirms and
-public mode store nothing. Also who may load (`Caller.may_load`) and the page in board mode.
+public mode store nothing. Also who may load (`Caller.may_load`): an admin any agency, an
+analyst only their granted agencies (an RAA grant covers its member LAs), a viewer none, each
+told so on the page; and the page in board mode.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.load import SWITCHED_OFF, check_file, load_file, loading_caller, page_setup
+from callbacks.auth import caller_of
+from callbacks.load import MAY_NOT_LOAD, SWITCHED_OFF, check_file, load_file, page_setup
 from callbacks.returns import show_returns
 from callbacks.services import Services
 from config import Settings
@@ -25,6 +28,9 @@ from metrics.scope import Geography
 from tests.builders import D, snapshot, valid_return
 
 ANNEX_A = Path(__file__).resolve().parent / "data" / "samples" / "annex-a" / "Annex_A_2024_Jan.xlsx"
+ADMIN = Caller("someone", "admin")
+COAST = Caller("cora", "analyst", frozenset({"AC2C"}))  # Adopt Coast to Coast: 840 and 394
+VIEWER = Caller.viewer("vic")
 
 
 def upload(path: Path) -> str:
@@ -49,7 +55,7 @@ def test_a_valid_file_checks_then_loads_on_confirm(
     contents = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
     before = snapshot(sessions)
 
-    check = check_file(services, contents, "return.xlsx", FROM_FILE, "")
+    check = check_file(services, ADMIN, contents, "return.xlsx", FROM_FILE, "")
 
     assert check.summary.startswith(
         "Ready to load: 3 children, 2 adopters, 1 special guardianship, 1 support for "
@@ -57,7 +63,7 @@ def test_a_valid_file_checks_then_loads_on_confirm(
     assert (check.can_load, check.issues) == (True, [])
     assert snapshot(sessions) == before  # a check stores nothing
 
-    loaded = load_file(services, contents, "return.xlsx", FROM_FILE, "")
+    loaded = load_file(services, ADMIN, contents, "return.xlsx", FROM_FILE, "")
 
     assert loaded.loaded
     assert loaded.message.startswith("Loaded Cumberland (942), 2024-25 Q3, version 1:")
@@ -71,14 +77,14 @@ def test_a_changed_file_loads_as_version_2_and_the_same_file_again_stores_nothin
     first = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
     changed = valid_return().set("children", 3, "disability", "N")
     second = upload(changed.write_zip(tmp_path / "return.zip"))
-    assert load_file(services, first, "return.xlsx", FROM_FILE, "").loaded
+    assert load_file(services, ADMIN, first, "return.xlsx", FROM_FILE, "").loaded
 
-    again = load_file(services, first, "return.xlsx", FROM_FILE, "")
+    again = load_file(services, ADMIN, first, "return.xlsx", FROM_FILE, "")
     assert (again.loaded, again.message) == (
         False, "Already loaded: this exact file is Cumberland (942), 2024-25 Q3, version 1; "
         "nothing has been stored.")
 
-    newer = load_file(services, second, "return.zip", FROM_FILE, "")
+    newer = load_file(services, ADMIN, second, "return.zip", FROM_FILE, "")
     assert newer.message.startswith("Loaded Cumberland (942), 2024-25 Q3, version 2:")
     assert listed(services) == [("942", "2024-25 Q3", 2, "return.zip")]
 
@@ -90,7 +96,7 @@ def test_a_file_with_an_error_reports_rule_row_and_column_and_stores_nothing(
     contents = upload(broken.write_xlsx(tmp_path / "broken.xlsx"))
     before = snapshot(sessions)
 
-    check = check_file(services, contents, "broken.xlsx", FROM_FILE, "")
+    check = check_file(services, ADMIN, contents, "broken.xlsx", FROM_FILE, "")
 
     assert check.summary == "Rejected: 1 error; nothing has been stored."
     assert check.can_load is False
@@ -101,7 +107,7 @@ def test_a_file_with_an_error_reports_rule_row_and_column_and_stores_nothing(
     assert issue["message"].startswith(
         "placed_date (2024-07-01) is before matched_date (2024-08-01)")
     # Confirming it anyway (a crafted request) checks again and stores nothing.
-    loaded = load_file(services, contents, "broken.xlsx", FROM_FILE, "")
+    loaded = load_file(services, ADMIN, contents, "broken.xlsx", FROM_FILE, "")
     assert (loaded.loaded, loaded.message) == (False, "Rejected: 1 error; nothing has been stored.")
     assert [i["rule"] for i in loaded.issues] == ["C03"]
     assert snapshot(sessions) == before
@@ -111,15 +117,15 @@ def test_a_file_with_an_error_reports_rule_row_and_column_and_stores_nothing(
 def test_an_annex_a_workbook_loads_as_the_chosen_la_and_quarter(services: Services) -> None:
     contents = upload(ANNEX_A)
 
-    without = check_file(services, contents, ANNEX_A.name, FROM_FILE, "")
+    without = check_file(services, ADMIN, contents, ANNEX_A.name, FROM_FILE, "")
     assert without.can_load is False and "Annex A workbook" in without.summary
 
-    check = check_file(services, contents, ANNEX_A.name, "330", "2009-10 Q2")
+    check = check_file(services, ADMIN, contents, ANNEX_A.name, "330", "2009-10 Q2")
     assert check.summary.startswith("Ready to load: 2 children, 3 adopters, 0 special "
                                     "guardianship, 0 support for Birmingham (330), 2009-10 Q2;")
     assert check.notes[0].startswith("Annex A List 10: 2 child(ren) on the pathway in 2009-10 Q2")
 
-    loaded = load_file(services, contents, ANNEX_A.name, "330", "2009-10 Q2")
+    loaded = load_file(services, ADMIN, contents, ANNEX_A.name, "330", "2009-10 Q2")
     assert loaded.message.startswith("Loaded Birmingham (330), 2009-10 Q2, version 1:")
     assert listed(services) == [("330", "2009-10 Q2", 1, ANNEX_A.name)]
 
@@ -132,14 +138,14 @@ def test_an_upload_over_the_size_limit_is_refused(
     assert path.stat().st_size > 1000
     before = snapshot(sessions)
 
-    check = check_file(small, upload(path), "return.xlsx", FROM_FILE, "")
-    loaded = load_file(small, upload(path), "return.xlsx", FROM_FILE, "")
+    check = check_file(small, ADMIN, upload(path), "return.xlsx", FROM_FILE, "")
+    loaded = load_file(small, ADMIN, upload(path), "return.xlsx", FROM_FILE, "")
 
     assert check.summary.startswith("The file is larger than the limit of 1,000 bytes; "
                                     "nothing has been stored.")
     assert check.can_load is False
     assert loaded.loaded is False and "limit of 1,000 bytes" in loaded.message
-    assert page_setup(small).max_size == 1000  # the browser refuses it before sending, too
+    assert page_setup(small, ADMIN).max_size == 1000  # the browser refuses it before sending, too
     assert snapshot(sessions) == before
 
 
@@ -148,7 +154,7 @@ def test_confirm_without_a_file_stores_nothing(
 ) -> None:
     before = snapshot(sessions)
 
-    loaded = load_file(services, None, None, FROM_FILE, "")
+    loaded = load_file(services, ADMIN, None, None, FROM_FILE, "")
 
     assert (loaded.loaded, loaded.message) == (False, "Choose a file first.")
     assert snapshot(sessions) == before
@@ -161,9 +167,11 @@ def test_public_mode_switches_loading_off(
     contents = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
     before = snapshot(sessions)
 
-    setup = page_setup(public)
-    check = check_file(public, contents, "return.xlsx", FROM_FILE, "")
-    loaded = load_file(public, contents, "return.xlsx", FROM_FILE, "")
+    everyone = caller_of(public)  # nobody signs in on a public dashboard
+
+    setup = page_setup(public, everyone)
+    check = check_file(public, everyone, contents, "return.xlsx", FROM_FILE, "")
+    loaded = load_file(public, everyone, contents, "return.xlsx", FROM_FILE, "")
 
     assert (setup.notice, setup.disabled) == (SWITCHED_OFF, True)
     assert (check.summary, check.can_load) == (SWITCHED_OFF, False)
@@ -171,8 +179,8 @@ def test_public_mode_switches_loading_off(
     assert snapshot(sessions) == before
 
 
-def test_the_agency_choices_are_every_agency_by_name(services: Services) -> None:
-    options = page_setup(services).agency_options
+def test_an_admins_agency_choices_are_every_agency_by_name(services: Services) -> None:
+    options = page_setup(services, ADMIN).agency_options
     labels = [o["label"] for o in options[1:]]
 
     assert options[0] == {"label": "As the file says", "value": FROM_FILE}
@@ -204,9 +212,55 @@ def test_admins_load_for_any_agency_analysts_for_their_grants_viewers_never() ->
     assert replace(admin, public=True).may_load("RAA1", GEOGRAPHY) is False
 
 
-def test_the_dashboard_loads_as_an_admin_only_when_not_public() -> None:
-    assert loading_caller(Settings()).may_load("200", GEOGRAPHY) is True
-    assert loading_caller(Settings(public_mode=True)).may_load("200", GEOGRAPHY) is False
+def test_a_viewer_is_told_they_may_not_load_and_nothing_is_stored(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    contents = upload(valid_return().write_xlsx(tmp_path / "return.xlsx"))
+    before = snapshot(sessions)
+
+    setup = page_setup(services, VIEWER)
+    check = check_file(services, VIEWER, contents, "return.xlsx", FROM_FILE, "")
+    loaded = load_file(services, VIEWER, contents, "return.xlsx", FROM_FILE, "")
+
+    assert (setup.notice, setup.disabled) == (MAY_NOT_LOAD, True)
+    assert setup.agency_options == [{"label": "As the file says", "value": FROM_FILE}]
+    assert (check.summary, check.can_load) == (
+        "You may not load returns for Cumberland (942); nothing has been stored.", False)
+    assert (loaded.message, loaded.loaded) == (
+        "Refused: you may not load returns for agency 942; nothing has been stored.", False)
+    assert snapshot(sessions) == before
+
+
+def test_an_analysts_choices_are_their_raa_and_its_member_las(services: Services) -> None:
+    setup = page_setup(services, COAST)
+
+    assert (setup.notice, setup.disabled) == ("", False)
+    assert setup.agency_options == [
+        {"label": "As the file says", "value": FROM_FILE},
+        {"label": "Adopt Coast to Coast (AC2C)", "value": "AC2C"},
+        {"label": "County Durham (840)", "value": "840"},
+        {"label": "Sunderland (394)", "value": "394"},
+    ]
+
+
+def test_an_analyst_loads_a_member_las_return_as_themselves_but_not_another_agencys(
+    services: Services, tmp_path: Path
+) -> None:
+    durham = upload(valid_return(agency="840").write_xlsx(tmp_path / "durham.xlsx"))
+    cumberland = upload(valid_return().write_xlsx(tmp_path / "cumberland.xlsx"))
+
+    check = check_file(services, COAST, cumberland, "cumberland.xlsx", FROM_FILE, "")
+    refused = load_file(services, COAST, cumberland, "cumberland.xlsx", FROM_FILE, "")
+    loaded = load_file(services, COAST, durham, "durham.xlsx", FROM_FILE, "")
+
+    assert (check.summary, check.can_load) == (
+        "You may not load returns for Cumberland (942); nothing has been stored.", False)
+    assert (refused.message, refused.loaded) == (
+        "Refused: you may not load returns for agency 942; nothing has been stored.", False)
+    assert loaded.loaded
+    assert loaded.message.startswith("Loaded County Durham (840), 2024-25 Q3, version 1:")
+    assert listed(services) == [("840", "2024-25 Q3", 1, "durham.xlsx")]
+    assert show_returns(services.store, None).rows[0]["loaded_by"] == "cora"
 
 
 # ---------------------------------------------------------------- the page

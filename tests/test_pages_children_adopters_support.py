@@ -24,6 +24,7 @@ from layouts import chart_pages
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, measure_frame, series_rows, shown_to
+from tests.accounts import signed_in_client
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
     engine_rows, frame_for,
@@ -111,7 +112,7 @@ def test_downloads_are_the_api_rows_request_by_request(demo_services: Services, 
 
 
 def test_the_api_breaks_approvals_down_by_places_approved_for(demo_settings: Settings) -> None:
-    client = create_app(demo_settings).server.test_client()
+    client = signed_in_client(create_app(demo_settings))
     got = client.get(f"/api/v1/measures/approvals?scope=england&quarter={LAST}&by=approved_places")
     assert got.status_code == 200
     rows = got.get_json()["rows"] if isinstance(got.get_json(), dict) else got.get_json()

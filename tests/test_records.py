@@ -2,8 +2,8 @@
 PostgreSQL: the longest-waiting list is the measure's children, longest first, with the
 contract's fields; only admins and analysts granted every LA of the scope get it, from the data
 layer, the API (401 without a working token, 403 outside the grants) and the Children waiting
-page's card, also when its Dash callback is posted by hand; every API export is audited without
-naming a child."""
+page's card, also when its Dash callback is posted by hand in a signed-in analyst's session;
+every API export is audited without naming a child."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ from layouts import ids
 from metrics.access import Caller
 from metrics.engine import Selection, compute
 from metrics.quarters import Quarter
+from tests.accounts import PASSWORD, signed_in_client
 from tests.conftest import fresh_database
 from tests.measures_dataset import BEFORE, Q1, Q2, Q3, load_dataset
 from tests.test_security import OWN, callback_request
 
-PASSWORD = "correct horse battery staple"
 ADMIN = Caller("ada", "admin")
 COAST = Caller("cora", "analyst", frozenset({"AC2C"}))  # Adopt Coast to Coast: 840 and 394
 VIEWER = Caller.viewer("vic")
@@ -143,14 +143,17 @@ def test_refusal_comes_before_any_child_row_is_read(store, caller, monkeypatch) 
 def test_the_api_needs_a_working_token(store) -> None:
     params = {"scope": "AC2C", "quarter": str(Q3)}
     missing = get(store, **params)
-    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
-    assert "rows" not in missing.get_json()
+    assert missing.status_code == 401 and "rows" not in missing.get_json()
+    assert "Authorization: Bearer" in missing.get_json()["error"]
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
     for token in (store.tokens["gone"], "not-a-token"):
         refused = get(store, token, **params)
-        assert refused.status_code == 401 and "invalid_token" in refused.headers["WWW-Authenticate"]
+        assert refused.status_code == 401 and "rows" not in refused.get_json()
+        assert "token is not valid" in refused.get_json()["error"]
+        assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     basic = client(store).get(records.PATH, query_string=params,
                               headers={"Authorization": "Basic YWRhOnB3"})
-    assert basic.status_code == 401
+    assert basic.status_code == 401 and "rows" not in basic.get_json()
 
 
 def test_the_api_answers_403_outside_the_grants(store) -> None:
@@ -230,16 +233,15 @@ def test_the_card_shows_a_viewer_the_message_and_a_granted_analyst_the_list(stor
     assert order == sorted(order)  # every child, longest waiting first
 
 
-def test_the_cards_callback_posted_by_hand_gives_no_other_agencys_children(store, monkeypatch) -> None:
-    monkeypatch.setattr(records, "current_caller", lambda settings: COAST)
+def test_the_cards_callback_posted_by_hand_gives_no_other_agencys_children(store) -> None:
     app: Dash = create_app(Settings.from_env(environ={}, database_url=store.url, secret_key="test"))
+    cora = signed_in_client(app, "cora", "analyst", ["AC2C"])  # COAST, signed in through the form
 
     def post(scope: str) -> str:
         state = {"scope": scope, "quarter": str(Q3), "window": 1, "compare": []}
         body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
                                 {f"{ids.FILTER_STATE}.data": state})
-        response = app.server.test_client().post("/_dash-update-component", json=body,
-                                                 headers={"Origin": OWN})
+        response = cora.post("/_dash-update-component", json=body, headers={"Origin": OWN})
         assert response.status_code == 200
         return response.get_data(as_text=True)
 

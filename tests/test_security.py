@@ -1,7 +1,8 @@
 """The production baseline without a browser: security headers on every response, cookie flags,
 the same-origin check on state-changing requests, the request size limit, and no start under
 gunicorn without a SECRET_KEY or with debug on (tests/browser/test_csp.py shows the policy does
-not break Dash)."""
+not break Dash). Pages, callbacks and the API are asked as a signed-in user, so each answer is
+the one the check under test gives, not the sign-in gate's."""
 
 from __future__ import annotations
 
@@ -14,22 +15,35 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 from dash import Dash
-from flask import session
+from flask.testing import FlaskClient
 
 from app import create_app
 from callbacks import security
 from config import Settings
 from layouts import ids
+from tests.accounts import PASSWORD, ensure_user, signed_in_client
 
 OWN = "http://localhost"  # the Flask test client's host
 ELSEWHERE = "https://evil.example"
 UPLOAD_LIMIT = 3000  # bytes: a small UPLOAD_MAX_BYTES keeps the request bodies small
+OPEN = ("/health", "/assets/style.css", "/sign-in")  # what anyone may fetch before signing in
 
 
 @pytest.fixture
 def app(sqlite_url) -> Dash:
     return create_app(Settings(database_url=sqlite_url, secret_key="test",
                                upload_max_bytes=UPLOAD_LIMIT))
+
+
+@pytest.fixture
+def viewer(app) -> FlaskClient:
+    return signed_in_client(app)
+
+
+def fetch(app: Dash, path: str):
+    """GET `path` as anyone when it is open before sign-in, else as a signed-in viewer."""
+    client = app.server.test_client() if path in OPEN else signed_in_client(app)
+    return client.get(path)
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -59,8 +73,8 @@ def check_upload(app: Dash, file: bytes, **headers: str):
                                        + base64.b64encode(file).decode(),
         f"{ids.LOAD_UPLOAD}.filename": "return.xlsx",
     })
-    return app.server.test_client().post("/_dash-update-component", json=body,
-                                         headers={"Origin": OWN, **headers})
+    return signed_in_client(app, "ada", "admin").post("/_dash-update-component", json=body,
+                                                      headers={"Origin": OWN, **headers})
 
 
 def returns_request(app: Dash) -> dict:
@@ -70,9 +84,9 @@ def returns_request(app: Dash) -> dict:
 # ---------------------------------------------------------------- headers
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/measures", "/health", "/assets/style.css"])
+@pytest.mark.parametrize("path", ["/", "/api/v1/measures", *OPEN])
 def test_every_response_carries_the_security_headers(app, path) -> None:
-    response = app.server.test_client().get(path)
+    response = fetch(app, path)
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -85,11 +99,11 @@ def test_every_response_carries_the_security_headers(app, path) -> None:
 
 @pytest.mark.parametrize("path", ["/", "/api/v1/measures", "/health"])
 def test_data_is_never_cached(app, path) -> None:
-    assert app.server.test_client().get(path).headers["Cache-Control"] == "no-store"
+    assert fetch(app, path).headers["Cache-Control"] == "no-store"
 
 
-def test_callback_responses_and_their_downloads_are_never_cached(app) -> None:
-    response = app.server.test_client().post("/_dash-update-component", json=returns_request(app),
+def test_callback_responses_and_their_downloads_are_never_cached(app, viewer) -> None:
+    response = viewer.post("/_dash-update-component", json=returns_request(app),
                                               headers={"Origin": OWN})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -100,9 +114,8 @@ def test_static_files_may_be_cached(app) -> None:
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
-def test_scripts_only_from_the_site_and_dash_inline_scripts_by_hash(app) -> None:
-    client = app.server.test_client()
-    page = client.get("/")
+def test_scripts_only_from_the_site_and_dash_inline_scripts_by_hash(viewer) -> None:
+    page = viewer.get("/")
     script_src = directives(page.headers["Content-Security-Policy"])["script-src"]
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     # Every inline script the browser would run (not the JSON config) is allowed by its hash.
@@ -119,15 +132,14 @@ def test_scripts_only_from_the_site_and_dash_inline_scripts_by_hash(app) -> None
 
 
 def session_cookie(settings: Settings) -> str:
+    """The session cookie signing in through the form sets."""
     app = create_app(settings)
-
-    @app.server.route("/test-sign-in")
-    def sign_in() -> str:
-        session.permanent = True
-        session["user"] = "someone"
-        return "signed in"
-
-    return app.server.test_client().get("/test-sign-in").headers["Set-Cookie"]
+    ensure_user(settings, "someone")
+    form = {"name": "someone", "password": PASSWORD}
+    answer = app.server.test_client().post("/sign-in", data=form)
+    assert answer.status_code == 302
+    name = app.server.config["SESSION_COOKIE_NAME"]
+    return next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"{name}="))
 
 
 def test_session_cookie_is_secure_httponly_lax_and_lasts_session_hours(sqlite_url) -> None:
@@ -160,8 +172,8 @@ def test_cookie_settings_read_from_the_environment() -> None:
     {"Referer": f"{ELSEWHERE}/page"},  # a browser that withholds Origin
     {"Origin": ELSEWHERE, "Referer": f"{OWN}/"},  # Origin decides when both are sent
 ])
-def test_a_cross_origin_callback_is_refused(app, headers) -> None:
-    response = app.server.test_client().post("/_dash-update-component", json=returns_request(app),
+def test_a_cross_origin_callback_is_refused(app, viewer, headers) -> None:
+    response = viewer.post("/_dash-update-component", json=returns_request(app),
                                               headers=headers)
     assert response.status_code == 403
     assert response.get_json() == {"error": security.CROSS_ORIGIN}
@@ -173,8 +185,8 @@ def test_a_cross_origin_callback_is_refused(app, headers) -> None:
     {"Referer": f"{OWN}/returns?quarter=all"},
     {},  # an API client: no browser, so no forged page either
 ])
-def test_a_same_origin_callback_is_answered(app, headers) -> None:
-    response = app.server.test_client().post("/_dash-update-component", json=returns_request(app),
+def test_a_same_origin_callback_is_answered(app, viewer, headers) -> None:
+    response = viewer.post("/_dash-update-component", json=returns_request(app),
                                               headers=headers)
     assert response.status_code == 200
     assert response.get_json()["response"][ids.RETURNS_COUNT]["children"] == "0 returns loaded."
@@ -183,7 +195,7 @@ def test_a_same_origin_callback_is_answered(app, headers) -> None:
 def test_behind_a_proxy_the_public_url_is_the_site_origin(sqlite_url) -> None:
     app = create_app(Settings(database_url=sqlite_url, secret_key="test",
                               public_url="https://dashboard.example.org/"))
-    client = app.server.test_client()
+    client = signed_in_client(app)
     answered = client.post("/_dash-update-component", json=returns_request(app),
                            headers={"Origin": "https://dashboard.example.org"})
     refused = client.post("/_dash-update-component", json=returns_request(app),
@@ -191,8 +203,8 @@ def test_behind_a_proxy_the_public_url_is_the_site_origin(sqlite_url) -> None:
     assert (answered.status_code, refused.status_code) == (200, 403)
 
 
-def test_reading_from_another_origin_is_not_refused(app) -> None:
-    response = app.server.test_client().get("/api/v1/measures", headers={"Origin": ELSEWHERE})
+def test_reading_from_another_origin_is_not_refused(viewer) -> None:
+    response = viewer.get("/api/v1/measures", headers={"Origin": ELSEWHERE})
     assert response.status_code == 200
 
 
@@ -223,11 +235,10 @@ def test_a_file_just_over_the_limit_gets_the_pages_message(app) -> None:
     assert "larger than the limit of" in json.dumps(response.get_json())
 
 
-def test_a_request_over_the_limit_is_refused_unread(app) -> None:
+def test_a_request_over_the_limit_is_refused_unread(app, viewer) -> None:
     limit = security.request_limit(UPLOAD_LIMIT)
     assert app.server.config["MAX_CONTENT_LENGTH"] == limit
-    client = app.server.test_client()
-    over = client.post("/_dash-update-component", data=b" " * (limit + 1),
+    over = viewer.post("/_dash-update-component", data=b" " * (limit + 1),
                        content_type="application/json", headers={"Origin": OWN})
     assert over.status_code == 413
 

@@ -260,6 +260,25 @@ def test_users_commands_add_issue_a_token_and_list(
     assert events(sessions, kind="token_issued", user="someone else") == []
 
 
+def test_make_runs_demo_admin_gets_a_new_password_each_time_on_demo_data_only(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    first, second = run_db(db_url, "users", "demo-admin"), run_db(db_url, "users", "demo-admin")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    old_password, new_password = (r.stdout.split("with the password ")[1].split()[0] for r in (first, second))
+    assert old_password != new_password and len(new_password) >= users.MIN_PASSWORD_LENGTH
+    assert first.stdout.startswith(f"Sign in as {users.DEMO_ADMIN} with the password ")
+    assert sign_in(sessions, users.DEMO_ADMIN, old_password) is None
+    assert sign_in(sessions, users.DEMO_ADMIN, new_password) == Caller(users.DEMO_ADMIN, "admin")
+
+    report = load_path(sessions, valid_return().write_zip(tmp_path / "r.zip"), user="an analyst")
+    assert report.ok, report.text()
+    refused = run_db(db_url, "users", "demo-admin")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "holds 1 return(s) loaded by people, so no demo admin is made" in refused.stderr
+    assert sign_in(sessions, users.DEMO_ADMIN, new_password) is not None  # nothing changed
+
+
 def test_the_audit_log_reads_newest_first_by_kind_user_and_time(
     sessions: sessionmaker[Session],
 ) -> None:

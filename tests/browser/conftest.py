@@ -3,6 +3,9 @@
 Chromium and chromedriver come from the system packages (`make test` installs them as root).
 Without them these tests skip locally and fail under CI=true, where they must run. The
 browser's options live in tests/browser/chromium.py, which bench/page_speed.py uses too.
+Outside public mode every page asks for sign-in, so a test starts its server with
+`tests.accounts.start_signed_in` (a viewer unless it needs more) instead of
+`dash_duo.start_server`.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from selenium.webdriver.common.keys import Keys
 from app import create_app  # building the default app registers every page, so the list below is whole
 from config import Settings
 from layouts import chart_pages, ids
+from tests.accounts import start_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,7 @@ def registered_pages() -> dict[str, str]:
 
 
 PAGES = registered_pages()
+ADMIN_PAGES = {"load", "audit"}
 
 # True once Dash has no callback waiting or running, no loading spinner shows and every chart card
 # has its Plotly graph drawn; a page whose cards come from a callback has at least one by then.
@@ -131,7 +133,11 @@ def save_screenshot(driver, name: str) -> None:
 @pytest.mark.parametrize("board", [False, True], ids=["normal", "board"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_serious_accessibility_violations(dash_duo, dashboard, free_port, name, board) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    # A board member's view, but the admin pages as an admin sees them (a viewer gets a refusal).
+    if name in ADMIN_PAGES:
+        start_signed_in(dash_duo, dashboard, free_port, "admin", "admin")
+    else:
+        start_signed_in(dash_duo, dashboard, free_port)
     open_settled(dash_duo, PAGES[name], **({"present": "1"} if board else {}))
     save_screenshot(dash_duo.driver, f"{name}-board" if board else name)
     found = serious_violations(dash_duo.driver)
@@ -176,7 +182,7 @@ def tab_through(dash_duo, stop_at: str, limit: int = 60) -> list[dict]:
 
 
 def test_tab_reaches_every_filter_and_download_with_a_yellow_ring(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     open_settled(dash_duo, "/")
     seen = tab_through(dash_duo, stop_at="Download CSV")
     expected = [ids.SKIP_LINK, ids.FILTER_REGION, ids.FILTER_AGENCY, ids.FILTER_QUARTER,
@@ -198,7 +204,7 @@ def accessible_name(driver, selector: str) -> str:
 
 
 def test_screen_readers_read_each_filter_by_its_label(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     open_settled(dash_duo, "/")
     names = {control: accessible_name(dash_duo.driver, f"#{control}")
              for control in (ids.FILTER_REGION, ids.FILTER_AGENCY, ids.FILTER_QUARTER,

@@ -21,6 +21,7 @@ from config import Settings
 from layouts import ids
 from layouts.chart_pages import PAGES
 from layouts.export_figure import IMAGE_SIZE
+from tests.accounts import start_signed_in
 from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ def words(text: str) -> str:
 
 
 def test_png_and_board_pack_downloads(dash_duo, dashboard, demo_services: Services, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}{PAGE_URL}")
     dash_duo.wait_for_element(f"#{ids.tile_value('children_waiting')}", timeout=20)
 

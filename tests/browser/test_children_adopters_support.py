@@ -15,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from app import create_app
 from config import Settings
 from layouts import ids
+from tests.accounts import start_signed_in
 from tests.browser.test_timeliness_sufficiency import PAGES
 from tests.chart_page_helpers import expected
 from tests.conftest import DEMO_SLICE
@@ -32,7 +33,7 @@ def dashboard(demo_settings: Settings):
 
 def test_board_mode_walks_to_the_new_pages_keeping_the_agency(dash_duo, dashboard, demo_services,
                                                               free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     query = f"?scope=ALS&quarter={quote(str(LAST))}&window=4&present=1"
     dash_duo.driver.get(f"{dash_duo.server_url}{WALK[0]}{query}")
     nav = [a.get_attribute("pathname") for a in dash_duo.find_elements("header nav a[data-board]")]

@@ -10,6 +10,7 @@ from dash.testing.wait import until
 from app import create_app
 from config import Settings
 from layouts import ids
+from tests.accounts import start_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def every_chart_drawn(dash_duo) -> bool:
 
 
 def test_chart_pages_draw_under_the_policy(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal("h1", "Overview")
     until(lambda: every_chart_drawn(dash_duo), 10)
     assert len(dash_duo.find_elements(".chart-card .main-svg")) >= 8  # the Overview's 8 charts
@@ -62,7 +63,7 @@ def test_chart_pages_draw_under_the_policy(dash_duo, dashboard, free_port) -> No
 
 
 def test_returns_grid_draws_under_the_policy(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/returns")
     dash_duo.wait_for_element(f"#{ids.RETURNS_GRID} .ag-row")
     assert dash_duo.get_logs() == []

@@ -1,6 +1,6 @@
-"""The "Load a return" page in a real browser, on a fresh database with the agency registry:
-a valid file is checked, confirmed and then listed on /returns; a broken file shows its error
-and no confirm button. No console errors either way."""
+"""The "Load a return" page in a real browser, on a fresh database with the agency registry,
+signed in as an admin: a valid file is checked, confirmed and then listed on /returns; a broken
+file shows its error and no confirm button. No console errors either way."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from selenium.webdriver.support.select import Select
 from app import create_app
 from config import Settings
 from layouts import ids
+from tests.accounts import start_signed_in
 from tests.builders import AGENCY, QUARTER, D, valid_return
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ def dashboard(sqlite_url):
 
 
 def open_load_page(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port, name="admin", role="admin")  # loads for any agency
     dash_duo.driver.get(f"{dash_duo.server_url}/load")
     dash_duo.wait_for_text_to_equal("h1", "Load a return")
     # The agency choices arrive from the registry once the page is up.

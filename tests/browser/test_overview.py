@@ -22,6 +22,7 @@ from callbacks.services import Services
 from config import Settings
 from layouts import ids
 from metrics.registry import MEASURES
+from tests.accounts import signed_in_client, start_signed_in
 from tests.conftest import DEMO_SLICE
 from tests.downloads import BLOCK_LABELS, split_csv, split_xlsx
 
@@ -49,7 +50,7 @@ def choose(dash_duo, control: str, value: str) -> None:
 
 
 def test_overview_and_definitions_render(dash_duo, dashboard, demo_services, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="england",
                                                 quarter=str(LAST)))
     assert dash_duo.find_element("h1").text == "Overview"
@@ -78,7 +79,7 @@ def test_overview_and_definitions_render(dash_duo, dashboard, demo_services, fre
 
 
 def test_filters_change_the_tiles_and_the_url(dash_duo, dashboard, demo_services, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="england",
                                                 quarter=str(LAST)))
 
@@ -115,7 +116,7 @@ def test_filters_change_the_tiles_and_the_url(dash_duo, dashboard, demo_services
 
 
 def test_overview_alias_keeps_the_query(dash_duo, dashboard, demo_services, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/overview?scope=region:London&quarter=2024-25 Q4&window=12")
     dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting",
                                                 scope="region:London", quarter="2024-25 Q4"))
@@ -130,7 +131,7 @@ def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> N
     block, body = split_csv(base64.b64decode(download["content"]))
     query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
     url = api_url(query, demo_services.measures.geography())
-    client = dashboard.server.test_client()
+    client = signed_in_client(dashboard)
     api_csv = client.get(url + "&format=csv")
     assert api_csv.status_code == 200
     assert body == api_csv.get_data()
@@ -158,7 +159,7 @@ def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> N
 
 def test_a_downloaded_csv_is_the_api_s_rows(dash_duo, dashboard, demo_services, free_port) -> None:
     """Clicking a card's Download CSV in the browser saves the header block and the API's rows."""
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/?scope=ALS&quarter={quote(str(LAST))}&window=4")
     dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="ALS",
                                                 quarter=str(LAST)))
@@ -170,9 +171,28 @@ def test_a_downloaded_csv_is_the_api_s_rows(dash_duo, dashboard, demo_services, 
     saved = next(folder.glob("*.csv"))
     state = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": []}
     query = chart_query(CHARTS["children_waiting"], state, demo_services.measures.geography())
-    api = dashboard.server.test_client().get(api_url(query, demo_services.measures.geography())
-                                             + "&format=csv")
+    api = signed_in_client(dashboard).get(api_url(query, demo_services.measures.geography())
+                                      + "&format=csv")
     block, body = split_csv(saved.read_bytes())
     assert body == api.get_data() and saved.name == api.headers["Content-Disposition"].split('"')[1]
     assert block["Title"].startswith("Children waiting")
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("query, problem", [
+    ("scope=ZZZ&quarter=2025-26%20Q1", "There is no agency with the code 'ZZZ'."),
+    ("scope=england&quarter=2031-32%20Q1", "No returns are loaded for 2031-32 Q1."),
+])
+def test_a_link_naming_what_does_not_exist_says_so_and_shows_no_figures(
+        dash_duo, dashboard, demo_services, free_port, query, problem) -> None:
+    start_signed_in(dash_duo, dashboard, free_port)
+    dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
+    dash_duo.wait_for_contains_text(f"#{ids.FILTER_MESSAGE}", problem)
+    assert dash_duo.find_element(f"#{ids.FILTER_MESSAGE}").text.endswith(
+        "Choose an area and a quarter above to see the figures.")
+    assert dash_duo.driver.find_elements("css selector", ".chart-card") == []
+    # Choosing a quarter brings the figures back.
+    Select(dash_duo.find_element(f"#{ids.FILTER_QUARTER}")).select_by_value(str(FIRST))
+    dash_duo.wait_for_text_to_equal(TILE, shown(demo_services, "children_waiting", scope="england",
+                                                quarter=str(FIRST)))
+    assert dash_duo.find_element(f"#{ids.FILTER_MESSAGE}").text == ""

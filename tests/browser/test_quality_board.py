@@ -19,6 +19,7 @@ from app import create_app
 from config import Settings
 from db.engine import engine_for
 from layouts import ids
+from tests.accounts import start_signed_in
 from metrics.quarters import Quarter
 from tests.conftest import demo_sqlite
 
@@ -50,7 +51,7 @@ def here(dash_duo) -> tuple[str, str]:
 
 
 def test_data_quality_page_marks_a_missing_return(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/data-quality?scope=england&quarter={quote(str(LAST))}")
     dash_duo.wait_for_element("#quality-row-ASP", timeout=10)
     assert dash_duo.find_element("h1").text == "Data quality"
@@ -71,7 +72,7 @@ def test_data_quality_page_marks_a_missing_return(dash_duo, dashboard, free_port
 
 
 def test_board_mode_has_no_filter_bar_and_names_its_filters(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/{QUERY}")
     dash_duo.wait_for_element(f"#{ids.tile_value('children_waiting')}", timeout=10)
     assert dash_duo.find_elements(".board-mode")
@@ -92,7 +93,7 @@ def test_board_mode_has_no_filter_bar_and_names_its_filters(dash_duo, dashboard,
 
 
 def test_clicker_keys_move_between_pages_keeping_the_filters(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     query = QUERY.lstrip("?")
     dash_duo.driver.get(f"{dash_duo.server_url}/data-quality{QUERY}")
     dash_duo.wait_for_element("#quality-row-ALS", timeout=10)

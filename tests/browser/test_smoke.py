@@ -16,6 +16,7 @@ from db.engine import engine_for
 from db.importer import load_path
 from layouts import ids
 from layouts.returns import ALL
+from tests.accounts import start_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def grid_column(dash_duo, field: str) -> list[str]:
 
 
 def open_returns(dash_duo, dashboard, free_port) -> None:
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}/returns")
 
 

@@ -1,11 +1,12 @@
 """The chart pages beyond the Overview (Timeliness, Sufficiency, Children waiting, Adopters,
 Special guardianship) in a real browser, on three quarters of demo returns: they render every
 card without console errors, changing the agency and the quarter changes their numbers, and a
-link with filters opens the same view in a fresh browser."""
+link with filters opens the same view in a fresh browser once its user signs in there. Every
+test signs in as a viewer first."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -22,6 +23,7 @@ from callbacks.waiting_adopters_guardianship_charts import (
 )
 from config import Settings
 from layouts import ids
+from tests.accounts import sign_in_in_browser, start_signed_in
 from tests.browser.chromium import chromium_options
 from tests.chart_page_helpers import expected
 from tests.conftest import DEMO_SLICE
@@ -64,7 +66,7 @@ def text_of(driver, element_id: str) -> str | None:
 def test_page_renders_and_follows_the_agency(dash_duo, dashboard, demo_services, free_port, path) -> None:
     heading, charts, tile_chart = PAGES[path]
     tile = f"#{ids.tile_value(tile_chart)}"
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}{path}")
     england, england_title = expected(demo_services, tile_chart, scope="england", quarter=str(LAST))
     dash_duo.wait_for_text_to_equal(tile, england)
@@ -90,7 +92,7 @@ def test_page_renders_and_follows_the_agency(dash_duo, dashboard, demo_services,
 def test_a_link_with_filters_reopens_the_view(dash_duo, dashboard, demo_services, free_port, path) -> None:
     _, charts, tile_chart = PAGES[path]
     tile = f"#{ids.tile_value(tile_chart)}"
-    dash_duo.start_server(dashboard, port=free_port)
+    start_signed_in(dash_duo, dashboard, free_port)
     dash_duo.driver.get(f"{dash_duo.server_url}{path}")
     dash_duo.wait_for_text_to_equal(tile, expected(demo_services, tile_chart, scope="england",
                                                    quarter=str(LAST))[0])
@@ -113,11 +115,15 @@ def test_a_link_with_filters_reopens_the_view(dash_duo, dashboard, demo_services
     link = dash_duo.driver.current_url
     assert dash_duo.get_logs() == []
 
-    # The link in a fresh browser (a new Chromium: nothing carried over) opens the same view.
+    # The link in a fresh browser (a new Chromium: nothing carried over but the same user
+    # signing in) opens the same view.
     options = chromium_options()
     options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
     fresh = webdriver.Chrome(options=options)
     try:
+        sign_in_in_browser(fresh, dash_duo.server_url, "viewer")  # start_signed_in's user
+        # The form's answer must have set the session cookie before the link is opened.
+        until(lambda: urlsplit(fresh.current_url).path == "/", 10)
         fresh.get(link)
         until(lambda: text_of(fresh, ids.tile_value(tile_chart)) == value, 15)
         until(lambda: titles(fresh, charts) == seen, 10)

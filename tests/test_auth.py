@@ -1,0 +1,255 @@
+"""Sign-in, sign-out, sessions that end, API tokens, and an attacker with a valid viewer session
+(callbacks/auth.py). Through the Flask test client, as a browser or a script would send them;
+tests/browser/test_sign_in.py does the same in Chromium."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from dash import Dash
+
+from app import create_app
+from callbacks import auth, records
+from callbacks.warm import services_of
+from config import Settings
+from db import users
+from db.engine import engine_for, session_factory
+from layouts import ids
+from layouts import sign_in as page
+from metrics.access import Caller
+from metrics.engine import Selection, compute
+from tests.accounts import PASSWORD, ensure_user, signed_in_client
+from tests.conftest import DEMO_SLICE
+from tests.test_security import OWN, callback_request
+
+QUARTER = str(DEMO_SLICE[1])
+
+
+@pytest.fixture
+def app(sqlite_url) -> Dash:
+    return create_app(Settings(database_url=sqlite_url, secret_key="test", cookie_secure=False))
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_settings) -> Dash:
+    return create_app(demo_settings)
+
+
+def sign_in(client, name: str, password: str = PASSWORD, target: str = ""):
+    return client.post("/sign-in", data={"name": name, "password": password, "next": target},
+                       headers={"Origin": OWN})
+
+
+def events(app: Dash, kind: str) -> list[tuple[str | None, str | None]]:
+    log = services_of(app.server).store.audit_log(Caller("audit", "admin"), kind=kind)
+    return list(zip(log["user_name"], log["detail"]))
+
+
+# ---------------------------------------------------------------- nobody signed in
+
+
+@pytest.mark.parametrize("path", ["/", "/timeliness?scope=330&quarter=2025-26%20Q1", "/load", "/audit"])
+def test_a_page_sends_nobody_to_sign_in_and_back_afterwards(app, path) -> None:
+    response = app.server.test_client().get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/sign-in?next={quote(path, safe='')}"
+
+
+def test_callbacks_and_the_data_api_answer_nobody_401(app) -> None:
+    client = app.server.test_client()
+    for answer in (client.get("/api/v1/measures"),
+                   client.get(f"/api/v1/records/children_waiting?scope=330&quarter={quote(QUARTER)}"),
+                   client.get("/_dash-layout"),
+                   client.post("/_dash-update-component", json={}, headers={"Origin": OWN})):
+        assert answer.status_code == 401
+        assert answer.get_json() == {"error": auth.NEEDS_SIGN_IN}
+
+
+def test_the_sign_in_page_and_health_need_no_sign_in(app) -> None:
+    client = app.server.test_client()
+    form = client.get("/sign-in?next=/timeliness").get_data(as_text=True)
+    assert '<form method="post" action="/sign-in"' in form
+    assert 'name="next" value="/timeliness"' in form
+    assert client.get("/health").status_code == 200
+    assert client.get("/assets/style.css").status_code == 200
+
+
+# ---------------------------------------------------------------- signing in and out
+
+
+def test_the_right_password_signs_in_and_goes_where_the_user_was_going(app) -> None:
+    ensure_user(services_of(app.server).settings, "ann", "viewer")
+    client = app.server.test_client()
+    response = sign_in(client, "ann", target="/timeliness?scope=330")
+    assert response.status_code == 302 and response.headers["Location"] == "/timeliness?scope=330"
+    assert client.get("/api/v1/measures").status_code == 200
+    assert "Signed in as ann" in client.get("/_dash-layout").get_data(as_text=True)
+    assert events(app, "sign_in") == [("ann", None)]
+
+
+@pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/x", "javascript:alert(1)"])
+def test_after_sign_in_it_never_goes_to_another_site(app, target) -> None:
+    ensure_user(services_of(app.server).settings, "ann", "viewer")
+    assert sign_in(app.server.test_client(), "ann", target=target).headers["Location"] == "/"
+
+
+def test_a_wrong_password_says_so_keeps_the_name_and_is_audited(app) -> None:
+    ensure_user(services_of(app.server).settings, "ann", "viewer")
+    response = sign_in(app.server.test_client(), "ann", "not-her-password")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert page.WRONG in text and 'value="ann"' in text
+    assert app.server.test_client().get("/api/v1/measures").status_code == 401
+    assert events(app, "sign_in_failed") == [("ann", "wrong password")]
+
+
+def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_even_when_right(app) -> None:
+    ensure_user(services_of(app.server).settings, "ann", "viewer")
+    client = app.server.test_client()
+    for _ in range(users.MAX_FAILED_SIGN_INS):
+        assert sign_in(client, "ann", "guess-guess-guess").status_code == 401
+    refused = sign_in(client, "ann")
+    assert refused.status_code == 429
+    assert page.too_many(15 * 60) in refused.get_data(as_text=True)
+    assert client.get("/api/v1/measures").status_code == 401
+    assert len(events(app, "sign_in_refused")) == 1
+
+
+def test_sign_out_ends_the_session_and_is_audited(app) -> None:
+    client = signed_in_client(app, "ann", "viewer")
+    client.get("/sign-out")  # a link (or an image a page plants) cannot sign anyone out
+    assert client.get("/api/v1/measures").status_code == 200
+    response = client.post("/sign-out", headers={"Origin": OWN})
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in?signed_out=1"
+    assert page.SIGNED_OUT in client.get("/sign-in?signed_out=1").get_data(as_text=True)
+    assert client.get("/api/v1/measures").status_code == 401
+    assert events(app, "sign_out") == [("ann", None)]
+
+
+def test_a_session_ends_session_hours_after_sign_in(app, monkeypatch) -> None:
+    client = signed_in_client(app, "ann", "viewer")
+    hours = services_of(app.server).settings.session_hours
+    started = auth.now()
+    monkeypatch.setattr(auth, "now", lambda: started + timedelta(hours=hours, seconds=-60))
+    assert client.get("/api/v1/measures").status_code == 200
+    monkeypatch.setattr(auth, "now", lambda: started + timedelta(hours=hours, seconds=1))
+    assert client.get("/api/v1/measures").status_code == 401
+    assert client.get("/overview").headers["Location"] == "/sign-in?next=%2Foverview"
+
+
+def test_a_changed_password_or_a_disabled_account_ends_the_session(app) -> None:
+    settings = services_of(app.server).settings
+    ann, bob = signed_in_client(app, "ann", "viewer"), signed_in_client(app, "bob", "viewer")
+    with session_factory(settings)() as session, session.begin():
+        users.set_password(session, "ann", "a-brand-new-password", actor="ann")
+        users.set_active(session, "bob", False, actor="admin")
+    assert ann.get("/api/v1/measures").status_code == 401
+    assert bob.get("/api/v1/measures").status_code == 401
+
+
+def test_a_forged_session_cookie_signs_nobody_in(app) -> None:
+    client = app.server.test_client()
+    client.set_cookie("session", "eyJfdXNlcl9pZCI6ImFkbWluIn0.forged.signature")
+    assert client.get("/api/v1/measures").status_code == 401
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def test_a_bearer_token_opens_the_data_api_only(app) -> None:
+    settings = services_of(app.server).settings
+    ensure_user(settings, "script", "viewer")
+    with session_factory(settings)() as session, session.begin():
+        token = users.issue_token(session, "script", actor="admin")
+    client = app.server.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/measures", headers=bearer).status_code == 200
+    assert client.get("/overview", headers=bearer).status_code == 302  # not a dashboard session
+    wrong = client.get("/api/v1/measures", headers={"Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401 and wrong.get_json() == {"error": auth.TOKEN_REFUSED}
+    with session_factory(settings)() as session, session.begin():
+        users.revoke_tokens(session, "script", actor="admin")
+    assert client.get("/api/v1/measures", headers=bearer).status_code == 401
+
+
+# ---------------------------------------------------------------- public mode
+
+
+def test_public_mode_needs_no_sign_in_and_offers_none(sqlite_url) -> None:
+    app = create_app(Settings(database_url=sqlite_url, secret_key="test", public_mode=True))
+    client = app.server.test_client()
+    assert client.get("/api/v1/measures").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.get("/sign-in").headers["Location"] == "/"
+    assert "Sign out" not in client.get("/_dash-layout").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- an attacker with a viewer session
+
+
+def post_callback(client, app: Dash, output: str, values: dict) -> str:
+    body = callback_request(app, output, values)
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_viewer_posting_the_records_callback_by_hand_gets_no_child(demo_app) -> None:
+    state = {"scope": "330", "quarter": QUARTER, "window": 4, "compare": []}
+    values = {f"{ids.FILTER_STATE}.data": state}
+    analyst = signed_in_client(demo_app, "attack-analyst", "analyst", ["330"])
+    granted = post_callback(analyst, demo_app, f"{ids.CHILDREN_WAITING_RECORDS}.children", values)
+    assert "Child ID" in granted and records.REFUSED not in granted  # the route does carry rows
+    viewer = signed_in_client(demo_app, "attack-viewer", "viewer")
+    refused = post_callback(viewer, demo_app, f"{ids.CHILDREN_WAITING_RECORDS}.children", values)
+    assert records.REFUSED in refused and "Child ID" not in refused
+
+
+def test_the_records_api_is_403_outside_the_grants(demo_app) -> None:
+    url = f"/api/v1/records/children_waiting?scope=330&quarter={quote(QUARTER)}"
+    assert signed_in_client(demo_app, "api-viewer", "viewer").get(url).status_code == 403
+    outside = signed_in_client(demo_app, "api-analyst-942", "analyst", ["942"])
+    assert outside.get(url).status_code == 403
+    assert signed_in_client(demo_app, "api-analyst-330", "analyst", ["330"]).get(url).status_code == 200
+
+
+def small_count(demo_services) -> tuple[str, str]:
+    """An LA and age band whose children waiting number 1 to 5: shown to the LA's analyst,
+    [c] to everyone else."""
+    geography = demo_services.measures.geography()
+    data = demo_services.measures.data_for([DEMO_SLICE[1]])
+    for la in sorted(geography.las["code"]):
+        rows = compute(Selection("children_waiting", la, DEMO_SLICE[1], breakdown="age_band"), data, geography)
+        small = rows[(rows["value"] >= 1) & (rows["value"] <= 5) & (rows["category"] != "Total")]
+        if len(small):
+            return la, str(small["category"].iloc[0])
+    raise AssertionError("the demo slice has no small count to test with")
+
+
+def test_an_analysts_cached_figures_never_reach_a_viewer(demo_app, demo_services) -> None:
+    la, band = small_count(demo_services)
+    url = f"/api/v1/measures/children_waiting?scope={la}&quarter={quote(QUARTER)}&by=age_band"
+
+    def row(client) -> dict:
+        return next(r for r in client.get(url).get_json()["rows"] if r["category"] == band)
+
+    analyst = row(signed_in_client(demo_app, f"cache-analyst-{la}", "analyst", [la]))
+    assert analyst["shown"] not in ("[c]", "[x]") and 1 <= analyst["value"] <= 5
+    viewer = row(signed_in_client(demo_app, "cache-viewer", "viewer"))  # same process, same caches
+    assert (viewer["shown"], viewer["value"]) == ("[c]", None)
+    other = row(signed_in_client(demo_app, "cache-analyst-elsewhere", "analyst", ["942" if la != "942" else "330"]))
+    assert other["shown"] == "[c]"
+
+
+def test_a_signed_in_user_gets_a_503_not_a_crash_when_the_database_is_gone(sqlite_url, tmp_path) -> None:
+    app = create_app(Settings(database_url=sqlite_url, secret_key="test", cookie_secure=False))
+    client = signed_in_client(app, "ann", "viewer")
+    engine_for(sqlite_url).dispose()
+    path = sqlite_url.removeprefix("sqlite:///")
+    os.replace(path, tmp_path / "moved.sqlite3")  # an empty database appears in its place
+    response = client.get("/api/v1/measures")
+    assert response.status_code == 503
+    assert response.get_json() == {"error": auth.DATABASE_DOWN}
