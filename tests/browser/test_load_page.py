@@ -38,13 +38,15 @@ def choose_file(dash_duo, path: Path) -> None:
 
 
 def press(dash_duo, selector: str) -> None:
-    """Click an element once it can take the click: Bootstrap scrolls smoothly, so a button
-    below the fold is still moving when the click comes, and Chromium refuses a click that
-    would land elsewhere (a refused click does nothing, so trying again cannot click twice)."""
+    """Click an element once it can take the click: Chromium refuses a click that would land
+    elsewhere, e.g. on a button still being scrolled to (a refused click does nothing, so trying
+    again cannot click twice)."""
 
     def clicked() -> bool:
         element = dash_duo.find_element(selector)
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        # Instantly: each try restarting a smooth scroll would keep the button moving.
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
         try:
             element.click()
         except ElementClickInterceptedException:
