@@ -3,9 +3,9 @@
 Every parameter is checked against what is allowed (known measures, scopes and quarters, the
 windows, breakdowns, statistics and formats there are); anything else gets HTTP 400 with a
 message saying what is allowed, and no data. The rows are the disclosed measure frame the
-dashboard draws, rendered by callbacks.renderers. Until sign-in arrives (issue 5) every caller
-is a viewer. Imports dash, flask, werkzeug, sqlalchemy's errors, config, db, metrics and callbacks
-only.
+dashboard draws for the caller (a signed-in session or a bearer token: callbacks/auth.py lets
+nobody else through), rendered by callbacks.renderers. Imports dash, flask, werkzeug,
+sqlalchemy's errors, config, db, metrics and callbacks only.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `audit_view` is a plain function of the services, the caller and the filters, so tests call it
 directly; whether the caller may read the log is decided by the store (`Store.audit_log`), not
-here. Until sign-in exists every visitor is a viewer, so the page says who may read it. Imports
+here. Anyone but an admin is told who may read it; the header links admins to it. Imports
 dash, config, db, metrics, layouts and callbacks only.
 """
 
