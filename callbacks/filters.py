@@ -54,8 +54,11 @@ def _agency(geography: Geography, code: str):
 
 
 def compare_options(geography: Geography) -> list[dict]:
-    regions = [{"label": f"{r} (region)", "value": f"{REGION_PREFIX}{r}"} for r in geography.regions]
-    return [{"label": "England", "value": ENGLAND}, *regions, *agency_options(agency_tree(geography))]
+    """England, the regions and every agency (worked out once: the answer never changes)."""
+    def make() -> list[dict]:
+        regions = [{"label": f"{r} (region)", "value": f"{REGION_PREFIX}{r}"} for r in geography.regions]
+        return [{"label": "England", "value": ENGLAND}, *regions, *agency_options(agency_tree(geography))]
+    return geography.derived("compare_options", make)
 
 
 def resolve_filters(geography: Geography, quarters: list[str], region: object, agency: object,
@@ -119,10 +122,12 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
     elif not quarter_text:
         messages.append("No returns are loaded yet, so there is nothing to show.")
     region_names = geography.regions
-    tree = agency_tree(geography, None if region_text == ENGLAND else region_text)
+    tree_region = None if region_text == ENGLAND else region_text
+    options = geography.derived(("agency_options", tree_region),
+                                lambda: agency_options(agency_tree(geography, tree_region)))
     return FilterView(
         region_options(region_names), region_text,
-        agency_options(tree), chosen.code if chosen is not None else None,
+        options, chosen.code if chosen is not None else None,
         quarter_options(known), quarter_text or None, window_text,
         compare_options(geography), peers, search, state, " ".join(messages),
     )

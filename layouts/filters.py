@@ -8,6 +8,7 @@ the page's charts listen to. Imports dash, its component libraries and layouts o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import dash_bootstrap_components as dbc
@@ -65,7 +66,7 @@ def region_options(regions: list[str]) -> list[dict]:
 KIND_LABELS = {"raa": "RAA", "la": "LA", "vaa": "VAA"}
 
 
-def agency_options(tree: list[tuple[str, str, str, int]]) -> list[dict]:
+def agency_options(tree: Sequence[tuple[str, str, str, int]]) -> list[dict]:
     """Dropdown choices from (code, name, kind, depth) rows: RAAs with their LAs indented
     beneath. The code is searchable as well as the name."""
     return [

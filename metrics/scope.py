@@ -7,13 +7,16 @@ the agency registry as a frame, handed in by the caller. Pure: imports pandas an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 
 ENGLAND = "england"
 REGION_PREFIX = "region:"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class Geography:
         self.agencies = agencies.set_index("code", drop=False)
         self._memo: dict[tuple[str, str], frozenset[str]] = {}  # membership never changes here
         self._scopes: dict[str, Scope] = {}  # each scope by its code, once parsed
+        self._derived: dict[object, object] = {}
+
+    def derived(self, key: object, make: Callable[[], T]) -> T:
+        """`make()`, worked out once per key: what follows from the registry never changes
+        while this object lives (the filter bar asks for the same agency lists every time)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]  # type: ignore[return-value]
 
     def _remember(self, what: str, scope: Scope, find) -> frozenset[str]:
         key = (what, scope.code)
@@ -124,9 +135,13 @@ class Geography:
         return self.household_agencies(scope)
 
 
-def agency_tree(geography: Geography, region: str | None = None) -> list[tuple[str, str, str, int]]:
+def agency_tree(geography: Geography, region: str | None = None) -> tuple[tuple[str, str, str, int], ...]:
     """(code, name, kind, depth) of every agency, optionally of one region: each RAA followed by
     its member LAs (depth 1), then LAs outside any RAA, then VAAs, each group by name."""
+    return geography.derived(("agency_tree", region), lambda: tuple(_agency_tree(geography, region)))
+
+
+def _agency_tree(geography: Geography, region: str | None) -> list[tuple[str, str, str, int]]:
     a = geography.agencies
     if region:
         a = a[a["region"] == region]
