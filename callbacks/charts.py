@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.api import record_export
@@ -27,7 +26,7 @@ from db.measure_data import MeasureSource
 from layouts import ids
 from layouts.board import direct_labels
 from layouts.chart_card import Headline, TableShape, chart_card
-from layouts.figures import trend_figure
+from layouts.figures import FigureSpec, trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
 from metrics.engine import (
@@ -72,7 +71,7 @@ class Chart:
     id: str
     measure: str
     frame: FrameFunction
-    figure: Callable[[pd.DataFrame], go.Figure]
+    figure: Callable[[pd.DataFrame], FigureSpec]
     title: Callable[[pd.DataFrame, ChartQuery], str]
     # Charts beyond the Overview's trends: the data API requests behind the frame, as
     # (measure, query string) pairs (None: the one request of `api_params`); their own caption

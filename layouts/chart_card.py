@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
+from layouts.figures import FigureSpec
 
 
 class Headline(NamedTuple):
@@ -102,7 +102,7 @@ def download_buttons(chart: str) -> html.Div:
     )
 
 
-def chart_card(chart: str, title: str, headlines: list[Headline], figure: go.Figure,
+def chart_card(chart: str, title: str, headlines: list[Headline], figure: FigureSpec,
                frame: pd.DataFrame, caption: str, symbols: dict[str, str],
                links: list[tuple[str, str]], table: TableShape = TableShape()) -> dbc.Card:
     """One card. `links` are (text, href) pairs shown under the downloads."""

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import plotly.graph_objects as go
 
+from layouts.figures import FigureSpec
+
 
 class Size(NamedTuple):
     width: int  # px
@@ -71,11 +73,12 @@ def _legend_rows(figure: go.Figure, width: int) -> int:
     return -(-entries // width)
 
 
-def export_figure(figure: go.Figure, title: str, caption: str, size: Size = IMAGE_SIZE,
+def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size: Size = IMAGE_SIZE,
                   heading: str = "") -> go.Figure:
     """A copy of the chart's figure at `size` with `heading` (e.g. the service and page) and the
     active title above the chart, the legend between them and the chart, and the caption
     wrapped under the chart."""
+    figure = go.Figure(figure)
     text_width = size.width - 2 * SIDE
     heading_lines = [f"<span style='font-size:{SMALL_SIZE}px;color:{SECONDARY_COLOUR}'>"
                      f"{escape(heading)}</span>"] if heading else []
@@ -86,7 +89,7 @@ def export_figure(figure: go.Figure, title: str, caption: str, size: Size = IMAG
            + (_lines_height(1, SMALL_SIZE) if heading else 0) + LEGEND_ROW * legend_rows + SIDE // 2)
     bottom = TICKS + _lines_height(len(caption_lines), SMALL_SIZE) + SIDE // 2
     left = SIDE + _category_room(figure)
-    out = go.Figure(figure)
+    out = figure
     out.update_layout(
         width=size.width, height=size.height,
         # Fixed margins (no pushing by the legend or long labels): the caption is placed

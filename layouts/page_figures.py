@@ -9,9 +9,10 @@ Reference thresholds are drawn as labelled horizontal lines. Imports plotly, pan
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from layouts.figures import COLOURS, ENGLAND, ENGLAND_COLOUR, line_styles, trend_figure
+from layouts.figures import (
+    COLOURS, ENGLAND, ENGLAND_COLOUR, FigureSpec, figure_spec, line_styles, trend_figure,
+)
 
 TOTAL = "Total"
 PATTERNS = ("", "/", ".", "x", "-", "+")  # with colour, so colour is never the only cue
@@ -19,16 +20,14 @@ FONT = {"family": "Arial, sans-serif", "size": 12, "color": "#0b0c0c"}
 
 
 def _figure(traces: list[dict], height: int, annotations: list[dict] | None = None,
-            shapes: list[dict] | None = None, **extra) -> go.Figure:
-    """One Figure from plain dicts: adding traces and layout a call at a time costs plotly's
-    checks again at every step (some 15 ms a chart, most of a filter change's time)."""
+            shapes: list[dict] | None = None, **extra) -> FigureSpec:
     layout = {
         "height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "font": FONT,
         "legend": {"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12}},
         "annotations": annotations or [], "shapes": shapes or [], **extra,
     }
-    return go.Figure(data=traces, layout=layout)
+    return figure_spec(traces, layout)
 
 
 def _numbers(rows: pd.DataFrame) -> list[float]:
@@ -46,7 +45,7 @@ def _gap_labels(rows: pd.DataFrame, position: str, horizontal: bool = False) -> 
     return labels
 
 
-def journey_figure(frame: pd.DataFrame, height: int = 260) -> go.Figure:
+def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     """One horizontal bar per area, stacked by stage (mean days), the scope at the top."""
     stages = list(dict.fromkeys(frame["measure"]))
     names = list(dict.fromkeys(frame["scope_name"]))
@@ -69,10 +68,10 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> go.Figure:
                           "automargin": True})
 
 
-def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: int = 220) -> go.Figure:
+def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: int = 220) -> FigureSpec:
     """The trend, with the reference threshold as a labelled dotted line across the chart."""
     figure = trend_figure(frame, height=height)
-    figure.update_layout(
+    figure["layout"].update(
         shapes=[{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                  "y0": threshold, "y1": threshold, "name": label,
                  "line": {"color": "#801650", "dash": "dot", "width": 1.5}}],
@@ -83,7 +82,7 @@ def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: 
     return figure
 
 
-def grouped_bars(frame: pd.DataFrame, height: int = 240) -> go.Figure:
+def grouped_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
     """A group of bars per measure, one bar per area; England dark grey and hatched."""
     scopes = list(dict.fromkeys(frame["scope"]))
     traces = []
@@ -102,7 +101,7 @@ def grouped_bars(frame: pd.DataFrame, height: int = 240) -> go.Figure:
                           "gridcolor": "#e5e5e5"})
 
 
-def measure_lines(frame: pd.DataFrame, height: int = 220) -> go.Figure:
+def measure_lines(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     """One line per measure over the quarters, on one axis (the same unit)."""
     measures = list(dict.fromkeys(frame["measure"]))
     traces = []
@@ -124,7 +123,7 @@ def measure_lines(frame: pd.DataFrame, height: int = 220) -> go.Figure:
                           "gridcolor": "#e5e5e5"})
 
 
-def ranked_bars(frame: pd.DataFrame, height: int = 300) -> go.Figure:
+def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     """A horizontal bar per agency, largest at the top; England as a dashed dark-grey line."""
     england = frame[frame["scope"] == ENGLAND]
     rows = frame[frame["scope"] != ENGLAND].assign(_v=lambda f: pd.to_numeric(f["value"]))
@@ -146,7 +145,7 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> go.Figure:
                    yaxis={"automargin": True, "type": "category"})
 
 
-def category_bars(frame: pd.DataFrame, height: int = 220) -> go.Figure:
+def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     """A bar per category of the scope, named in words where the frame has them
     (`category_label`); the Total is left to the table."""
     rows = frame[frame["category"] != TOTAL]
@@ -160,7 +159,7 @@ def category_bars(frame: pd.DataFrame, height: int = 220) -> go.Figure:
                    yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
 
 
-def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") -> go.Figure:
+def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") -> FigureSpec:
     """A group of bars per quarter, one bar per measure in the frame's order (a funnel's stages,
     or counts over 6, 12 and 18 months); a hidden value is a gap, its symbol in the table."""
     traces = []

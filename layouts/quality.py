@@ -12,12 +12,11 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts import ids
 from layouts.chart_card import symbol_key
-from layouts.figures import COLOURS, short_quarter
+from layouts.figures import COLOURS, FigureSpec, figure_spec, short_quarter
 from layouts.filters import filter_bar, filter_values
 
 PATH = "/data-quality"
@@ -96,23 +95,24 @@ def returns_key() -> html.P:
     )
 
 
-def completeness_figure(frame: pd.DataFrame) -> go.Figure:
+def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
     """Horizontal bars, one per column, the total last; each bar labelled with its shown value."""
     rows = frame[frame["category"] != ""].iloc[::-1]  # plotly draws the first category lowest
-    figure = go.Figure(go.Bar(
-        x=pd.to_numeric(rows["value"]).tolist(), y=rows["category"].tolist(), orientation="h",
-        text=rows["shown"].tolist(), textposition="outside", cliponaxis=False,
-        marker={"color": [COLOURS[1] if c == "Total" else COLOURS[0] for c in rows["category"]]},
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
-    figure.update_layout(
-        height=max(200, 28 * len(rows) + 60), margin={"l": 10, "r": 40, "t": 10, "b": 30},
-        plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
-        font={"family": "Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
-        xaxis={"range": [0, 110], "gridcolor": "#e5e5e5", "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100]},
-        yaxis={"automargin": True},
-    )
-    return figure
+    bars = {
+        "type": "bar", "x": pd.to_numeric(rows["value"]).tolist(), "y": rows["category"].tolist(),
+        "orientation": "h", "text": rows["shown"].tolist(), "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": [COLOURS[1] if c == "Total" else COLOURS[0] for c in rows["category"]]},
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    return figure_spec([bars], {
+        "height": max(200, 28 * len(rows) + 60), "margin": {"l": 10, "r": 40, "t": 10, "b": 30},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
+        "font": {"family": "Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
+        "xaxis": {"range": [0, 110], "gridcolor": "#e5e5e5", "ticksuffix": "%",
+                  "tickvals": [0, 25, 50, 75, 100]},
+        "yaxis": {"automargin": True},
+    })
 
 
 def completeness_table(frame: pd.DataFrame, caption: str) -> html.Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import pytest
 from dash import Dash, dcc
 from plotly.offline import get_plotlyjs_version
@@ -149,11 +150,15 @@ def test_unknown_setting_value_names_the_setting(monkeypatch) -> None:
         create_app()
 
 
-def test_every_chart_uses_only_traces_the_basic_bundle_draws(demo_services) -> None:
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "board"])
+def test_every_chart_is_a_valid_figure_of_traces_the_basic_bundle_draws(demo_services, present) -> None:
+    """The cards' figures are plain dicts, unchecked as they are built: go.Figure checks each
+    against plotly's schema here (it raises on a property plotly does not know)."""
     state = {"scope": "region:London", "quarter": demo_services.store.quarters()[0], "window": 4,
-             "compare": []}
-    kinds = {trace.type
-             for slug in PAGE_CHARTS for column in page_cards(demo_services, slug, state)
-             for part in column._traverse() if isinstance(part, dcc.Graph)
-             for trace in part.figure.data}
+             "compare": [], **({"present": True} if present else {})}
+    figures = [go.Figure(part.figure)
+               for slug in PAGE_CHARTS for column in page_cards(demo_services, slug, state)
+               for part in column._traverse() if isinstance(part, dcc.Graph)]
+    assert len(figures) == sum(map(len, PAGE_CHARTS.values()))
+    kinds = {trace.type for figure in figures for trace in figure.data}
     assert kinds and kinds <= {"scatter", "bar", "pie"}, kinds

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from sqlalchemy.orm import sessionmaker
 
@@ -135,7 +136,7 @@ def test_england_is_a_dashed_dark_grey_line_and_colours_are_the_palette() -> Non
         ("england", "England", "2024-25 Q4", 3000, "3,000"),
         ("england", "England", "2025-26 Q1", 3040, "3,040"),
     ])
-    figure = trend_figure(frame)
+    figure = go.Figure(trend_figure(frame))
     names = [t.name for t in figure.data]
     assert names == ["Adopt London South", "London", "England"]
     england = figure.data[2]

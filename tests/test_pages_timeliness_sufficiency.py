@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from callbacks.charts import CHARTS, chart_query, chart_requests
@@ -128,23 +129,23 @@ def test_thresholds_and_colours_in_the_figures(demo_services: Services) -> None:
     for chart, threshold, label in (("timeliness_a10", A10_THRESHOLD, "14 months"),
                                     ("timeliness_a2", A2_THRESHOLD, "4 months")):
         frame, _ = frame_for(demo_services, chart)
-        figure = CHARTS[chart].figure(frame)
+        figure = go.Figure(CHARTS[chart].figure(frame))
         lines = [s for s in figure.layout.shapes if s.y0 == s.y1 == threshold]
         assert len(lines) == 1
         assert any(label in a.text for a in figure.layout.annotations)
         england = [t for t in figure.data if t.name == "England"]
         assert england and england[0].line.dash == "dash"
     frame, _ = frame_for(demo_services, "timeliness_journey")
-    figure = CHARTS["timeliness_journey"].figure(frame)
+    figure = go.Figure(CHARTS["timeliness_journey"].figure(frame))
     assert [t.name for t in figure.data] == list(frame.drop_duplicates("measure")["measure_title"])
     assert {t.marker.color for t in figure.data} <= AF_COLOURS
     assert figure.layout.barmode == "stack" and all(t.orientation == "h" for t in figure.data)
     frame, _ = frame_for(demo_services, "timeliness_adopter_stages")
-    figure = CHARTS["timeliness_adopter_stages"].figure(frame)
+    figure = go.Figure(CHARTS["timeliness_adopter_stages"].figure(frame))
     assert set(frame["measure"]) == set(ADOPTER_STAGES)
     assert [t.name for t in figure.data][-1] == "England" and figure.data[-1].marker.color == "#3D3D3D"
     frame, _ = frame_for(demo_services, "sufficiency_agencies")
-    figure = CHARTS["sufficiency_agencies"].figure(frame)
+    figure = go.Figure(CHARTS["sufficiency_agencies"].figure(frame))
     assert any(s.line.dash == "dash" and s.line.color == "#3D3D3D" for s in figure.layout.shapes)
     values = [v for v in figure.data[0].x if v == v]
     assert values == sorted(values)  # ranked, the largest at the top
@@ -154,7 +155,7 @@ def test_suppressed_categories_are_gaps_not_zeros() -> None:
     frame = pd.DataFrame({"scope": "ALS", "scope_name": "Adopt London South",
                           "category": ["Under 1", "1-4", "Total"], "value": [np.nan, 12.0, 15.0],
                           "shown": ["[c]", "12", "15"]})
-    figure = category_bars(frame)
+    figure = go.Figure(category_bars(frame))
     assert list(figure.data[0].x) == ["Under 1", "1-4"]
     assert np.isnan(figure.data[0].y[0]) and list(figure.data[0].text) == ["[c]", "12"]
     assert [a.text for a in figure.layout.annotations] == ["[c]"]

@@ -10,6 +10,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.board import board_aware, direct_labels, is_present, without_controls
 from layouts.chart_pages import OVERVIEW, page_layout
+from layouts.figures import figure_spec
 from layouts.page_figures import journey_figure, threshold_figure
 from metrics.quality import MISSING, returns_grid, safe_warnings, submitting_agencies
 from metrics.quarters import Quarter
@@ -68,19 +69,22 @@ def test_without_controls_leaves_the_original_alone() -> None:
 
 
 def test_direct_labels_replace_the_legend() -> None:
-    figure = go.Figure([go.Scatter(x=["a", "b", "c"], y=[1, 2, None], text=["1", "2", "[c]"], name="ALS"),
-                        go.Scatter(x=["a", "b", "c"], y=[3, 4, 5], text=["3", "4", "5"], name="England")])
-    labelled = direct_labels(figure)
+    figure = figure_spec([
+        {"type": "scatter", "x": ["a", "b", "c"], "y": [1, 2, None], "text": ["1", "2", "[c]"], "name": "ALS"},
+        {"type": "scatter", "x": ["a", "b", "c"], "y": [3, 4, 5], "text": ["3", "4", "5"], "name": "England"},
+    ], {"annotations": []})
+    labelled = go.Figure(direct_labels(figure))
     assert labelled.layout.showlegend is False
     assert [a.text for a in labelled.layout.annotations] == ["ALS: 2", "England: 5"]
-    assert figure.layout.annotations == ()  # the original is untouched
+    assert figure["layout"]["annotations"] == []  # the original is untouched
+    assert "width" not in figure["data"][0].get("line", {})
 
 
 def test_direct_labels_keep_the_figures_own_notes_larger() -> None:
     frame = pd.DataFrame({"scope": ["ALS", "ALS"], "scope_name": ["Adopt London South"] * 2,
                           "quarter": ["2024-25 Q4", "2025-26 Q1"], "value": [300.0, 450.0],
                           "shown": ["300", "450"], "value_type": ["mean", "mean"]})
-    labelled = direct_labels(threshold_figure(frame, threshold=426, label="14 months"))
+    labelled = go.Figure(direct_labels(threshold_figure(frame, threshold=426, label="14 months")))
     texts = [a.text for a in labelled.layout.annotations]
     assert texts == ["14 months (426 days)", "Adopt London South: 450"]
     assert {a.font.size for a in labelled.layout.annotations} == {16}
@@ -91,5 +95,5 @@ def test_stacked_bars_keep_a_legend_in_board_mode() -> None:
     stages = pd.DataFrame({"measure": ["a", "b"], "measure_title": ["Care to decision", "Decision to order"],
                            "scope": ["ALS", "ALS"], "scope_name": ["Adopt London South"] * 2,
                            "value": [100.0, 200.0], "shown": ["100", "200"]})
-    labelled = direct_labels(journey_figure(stages))
+    labelled = go.Figure(direct_labels(journey_figure(stages)))
     assert labelled.layout.showlegend is True and labelled.layout.legend.font.size == 16
