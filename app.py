@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         # gunicorn workers: fine for `make run` and tests, never for production.
         logging.getLogger(__name__).warning("SECRET_KEY is not set; using a throwaway key")
         app.server.secret_key = secrets.token_hex(32)
+    app.server.before_request(services.measures.begin_reading)  # first: before the gate
+    app.server.teardown_request(lambda error: services.measures.end_reading())
     register_pages(measure_entries())
     app.layout = lambda: auth.page_frame(services)
     for module in (security, auth, api, health, returns, load, filters, chart_pages, charts, images,

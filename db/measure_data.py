@@ -13,6 +13,7 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import MutableMapping
+from contextvars import ContextVar
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -31,6 +32,10 @@ NOT_NEEDED = {
     "special_guardianship": ("child_id", "sex", "ethnicity", "disability"),
     "support": ("asf_amount_adoption", "asf_amount_sg"),
 }
+
+
+# The data versions as read once in the current request (see MeasureSource.begin_reading).
+_READING: ContextVar[dict | None] = ContextVar("measure_reading", default=None)
 
 
 def load_geography(sessions: sessionmaker[Session]) -> Geography:
@@ -128,7 +133,27 @@ class MeasureSource:
             self._geography = load_geography(self._sessions)
         return self._geography
 
+    def begin_reading(self) -> None:
+        """From here until `end_reading`, read the data versions once (the app calls these at
+        the start and end of every request): a page's dozen questions cost one small query, and
+        all are answered from the same returns even if one is loaded meanwhile."""
+        _READING.set({})
+
+    def end_reading(self) -> None:
+        _READING.set(None)
+
     def versions(self, session: Session) -> dict[int, tuple[int, int]]:
+        """quarter index -> (newest current return id, current returns): a quarter's rows are
+        kept until either changes."""
+        reading = _READING.get()
+        if reading is not None and "versions" in reading:
+            return reading["versions"]
+        found = self._read_versions(session)
+        if reading is not None:
+            reading["versions"] = found
+        return found
+
+    def _read_versions(self, session: Session) -> dict[int, tuple[int, int]]:
         rows = session.execute(
             select(Return.quarter_index, func.max(Return.id), func.count())
             .where(Return.is_current.is_(True))

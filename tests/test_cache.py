@@ -1,0 +1,100 @@
+"""What the app keeps between requests never outlives the data it came from: after a return is
+loaded, the next request shows its numbers, in the worker that had the old figures and in any
+other, on SQLite and PostgreSQL; and a request reads the data version once, however many
+questions its page asks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dash import Dash
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
+
+from app import create_app
+from config import Settings
+from db.engine import engine_for
+from db.importer import load_path
+from layouts import chart_pages, ids
+from tests.accounts import signed_in_client
+from tests.builders import valid_return
+from tests.test_security import OWN, callback_request
+
+AGENCY, QUARTER = "942", "2024-25 Q3"
+STATE = {"scope": AGENCY, "quarter": QUARTER, "window": 4, "compare": []}
+
+
+def load(url: str, folder: Path, extra_waiting: int) -> None:
+    """942's return for the quarter, with one child waiting (C002) and `extra_waiting` more."""
+    file = valid_return(AGENCY, QUARTER)
+    for n in range(extra_waiting):
+        file.add_row("children", like=3, child_id=f"W{n:03}")
+    path = file.write(folder / f"return-{extra_waiting}.zip")
+    report = load_path(sessionmaker(engine_for(url)), path, user="tests")
+    assert report.status == "loaded", [issue.line() for issue in report.issues]
+
+
+def worker(url: str) -> tuple[Dash, FlaskClient]:
+    """An app as one gunicorn worker holds it, with 942's analyst signed in (who sees small
+    numbers unsuppressed)."""
+    app = create_app(Settings.from_env(environ={}, database_url=url, secret_key="test"))
+    return app, signed_in_client(app, "ana", "analyst", [AGENCY])
+
+
+def api_waiting(client: FlaskClient) -> float:
+    response = client.get("/api/v1/measures/children_waiting",
+                          query_string={"scope": AGENCY, "quarter": QUARTER})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [row] = response.get_json()["rows"]
+    return row["value"]
+
+
+def card_title(app: Dash, client: FlaskClient) -> str:
+    """The Overview's "Children waiting" card title, as the page's callback answers it."""
+    body = callback_request(app, f"{chart_pages.OVERVIEW.cards}.children",
+                            {f"{ids.FILTER_STATE}.data": STATE})
+    body["outputs"] = body["outputs"][0]  # one output: Dash's renderer sends it alone
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+    assert response.status_code == 200
+    title_id = ids.chart_title("children_waiting")
+
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == title_id:
+                return node["props"]["children"]
+            return next((t for v in node.values() if (t := find(v)) is not None), None)
+        if isinstance(node, list):
+            return next((t for v in node if (t := find(v)) is not None), None)
+        return None
+
+    return find(json.loads(response.get_data(as_text=True)))
+
+
+def test_a_loaded_return_shows_in_the_next_request_of_every_worker(db_url: str, tmp_path: Path) -> None:
+    load(db_url, tmp_path, extra_waiting=0)
+    (app_a, a), (app_b, b) = worker(db_url), worker(db_url)
+    assert api_waiting(a) == api_waiting(b) == 1
+    assert card_title(app_a, a) == card_title(app_b, b) == f"Children waiting: 1 in {QUARTER}"
+
+    load(db_url, tmp_path, extra_waiting=3)  # a new version of the same return
+
+    assert api_waiting(a) == api_waiting(b) == 4
+    assert card_title(app_a, a) == card_title(app_b, b) == f"Children waiting: 4 in {QUARTER}"
+
+
+def test_a_page_reads_the_data_version_once(db_url: str, tmp_path: Path) -> None:
+    load(db_url, tmp_path, extra_waiting=0)
+    app, client = worker(db_url)
+    card_title(app, client)  # the quarters' rows are read and kept
+    statements: list[str] = []
+    engine = engine_for(db_url)
+    listen = lambda conn, cursor, sql, *rest: statements.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        card_title(app, client)  # eight charts, each asking for rows
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    versions = [s for s in statements if "max(return.id)" in s.lower()]
+    assert len(versions) == 1, statements
