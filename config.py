@@ -54,7 +54,40 @@ SETTINGS: tuple[Setting, ...] = (
         "The address users open (https://host), when a proxy in front terminates HTTPS: "
         "state-changing requests must come from this origin or the one the request came to.",
     ),
-    Setting("PORT", "8050", "Port that `make run` serves the dashboard on.", int),
+    Setting(
+        "PORT",
+        "8050",
+        "Port the dashboard is served on: by `make run` on 127.0.0.1, by gunicorn.conf.py (the "
+        "container, the production command) on every address.",
+        int,
+    ),
+    Setting(
+        "WEB_CONCURRENCY",
+        "2",
+        "gunicorn worker processes (gunicorn.conf.py). Each holds its own copy of the data it "
+        "has read; about two per CPU core.",
+        int,
+    ),
+    Setting(
+        "GUNICORN_THREADS",
+        "4",
+        "Threads per gunicorn worker: while one request waits (the database, a board pack "
+        "being drawn), the worker answers others.",
+        int,
+    ),
+    Setting(
+        "REDIS_URL",
+        "",
+        "Redis for the answer cache (redis://host:6379/0), shared by every worker and every "
+        "instance behind a load balancer. Empty means each worker keeps its own in memory.",
+    ),
+    Setting(
+        "CACHE_SECONDS",
+        "3600",
+        "How long a cached answer is kept. A loaded return makes every older answer unreachable "
+        "at once, whatever this says.",
+        int,
+    ),
     Setting(
         "PUBLIC_MODE",
         "0",
@@ -121,6 +154,10 @@ class Settings:
     session_hours: int = 8
     public_url: str = ""
     port: int = 8050
+    web_concurrency: int = 2
+    gunicorn_threads: int = 4
+    redis_url: str = ""
+    cache_seconds: int = 3600
     public_mode: bool = False
     upload_max_bytes: int = 50 * 1024 * 1024
     import_max_rows: int = 200_000

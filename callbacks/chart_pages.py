@@ -12,6 +12,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 
+from callbacks.cache import answers
 from callbacks.charts import CHARTS, OVERVIEW, card_for
 from callbacks.page_charts import SUFFICIENCY, TIMELINESS
 from callbacks.waiting_adopters_guardianship_charts import (
@@ -50,8 +51,13 @@ def page_cards(services: Services, slug: str, state: object) -> list:
 
 
 def register(app: Dash, services: Services) -> None:
+    kept = answers(app.server, services)
+
+    def cards(state: object, slug: str) -> list:
+        return kept.remember(("cards", slug, state), lambda: page_cards(services, slug, state))
+
     for page in chart_pages.PAGES:
         app.callback(
             Output(page.cards, "children"),
             Input(ids.FILTER_STATE, "data"),
-        )(lambda state, slug=page.slug: page_cards(services, slug, state))
+        )(lambda state, slug=page.slug: cards(state, slug))

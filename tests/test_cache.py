@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
+from callbacks import chart_pages as chart_pages_callbacks
 from config import Settings
 from db.engine import engine_for
 from db.importer import load_path
@@ -98,3 +99,38 @@ def test_a_page_reads_the_data_version_once(db_url: str, tmp_path: Path) -> None
         event.remove(engine, "before_cursor_execute", listen)
     versions = [s for s in statements if "max(return.id)" in s.lower()]
     assert len(versions) == 1, statements
+
+
+def test_a_kept_answer_is_reused_for_the_same_view_only(sqlite_url: str, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    """The analyst's cards are kept and given again, without working them out; a viewer asking
+    the same question gets their own, suppressed answer, never the analyst's."""
+    load(sqlite_url, tmp_path, extra_waiting=0)
+    app, analyst = worker(sqlite_url)
+    viewer = signed_in_client(app, "vera", "viewer")
+    assert card_title(app, analyst) == f"Children waiting: 1 in {QUARTER}"
+
+    worked_out = []
+    real = chart_pages_callbacks.page_cards
+
+    def counted(services, slug, state):
+        worked_out.append(slug)
+        return real(services, slug, state)
+
+    monkeypatch.setattr(chart_pages_callbacks, "page_cards", counted)
+    assert card_title(app, analyst) == f"Children waiting: 1 in {QUARTER}"
+    assert worked_out == []  # the kept answer
+    assert card_title(app, viewer) == f"Children waiting in {QUARTER}: confidential"
+    assert worked_out == ["overview"]  # another view of the data: its own answer
+
+
+def test_a_cache_that_cannot_be_reached_is_worked_around(sqlite_url: str, tmp_path: Path,
+                                                          caplog) -> None:
+    load(sqlite_url, tmp_path, extra_waiting=0)
+    app = create_app(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test",
+                                       redis_url="redis://127.0.0.1:1/0"))  # nothing listens there
+    client = signed_in_client(app, "ana", "analyst", [AGENCY])
+    assert card_title(app, client) == f"Children waiting: 1 in {QUARTER}"
+    assert card_title(app, client) == f"Children waiting: 1 in {QUARTER}"
+    warnings = [r.getMessage() for r in caplog.records if "answer cache" in r.getMessage()]
+    assert len(warnings) == 1 and "working without it" in warnings[0]
