@@ -1,7 +1,9 @@
-# The dashboard in production: gunicorn serving app:server on port 8050.
+# The dashboard in production: gunicorn serving app:server on port 8050 (PORT).
 # Run with DATABASE_URL (PostgreSQL) and SECRET_KEY set, e.g.
 #   docker run -e DATABASE_URL=postgresql+psycopg2://... -e SECRET_KEY=... -p 8050:8050 IMAGE
-# then `docker exec CONTAINER python -m db init` once to create the schema.
+# then `docker exec CONTAINER python -m db init` once to create the schema. WEB_CONCURRENCY
+# (workers, default 2) and GUNICORN_THREADS (per worker, default 4) size it; REDIS_URL shares
+# the answer cache between workers and containers (docs/deploy.md).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,9 +29,10 @@ COPY . .
 RUN mkdir -p /app/data && chown asg:asg /app/data
 
 USER asg
+ENV PORT=8050
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s --start-period=300s --retries=3 \
     CMD ["python", "-c", \
-         "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8050/health', timeout=4)"]
-# --timeout: a board pack (every chart drawn as a PDF page) takes longer than the default 30 s.
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server", "--bind", "0.0.0.0:8050", "--workers", "2", "--timeout", "120"]
+         "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health', timeout=4)"]
+# Bind, workers, threads and timeout: gunicorn.conf.py, from the environment.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:server"]

@@ -53,11 +53,9 @@ run: install browser-deps
 	@echo
 	@# One throwaway key shared by the workers, unless SECRET_KEY is set. COOKIE_SECURE=0:
 	@# this serves plain http (on loopback by default), where a Secure cookie is never sent back.
-	@# --timeout: a board pack takes longer than gunicorn's default 30 s.
 	@SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')}" \
 		COOKIE_SECURE="$${COOKIE_SECURE:-0}" \
-		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--timeout 120
+		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 browser-deps:
 	@if command -v chromedriver >/dev/null && { command -v chromium || \

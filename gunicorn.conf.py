@@ -5,10 +5,22 @@ read and each chart page's England figures worked out (callbacks/warm.py). Worke
 from it with all of that in memory, so the first visitor of the day waits no longer than the
 next one. Until the warm-up ends the port is closed: /health does not answer, and a container
 or load balancer holds traffic back (the Dockerfile's HEALTHCHECK allows for it).
+
+Where it listens and how many workers and threads serve come from the environment (PORT,
+WEB_CONCURRENCY, GUNICORN_THREADS; docs/settings.md), so the container and the production
+command are one command line; options given on the command line (`make run` binds to
+127.0.0.1) take precedence.
 """
 
 import gc
 
+from config import Settings
+
+_settings = Settings.from_env()  # a bad value stops gunicorn here, naming the setting
+bind = f"0.0.0.0:{_settings.port}"
+workers = _settings.web_concurrency
+threads = _settings.gunicorn_threads  # more than one: gunicorn's threaded (gthread) workers
+timeout = 120  # a board pack (every chart drawn as a PDF page) takes longer than the default 30 s
 preload_app = True
 
 
