@@ -12,6 +12,7 @@ command are one command line; options given on the command line (`make run` bind
 127.0.0.1) take precedence.
 """
 
+import ctypes
 import gc
 
 from config import Settings
@@ -32,4 +33,16 @@ def on_starting(arbiter) -> None:
     arbiter.log.info("Caches warmed: %(charts)d charts over %(quarters)d quarters in %(seconds)s s", done)
     # The warmed objects live as long as the workers: the collector leaves them be, so a
     # worker's collections stay short and do not copy the pages it shares with the master.
+    # Garbage is collected first (frozen, it would never be), and the memory it held is handed
+    # back to the system, so that no worker starts out holding it.
+    gc.collect()
+    _release_free_memory()
     gc.freeze()
+
+
+def _release_free_memory() -> None:
+    """glibc keeps freed memory for reuse; malloc_trim returns it (a no-op elsewhere)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

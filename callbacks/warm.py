@@ -38,6 +38,7 @@ def warm_up(services: Services, window: int = 4) -> dict[str, float]:
         state = {"scope": "england", "quarter": quarter, "window": window, "compare": []}
         for chart in charts:
             chart_frame(services, chart, chart_query(chart, state, geography))
+    services.measures.forget_rows()  # the workers would each copy them, for nothing
     # A connection must never be shared by two processes: the workers start with none.
     services.store.close_connections()
     done = {"quarters": len(quarters), "charts": len(quarters) * len(charts),

@@ -127,12 +127,19 @@ class MeasureSource:
         self._templates: dict[str, pd.DataFrame] | None = None
         self.memo = LruMemo(max_results)
         relax_garbage_collection()
-        self.row_memo = LruMemo(512)
+        # Rows selected for a scope, shared by the measures of one page: a page needs a few
+        # dozen, and each England selection is a copy of megabytes, so few are kept.
+        self.row_memo = LruMemo(128)
 
     def geography(self) -> Geography:
         if self._geography is None:
             self._geography = load_geography(self._sessions)
         return self._geography
+
+    def forget_rows(self) -> None:
+        """Drop the rows kept for sharing between measures (the results stay): after the
+        warm-up they are England's rows of every quarter, some 100 MB no question needs again."""
+        self.row_memo.clear()
 
     def begin_reading(self) -> None:
         """From here until `end_reading`, read the data versions once (the app calls these at
@@ -177,14 +184,17 @@ class MeasureSource:
             with self._lock:
                 stale = [q for q in wanted
                          if q not in self._quarters or self._quarters[q][0] != versions.get(q, (0, 0))]
-            if stale or self._templates is None:
-                frames = _quarter_frames(session, stale)
-                returns = current_returns(session, stale)
+            # A quarter at a time: the driver's rows are Python objects until they are a frame,
+            # and reading thirty quarters at once held them all together (the warm-up's peak, which
+            # every forked worker then started from).
+            for q in stale or ([] if self._templates is not None else [None]):
+                frames = _quarter_frames(session, [] if q is None else [q])
+                returns = current_returns(session, [] if q is None else [q])
                 with self._lock:
-                    for q in stale:
-                        parts = {t: Part.of(f[f["quarter_index"] == q], t, q) for t, f in frames.items()}
-                        own = returns[returns["quarter_index"] == q]
-                        self._quarters[q] = (versions.get(q, (0, 0)), parts, own, frozenset(own["agency_code"]))
+                    if q is not None:
+                        parts = {t: Part.of(f, t, q) for t, f in frames.items()}
+                        self._quarters[q] = (versions.get(q, (0, 0)), parts, returns,
+                                             frozenset(returns["agency_code"]))
                     self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
         with self._lock:
             for q in wanted:
