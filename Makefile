@@ -2,6 +2,7 @@
 #              embedded database with demo data if empty, and serve it
 # make test  - install what the tests need (Chromium, PostgreSQL when root) and run them all
 # make bench - run every benchmark in bench/
+# make loadtest - 50 users on the demo for 60 s (locust, in its own .venv-loadtest)
 # Each works from a fresh clone and is safe to run again.
 
 SHELL := /bin/bash
@@ -16,12 +17,13 @@ PORT ?= 8050
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run test bench install install-test browser-deps
+.PHONY: help run test bench loadtest install install-test browser-deps
 
 help:
 	@echo "make run    serve the dashboard on http://$(HOST):$(PORT)/ (PORT=... to change)"
 	@echo "make test   run the whole test suite"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make loadtest  a board meeting's load on the demo: 50 users for 60 s"
 
 $(PY):
 	@if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
@@ -78,9 +80,20 @@ test: install-test browser-deps
 	TEST_POSTGRES_URL="$$url" $(PY) -m pytest tests -q $(PYTEST_ARGS)
 
 bench: install-test browser-deps
-	@shopt -s nullglob; benches=(bench/*.py); \
+	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \
+	shopt -s nullglob; benches=(bench/[!_]*.py); \
 	if [ $${#benches[@]} = 0 ]; then echo "No benchmarks in bench/ yet."; exit 0; fi; \
 	for bench in "$${benches[@]}"; do \
 		echo "== $$bench"; \
-		PYTHONPATH="$(CURDIR)" $(PY) "$$bench"; \
+		TEST_POSTGRES_URL="$$url" PYTHONPATH="$(CURDIR)" $(PY) "$$bench"; \
 	done
+
+LOAD_VENV := .venv-loadtest
+
+$(LOAD_VENV)/.installed: requirements-loadtest.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-loadtest.txt
+	@touch $@
+
+loadtest: install-test $(LOAD_VENV)/.installed
+	PYTHONPATH="$(CURDIR)" $(PY) bench/loadtest.py --locust $(LOAD_VENV)/bin/locust

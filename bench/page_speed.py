@@ -23,33 +23,26 @@ timing anything, and sends that session's cookie with its replayed filter change
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from urllib.error import HTTPError
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _serving import (  # noqa: E402
+    BENCH_USER, SIGN_IN, UPDATE, bench_user, change_filters, demo_database, filter_callbacks,
+    outputs_of, random_changes, serve, session_cookie,
+)
 from selenium import webdriver  # noqa: E402
 
 from callbacks.chart_pages import PAGE_CHARTS  # noqa: E402
 from callbacks.services import Services  # noqa: E402
-from config import PROJECT_ROOT, Settings  # noqa: E402
-from db.demo import FIRST_QUARTER, LAST_QUARTER, load_demo  # noqa: E402
-from db import users  # noqa: E402
-from db.engine import session_factory  # noqa: E402
-from db.schema import initialise  # noqa: E402
+from config import Settings  # noqa: E402
+from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
 from layouts import chart_pages, ids  # noqa: E402
 from layouts.shell import NAVIGATION  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
@@ -66,9 +59,6 @@ CONTENT = {
     "/definitions": f"#{ids.DEFINITIONS_LIST} > *",
     "/returns": f"#{ids.RETURNS_GRID} .ag-row",
 }
-UPDATE = "/_dash-update-component"
-SIGN_IN = "/sign-in"
-BENCH_USER = "bench"  # a viewer: the pages are timed as most of their readers see them
 
 # Resolves with performance.now() (ms since navigation start) once the page is drawn, or -1.
 DRAWN_JS = """
@@ -108,79 +98,7 @@ setTimeout(() => done({document: nav.responseEnd, callbacks: calls.length,
 """ % UPDATE
 
 
-def demo_database(scale: int, seed: int, first: Quarter, last: Quarter) -> str:
-    """A fresh SQLite file in a temporary folder with the demo's returns `first` to `last`."""
-    url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    sessions = session_factory(Settings.from_env(database_url=url))
-    initialise(url, sessions)
-    started = time.perf_counter()
-    summary = load_demo(sessions, scale=scale, seed=seed, first=first, last=last)
-    print(f"Loaded {summary.rows:,} rows ({first} to {last}, scale {scale}) "
-          f"in {time.perf_counter() - started:.0f} s.")
-    return url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn serving the app on the database, once /health answers."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py", "app:server",
-         "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn stopped before the app answered /health")
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:
-                if answer.status == 200:
-                    return server, base
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    sys.exit("the app did not answer /health within 2 minutes")
-
-
-# --- Signing in ------------------------------------------------------------------------------
-
-def bench_user(database_url: str) -> str:
-    """The bench viewer's password: a fresh random one, set on the user or on a new user."""
-    password = secrets.token_urlsafe(24)
-    with session_factory(Settings.from_env(database_url=database_url))() as session, session.begin():
-        if BENCH_USER in {user.name for user in users.list_users(session)}:
-            users.set_password(session, BENCH_USER, password, actor=BENCH_USER)
-        else:
-            users.add_user(session, BENCH_USER, password, "viewer", actor=BENCH_USER)
-    return password
-
-
-class _Stay(urllib.request.HTTPRedirectHandler):
-    """Leave a redirect unfollowed: the answer to the sign-in form carries the cookie."""
-
-    def redirect_request(self, *args, **kwargs) -> None:
-        return None
-
-
-def session_cookie(base: str, password: str) -> str:
-    """The `Cookie` header of a session signed in as the bench user, from the form's answer."""
-    form = urlencode({"name": BENCH_USER, "password": password}).encode()
-    try:
-        urllib.request.build_opener(_Stay).open(f"{base}{SIGN_IN}", data=form, timeout=30)
-    except HTTPError as answer:
-        if answer.code == 302 and answer.headers.get_all("Set-Cookie"):
-            return "; ".join(c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie"))
-        sys.exit(f"signing in the bench user was answered {answer.code}")
-    sys.exit("signing in the bench user did not redirect: the name or password was refused")
-
+# --- Chromium ---------------------------------------------------------------------------------
 
 def sign_in_chromium(driver, base: str, password: str, timeout_s: float) -> None:
     """Sign the browser in through the form and wait until it has left the form; then empty its
@@ -192,13 +110,6 @@ def sign_in_chromium(driver, base: str, password: str, timeout_s: float) -> None
             sys.exit("Chromium could not sign in as the bench user")
         time.sleep(0.1)
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-
-
-def post(base: str, body: dict, cookie: str) -> dict:
-    request = urllib.request.Request(f"{base}{UPDATE}", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", "Cookie": cookie})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return json.loads(answer.read())
 
 
 def pages() -> list[tuple[str, str, int | None]]:
@@ -234,83 +145,11 @@ def visit(driver, url: str, cards: int | None, content: str | None, timeout_s: f
 
 # --- Filter changes, replayed as dash-renderer sends them --------------------------------------
 
-def prop(text: str) -> dict:
-    component, _, name = text.rpartition(".")
-    return {"id": component, "property": name}
-
-
-def outputs_of(callback: dict) -> list[dict]:
-    """The outputs of a callback in /_dash-dependencies: `a.b` or `..a.b...c.d..`."""
-    text = callback["output"]
-    parts = text[2:-2].split("...") if text.startswith("..") else [text]
-    return [prop(part.split("@")[0]) for part in parts]
-
-
-def request_body(callback: dict, values: dict, changed: list[str]) -> dict:
-    """The body dash-renderer posts for a callback: `values` maps `id.property` to its value."""
-    outputs = outputs_of(callback)
-
-    def with_values(props: list[dict]) -> list[dict]:
-        return [{**p, "value": values.get(f"{p['id']}.{p['property']}")} for p in props]
-
-    body = {"output": callback["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": with_values(callback["inputs"]), "changedPropIds": changed,
-            "parsedChangedPropsIds": changed}
-    if callback["state"]:
-        body["state"] = with_values(callback["state"])
-    return body
-
-
-def filter_callbacks(base: str, cookie: str) -> tuple[dict, list[dict]]:
-    """The filter bar's callback and every callback that listens to the settled selection."""
-    request = urllib.request.Request(f"{base}/_dash-dependencies", headers={"Cookie": cookie})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        callbacks = json.loads(answer.read())
-    state = {"id": ids.FILTER_STATE, "property": "data"}
-    bar = next(c for c in callbacks if any(o == state for o in outputs_of(c))
-               and {"id": ids.FILTER_AGENCY, "property": "value"} in c["inputs"])
-    listeners = [c for c in callbacks if state in c["inputs"]]
-    return bar, listeners
-
 
 def page_listeners(driver, listeners: list[dict]) -> list[dict]:
     """The listeners whose outputs are all on the page open in the browser."""
     present = set(driver.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)"))
     return [c for c in listeners if all(o["id"] in present for o in outputs_of(c))]
-
-
-def filter_values(answer: dict) -> dict:
-    """`id.property` -> value from a callback's answer."""
-    return {f"{component}.{name}": value
-            for component, props in answer["response"].items() for name, value in props.items()}
-
-
-def time_changes(base: str, cookie: str, bar: dict, listeners: list[dict],
-                 agencies: list[tuple[str, str]], quarters: list[str], count: int,
-                 rng: random.Random) -> list[float]:
-    """ms per filter change: a random agency (with its region) or quarter, the bar's callback,
-    then the page's listeners with the selection it settled."""
-    region, agency = agencies[0]
-    current = {"region": region, "agency": agency, "quarter": quarters[0]}
-    times = []
-    for _ in range(count):
-        if rng.random() < 0.5:
-            current["region"], current["agency"] = rng.choice(agencies)
-            changed = ids.FILTER_AGENCY
-        else:
-            current["quarter"] = rng.choice(quarters)
-            changed = ids.FILTER_QUARTER
-        values = {f"{ids.FILTER_REGION}.value": current["region"],
-                  f"{ids.FILTER_AGENCY}.value": current["agency"],
-                  f"{ids.FILTER_QUARTER}.value": current["quarter"],
-                  f"{ids.FILTER_WINDOW}.value": "4", f"{ids.FILTER_COMPARE}.value": []}
-        started = time.perf_counter()
-        body = request_body(bar, values, [f"{changed}.value"])
-        settled = filter_values(post(base, body, cookie))
-        for listener in listeners:
-            post(base, request_body(listener, settled, [f"{ids.FILTER_STATE}.data"]), cookie)
-        times.append(1000 * (time.perf_counter() - started))
-    return times
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -410,7 +249,13 @@ def main() -> int:
     if not (chromium_binary() and shutil.which("chromedriver")):
         print("Skipped: needs Chromium and ChromeDriver (make test installs them as root).")
         return 0
-    url = args.database_url or demo_database(args.scale, args.seed, args.first, args.last)
+    if args.database_url:
+        url = args.database_url
+    else:
+        database = demo_database("sqlite", args.scale, args.seed, args.first, args.last)
+        url = database.url
+        print(f"Loaded {database.rows:,} rows ({args.first} to {args.last}, scale {args.scale}) "
+              f"in {database.load_seconds:.0f} s.")
     services = Services.from_settings(Settings.from_env(database_url=url))
     quarters = services.store.quarters()
     if not quarters:
@@ -419,7 +264,8 @@ def main() -> int:
     agencies = [(row.region, row.code) for row in services.measures.geography().agencies.itertuples()
                 if row.kind in ("LA", "RAA")]
     password = bench_user(url)
-    server, base = serve(url, args.workers)
+    server = serve(url, args.workers)
+    base = server.base
     driver = webdriver.Chrome(options=chromium_options())
     driver.set_script_timeout(args.timeout + 10)
     try:
@@ -436,8 +282,9 @@ def main() -> int:
             driver.execute_async_script(DRAWN_JS, row["cards"], CONTENT.get(row["path"]), args.timeout * 1000)
             own = page_listeners(driver, listeners)
             has_bar = bool(driver.find_elements("id", ids.FILTER_AGENCY))
-            row["changes"] = (time_changes(base, cookie, bar, own, agencies, quarters, args.changes,
-                                           rng) if has_bar and own else [])
+            changes = random_changes(agencies, quarters, args.changes, rng)
+            row["changes"] = ([change_filters(base, cookie, bar, own, choice, changed)
+                               for choice, changed in changes] if has_bar and own else [])
         print(f"\n{len(quarters)} quarters of returns, newest {quarters[0]}; scopes: "
               + ", ".join(f"{kind} {code}" for kind, code in where.items())
               + f"; {args.visits} visits per page and scope (first cold), {args.changes} filter changes per page")
@@ -446,8 +293,7 @@ def main() -> int:
         slowest(rows)
     finally:
         driver.quit()
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     return 0
 
 

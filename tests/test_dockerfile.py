@@ -134,7 +134,8 @@ def test_runs_as_a_user_other_than_root() -> None:
     assert words.index("USER") < words.index("CMD")
 
 
-@pytest.mark.parametrize("name", ["requirements.txt", "requirements-test.txt"])
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-test.txt",
+                                  "requirements-loadtest.txt"])
 def test_requirements_are_pinned_exactly(name: str) -> None:
     lines = (PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines()
     entries = [line.strip() for line in lines if line.strip() and not line.startswith("#")]

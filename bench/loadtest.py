@@ -1,0 +1,145 @@
+"""A board meeting's load: 50 people at once on the dashboard served by gunicorn with 2 workers,
+replayed by locust (headless) for 60 s; prints requests per second, median and 95th
+percentile, and errors.
+
+    make loadtest                                     # installs locust in .venv-loadtest first
+    python bench/loadtest.py --database-url URL       # a database already loaded
+
+What each user does is in bench/_board_meeting.py: sign in, open the Overview, change agency
+(among the region's) and quarter (among the newest four), download a chart's CSV, a few seconds
+apart: the callback requests dash-renderer sends, with bodies taken from the app's own
+/_dash-dependencies. Target: 95th percentile under 1 s and no errors. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _serving import (  # noqa: E402
+    BENCH_USER, Choice, bench_user, change_filters, demo_database, dependencies, filter_callbacks,
+    outputs_of, post, request_body, serve, session_cookie,
+)
+
+from callbacks.services import Services  # noqa: E402
+from config import PROJECT_ROOT, Settings  # noqa: E402
+from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
+from layouts import chart_pages, ids  # noqa: E402
+
+LOCUSTFILE = Path(__file__).resolve().parent / "_board_meeting.py"
+DEFAULT_LOCUST = PROJECT_ROOT / ".venv-loadtest" / "bin" / "locust"
+P95_TARGET_MS = 1000
+DOWNLOADED_CHART = "children_waiting"
+
+
+def download_body(callbacks: list[dict], state: dict) -> dict:
+    """The request a click on a chart's "Download CSV" sends (a pattern-matching callback)."""
+    spec = next(c for c in callbacks if ids.CHART_DOWNLOAD in c["output"])
+
+    def part(kind: str) -> dict:
+        return {"chart": DOWNLOADED_CHART, "type": kind}
+
+    csv_id = json.dumps(part(ids.CHART_CSV), sort_keys=True, separators=(",", ":"))
+    return {"output": spec["output"], "outputs": {"id": part(ids.CHART_DOWNLOAD), "property": "data"},
+            "inputs": [{"id": part(ids.CHART_CSV), "property": "n_clicks", "value": 1},
+                       {"id": part(ids.CHART_XLSX), "property": "n_clicks", "value": None}],
+            "state": [{"id": ids.FILTER_STATE, "property": "data", "value": state}],
+            "changedPropIds": [f"{csv_id}.n_clicks"]}
+
+
+def plan(services: Services, base: str, cookie: str, password: str, region: str) -> dict:
+    """What the locust users need, checked by sending each request once."""
+    callbacks = dependencies(base, cookie)
+    bar, listeners = filter_callbacks(base, cookie)
+    cards = next(c for c in listeners if any(o["id"] == chart_pages.OVERVIEW.cards for o in outputs_of(c)))
+    quarters = services.store.quarters()[:4]
+    agencies = services.measures.geography().agencies
+    inside = agencies[(agencies["region"] == region) & agencies["kind"].isin(["LA", "RAA"])]
+    if inside.empty:
+        sys.exit(f"no region called {region!r}")
+    # Once through, as a user would: each kind of request must answer before the load starts.
+    change_filters(base, cookie, bar, [cards], Choice(region, None, quarters[0]), ids.FILTER_REGION)
+    state = {"scope": f"region:{region}", "quarter": quarters[0], "window": 4, "compare": []}
+    if "content" not in json.dumps(post(base, download_body(callbacks, state), cookie)):
+        sys.exit("the chart download did not answer with a file")
+    return {
+        "user": BENCH_USER, "password": password, "region": region, "quarters": quarters,
+        "agencies": inside["code"].tolist(),
+        "ids": {"region": ids.FILTER_REGION, "agency": ids.FILTER_AGENCY, "quarter": ids.FILTER_QUARTER,
+                "window": ids.FILTER_WINDOW, "compare": ids.FILTER_COMPARE, "state": ids.FILTER_STATE},
+        "bar": request_body(bar, {}, []), "cards": request_body(cards, {}, []),
+        "download": download_body(callbacks, state),
+    }
+
+
+def report(prefix: Path, users: int, seconds: int) -> None:
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    print(f"\n{users} users for {seconds} s (locust, headless); server ms")
+    print(f"{'request':<38} {'requests':>9} {'errors':>7} {'per s':>7} {'median':>7} {'p95':>6}")
+    for row in rows:
+        print(f"{row['Name'][:38]:<38} {int(row['Request Count']):>9,} {int(row['Failure Count']):>7} "
+              f"{float(row['Requests/s']):>7.1f} {row['50%']:>7} {row['95%']:>6}")
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    with open(f"{prefix}_failures.csv", newline="", encoding="utf-8") as f:
+        failures = list(csv.DictReader(f))
+    for failure in failures:
+        print(f"error: {failure['Name']}: {failure['Error']} ({failure['Occurrences']} times)")
+    met = float(total["95%"]) < P95_TARGET_MS and int(total["Failure Count"]) == 0
+    print(f"\nTarget: 95th percentile under {P95_TARGET_MS} ms and no errors: {total['95%']} ms, "
+          f"{total['Failure Count']} errors: {'met' if met else 'MISSED'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a database with the demo already loaded")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--region", default="London", help="the board's region")
+    parser.add_argument("--locust", type=Path, default=DEFAULT_LOCUST)
+    args = parser.parse_args()
+    if not args.locust.exists():
+        print(f"Skipped: no locust at {args.locust} (make loadtest installs it).")
+        return 0
+    database = None
+    if args.database_url:
+        url = args.database_url
+    else:
+        database = demo_database("sqlite", 1, 2024, FIRST_QUARTER, LAST_QUARTER)
+        url = database.url
+        print(f"Loaded the scale-1 demo ({database.rows:,} rows) in {database.load_seconds:.0f} s.")
+    services = Services.from_settings(Settings.from_env(database_url=url))
+    password = bench_user(url)
+    server = serve(url, args.workers)
+    try:
+        cookie = session_cookie(server.base, password)
+        folder = Path(tempfile.mkdtemp())
+        (folder / "plan.json").write_text(json.dumps(plan(services, server.base, cookie, password,
+                                                          args.region)), encoding="utf-8")
+        prefix = folder / "board"
+        subprocess.run(
+            [str(args.locust), "-f", str(LOCUSTFILE), "--headless", "--users", str(args.users),
+             "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.seconds}s",
+             "--host", server.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            env={"LOADTEST_PLAN": str(folder / "plan.json"), "PATH": "/usr/bin:/bin"},
+            check=False, stdout=subprocess.DEVNULL)
+        report(prefix, args.users, args.seconds)
+    finally:
+        server.stop()
+        services.store.close_connections()
+        if database:
+            database.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
