@@ -86,9 +86,10 @@ def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
     agencies, an admin); public mode ignores it. In public mode regional and England counts are
     rounded in `value` too, so an export carries only what the chart shows.
     """
-    _check(frame)
+    _check_columns(frame)
     rows = _Rows.of(frame)
-    is_open = _open_scopes(frame["scope"], unsuppressed, policy)
+    _check_values(rows)
+    is_open = _open_scopes(rows.scope, unsuppressed, policy)
     marks = _primary_marks(rows, policy, is_open)
     _secondary_suppression(rows, marks, policy, is_open)
     value, cohort = _public_rounding(rows, marks, policy)
@@ -102,33 +103,36 @@ def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
         if where.any():
             shown[where] = _format(value[where], value_type)
 
-    out = frame.copy()
-    out["value"] = value
-    out["cohort"] = _like(frame["cohort"], cohort)
-    out["shown"] = pd.Series(shown, index=frame.index, dtype=object)
-    return out
+    return frame.assign(value=value, cohort=_like(frame["cohort"], cohort),
+                        shown=pd.Series(shown, index=frame.index, dtype=object))
 
 
 @dataclass(frozen=True)
 class _Rows:
-    """The frame's columns as plain arrays, so rules run vectorised and groups loop cheaply."""
+    """The frame's columns as plain arrays, so rules run vectorised and groups loop cheaply
+    (pandas' own overhead per column was most of a chart's disclosure time)."""
 
+    scope: np.ndarray
     scope_kind: np.ndarray
+    quarter: np.ndarray
     breakdown: np.ndarray
     category: np.ndarray
     value: np.ndarray
     cohort: np.ndarray
     value_type: np.ndarray
     status: np.ndarray
-    keys: pd.DataFrame
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "_Rows":
         def text(column: str) -> np.ndarray:
-            return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+            values = frame[column].to_numpy(dtype=object)
+            return np.array(["" if v is None or v != v else str(v) for v in values], dtype=object)
 
         def number(column: str) -> np.ndarray:
-            return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)
+            series = frame[column]
+            if series.dtype == object:
+                series = pd.to_numeric(series)
+            return series.to_numpy(dtype=float, na_value=np.nan)
 
         value_type = text("value_type")
         # Counts and cohorts are whole numbers; rounding a stray fraction first means every rule
@@ -136,37 +140,45 @@ class _Rows:
         value = number("value")
         value = np.where(value_type == "count", _half_up(value), value)
         return cls(
+            scope=text("scope"),
             scope_kind=text("scope_kind"),
+            quarter=text("quarter"),
             breakdown=text("breakdown"),
             category=text("category"),
             value=value,
             cohort=_half_up(number("cohort")),
             value_type=value_type,
             status=text("status"),
-            keys=frame[["scope", "quarter", "breakdown"]].reset_index(drop=True),
         )
 
+    def key(self, position: int) -> tuple[str, str, str]:
+        """The breakdown a row belongs to: its scope, quarter and breakdown."""
+        return self.scope[position], self.quarter[position], self.breakdown[position]
 
-def _check(frame: pd.DataFrame) -> None:
-    # An unknown type or status must stop the page, not slip through unsuppressed.
+
+def _check_columns(frame: pd.DataFrame) -> None:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"disclose needs columns {missing}")
-    unknown_types = set(frame["value_type"].unique()) - set(VALUE_TYPES)
+
+
+def _check_values(rows: _Rows) -> None:
+    # An unknown type or status must stop the page, not slip through unsuppressed.
+    unknown_types = set(rows.value_type) - set(VALUE_TYPES)
     if unknown_types:
         raise ValueError(f"unknown value_type {sorted(map(str, unknown_types))}; "
                          f"expected one of {VALUE_TYPES}")
-    unknown_status = set(frame["status"].fillna("").unique()) - set(STATUSES)
+    unknown_status = set(rows.status) - set(STATUSES)
     if unknown_status:
         raise ValueError(f"unknown status {sorted(map(str, unknown_status))}; expected '', z or x")
 
 
-def _open_scopes(scope: pd.Series, unsuppressed: Callable[[str], bool],
+def _open_scopes(scope: np.ndarray, unsuppressed: Callable[[str], bool],
                  policy: DisclosurePolicy) -> np.ndarray:
     if policy.public:
         return np.zeros(len(scope), dtype=bool)
-    verdicts = {s: bool(unsuppressed(s)) for s in scope.unique()}
-    return scope.map(verdicts).to_numpy(dtype=bool)
+    verdicts = {s: bool(unsuppressed(s)) for s in set(scope)}
+    return np.fromiter((verdicts[s] for s in scope), dtype=bool, count=len(scope))
 
 
 def _primary_marks(rows: _Rows, policy: DisclosurePolicy, is_open: np.ndarray) -> np.ndarray:
@@ -200,14 +212,13 @@ def _secondary_suppression(rows: _Rows, marks: np.ndarray, policy: DisclosurePol
     hidden_cell = in_breakdown & (marks == "[c]") & (rows.category != TOTAL)
     if not hidden_cell.any():
         return
-    positions = np.flatnonzero(in_breakdown)
-    keys = rows.keys.iloc[positions]
-    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
-    # Only breakdowns with a hidden cell can leak; skipping the rest keeps the loop short.
-    needs_work = np.isin(group, group[hidden_cell[positions]])
-    todo = positions[needs_work]
-    for members in pd.Series(todo).groupby(group[needs_work]).indices.values():
-        _protect_breakdown(todo[members].tolist(), rows, marks, policy)
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for position in np.flatnonzero(in_breakdown).tolist():
+        groups.setdefault(rows.key(position), []).append(position)
+    for members in groups.values():
+        # Only breakdowns with a hidden cell can leak; skipping the rest keeps the loop short.
+        if any(hidden_cell[p] for p in members):
+            _protect_breakdown(members, rows, marks, policy)
 
 
 def _protect_breakdown(members: list[int], rows: _Rows, marks: np.ndarray,
@@ -216,7 +227,7 @@ def _protect_breakdown(members: list[int], rows: _Rows, marks: np.ndarray,
     if not totals:
         return  # no total in the frame, so nothing to subtract from
     if len(totals) > 1:
-        raise ValueError(f"breakdown {rows.keys.iloc[totals[0]].tolist()} has {len(totals)} "
+        raise ValueError(f"breakdown {list(rows.key(totals[0]))} has {len(totals)} "
                          f"{TOTAL} rows")
     total = totals[0]
     # [z] and [x] cells hold no number, so they neither need protecting nor protect others.
