@@ -32,7 +32,6 @@ import math
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,14 +39,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _serving import demo_database  # noqa: E402
 
 from config import Settings  # noqa: E402
-from db.demo import LAST_QUARTER, load_demo  # noqa: E402
+from db.demo import LAST_QUARTER  # noqa: E402
 from db.engine import session_factory  # noqa: E402
 from db.measure_data import load_geography, load_measure_data, relax_garbage_collection  # noqa: E402
 from db.queries import Store  # noqa: E402
-from db.schema import initialise  # noqa: E402
 from layouts.filters import DEFAULT_WINDOW  # noqa: E402
 from metrics.engine import MeasureData, Part, Selection, compute_many  # noqa: E402
 from metrics.measures import (  # noqa: E402
@@ -333,18 +333,6 @@ def time_measure(selection: Selection, data: MeasureData, geography: Geography,
 
 # --- Input -----------------------------------------------------------------------------------
 
-def demo_database(scale: int, seed: int, first: Quarter, last: Quarter) -> str:
-    """A fresh SQLite file in a temporary folder with the demo's returns `first` to `last`."""
-    url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    sessions = session_factory(Settings.from_env(database_url=url))
-    initialise(url, sessions)
-    started = time.perf_counter()
-    summary = load_demo(sessions, scale=scale, seed=seed, first=first, last=last)
-    print(f"Loaded {summary.rows:,} rows ({first} to {last}, scale {scale}) "
-          f"in {time.perf_counter() - started:.0f} s.")
-    return url
-
-
 def region_of_first_raa(geography: Geography) -> str:
     agencies = geography.agencies
     return f"{REGION_PREFIX}{agencies[agencies['kind'] == 'RAA'].iloc[0]['region']}"
@@ -394,7 +382,13 @@ def main() -> int:
     parser.add_argument("--scan-frames", action="store_true",
                         help="DuckDB reads the pandas frames themselves instead of its own copy")
     args = parser.parse_args()
-    url = args.database_url or demo_database(args.scale, args.seed, args.first, args.last)
+    if args.database_url:
+        url = args.database_url
+    else:
+        database = demo_database("sqlite", args.scale, args.seed, args.first, args.last)
+        url = database.url
+        print(f"Loaded {database.rows:,} rows ({args.first} to {args.last}, scale {args.scale}) "
+              f"in {database.load_seconds:.0f} s.")
     sessions = session_factory(Settings.from_env(database_url=url))
     quarters = Store(sessions).quarters()
     if not quarters:
@@ -419,6 +413,8 @@ def main() -> int:
             rows.append(time_measure(selection, data, geography, con, args.repeats) | {"scope": name})
     print_table(rows)
     print_summary(rows)
+    if not args.database_url:
+        database.drop()
     return 0
 
 

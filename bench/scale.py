@@ -192,6 +192,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=20, help="filter changes per page and kind")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for a page")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the databases made here (their URLs are printed), e.g. for "
+                             "bench/measure_floors.py --database-url")
     args = parser.parse_args()
     if not (chromium_binary() and shutil.which("chromedriver")):
         print("Skipped: needs Chromium and ChromeDriver (make test installs them as root).")
@@ -217,7 +220,9 @@ def main() -> int:
         try:
             measure(database, run, args)
         finally:
-            if not args.database_url:
+            if args.keep:
+                print(f"Kept: {database.url}")
+            elif not args.database_url:
                 database.drop()
         report(run, args.changes)
         runs.append(run)

@@ -70,7 +70,7 @@ def load_measure_data(sessions: sessionmaker[Session], first: Quarter, last: Qua
 def relax_garbage_collection() -> None:
     """Collect young objects less often. The cache keeps tens of thousands of long-lived
     objects, and with Python's default threshold (700 allocations) the collector's full passes
-    over them took a page from 50 ms to 250 ms now and then (bench/measures_speed.py)."""
+    over them took a page from 50 ms to 250 ms now and then."""
     gen0, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(max(gen0, 100_000), max(gen1, 50), max(gen2, 100))
 
@@ -127,9 +127,7 @@ class MeasureSource:
         self._templates: dict[str, pd.DataFrame] | None = None
         self.memo = LruMemo(max_results)
         relax_garbage_collection()
-        # Rows selected for a scope, shared by the measures of one page: a page needs a few
-        # dozen, and each England selection is a copy of megabytes, so few are kept.
-        self.row_memo = LruMemo(128)
+        self.row_memo = LruMemo(512)
 
     def geography(self) -> Geography:
         if self._geography is None:
