@@ -125,7 +125,10 @@ def serve(database_url: str, workers: int, timeout_s: float = 900) -> Server:
     """gunicorn serving the app on the database (the production command, on a loopback port),
     once /health answers."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()}
+    # COOKIE_SECURE=0 as `make run` sets it: this is plain http on loopback, where clients
+    # other than a browser never send a Secure cookie back.
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex(),
+           "COOKIE_SECURE": "0"}
     started = time.monotonic()
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py", "app:server",

@@ -101,7 +101,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a database with the demo already loaded")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--spawn-rate", type=float, default=5,
+                        help="users started per second (5: the room arrives over 10 s)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--region", default="London", help="the board's region")
