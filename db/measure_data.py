@@ -128,6 +128,7 @@ class MeasureSource:
         self.memo = LruMemo(max_results)
         relax_garbage_collection()
         self.row_memo = LruMemo(512)
+        self._made = LruMemo(64)  # MeasureData by (quarter, version) pairs
 
     def geography(self) -> Geography:
         if self._geography is None:
@@ -201,7 +202,14 @@ class MeasureSource:
                 self._quarters.popitem(last=False)
             entries = {q: self._quarters[q] for q in wanted}
             templates = self._templates or {}
+        # The same quarters at the same versions are the same data: made once, with what it
+        # works out as it is asked (which LAs each quarter covers), for every chart after.
+        key = tuple((q, e[0]) for q, e in entries.items())
+        if (made := self._made.get(key)) is not None:
+            return made
         returns = pd.concat([e[2] for e in entries.values()], ignore_index=True)
         parts = {t: {q: e[1][t] for q, e in entries.items()} for t in ROW_MODELS}
-        return MeasureData(returns, parts, templates, {q: e[0] for q, e in entries.items()}, self.memo, self.row_memo,
+        made = MeasureData(returns, parts, templates, {q: e[0] for q, e in entries.items()}, self.memo, self.row_memo,
                            _returned={q: e[3] for q, e in entries.items()})
+        self._made[key] = made
+        return made
