@@ -56,6 +56,10 @@ def create_app(settings: Settings | None = None) -> Dash:
                    quality, board, records, audit):
         module.register(app, services)
     app.server.extensions[warm.EXTENSION] = services  # for gunicorn.conf.py's warm-up
+    # Dash sets itself up on its first request, marking that done before it has registered the
+    # script files it may serve: under gunicorn's threads a worker's first page asked for
+    # scripts in that gap and got 500s. One request here does the set-up before any worker.
+    app.server.test_client().get("/health")
     return app
 
 

@@ -6,6 +6,7 @@ questions its page asks."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from dash import Dash
@@ -134,3 +135,14 @@ def test_a_cache_that_cannot_be_reached_is_worked_around(sqlite_url: str, tmp_pa
     assert card_title(app, client) == f"Children waiting: 1 in {QUARTER}"
     warnings = [r.getMessage() for r in caplog.records if "answer cache" in r.getMessage()]
     assert len(warnings) == 1 and "working without it" in warnings[0]
+
+
+def test_the_app_is_set_up_before_its_first_request(sqlite_url: str) -> None:
+    """Dash sets itself up on its first request, marking that done before it has registered the
+    scripts it may serve: with gunicorn's threads, a worker's first page asked for scripts in
+    that gap and got 500s (seen in bench/scale.py). create_app does the set-up itself."""
+    app = create_app(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test"))
+    assert {"dash", "dash_bootstrap_components", "dash_ag_grid"} <= set(app.registered_paths)
+    page = signed_in_client(app, "ana", "analyst", [AGENCY]).get("/").get_data(as_text=True)
+    for script in re.findall(r'src="/_dash-component-suites/([^/"]+)/', page):
+        assert script in app.registered_paths
