@@ -1,7 +1,7 @@
 """National scale: the demo at scale 1 and 10, on SQLite and PostgreSQL, served as in
 production; how fast it loads, draws and answers, and how much memory a worker takes.
 
-    python bench/scale.py                                   # everything (about an hour)
+    python bench/scale.py                                   # everything (35 minutes on 2 cores)
     python bench/scale.py --scales 1 --backends sqlite      # one database
     python bench/scale.py --database-url URL --scales 10    # a database already loaded
 
