@@ -86,6 +86,18 @@ def demo_database(backend: str, scale: int, seed: int, first: Quarter, last: Qua
     return database
 
 
+def given_or_demo(database_url: str | None, scale: int, seed: int, first: Quarter,
+                  last: Quarter) -> Database:
+    """The database at `database_url` (nothing loaded here), or a new SQLite demo, loaded and
+    said so."""
+    if database_url:
+        return Database(database_url)
+    database = demo_database("sqlite", scale, seed, first, last)
+    print(f"Loaded {database.rows:,} rows ({first} to {last}, scale {scale}) "
+          f"in {database.load_seconds:.0f} s.")
+    return database
+
+
 # --- Serving -----------------------------------------------------------------------------------
 
 def free_port() -> int:

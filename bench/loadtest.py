@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serving import (  # noqa: E402
-    BENCH_USER, Choice, bench_user, change_filters, demo_database, dependencies, filter_callbacks,
-    outputs_of, post, request_body, serve, session_cookie,
+    BENCH_USER, Choice, bench_user, change_filters, dependencies, filter_callbacks,
+    given_or_demo, outputs_of, post, request_body, serve, session_cookie,
 )
 
 from callbacks.services import Services  # noqa: E402
@@ -111,13 +111,8 @@ def main() -> int:
     if not args.locust.exists():
         print(f"Skipped: no locust at {args.locust} (make loadtest installs it).")
         return 0
-    database = None
-    if args.database_url:
-        url = args.database_url
-    else:
-        database = demo_database("sqlite", 1, 2024, FIRST_QUARTER, LAST_QUARTER)
-        url = database.url
-        print(f"Loaded the scale-1 demo ({database.rows:,} rows) in {database.load_seconds:.0f} s.")
+    database = given_or_demo(args.database_url, 1, 2024, FIRST_QUARTER, LAST_QUARTER)
+    url = database.url
     services = Services.from_settings(Settings.from_env(database_url=url))
     password = bench_user(url)
     server = serve(url, args.workers)
@@ -137,7 +132,7 @@ def main() -> int:
     finally:
         server.stop()
         services.store.close_connections()
-        if database:
+        if not args.database_url:
             database.drop()
     return 0
 

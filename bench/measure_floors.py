@@ -41,7 +41,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _serving import demo_database  # noqa: E402
+from _serving import given_or_demo  # noqa: E402
 
 from config import Settings  # noqa: E402
 from db.demo import LAST_QUARTER  # noqa: E402
@@ -382,13 +382,8 @@ def main() -> int:
     parser.add_argument("--scan-frames", action="store_true",
                         help="DuckDB reads the pandas frames themselves instead of its own copy")
     args = parser.parse_args()
-    if args.database_url:
-        url = args.database_url
-    else:
-        database = demo_database("sqlite", args.scale, args.seed, args.first, args.last)
-        url = database.url
-        print(f"Loaded {database.rows:,} rows ({args.first} to {args.last}, scale {args.scale}) "
-              f"in {database.load_seconds:.0f} s.")
+    database = given_or_demo(args.database_url, args.scale, args.seed, args.first, args.last)
+    url = database.url
     sessions = session_factory(Settings.from_env(database_url=url))
     quarters = Store(sessions).quarters()
     if not quarters:

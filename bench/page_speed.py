@@ -34,7 +34,7 @@ from urllib.parse import quote, urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serving import (  # noqa: E402
-    BENCH_USER, SIGN_IN, UPDATE, bench_user, change_filters, demo_database, filter_callbacks,
+    BENCH_USER, SIGN_IN, UPDATE, bench_user, change_filters, given_or_demo, filter_callbacks,
     outputs_of, random_changes, serve, session_cookie,
 )
 from selenium import webdriver  # noqa: E402
@@ -249,13 +249,8 @@ def main() -> int:
     if not (chromium_binary() and shutil.which("chromedriver")):
         print("Skipped: needs Chromium and ChromeDriver (make test installs them as root).")
         return 0
-    if args.database_url:
-        url = args.database_url
-    else:
-        database = demo_database("sqlite", args.scale, args.seed, args.first, args.last)
-        url = database.url
-        print(f"Loaded {database.rows:,} rows ({args.first} to {args.last}, scale {args.scale}) "
-              f"in {database.load_seconds:.0f} s.")
+    database = given_or_demo(args.database_url, args.scale, args.seed, args.first, args.last)
+    url = database.url
     services = Services.from_settings(Settings.from_env(database_url=url))
     quarters = services.store.quarters()
     if not quarters:
