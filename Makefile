@@ -77,7 +77,10 @@ test: install-test browser-deps
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests use $${url##*@}"; \
 	else echo "No PostgreSQL server: the PostgreSQL tests will skip"; fi; \
-	TEST_POSTGRES_URL="$$url" $(PY) -m pytest tests -q $(PYTEST_ARGS)
+	redis="$${TEST_REDIS_URL:-$$(bash .ci/start-redis)}"; \
+	if [ -n "$$redis" ]; then echo "Redis tests use $${redis#redis://}"; \
+	else echo "No Redis server: the live-Redis tests will skip"; fi; \
+	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest tests -q $(PYTEST_ARGS)
 
 bench: install-test browser-deps
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \

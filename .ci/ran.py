@@ -1,4 +1,4 @@
-"""Read pytest's JUnit report and say how many PostgreSQL and browser tests ran.
+"""Read pytest's JUnit report and say how many PostgreSQL, Redis and browser tests ran.
 
 Exit status 1 when none of either kind passed, or when any of them was skipped: under CI they
 must run. Used by .ci/run.
@@ -19,6 +19,7 @@ def main(report: str) -> int:
     cases = list(ET.parse(report).getroot().iter("testcase"))
     groups = {
         "PostgreSQL": [c for c in cases if "[postgresql" in c.get("name", "")],
+        "Redis": [c for c in cases if "redis" in c.get("name", "")],
         "browser": [c for c in cases if c.get("classname", "").startswith("tests.browser")],
     }
     status = 0

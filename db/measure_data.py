@@ -35,6 +35,10 @@ NOT_NEEDED = {
 }
 
 
+# A quarter's version: (newest current return id, current returns, newest load time).
+Version = tuple[int, int, str]
+NO_RETURNS: Version = (0, 0, "")
+
 # The data versions as read once in the current request (see MeasureSource.begin_reading).
 _READING: ContextVar[dict | None] = ContextVar("measure_reading", default=None)
 
@@ -122,7 +126,7 @@ class MeasureSource:
         self._max = max_quarters
         self._lock = threading.Lock()
         # quarter index -> (data version, rows by table, its current returns, their agencies)
-        self._quarters: OrderedDict[int, tuple[tuple[int, int], dict[str, Part], pd.DataFrame, frozenset[str]]] = OrderedDict()
+        self._quarters: OrderedDict[int, tuple[Version, dict[str, Part], pd.DataFrame, frozenset[str]]] = OrderedDict()
         self._geography: Geography | None = None
         self._templates: dict[str, pd.DataFrame] | None = None
         self.memo = LruMemo(max_results)
@@ -149,9 +153,11 @@ class MeasureSource:
     def end_reading(self) -> None:
         _READING.set(None)
 
-    def versions(self, session: Session) -> dict[int, tuple[int, int]]:
-        """quarter index -> (newest current return id, current returns): a quarter's rows are
-        kept until either changes."""
+    def versions(self, session: Session) -> dict[int, Version]:
+        """quarter index -> (newest current return id, current returns, newest load time): a
+        quarter's rows are kept until any changes. The time tells apart two databases whose
+        return ids match (one made again from nothing, or staging beside production), which
+        may share one Redis."""
         reading = _READING.get()
         if reading is not None and "versions" in reading:
             return reading["versions"]
@@ -167,13 +173,14 @@ class MeasureSource:
             versions = self.versions(session)
         return hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:20]
 
-    def _read_versions(self, session: Session) -> dict[int, tuple[int, int]]:
+    def _read_versions(self, session: Session) -> dict[int, Version]:
         rows = session.execute(
-            select(Return.quarter_index, func.max(Return.id), func.count())
+            select(Return.quarter_index, func.max(Return.id), func.count(),
+                   func.max(Return.loaded_at))
             .where(Return.is_current.is_(True))
             .group_by(Return.quarter_index)
         ).all()
-        return {int(q): (int(newest), int(n)) for q, newest, n in rows}
+        return {int(q): (int(newest), int(n), str(loaded)) for q, newest, n, loaded in rows}
 
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
         """The rows of these quarters (read from the database only when new or changed)."""
@@ -182,7 +189,7 @@ class MeasureSource:
             versions = self.versions(session)
             with self._lock:
                 stale = [q for q in wanted
-                         if q not in self._quarters or self._quarters[q][0] != versions.get(q, (0, 0))]
+                         if q not in self._quarters or self._quarters[q][0] != versions.get(q, NO_RETURNS)]
             # A quarter at a time: the driver's rows are Python objects until they are a frame,
             # and reading thirty quarters at once held them all together (the warm-up's peak, which
             # every forked worker then started from).
@@ -192,7 +199,7 @@ class MeasureSource:
                 with self._lock:
                     if q is not None:
                         parts = {t: Part.of(f, t, q) for t, f in frames.items()}
-                        self._quarters[q] = (versions.get(q, (0, 0)), parts, returns,
+                        self._quarters[q] = (versions.get(q, NO_RETURNS), parts, returns,
                                              frozenset(returns["agency_code"]))
                     self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
         with self._lock:

@@ -2,9 +2,10 @@
 
 `db_url` is parametrised over both backends. PostgreSQL comes from TEST_POSTGRES_URL (a URL to
 a server's maintenance database as a role that may CREATE DATABASE; `.ci/run` and `make test`
-start a local server and set it). Without it the PostgreSQL cases skip locally, and fail under
-CI=true, where they must run. Each test gets its own database cloned from a migrated template,
-so tests never see each other's rows.
+start a local server and set it), and a live Redis from TEST_REDIS_URL (`redis_url`, started
+the same way). Without them those cases skip locally, and fail under CI=true, where they must
+run. Each test gets its own database cloned from a migrated template, so tests never see each
+other's rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +32,7 @@ from metrics.quarters import Quarter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 
@@ -99,6 +102,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database URL with the schema and the agency registry, per backend."""
     with fresh_database(request, tmp_path, request.param) as url:
         yield url
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A live Redis server's URL (TEST_REDIS_URL: `make test` and .ci/run start one on
+    loopback), emptied before and after the test. Skips without one, and fails under CI."""
+    if not REDIS_URL:
+        message = "live-Redis tests need TEST_REDIS_URL (make test and .ci/run set it)"
+        if IN_CI:
+            pytest.fail(message + "; under CI=true they must run")
+        pytest.skip(message)
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """What the app keeps between requests never outlives the data it came from: after a return is
 loaded, the next request shows its numbers, in the worker that had the old figures and in any
 other, on SQLite and PostgreSQL; and a request reads the data version once, however many
-questions its page asks."""
+questions its page asks. With a live Redis (TEST_REDIS_URL), workers share answers through it,
+and two databases on one Redis never read each other's."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+import redis
 from dash import Dash
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -22,6 +25,7 @@ from db.importer import load_path
 from layouts import chart_pages, ids
 from tests.accounts import signed_in_client
 from tests.builders import valid_return
+from tests.conftest import fresh_database
 from tests.test_security import OWN, callback_request
 
 AGENCY, QUARTER = "942", "2024-25 Q3"
@@ -38,11 +42,25 @@ def load(url: str, folder: Path, extra_waiting: int) -> None:
     assert report.status == "loaded", [issue.line() for issue in report.issues]
 
 
-def worker(url: str) -> tuple[Dash, FlaskClient]:
+def worker(url: str, redis_url: str = "") -> tuple[Dash, FlaskClient]:
     """An app as one gunicorn worker holds it, with 942's analyst signed in (who sees small
-    numbers unsuppressed)."""
-    app = create_app(Settings.from_env(environ={}, database_url=url, secret_key="test"))
+    numbers unsuppressed); its answer cache is Redis when `redis_url` is given."""
+    app = create_app(Settings.from_env(environ={}, database_url=url, secret_key="test",
+                                       redis_url=redis_url))
     return app, signed_in_client(app, "ana", "analyst", [AGENCY])
+
+
+def count_work(monkeypatch) -> list[str]:
+    """The pages whose cards are worked out from here on, rather than read from the cache."""
+    worked_out: list[str] = []
+    real = chart_pages_callbacks.page_cards
+
+    def counted(services, slug, state):
+        worked_out.append(slug)
+        return real(services, slug, state)
+
+    monkeypatch.setattr(chart_pages_callbacks, "page_cards", counted)
+    return worked_out
 
 
 def api_waiting(client: FlaskClient) -> float:
@@ -111,18 +129,49 @@ def test_a_kept_answer_is_reused_for_the_same_view_only(sqlite_url: str, tmp_pat
     viewer = signed_in_client(app, "vera", "viewer")
     assert card_title(app, analyst) == f"Children waiting: 1 in {QUARTER}"
 
-    worked_out = []
-    real = chart_pages_callbacks.page_cards
-
-    def counted(services, slug, state):
-        worked_out.append(slug)
-        return real(services, slug, state)
-
-    monkeypatch.setattr(chart_pages_callbacks, "page_cards", counted)
+    worked_out = count_work(monkeypatch)
     assert card_title(app, analyst) == f"Children waiting: 1 in {QUARTER}"
     assert worked_out == []  # the kept answer
     assert card_title(app, viewer) == f"Children waiting in {QUARTER}: confidential"
     assert worked_out == ["overview"]  # another view of the data: its own answer
+
+
+def test_workers_share_answers_through_redis_and_a_load_moves_them_on(
+        db_url: str, redis_url: str, tmp_path: Path, monkeypatch) -> None:
+    """Two workers on one live Redis: what one worked out, the other reads; a viewer gets their
+    own suppressed answer; after a load both show the new number, worked out once."""
+    load(db_url, tmp_path, extra_waiting=0)
+    (app_a, a), (app_b, b) = worker(db_url, redis_url), worker(db_url, redis_url)
+    worked_out = count_work(monkeypatch)
+
+    assert card_title(app_a, a) == f"Children waiting: 1 in {QUARTER}"
+    assert worked_out == ["overview"]
+    assert card_title(app_b, b) == f"Children waiting: 1 in {QUARTER}"
+    assert worked_out == ["overview"]  # B read A's answer from Redis
+    assert redis.Redis.from_url(redis_url).keys("asg:*")
+
+    viewer = signed_in_client(app_b, "vera", "viewer")
+    assert card_title(app_b, viewer) == f"Children waiting in {QUARTER}: confidential"
+    assert len(worked_out) == 2
+
+    load(db_url, tmp_path, extra_waiting=3)
+    assert card_title(app_b, b) == f"Children waiting: 4 in {QUARTER}"
+    assert card_title(app_a, a) == f"Children waiting: 4 in {QUARTER}"
+    assert len(worked_out) == 3  # B worked out the new answer; A read it
+
+
+def test_two_databases_on_one_redis_keep_their_own_answers(
+        request: pytest.FixtureRequest, redis_url: str, tmp_path: Path) -> None:
+    """Staging beside production, or a database made again from nothing: the same return ids
+    with other rows. Each app reads only its own answers from the shared Redis."""
+    titles = []
+    for extra in (0, 3):
+        folder = tmp_path / f"db{extra}"
+        folder.mkdir()
+        with fresh_database(request, folder, "sqlite") as url:
+            load(url, folder, extra_waiting=extra)
+            titles.append(card_title(*worker(url, redis_url)))
+    assert titles == [f"Children waiting: 1 in {QUARTER}", f"Children waiting: 4 in {QUARTER}"]
 
 
 def test_a_cache_that_cannot_be_reached_is_worked_around(sqlite_url: str, tmp_path: Path,
