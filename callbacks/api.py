@@ -27,8 +27,8 @@ from callbacks.renderers import RENDERERS, Export, file_name, json_response, ren
 from callbacks.services import Services
 from db.measure_data import MeasureSource
 from metrics.access import Caller
-from metrics.disclosure import DisclosurePolicy, disclose
-from metrics.engine import STATS, WINDOWS, Selection, compute_many, quarters_needed
+from metrics.disclosure import DisclosurePolicy
+from metrics.engine import STATS, WINDOWS, Selection, compute_shown, quarters_needed
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
@@ -189,8 +189,7 @@ def query_frame(query: MeasureQuery, source: MeasureSource, caller: Caller,
     """Every scope's rows for every quarter, disclosed together as the dashboard shows them."""
     selections = [replace(query.selection, scope=s, quarter=q) for s in query.scopes for q in query.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
-    frame = compute_many(selections, data, geography)
-    return disclose(frame, policy, caller.sees_unsuppressed(geography))
+    return compute_shown(selections, data, geography, caller, policy)
 
 
 def measure_summary(measure: Measure) -> dict[str, Any]:

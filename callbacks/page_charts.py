@@ -30,7 +30,7 @@ from layouts.page_figures import (
 from metrics.access import Caller
 from metrics.breakdowns import category_words
 from metrics.disclosure import SYMBOLS, DisclosurePolicy
-from metrics.engine import Selection, compute_many, quarters_needed, shown_to
+from metrics.engine import Selection, compute_shown, quarters_needed
 from metrics.quarters import Quarter
 from metrics.registry import BREAKDOWN_TITLES, MEASURES
 from metrics.scope import REGION_PREFIX, Geography
@@ -80,8 +80,7 @@ def request_rows(request: Request, source: MeasureSource, caller: Caller,
     selections = [Selection(request.measure, s, q, window=request.window, breakdown=request.breakdown)
                   for s in request.scopes for q in request.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
-    rows = compute_many(selections, data, geography)
-    shown = shown_to(caller, rows, geography, policy)
+    shown = compute_shown(selections, data, geography, caller, policy)
     return shown.assign(measure=request.measure, measure_title=MEASURES[request.measure].title,
                         category_label=category_words(shown["breakdown"], shown["category"]))
 

@@ -7,7 +7,7 @@ formats what it shows; docs/disclosure.md gives each reading of the spec. Thresh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,8 +86,24 @@ def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
     agencies, an admin); public mode ignores it. In public mode regional and England counts are
     rounded in `value` too, so an export carries only what the chart shows.
     """
-    _check_columns(frame)
-    rows = _Rows.of(frame)
+    _check_columns(frame.columns)
+    value, cohort, shown = _decide(_Rows.of(frame), policy, unsuppressed)
+    return frame.assign(value=value, cohort=_like(frame["cohort"], cohort),
+                        shown=pd.Series(shown, index=frame.index, dtype=object))
+
+
+def disclose_columns(columns: Mapping[str, Sequence], policy: DisclosurePolicy,
+                     unsuppressed: Callable[[str], bool] = lambda scope: False,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`disclose` on plain columns (each of COLUMNS, as lists or arrays of equal length), for
+    rows not yet a frame: the new value, cohort and shown columns. Building the frame once,
+    after, costs a fraction of building it, disclosing it and copying it (`engine.shown_frame`)."""
+    _check_columns(columns)
+    return _decide(_Rows.made(columns), policy, unsuppressed)
+
+
+def _decide(rows: "_Rows", policy: DisclosurePolicy,
+            unsuppressed: Callable[[str], bool]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     _check_values(rows)
     is_open = _open_scopes(rows.scope, unsuppressed, policy)
     marks = _primary_marks(rows, policy, is_open)
@@ -102,9 +118,7 @@ def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
         where = shown_rows & (rows.value_type == value_type)
         if where.any():
             shown[where] = _format(value[where], value_type)
-
-    return frame.assign(value=value, cohort=_like(frame["cohort"], cohort),
-                        shown=pd.Series(shown, index=frame.index, dtype=object))
+    return value, cohort, shown
 
 
 @dataclass(frozen=True)
@@ -124,15 +138,26 @@ class _Rows:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "_Rows":
+        return cls.made({c: frame[c] for c in COLUMNS})
+
+    @classmethod
+    def made(cls, columns: Mapping[str, Sequence]) -> "_Rows":
+        """From COLUMNS as series, arrays or lists: text with gaps as "", numbers as floats."""
         def text(column: str) -> np.ndarray:
-            values = frame[column].to_numpy(dtype=object)
+            values = columns[column]
+            if isinstance(values, pd.Series):
+                values = values.to_numpy(dtype=object)
             return np.array(["" if v is None or v != v else str(v) for v in values], dtype=object)
 
         def number(column: str) -> np.ndarray:
-            series = frame[column]
-            if series.dtype == object:
-                series = pd.to_numeric(series)
-            return series.to_numpy(dtype=float, na_value=np.nan)
+            values = columns[column]
+            if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+                return values.astype(float)
+            if not isinstance(values, pd.Series):
+                values = pd.Series(values)
+            if values.dtype == object:
+                values = pd.to_numeric(values)
+            return values.to_numpy(dtype=float, na_value=np.nan)
 
         value_type = text("value_type")
         # Counts and cohorts are whole numbers; rounding a stray fraction first means every rule
@@ -156,8 +181,8 @@ class _Rows:
         return self.scope[position], self.quarter[position], self.breakdown[position]
 
 
-def _check_columns(frame: pd.DataFrame) -> None:
-    missing = [c for c in COLUMNS if c not in frame.columns]
+def _check_columns(names: Collection[str]) -> None:
+    missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise ValueError(f"disclose needs columns {missing}")
 

@@ -1,4 +1,4 @@
-"""`.ci/ran.py`, which makes CI fail when PostgreSQL or browser tests did not run."""
+"""`.ci/ran.py`, which makes CI fail when PostgreSQL, Redis or browser tests did not run."""
 
 from __future__ import annotations
 
@@ -22,22 +22,30 @@ def ran(path: Path) -> subprocess.CompletedProcess[str]:
 
 PG = '<testcase classname="tests.test_x" name="test_a[postgresql]"{}</testcase>'
 BROWSER = '<testcase classname="tests.browser.test_smoke" name="test_page"{}</testcase>'
+REDIS = '<testcase classname="tests.test_cache" name="test_shared_through_redis[sqlite]"{}</testcase>'
 
 
-def test_passes_when_both_kinds_ran(tmp_path):
-    result = ran(report(tmp_path, PG.format(">"), BROWSER.format(">")))
+def test_passes_when_every_kind_ran(tmp_path):
+    result = ran(report(tmp_path, PG.format(">"), REDIS.format(">"), BROWSER.format(">")))
     assert result.returncode == 0
     assert "PostgreSQL tests: 1 passed" in result.stdout
+    assert "Redis tests: 1 passed" in result.stdout
     assert "tests.browser.test_smoke::test_page passed" in result.stdout
 
 
 def test_fails_when_postgresql_tests_were_skipped(tmp_path):
-    result = ran(report(tmp_path, PG.format("><skipped/>"), BROWSER.format(">")))
+    result = ran(report(tmp_path, PG.format("><skipped/>"), REDIS.format(">"), BROWSER.format(">")))
     assert result.returncode == 1
     assert "PostgreSQL tests: 1 skipped" in result.stdout
 
 
+def test_fails_when_redis_tests_were_skipped(tmp_path):
+    result = ran(report(tmp_path, PG.format(">"), REDIS.format("><skipped/>"), BROWSER.format(">")))
+    assert result.returncode == 1
+    assert "Redis tests: 1 skipped" in result.stdout
+
+
 def test_fails_when_no_browser_test_ran(tmp_path):
-    result = ran(report(tmp_path, PG.format(">")))
+    result = ran(report(tmp_path, PG.format(">"), REDIS.format(">")))
     assert result.returncode == 1
     assert "browser tests: none" in result.stdout

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclose, format_value
+from metrics.disclosure import (
+    SYMBOLS, DisclosurePolicy, disclose, disclose_columns, format_value,
+)
 
 POLICY = DisclosurePolicy()
 PUBLIC = DisclosurePolicy(public=True)
@@ -317,6 +319,32 @@ def test_no_count_from_one_to_five_and_no_small_average_is_ever_shown(rows, publ
     averages = visible[visible["value_type"].isin(["mean", "median", "percent", "ratio"])]
     assert (averages["cohort"] >= 10).all()
     assert visible["value"].notna().all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(row_strategy, min_size=1, max_size=30), public=st.booleans(),
+       open_kinds=st.sets(st.sampled_from(["la", "raa", "region"])))
+def test_columns_not_yet_a_frame_are_disclosed_exactly_as_the_frame(rows, public,
+                                                                     open_kinds) -> None:
+    """The pages disclose their rows before they are a frame (`disclose_columns`); the data API's
+    exports and tests disclose frames. Both must decide every cell alike."""
+    data = frame(*rows)
+    data["scope"] = data["scope_kind"]
+    data = data.drop_duplicates(["scope", "breakdown", "category"]).reset_index(drop=True)
+    policy, unsuppressed = DisclosurePolicy(public=public), open_kinds.__contains__
+    expected = disclose(data, policy, unsuppressed)
+    columns = {c: data[c].tolist() for c in data.columns}
+    columns["value"], columns["cohort"] = data["value"].to_numpy(), data["cohort"].to_numpy()
+    value, cohort, text = disclose_columns(columns, policy, unsuppressed)
+    assert text.tolist() == expected["shown"].tolist()
+    np.testing.assert_array_equal(value, expected["value"].to_numpy())
+    np.testing.assert_array_equal(cohort, expected["cohort"].to_numpy())
+
+
+def test_columns_missing_a_needed_one_are_refused() -> None:
+    columns = {c: [v] for c, v in row().items() if c != "status"}
+    with pytest.raises(ValueError, match=r"disclose needs columns \['status'\]"):
+        disclose_columns(columns, POLICY)
 
 
 def test_counts_of_agencies_are_never_suppressed():
