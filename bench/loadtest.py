@@ -4,6 +4,7 @@ percentile, and errors.
 
     make loadtest                                     # installs locust in .venv-loadtest first
     python bench/loadtest.py --database-url URL       # a database already loaded
+    python bench/loadtest.py --redis-url redis://127.0.0.1:6390/1   # answers shared in Redis
 
 What each user does is in bench/_board_meeting.py: sign in, open the Overview, change agency
 (among the region's) and quarter (among the newest four), download a chart's CSV, a few seconds
@@ -16,10 +17,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -107,6 +110,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--region", default="London", help="the board's region")
     parser.add_argument("--locust", type=Path, default=DEFAULT_LOCUST)
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+                        help="keep answers in this Redis, shared by the workers as in production "
+                             "(default REDIS_URL; without it each worker keeps its own)")
     args = parser.parse_args()
     if not args.locust.exists():
         print(f"Skipped: no locust at {args.locust} (make loadtest installs it).")
@@ -115,6 +121,10 @@ def main() -> int:
     url = database.url
     services = Services.from_settings(Settings.from_env(database_url=url))
     password = bench_user(url)
+    os.environ["REDIS_URL"] = args.redis_url  # the server's environment is this one
+    where = urlsplit(args.redis_url).netloc.rpartition("@")[2]  # no password printed
+    print(f"Answer cache: Redis at {where}, shared by the workers" if args.redis_url
+          else "Answer cache: each worker's own")
     server = serve(url, args.workers)
     try:
         cookie = session_cookie(server.base, password)
