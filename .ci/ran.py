@@ -15,11 +15,17 @@ def outcome(case: ET.Element) -> str:
     return "passed"
 
 
+def _needs(case: ET.Element, service: str) -> bool:
+    """Whether the test asked for the service (a fixture records property service=NAME)."""
+    return any(p.get("name") == "service" and p.get("value") == service
+               for p in case.iter("property"))
+
+
 def main(report: str) -> int:
     cases = list(ET.parse(report).getroot().iter("testcase"))
     groups = {
         "PostgreSQL": [c for c in cases if "[postgresql" in c.get("name", "")],
-        "Redis": [c for c in cases if "redis" in c.get("name", "")],
+        "Redis": [c for c in cases if _needs(c, "redis")],
         "browser": [c for c in cases if c.get("classname", "").startswith("tests.browser")],
     }
     status = 0

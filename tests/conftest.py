@@ -105,9 +105,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A live Redis server's URL (TEST_REDIS_URL: `make test` and .ci/run start one on
-    loopback), emptied before and after the test. Skips without one, and fails under CI."""
+    loopback), emptied before and after the test. Skips without one, and fails under CI.
+    The test is marked in the JUnit report (property service=redis) for .ci/ran.py."""
+    request.node.user_properties.append(("service", "redis"))
     if not REDIS_URL:
         message = "live-Redis tests need TEST_REDIS_URL (make test and .ci/run set it)"
         if IN_CI:

@@ -22,7 +22,10 @@ def ran(path: Path) -> subprocess.CompletedProcess[str]:
 
 PG = '<testcase classname="tests.test_x" name="test_a[postgresql]"{}</testcase>'
 BROWSER = '<testcase classname="tests.browser.test_smoke" name="test_page"{}</testcase>'
-REDIS = '<testcase classname="tests.test_cache" name="test_shared_through_redis[sqlite]"{}</testcase>'
+REDIS = ('<testcase classname="tests.test_cache" name="test_shared[sqlite]"{}'
+         '<properties><property name="service" value="redis"/></properties></testcase>')
+# Named for Redis, but it does not use it: not counted as a Redis test.
+ABOUT_REDIS = '<testcase classname="tests.test_ci_ran" name="test_redis_skipped"{}</testcase>'
 
 
 def test_passes_when_every_kind_ran(tmp_path):
@@ -43,6 +46,12 @@ def test_fails_when_redis_tests_were_skipped(tmp_path):
     result = ran(report(tmp_path, PG.format(">"), REDIS.format("><skipped/>"), BROWSER.format(">")))
     assert result.returncode == 1
     assert "Redis tests: 1 skipped" in result.stdout
+
+
+def test_fails_when_no_test_used_redis(tmp_path):
+    result = ran(report(tmp_path, PG.format(">"), ABOUT_REDIS.format(">"), BROWSER.format(">")))
+    assert result.returncode == 1
+    assert "Redis tests: none" in result.stdout
 
 
 def test_fails_when_no_browser_test_ran(tmp_path):
