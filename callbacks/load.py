@@ -148,10 +148,12 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
         return refused(SWITCHED_OFF)
     try:
         data = decode_upload(contents, settings.upload_max_bytes)
-        with session_factory(settings)() as session:
+        geography = services.measures.geography()
+        with session_factory(settings).begin() as session:  # commits a refusal's audit event
             report = check_upload(session, data, file_name or "", agency=_named(agency),
                                   quarter=_quarter(quarter), max_rows=settings.import_max_rows,
-                                  max_bytes=settings.upload_max_bytes)
+                                  max_bytes=settings.upload_max_bytes, user=caller.name,
+                                  may_load=lambda code: caller.may_load(code, geography))
     except UploadRefused as exc:
         return refused(str(exc))
     except UsageError as exc:
@@ -159,14 +161,12 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
     except SQLAlchemyError as exc:
         log.error("load page: check failed on a database error (%s)", type(exc).__name__)
         return refused("The database cannot be reached; try again later.")
+    target = agency_label(geography, report.agency_code)
+    if report.status == "refused":  # refused before any stored return was read: nothing to show
+        return refused(f"You may not load returns for {target}; {NOTHING_STORED}.")
     rows, notes = issue_rows(report), list(report.notes)
     if not report.ok:
         return CheckView(rejected_line(report), notes, rows, False)
-    geography = services.measures.geography()
-    target = agency_label(geography, report.agency_code)
-    if not caller.may_load(report.agency_code or "", geography):
-        return CheckView(f"You may not load returns for {target}; {NOTHING_STORED}.", notes, rows,
-                         False)
     summary = (f"Ready to load: {_counts(report)} for {target}, {report.quarter}; "
                f"{_plural(len(report.warnings), 'warning')}. Nothing is stored until you press "
                "Load this return.")

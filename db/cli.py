@@ -11,12 +11,16 @@ import argparse
 import getpass
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db import users
 from db.engine import session_factory
-from db.importer import UsageError, check_path, load_path
+from db.importer import NotPermitted, UsageError, check_path, load_path
+from db.measure_data import load_geography
 from db.queries import Store
 from db.schema import initialise
 
@@ -92,19 +96,35 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
                 user = args.user or getpass.getuser()
                 report = load_path(sessions, path, user=user, agency=args.agency,
                                    quarter=args.quarter, max_rows=settings.import_max_rows,
-                                   max_bytes=settings.upload_max_bytes)
+                                   max_bytes=settings.upload_max_bytes,
+                                   may_load=_loader_rights(sessions, user))
             else:
                 with sessions() as session:
                     report = check_path(session, path, agency=args.agency, quarter=args.quarter,
                                         max_rows=settings.import_max_rows,
                                         max_bytes=settings.upload_max_bytes)
-        except UsageError as exc:
+        except (UsageError, users.UserError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return USAGE
+        except NotPermitted as exc:
+            print(f"REFUSED {path.name}: {exc}; nothing was stored.")
+            status = REJECTED
+            continue
         print(report.text())
         if not report.ok:
             status = REJECTED
     return status
+
+
+def _loader_rights(sessions: sessionmaker[Session], name: str) -> Callable[[str], bool] | None:
+    """`--user NAME` naming a dashboard user loads with that user's grants, checked before any
+    stored return is read; any other name is an operator's, with the database's own rights."""
+    with sessions() as session:
+        caller = users.loader(session, name)
+    if caller is None:
+        return None
+    geography = load_geography(sessions)
+    return lambda code: caller.may_load(code, geography)
 
 
 def cmd_returns(settings: Settings, quarter: str | None, include_all: bool, count: bool) -> int:

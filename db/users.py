@@ -251,6 +251,19 @@ def caller_for_user(
     return _caller(user)
 
 
+def loader(session: Session, name: str) -> Caller | None:
+    """Whose rights a command-line load (`python -m db load --user NAME`) is made with: the
+    dashboard user's, when NAME is one (so the command line lets them load no more than the Load
+    page would); None when no user has that name, i.e. an operator who already holds the
+    database's password. A disabled user may load nothing."""
+    user = _user(session, name)
+    if user is None:
+        return None
+    if not user.active:
+        raise UserError(f"{name} is disabled and may not load returns; enable them first")
+    return _caller(user)
+
+
 def issue_token(session: Session, name: str, *, actor: str) -> str:
     """A new API token for an active user. The plain token is returned once and never stored."""
     user = _existing_user(session, name)

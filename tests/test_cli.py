@@ -16,9 +16,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import users
 from db.engine import engine_for
-from db.models import Child, Return
-from tests.builders import snapshot, valid_return
+from db.importer import load_path
+from db.models import AuditEvent, Child, Return
+from tests.builders import D, snapshot, valid_return
 
 PROJECT = Path(__file__).resolve().parent.parent
 ANNEX_A = Path("tests/data/samples/annex-a/Annex_A_2024_Jan.xlsx")  # as typed in the project
@@ -123,3 +125,36 @@ def test_returns_for_a_quarter_that_does_not_parse_is_a_usage_error(sqlite_url: 
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "'nonsense' is not a quarter; write it like '2024-25 Q3'" in result.stderr
+
+
+def test_load_as_a_dashboard_user_is_refused_for_an_agency_they_may_not_load_before_any_stored_row(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions() as session, session.begin():
+        users.add_user(session, "vic", "a long enough password", "viewer", actor="test")
+        users.add_user(session, "cora", "a long enough password", "analyst", ["AC2C"], actor="test")
+    load_path(sessions, valid_return("941").write_zip(tmp_path / "q3.zip"), user="admin")
+    # A Q4 file for 941 that would make W04 quote the stored C002 and C001's stored date.
+    probe = (valid_return("941", "2024-25 Q4").delete_row("children", 4).delete_row("children", 3)
+             .set("children", 2, "adm_decision_date", D("2022-06-02")))
+    probe.clear_rows("special_guardianship")
+    path = probe.write_zip(tmp_path / "probe.zip")
+    before = snapshot(sessions)
+
+    for who in ("vic", "cora"):
+        refused = db(db_url, "load", str(path), "--user", who)
+
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert refused.stdout.strip() == ("REFUSED probe.zip: you may not load returns for agency "
+                                          "941; nothing was stored.")
+        assert "C002" not in refused.stdout + refused.stderr
+        assert "2022-06-01" not in refused.stdout + refused.stderr
+    assert snapshot(sessions) == before
+    with sessions() as session:
+        kinds = session.execute(select(AuditEvent.kind, AuditEvent.user_name)
+                                .order_by(AuditEvent.id)).all()[-2:]
+    assert kinds == [("load_rejected", "vic"), ("load_rejected", "cora")]
+    # An operator's own name (no dashboard user) loads with the database's rights, as before.
+    operator = db(db_url, "load", str(path), "--user", "operator")
+    assert operator.returncode == 0, operator.stdout + operator.stderr
+    assert "WARNING W04" in operator.stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callbacks.auth import caller_of
@@ -20,6 +21,9 @@ from callbacks.load import MAY_NOT_LOAD, SWITCHED_OFF, check_file, load_file, pa
 from callbacks.returns import show_returns
 from callbacks.services import Services
 from config import Settings
+from db.importer import load_path
+from db.importer.store import DbHistory
+from db.models import AuditEvent
 from layouts import ids
 from layouts.board import board_aware
 from layouts.load import FROM_FILE, layout
@@ -285,3 +289,66 @@ def test_board_mode_leaves_the_upload_controls_out() -> None:
 
     assert controls <= component_ids(page())
     assert not controls & component_ids(page(present="1"))
+
+
+# ---------------------------------------------------------------- refusal before any stored row
+
+
+def stored_941_and_a_probe(sessions: sessionmaker[Session], tmp_path: Path) -> tuple[str, str]:
+    """West Northamptonshire's (941) Q3 return stored by an admin, and a Q4 file for 941 such as
+    a probing user would post: C002 left out and C001's decision date moved, so that the
+    quarter-on-quarter rule (W04) would quote the stored ids and dates. Also one with an error,
+    so that a rejection's report would carry W04 too."""
+    load_path(sessions, valid_return("941").write_zip(tmp_path / "q3.zip"), user="admin")
+    probe = (valid_return("941", "2024-25 Q4").delete_row("children", 4).delete_row("children", 3)
+             .set("children", 2, "adm_decision_date", D("2022-06-02")))
+    probe.clear_rows("special_guardianship")
+    broken = probe.copy().set("adopters", 3, "enquiry_date", D("2030-01-01"))
+    return (upload(probe.write_xlsx(tmp_path / "probe.xlsx")),
+            upload(broken.write_xlsx(tmp_path / "broken.xlsx")))
+
+
+STORED_VALUES = ("C002", "2022-06-01", "was ", "missing from this return")
+
+
+@pytest.mark.parametrize("caller", [VIEWER, COAST], ids=["viewer", "analyst-of-another-raa"])
+def test_a_check_or_load_for_an_agency_the_caller_may_not_load_quotes_nothing_stored(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path, caller: Caller
+) -> None:
+    probe, broken = stored_941_and_a_probe(sessions, tmp_path)
+    refusal = "You may not load returns for West Northamptonshire (941); nothing has been stored."
+
+    for contents in (probe, broken):
+        check = check_file(services, caller, contents, "probe.xlsx", FROM_FILE, "")
+        loaded = load_file(services, caller, contents, "probe.xlsx", FROM_FILE, "")
+
+        assert (check.summary, check.issues, check.notes, check.can_load) == (refusal, [], [], False)
+        assert (loaded.message, loaded.issues, loaded.loaded) == (
+            "Refused: you may not load returns for agency 941; nothing has been stored.", [], False)
+        assert not [v for v in STORED_VALUES if v in repr(check) + repr(loaded)]
+    # An admin checking the same file is shown the comparison (the rule still runs for them).
+    admin = check_file(services, ADMIN, probe, "probe.xlsx", FROM_FILE, "")
+    assert {i["rule"] for i in admin.issues} == {"W04"}
+    assert any("2022-06-01" in i["message"] for i in admin.issues)
+
+
+def test_a_refused_check_reads_no_stored_return_and_is_audited(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    probe, _ = stored_941_and_a_probe(sessions, tmp_path)
+
+    def no_reading(*_args: object) -> None:
+        raise AssertionError("a stored return was read for a caller who may not load it")
+
+    monkeypatch.setattr(DbHistory, "previous_children", no_reading)
+    monkeypatch.setattr(DbHistory, "las_returned_elsewhere", no_reading)
+
+    check = check_file(services, VIEWER, probe, "probe.xlsx", FROM_FILE, "")
+
+    assert check.summary.startswith("You may not load returns for West Northamptonshire (941)")
+    with sessions() as session:
+        events = session.execute(select(AuditEvent.kind, AuditEvent.user_name, AuditEvent.scope,
+                                        AuditEvent.detail).order_by(AuditEvent.id)).all()
+    assert events[-1] == ("load_rejected", "vic", "941",
+                          "probe.xlsx: refused at the check: the loader may not load for this agency")

@@ -21,7 +21,7 @@ from db.importer.readers import RawReturn, read_return, sha256_of_path
 from db.importer.report import Issue, Rejected, Report
 from db.importer.safety import check_file
 from db.importer.store import DbHistory, store_return
-from db.importer.validate import ValidatedReturn, validate
+from db.importer.validate import NoHistory, ValidatedReturn, history_issues, validate
 from db.registry import Registry, registry_from_db
 from metrics.quarters import Quarter
 
@@ -85,11 +85,23 @@ def _labelled(raw: RawReturn, issues: list[Issue]) -> list[Issue]:
 
 
 def check_raw(
-    session: Session, raw: RawReturn, registry: Registry, agency: str | None, quarter: str | None
+    session: Session, raw: RawReturn, registry: Registry, agency: str | None, quarter: str | None,
+    may_load: Callable[[str], bool] | None = None,
 ) -> tuple[Report, ValidatedReturn]:
+    """Validate in the order that keeps other agencies' returns private: the file's own rules,
+    then the loader's right to load for the file's agency (`may_load`), and only then the rules
+    that read returns already stored (V06, W04), whose messages quote stored ids and dates. A
+    refused report (status "refused") carries no issue at all."""
     if raw.source_format != "annex_a" and quarter:
         quarter = str(Quarter.parse(quarter))
-    validated = validate(raw, registry, DbHistory(session), agency, quarter)
+    validated = validate(raw, registry, NoHistory(), agency, quarter)
+    code, period = validated.agency_code, validated.quarter
+    if code is not None and may_load is not None and not may_load(code):
+        report = Report(raw.file_name, [], code, str(period) if period else None, status="refused")
+        return report, validated
+    if code is not None and period is not None:
+        validated.issues += history_issues(code, period, validated.frames["children"],
+                                           DbHistory(session))
     report = Report(
         raw.file_name,
         _labelled(raw, validated.issues),
@@ -110,14 +122,21 @@ def check_path(
     quarter: str | None = None,
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
+    may_load: Callable[[str], bool] | None = None,
+    user: str | None = None,
 ) -> Report:
-    """Validate only; store nothing."""
+    """Validate only; store nothing. With `may_load`, a file for an agency the loader may not
+    load for is refused before any stored return is read (status "refused", no issues), and the
+    refusal is audited under `user` in `session` (the caller commits it)."""
     registry = registry_from_db(session)
     try:
         raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
     except Rejected as exc:
         return Report(path.name, exc.issues, status="rejected")
-    return check_raw(session, raw, registry, agency, quarter)[0]
+    report = check_raw(session, raw, registry, agency, quarter, may_load)[0]
+    if report.status == "refused":
+        audit_load(session, report, user, raw.sha256, at_check=True)
+    return report
 
 
 def load_path(
@@ -135,7 +154,8 @@ def load_path(
 
     `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
     raises NotPermitted and stores no return. Every outcome is one audit event in the same
-    transaction (`audit_load`): loaded, unchanged, rejected or refused."""
+    transaction (`audit_load`): loaded, unchanged, rejected or refused. The refusal comes before
+    any stored return is read (`check_raw`)."""
     refusal = None
     with sessions() as session, session.begin():
         registry = registry_from_db(session)
@@ -145,14 +165,11 @@ def load_path(
             report = Report(path.name, exc.issues, status="rejected")
             audit_load(session, report, user, _file_hash(path, max_bytes))
             return report
-        report, validated = check_raw(session, raw, registry, agency, quarter)
-        if not report.ok:
-            pass
-        elif may_load is not None and not may_load(validated.agency_code):
+        report, validated = check_raw(session, raw, registry, agency, quarter, may_load)
+        if report.status == "refused":
             # Validation only read, so committing this transaction keeps the audit event alone.
             refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
-            report.status = "refused"
-        else:
+        elif report.ok:
             outcome = store_return(
                 session,
                 validated,
@@ -179,14 +196,17 @@ def _file_hash(path: Path, max_bytes: int) -> str | None:
     return None
 
 
-def audit_load(session: Session, report: Report, user: str, file_hash: str | None) -> None:
+def audit_load(session: Session, report: Report, user: str | None, file_hash: str | None,
+               at_check: bool = False) -> None:
     """One audit event for a load: `load` when a version was stored or the file was already the
-    current one, `load_rejected` when errors or a refusal stored nothing. Counts only, never a
-    cell of the return."""
+    current one, `load_rejected` when errors or a refusal stored nothing (a refusal at the check
+    step too: a probe of another agency is what an admin looks for). Counts only, never a cell
+    of the return."""
     if report.status in ("loaded", "unchanged"):
         kind, detail = "load", f"{report.status} version {report.version}"
     elif report.status == "refused":
-        kind, detail = "load_rejected", "refused: the loader may not load for this agency"
+        step = "refused at the check" if at_check else "refused"
+        kind, detail = "load_rejected", f"{step}: the loader may not load for this agency"
     else:
         kind, detail = "load_rejected", f"rejected with {len(report.errors)} error(s)"
     audit.record(session, kind, user, scope=report.agency_code, quarter=report.quarter,
@@ -215,11 +235,13 @@ def check_upload(
     quarter: str | None = None,
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
+    may_load: Callable[[str], bool] | None = None,
+    user: str | None = None,
 ) -> Report:
     """`check_path` for an uploaded file: validate only; store nothing."""
     with uploaded_file(contents, file_name) as path:
         return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, may_load=may_load, user=user)
 
 
 def load_upload(

@@ -55,7 +55,7 @@ class Report:
     quarter: str | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. Annex A rows skipped
-    status: str = "checked"  # checked, loaded, unchanged, rejected
+    status: str = "checked"  # checked, loaded, unchanged, rejected, refused
     version: int | None = None
 
     @property
@@ -83,6 +83,8 @@ class Report:
             f"{len(self.warnings)} warning(s) stored with it.",
             "unchanged": f"UNCHANGED {self.file_name}: this exact file is already loaded as "
             f"{target} version {self.version}; nothing was stored.",
+            "refused": f"REFUSED {self.file_name}: the loader may not load returns for agency "
+            f"{self.agency_code}; nothing was read from the store and nothing was stored.",
             "checked": f"OK {self.file_name} for {target} ({counts}): {len(self.warnings)} "
             "warning(s); nothing was stored (check only).",
         }[self.status]
