@@ -7,8 +7,10 @@ session, else nobody. Outside public mode nobody gets nothing: pages send them t
 callbacks and the API answer 401. In public mode nobody signs in and everyone is the public
 viewer (disclosure control, no child-level rows, no loads, no audit log).
 
-A session ends SESSION_HOURS after sign-in whatever happens in between, when the user is
-disabled, or when their password changes (db/users.py). Sign-in attempts are limited from the
+A session ends SESSION_HOURS after sign-in whatever happens in between, at sign-out, when the
+user is disabled, or when their password changes (db/users.py): the cookie carries the user's
+session version, which the last three move on in the database, so a kept copy of the cookie
+is refused on the server. Sign-in attempts are limited from the
 audit table (5 failures in 15 minutes, per name and per address). Imports flask, flask_login,
 callbacks, config, db, layouts and metrics.
 """
@@ -36,6 +38,7 @@ SIGN_IN, SIGN_OUT = "/sign-in", "/sign-out"
 # stylesheets, scripts and icon the sign-in page and Dash load (they hold no data).
 OPEN_PREFIXES = (SIGN_IN, "/health", "/assets/", "/_favicon.ico")
 SIGNED_IN_AT = "signed_in_at"
+SESSION_VERSION = "session_version"
 NEEDS_SIGN_IN = "sign in first: open /sign-in in a browser, or send Authorization: Bearer <token>"
 TOKEN_REFUSED = "that API token is not valid (unknown, revoked, or its user is disabled)"
 DATABASE_DOWN = "the database cannot be reached; try again later"
@@ -67,11 +70,14 @@ def _signed_in_at() -> datetime | None:
 
 def load_user(services: Services, name: str) -> SignedIn | None:
     """The session's user while the session holds: signed in less than SESSION_HOURS ago, still
-    active, password unchanged since."""
-    started = _signed_in_at()
+    active, password unchanged since, and under the user's session version now (sign-out and
+    disabling move it on, so a copy of the cookie kept from before signs nobody in)."""
+    started, version = _signed_in_at(), session.get(SESSION_VERSION)
     if started is None or now() - started >= timedelta(hours=services.settings.session_hours):
         return None
-    caller = services.store.caller_for_user(name, signed_in_at=started)
+    if type(version) is not int:  # a cookie from before session versions: sign in again
+        return None
+    caller = services.store.caller_for_user(name, signed_in_at=started, session_version=version)
     return SignedIn(caller) if caller else None
 
 
@@ -161,22 +167,25 @@ def sign_in_page(services: Services) -> Response | tuple[str, int]:
     if not name or not password:
         return page.render(target, name=name, problem=page.MISSING), 400
     try:
-        caller = services.store.sign_in(name, password, ip=request.remote_addr)
+        signed_in = services.store.sign_in(name, password, ip=request.remote_addr)
     except TooManyAttempts as exc:
         return page.render(target, name=name, problem=page.too_many(exc.seconds)), 429
-    if caller is None:
+    if signed_in is None:
         return page.render(target, name=name, problem=page.WRONG), 401
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.permanent = True
     session[SIGNED_IN_AT] = now().isoformat()
-    login_user(SignedIn(caller))
+    session[SESSION_VERSION] = signed_in.session_version
+    login_user(SignedIn(signed_in.caller))
     return redirect(target)
 
 
 def sign_out(services: Services) -> Response:
     caller = current_caller(services)
     if caller is not None and not caller.public:
-        services.store.record_event("sign_out", caller.name, ip=request.remote_addr)
+        # On the server's side: the user's session version moves on, so this cookie (and any
+        # copy of it) signs nobody in again, whatever the browser does with it.
+        services.store.sign_out(caller.name, ip=request.remote_addr)
     logout_user()
     session.clear()
     return redirect(f"{SIGN_IN}?signed_out=1")

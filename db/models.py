@@ -212,6 +212,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Sessions signed in before this are stale: the session layer compares against it.
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Every session cookie carries the version it was signed in under; sign-out, disabling and a
+    # new password move it on, which ends every session of the user on the server's side.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     grants: Mapped[list[Grant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Grant.agency_code"

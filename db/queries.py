@@ -168,21 +168,34 @@ class Store:
 
     # ------------------------------------------------------------ sign-in, tokens, audit log
 
-    def sign_in(self, name: str, password: str, ip: str | None = None) -> Caller | None:
-        """The caller for a right name and password, else None; the attempt is audited. Raises
-        users.TooManyAttempts (with the seconds to wait) after too many recent failures."""
+    def sign_in(self, name: str, password: str, ip: str | None = None) -> users.SignIn | None:
+        """The caller for a right name and password with the session version to bind the new
+        session to, else None; the attempt is audited. Raises users.TooManyAttempts (with the
+        seconds to wait) after too many recent failures."""
         with self._sessions() as session:
             with session.begin():
                 try:
-                    return users.authenticate(session, name, password, ip=ip)
+                    caller = users.authenticate(session, name, password, ip=ip)
                 except users.TooManyAttempts as exc:
                     refused = exc  # leave the block normally, so the refusal's event commits
+                else:
+                    if caller is None:
+                        return None
+                    return users.SignIn(caller, users.session_version(session, caller.name) or 0)
             raise refused
 
-    def caller_for_user(self, name: str, signed_in_at: datetime | None = None) -> Caller | None:
+    def sign_out(self, name: str, ip: str | None = None) -> None:
+        """End every session of the user on the server's side, audited as `sign_out`."""
+        with self._sessions() as session, session.begin():
+            users.end_sessions(session, name)
+            audit.record(session, "sign_out", name, ip=ip)
+
+    def caller_for_user(
+        self, name: str, signed_in_at: datetime | None = None, session_version: int | None = None
+    ) -> Caller | None:
         """The caller behind a signed-in session, or None when it no longer holds."""
         with self._sessions() as session:
-            return users.caller_for_user(session, name, signed_in_at)
+            return users.caller_for_user(session, name, signed_in_at, session_version)
 
     def caller_for_token(self, token: str) -> Caller | None:
         """The caller behind an API bearer token, or None."""

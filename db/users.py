@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from math import ceil
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db import audit
@@ -49,6 +50,14 @@ class TooManyAttempts(PermissionError):
     def __init__(self, seconds: int) -> None:
         super().__init__(f"too many failed sign-ins; try again in {seconds} seconds")
         self.seconds = seconds
+
+
+class SignIn(NamedTuple):
+    """A sign-in that succeeded: the caller, and the user's session version the new session is
+    bound to (`caller_for_user` refuses it once the version moves on)."""
+
+    caller: Caller
+    session_version: int
 
 
 @dataclass(frozen=True)
@@ -160,15 +169,39 @@ def set_password(session: Session, name: str, password: str, *, actor: str) -> N
     _check_password(password)
     user.password_hash = _hasher().hash(password)
     user.password_changed_at = audit.now()
+    _end_sessions(session, user)
     audit.record(session, "user_changed", actor, detail=f"changed the password of {name}")
 
 
 def set_active(session: Session, name: str, active: bool, *, actor: str) -> None:
-    """Switch a user off (sign-in, sessions and tokens stop working) or back on."""
+    """Switch a user off or back on. Switching off ends every session (the session version
+    moves on) and revokes every API token, for good: switching back on revives neither, so the
+    user signs in again and is issued a new token."""
     user = _existing_user(session, name)
     user.active = active
-    audit.record(session, "user_changed", actor,
-                 detail=f"{'enabled' if active else 'disabled'} {name}")
+    detail = f"enabled {name}"
+    if not active:
+        _end_sessions(session, user)
+        revoked = _revoke(session, user)
+        detail = f"disabled {name}, ending their sessions and revoking {revoked} API token(s)"
+    audit.record(session, "user_changed", actor, detail=detail)
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    """Move the user's session version on in one UPDATE (two workers doing it at once both
+    count), so that every session cookie signed in under an earlier version stops working."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_version=User.session_version + 1)
+                    .execution_options(synchronize_session=False))  # fmt: skip
+    session.expire(user, ["session_version"])
+
+
+def end_sessions(session: Session, name: str) -> None:
+    """Sign-out: end every session of the user, in every browser, on the server's side (a
+    copy of the cookie kept from before is refused from now on)."""
+    user = _user(session, name)
+    if user is not None:
+        _end_sessions(session, user)
 
 
 def set_grants(
@@ -239,16 +272,27 @@ def seconds_to_wait(
 
 
 def caller_for_user(
-    session: Session, name: str, signed_in_at: datetime | None = None
-) -> Caller | None:
-    """The caller behind a signed-in session: None when the user is unknown or disabled, or when
-    the password changed after `signed_in_at` (so changing it signs out every other session)."""
+    session: Session, name: str, signed_in_at: datetime | None = None,
+    session_version: int | None = None,
+) -> Caller | None:  # fmt: skip
+    """The caller behind a signed-in session: None when the user is unknown or disabled, when
+    the password changed after `signed_in_at` (so changing it signs out every other session), or
+    when the session was signed in under another `session_version` than the user's now (they
+    signed out, were disabled or changed their password since)."""
     user = _user(session, name)
     if user is None or not user.active:
         return None
     if signed_in_at is not None and _utc(signed_in_at) < _utc(user.password_changed_at):
         return None
+    if session_version is not None and session_version != user.session_version:
+        return None
     return _caller(user)
+
+
+def session_version(session: Session, name: str) -> int | None:
+    """The version a session signed in now is bound to (None for no such user)."""
+    user = _user(session, name)
+    return None if user is None else user.session_version
 
 
 def loader(session: Session, name: str) -> Caller | None:
@@ -279,13 +323,18 @@ def issue_token(session: Session, name: str, *, actor: str) -> str:
 def revoke_tokens(session: Session, name: str, *, actor: str) -> int:
     """Revoke every live token of a user; how many were revoked."""
     user = _existing_user(session, name)
+    revoked = _revoke(session, user)
+    audit.record(session, "token_revoked", actor,
+                 detail=f"revoked {revoked} API token(s) of {name}")
+    return revoked
+
+
+def _revoke(session: Session, user: User) -> int:
     live = session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
     ).all()
     for token in live:
         token.revoked = True
-    audit.record(session, "token_revoked", actor,
-                 detail=f"revoked {len(live)} API token(s) of {name}")
     return len(live)
 
 

@@ -150,6 +150,59 @@ def test_a_changed_password_or_a_disabled_account_ends_the_session(app) -> None:
     assert bob.get("/api/v1/measures").status_code == 401
 
 
+def replayed(app: Dash, cookie: str):
+    """A fresh client holding only a copied session cookie, as someone who kept it would."""
+    client = app.server.test_client()
+    client.set_cookie("session", cookie)
+    return client
+
+
+def test_a_cookie_replayed_after_sign_out_signs_nobody_in(app) -> None:
+    client = signed_in_client(app, "ann", "viewer")
+    other_browser = signed_in_client(app, "ann", "viewer")
+    kept = client.get_cookie("session").value
+    assert replayed(app, kept).get("/api/v1/measures").status_code == 200
+
+    client.post("/sign-out", headers={"Origin": OWN})
+
+    assert replayed(app, kept).get("/api/v1/measures").status_code == 401
+    page_answer = replayed(app, kept).get("/overview")
+    assert page_answer.status_code == 302
+    assert page_answer.headers["Location"] == "/sign-in?next=%2Foverview"
+    # The version is the user's: signing out ends their sessions in every browser.
+    assert other_browser.get("/api/v1/measures").status_code == 401
+    # Signing in again starts a session that works, and the old cookie still does not.
+    again = signed_in_client(app, "ann", "viewer")
+    assert again.get("/api/v1/measures").status_code == 200
+    assert replayed(app, kept).get("/api/v1/measures").status_code == 401
+
+
+def test_disabling_a_user_ends_their_sessions_and_tokens_for_good(app) -> None:
+    settings = services_of(app.server).settings
+    client = signed_in_client(app, "ann", "analyst", ["942"])
+    kept = client.get_cookie("session").value
+    with session_factory(settings)() as session, session.begin():
+        token = users.issue_token(session, "ann", actor="admin")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert app.server.test_client().get("/api/v1/measures", headers=bearer).status_code == 200
+
+    with session_factory(settings)() as session, session.begin():
+        users.set_active(session, "ann", False, actor="admin")
+    with session_factory(settings)() as session, session.begin():
+        users.set_active(session, "ann", True, actor="admin")
+
+    assert replayed(app, kept).get("/api/v1/measures").status_code == 401
+    assert client.get("/api/v1/measures").status_code == 401
+    assert app.server.test_client().get("/api/v1/measures", headers=bearer).status_code == 401
+    # Enabled again, they sign in afresh and get a new token; the old ones stay dead.
+    assert signed_in_client(app, "ann").get("/api/v1/measures").status_code == 200
+    with session_factory(settings)() as session, session.begin():
+        fresh = users.issue_token(session, "ann", actor="admin")
+    fresh_bearer = {"Authorization": f"Bearer {fresh}"}
+    assert app.server.test_client().get("/api/v1/measures", headers=fresh_bearer).status_code == 200
+    assert app.server.test_client().get("/api/v1/measures", headers=bearer).status_code == 401
+
+
 def test_a_forged_session_cookie_signs_nobody_in(app) -> None:
     client = app.server.test_client()
     client.set_cookie("session", "eyJfdXNlcl9pZCI6ImFkbWluIn0.forged.signature")

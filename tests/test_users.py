@@ -325,3 +325,27 @@ def test_migrating_a_0001_database_keeps_its_returns(
             == [("942", "2024-25 Q3")]  # fmt: skip
     add(sessions, "ann", "analyst", "942")
     assert sign_in(sessions, "ann", PASSWORD) == Caller("ann", "analyst", frozenset({"942"}))
+
+
+def test_migration_0003_gives_every_user_a_session_version_and_goes_back(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    add(sessions, "ann", "viewer")
+    engine_for(db_url).dispose()
+    command.downgrade(alembic_config(db_url), "0002")
+    engine_for(db_url).dispose()
+    columns = {c["name"] for c in inspect(engine_for(db_url)).get_columns("app_user")}
+    assert "session_version" not in columns
+    engine_for(db_url).dispose()
+
+    command.upgrade(alembic_config(db_url), "head")
+    engine_for(db_url).dispose()
+
+    with sessions() as session:
+        assert users.session_version(session, "ann") == 0
+        assert users.caller_for_user(session, "ann", session_version=0) == Caller("ann", "viewer")
+    with sessions() as session, session.begin():
+        users.end_sessions(session, "ann")
+    with sessions() as session:
+        assert users.session_version(session, "ann") == 1
+        assert users.caller_for_user(session, "ann", session_version=0) is None
