@@ -171,18 +171,8 @@ class Store:
     def sign_in(self, name: str, password: str, ip: str | None = None) -> users.SignIn | None:
         """The caller for a right name and password with the session version to bind the new
         session to, else None; the attempt is audited. Raises users.TooManyAttempts (with the
-        seconds to wait) after too many recent failures."""
-        with self._sessions() as session:
-            with session.begin():
-                try:
-                    caller = users.authenticate(session, name, password, ip=ip)
-                except users.TooManyAttempts as exc:
-                    refused = exc  # leave the block normally, so the refusal's event commits
-                else:
-                    if caller is None:
-                        return None
-                    return users.SignIn(caller, users.session_version(session, caller.name) or 0)
-            raise refused
+        seconds to wait) after too many recent failures, counted atomically (db.users)."""
+        return users.authenticate(self._sessions, name, password, ip=ip)
 
     def sign_out(self, name: str, ip: str | None = None) -> None:
         """End every session of the user on the server's side, audited as `sign_out`."""

@@ -20,11 +20,11 @@ from math import ceil
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit
-from db.models import Agency, ApiToken, Grant, Return, User
+from db.models import Agency, ApiToken, AuditEvent, Grant, Return, User
 from metrics.access import ROLES, Caller
 
 MIN_PASSWORD_LENGTH = 12
@@ -38,6 +38,9 @@ MAX_FAILED_SIGN_INS = 5
 MAX_FAILED_SIGN_INS_PER_ADDRESS = 20
 DEMO_ADMIN = "demo-admin"
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
+# An attempt is written down as a failure before its password is checked (see `authenticate`);
+# this detail is what a row says until the check ends, and stays if the process dies meanwhile.
+CHECKING = "password not checked yet"
 
 
 class UserError(ValueError):
@@ -218,36 +221,68 @@ def set_grants(
 
 
 def authenticate(
-    session: Session, name: str, password: str, ip: str | None = None
-) -> Caller | None:
-    """The caller for a right name and password of an active user, else None; records the
-    sign-in or its failure. A failure under an unknown name is recorded without the name, which
-    is often a password typed into the wrong box.
+    sessions: sessionmaker[Session], name: str, password: str, ip: str | None = None
+) -> SignIn | None:
+    """The caller (and session version) for a right name and password of an active user, else
+    None; records the sign-in or its failure. A failure under an unknown name is recorded
+    without the name, which is often a password typed into the wrong box.
 
-    Raises TooManyAttempts after MAX_FAILED_SIGN_INS failures under the name or from the IP
-    within FAILED_SIGN_IN_WINDOW; the refusal's audit event is then in the session, so commit it
-    before the exception leaves the transaction (`Store.sign_in` does)."""
-    wait = seconds_to_wait(session, name, ip)
-    if wait:
-        audit.record(session, "sign_in_refused", name if _user(session, name) else None,
-                     detail=f"too many failed sign-ins; {wait} seconds to wait", ip=ip)
-        raise TooManyAttempts(wait)
-    user = _user(session, name)
+    Raises TooManyAttempts, without checking the password, after MAX_FAILED_SIGN_INS failures
+    under the name or MAX_FAILED_SIGN_INS_PER_ADDRESS from the IP within
+    FAILED_SIGN_IN_WINDOW. The count and the decision are one atomic step however many
+    attempts arrive at once: in one short transaction that holds the name's and the address's
+    lock (`_lock_attempts`), the recent failures are counted and the attempt is either refused
+    or written down as a failure before its password is checked, so that the next attempt
+    counts it. The slow password check runs after that transaction, with no lock held, and the
+    same audit row then says how it went; a process killed in between leaves a failure behind,
+    which is the safe side. Each step commits its own transaction."""
+    with sessions() as session:
+        _lock_attempts(session, name, ip)
+        user = _user(session, name)
+        known = user.name if user else None
+        wait = seconds_to_wait(session, name, ip)
+        if wait:
+            audit.record(session, "sign_in_refused", known,
+                         detail=f"too many failed sign-ins; {wait} seconds to wait", ip=ip)
+            session.commit()
+            raise TooManyAttempts(wait)
+        attempt = audit.record(session, "sign_in_failed", known, detail=CHECKING, ip=ip)
+        stored_hash, active = (user.password_hash, user.active) if user else (None, False)
+        session.commit()
+        attempt_id = attempt.id
     try:
-        matched = _hasher().verify(user.password_hash if user else _dummy_hash(), password)
+        matched = _hasher().verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         matched = False
-    if user is None:
-        audit.record(session, "sign_in_failed", None, detail="unknown user name", ip=ip)
-        return None
-    if not matched or not user.active:
-        why = "wrong password" if not matched else "user is disabled"
-        audit.record(session, "sign_in_failed", user.name, detail=why, ip=ip)
-        return None
-    if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher().hash(password)
-    audit.record(session, "sign_in", user.name, ip=ip)
-    return _caller(user)
+    with sessions() as session, session.begin():
+        event = session.get(AuditEvent, attempt_id)
+        if known is None or not matched or not active:
+            event.detail = ("unknown user name" if known is None
+                            else "wrong password" if not matched else "user is disabled")
+            return None
+        user = _existing_user(session, known)
+        if not user.active:  # disabled while the password was being checked
+            event.detail = "user is disabled"
+            return None
+        if _hasher().check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher().hash(password)
+        event.kind, event.detail = "sign_in", None
+        return SignIn(_caller(user), user.session_version)
+
+
+def _lock_attempts(session: Session, name: str, ip: str | None) -> None:
+    """Begin the session's transaction holding the sign-in locks of `name` and `ip`, so that
+    counting their failures and recording this attempt happen as one step: on PostgreSQL a
+    transaction-scoped advisory lock per name and per address (in a fixed order, so two
+    attempts never wait on each other in a circle); on SQLite an immediate transaction, which
+    takes the database's one write lock before the count. Either is released at commit."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+        return
+    keys = [f"sign-in name {name}"] + ([f"sign-in address {ip}"] if ip else [])
+    for key in sorted(keys):
+        number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(number)))
 
 
 def seconds_to_wait(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -386,3 +388,55 @@ def test_the_page_is_at_audit_and_in_the_header_for_admins_only(sqlite_url) -> N
               .get("/_dash-layout").get_data(as_text=True) for role in ("viewer", "analyst", "admin")}
     assert {role: '"Audit log"' in frame for role, frame in frames.items()} == {
         "viewer": False, "analyst": False, "admin": True}
+
+
+# ---------------------------------------------------------------- the limit under parallel tries
+
+
+class CountingHasher:
+    """The real password hasher, counting how many passwords it was asked to check."""
+
+    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.checks, self.lock = real, 0, threading.Lock()
+
+    def verify(self, hash_: str, password: str) -> bool:
+        with self.lock:
+            self.checks += 1
+        return self.real.verify(hash_, password)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.real, name)
+
+
+@pytest.mark.parametrize(("names", "limit"), [
+    (lambda i: "ann", users.MAX_FAILED_SIGN_INS),  # one name from many addresses
+    (lambda i: f"nobody-{i}", users.MAX_FAILED_SIGN_INS_PER_ADDRESS),  # many names, one address
+], ids=["per-name", "per-address"])  # fmt: skip
+def test_parallel_wrong_passwords_are_checked_no_more_often_than_the_limit(
+    db_url: str, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch,
+    names, limit: int,
+) -> None:
+    store = Services.from_settings(Settings(database_url=db_url)).store
+    add_user(sessions, "ann")
+    counting = CountingHasher(users._hasher())
+    monkeypatch.setattr(users, "_hasher", lambda: counting)
+    attempts = 40
+    start = threading.Barrier(attempts)
+
+    def attempt(i: int) -> str:
+        start.wait()  # all at once, as a scripted attacker sends them
+        ip = "192.0.2.7" if limit == users.MAX_FAILED_SIGN_INS_PER_ADDRESS else f"198.51.100.{i}"
+        try:
+            return "failed" if store.sign_in(names(i), "a wrong password", ip=ip) is None else "in"
+        except users.TooManyAttempts:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        outcomes = list(pool.map(attempt, range(attempts)))
+
+    assert 1 <= counting.checks <= limit, f"{counting.checks} password checks against a limit of {limit}"
+    assert outcomes.count("failed") == counting.checks
+    assert outcomes.count("refused") == attempts - counting.checks
+    kinds = [kind for kind, *_ in events(sessions)]
+    assert kinds.count("sign_in_failed") == counting.checks
+    assert kinds.count("sign_in_refused") == attempts - counting.checks

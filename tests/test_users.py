@@ -46,8 +46,8 @@ def add(sessions: sessionmaker[Session], name: str, role: str = "viewer", *agenc
 
 
 def sign_in(sessions: sessionmaker[Session], name: str, password: str) -> Caller | None:
-    with sessions() as session, session.begin():
-        return users.authenticate(session, name, password, ip="192.0.2.7")
+    signed_in = users.authenticate(sessions, name, password, ip="192.0.2.7")
+    return None if signed_in is None else signed_in.caller
 
 
 def events(sessions: sessionmaker[Session], **filters: str) -> list[tuple[str, str | None, str]]:
