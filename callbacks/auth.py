@@ -153,10 +153,21 @@ def _unauthorised(message: str, challenge: str) -> tuple[Response, int]:
 
 
 def sign_in_page(services: Services) -> Response | tuple[str, int]:
-    """GET: the form. POST: check the name and password (audited, rate-limited)."""
+    """GET: the form. POST: check the name and password (audited, rate-limited). While the
+    database cannot be reached, the form again with a plain message and 503, as every other
+    route answers then."""
     if services.settings.public_mode:
         return redirect("/")
     target = _safe_next(request.values.get("next"))
+    try:
+        return _sign_in_page(services, target)
+    except SQLAlchemyError as exc:
+        log.error("sign-in: database error (%s)", type(exc).__name__)
+        name = request.form.get("name", "").strip()[:120]
+        return page.render(target, name=name, problem=page.DATABASE_DOWN), 503
+
+
+def _sign_in_page(services: Services, target: str) -> Response | tuple[str, int]:
     if request.method == "GET":
         if current_caller(services) is not None:
             return redirect(target)

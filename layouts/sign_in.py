@@ -13,6 +13,8 @@ from layouts.shell import SERVICE_NAME
 WRONG = "That name and password do not match. Check both and try again."
 MISSING = "Enter your name and your password."
 SIGNED_OUT = "You have signed out."
+DATABASE_DOWN = ("The dashboard cannot reach its database just now, so nobody can sign in. "
+                 "Try again in a few minutes.")
 
 
 def too_many(seconds: int) -> str:

@@ -306,3 +306,23 @@ def test_a_signed_in_user_gets_a_503_not_a_crash_when_the_database_is_gone(sqlit
     response = client.get("/api/v1/measures")
     assert response.status_code == 503
     assert response.get_json() == {"error": auth.DATABASE_DOWN}
+
+
+def test_sign_in_answers_503_with_a_plain_message_while_the_database_is_down(sqlite_url, tmp_path) -> None:
+    app = create_app(Settings(database_url=sqlite_url, secret_key="test", cookie_secure=False))
+    returning = signed_in_client(app, "ann", "viewer")
+    engine_for(sqlite_url).dispose()
+    path = sqlite_url.removeprefix("sqlite:///")
+    os.replace(path, tmp_path / "moved.sqlite3")  # an empty database appears in its place
+
+    posted = sign_in(app.server.test_client(), "ann")
+    opened = returning.get("/sign-in")  # the page asks who the cookie's user is first
+    # A PostgreSQL server that is not there at all (nothing listens on port 1).
+    nowhere = "postgresql+psycopg2://asg:asg@127.0.0.1:1/nowhere"
+    unreachable = create_app(Settings(database_url=nowhere, secret_key="test", cookie_secure=False))
+    refused = sign_in(unreachable.server.test_client(), "ann")
+
+    for answer in (posted, opened, refused):
+        assert answer.status_code == 503
+        text = answer.get_data(as_text=True)
+        assert page.DATABASE_DOWN in text and "Traceback" not in text and "sqlite" not in text
