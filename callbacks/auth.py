@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from dash import Dash
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,7 +29,8 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from callbacks.services import Services
 from db.users import TooManyAttempts
-from layouts import shell
+from layouts import ids, shell
+from layouts.board import is_present
 from layouts import sign_in as page
 from metrics.access import Caller
 
@@ -88,15 +89,38 @@ def _bearer_token() -> str | None:
 
 def current_caller(services: Services) -> Caller | None:
     """Who is asking, once per request: the public viewer in public mode; else the bearer
-    token's user on the data API, else the signed-in user; None for nobody."""
+    token's user on the data API, else the signed-in user; None for nobody. A request from a
+    page in board mode gets its caller as the board sees them (`Caller.on_the_board`)."""
     if "caller" not in g:
         if services.settings.public_mode:
-            g.caller = PUBLIC
+            caller = PUBLIC
         elif (token := _bearer_token()) is not None and request.path.startswith("/api/"):
-            g.caller = services.store.caller_for_token(token)
+            caller = services.store.caller_for_token(token)
         else:
-            g.caller = current_user.caller if current_user.is_authenticated else None
+            caller = current_user.caller if current_user.is_authenticated else None
+        g.caller = caller.on_the_board() if caller is not None and presenting() else caller
     return g.caller
+
+
+def presenting() -> bool:
+    """Whether this request comes from a page in board mode: the page's address says
+    `present=1` (browsers send it as the Referer with every callback and every link followed),
+    or the callback's FILTER_STATE is marked `present` (callbacks/board.py marks it). Either is
+    enough, so a presenter cannot leave board mode by accident; a request that drops both gets
+    no more than its sender may see anyway."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if is_present(parse_qs(referer.query).get("present")):
+        return True
+    if request.method != "POST" or not request.path.startswith("/_dash-update-component"):
+        return False
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return False
+    items = [i for part in ("inputs", "state") if isinstance(body.get(part), list)
+             for i in body[part]]  # fmt: skip
+    return any(isinstance(i, dict) and i.get("id") == ids.FILTER_STATE
+               and isinstance(i.get("value"), dict) and bool(i["value"].get("present"))
+               for i in items)  # fmt: skip
 
 
 def caller_of(services: Services) -> Caller:

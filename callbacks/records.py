@@ -37,6 +37,7 @@ TITLE = "Longest-waiting children"
 REFUSED = ("Child-level lists are shown only to analysts granted every LA in the area, and to "
            "admins. Sign in as one to see them.")
 PUBLIC = "Child-level lists are not shown on the public dashboard."
+ON_THE_BOARD = "Child-level lists are not shown in board mode, whoever is presenting."
 # column -> header on the page, in the contract's order.
 HEADERS = {
     "child_id": "Child ID", "la_code": "LA", "age": "Age", "sex": "Sex",
@@ -97,7 +98,8 @@ def records_card(services: Services, caller: Caller, state: object) -> list:
         rows = services.store.children_waiting_records(caller, services.measures.geography(),
                                                        scope, quarter)
     except RecordsRefused:
-        body = html.P(PUBLIC if caller.public else REFUSED, className="mb-0")
+        why = PUBLIC if caller.public else ON_THE_BOARD if caller.board else REFUSED
+        body = html.P(why, className="mb-0")
     except ValueError as exc:
         body = dbc.Alert(str(exc), color="warning", className="mb-0")
     else:

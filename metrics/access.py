@@ -8,7 +8,7 @@ control; an analyst also gets unsuppressed figures and child-level rows for the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from metrics.scope import Geography
 
@@ -21,6 +21,7 @@ class Caller:
     role: str = "viewer"
     agencies: frozenset[str] = frozenset()  # agency codes granted (analysts)
     public: bool = False  # public mode: disclosure control for everyone
+    board: bool = False  # board mode: what the room sees, whoever presents (`on_the_board`)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -29,6 +30,12 @@ class Caller:
     @classmethod
     def viewer(cls, name: str = "anonymous") -> "Caller":
         return cls(name, "viewer")
+
+    def on_the_board(self) -> "Caller":
+        """The caller as a board meeting's screen shows them (`?present=1`): a viewer whatever
+        their role, with no grants, so every figure is under viewer-level disclosure control and
+        no child- or household-level row is read. The name stays, for the audit log."""
+        return replace(self, role="viewer", agencies=frozenset(), board=True)
 
     def granted_las(self, geography: Geography) -> frozenset[str]:
         """LAs whose children this caller may see unsuppressed or row by row."""

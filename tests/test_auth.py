@@ -243,9 +243,9 @@ def test_public_mode_needs_no_sign_in_and_offers_none(sqlite_url) -> None:
 # ---------------------------------------------------------------- an attacker with a viewer session
 
 
-def post_callback(client, app: Dash, output: str, values: dict) -> str:
+def post_callback(client, app: Dash, output: str, values: dict, **headers: str) -> str:
     body = callback_request(app, output, values)
-    response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN, **headers})
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -326,3 +326,35 @@ def test_sign_in_answers_503_with_a_plain_message_while_the_database_is_down(sql
         assert answer.status_code == 503
         text = answer.get_data(as_text=True)
         assert page.DATABASE_DOWN in text and "Traceback" not in text and "sqlite" not in text
+
+
+# ---------------------------------------------------------------- board mode
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst"])
+def test_board_mode_shows_any_presenter_what_a_viewer_sees_and_no_child(demo_app, demo_services,
+                                                                        role) -> None:
+    la, _ = small_count(demo_services)
+    state = {"scope": la, "quarter": QUARTER, "window": 1, "compare": []}
+    cards, listing = f"{ids.CHILDREN_WAITING_CARDS}.children", f"{ids.CHILDREN_WAITING_RECORDS}.children"
+    board_page = {"Referer": f"{OWN}/children-waiting?present=1&scope={la}"}
+    presenter = signed_in_client(demo_app, f"board-{role}-{la}", role, [la] if role == "analyst" else [])
+    viewer = signed_in_client(demo_app, "board-viewer", "viewer")
+
+    def answers(client, filters: dict, **headers: str) -> tuple[str, str]:
+        values = {f"{ids.FILTER_STATE}.data": filters}
+        return (post_callback(client, demo_app, cards, values, **headers),
+                post_callback(client, demo_app, listing, values, **headers))
+
+    board_state = {**state, "present": True}
+    at_the_desk = answers(presenter, state)
+    on_the_board = answers(presenter, board_state)
+    # The page's own URL says board mode even when a hand-made state leaves `present` out.
+    by_its_address = answers(presenter, state, **board_page)
+
+    assert "Child ID" in at_the_desk[1]  # the presenter may see the list at their desk...
+    assert at_the_desk[0] != answers(viewer, state)[0]  # ...and figures a viewer sees as [c]
+    for board, as_a_viewer in ((on_the_board, answers(viewer, board_state)),
+                               (by_its_address, answers(viewer, state))):
+        assert board[0] == as_a_viewer[0] and "[c]" in board[0]
+        assert "Child ID" not in board[1] and records.ON_THE_BOARD in board[1]

@@ -63,6 +63,8 @@ def callback_request(app: Dash, output: str, values: dict[str, object]) -> dict:
 
     outputs = [dict(zip(("id", "property"), part.split(".")))
                for part in key.strip(".").split("...")]
+    if not key.startswith(".."):  # a callback of one output gets it alone, as the renderer sends it
+        outputs = outputs[0]
     return {"output": key, "outputs": outputs, "inputs": given(spec["inputs"]),
             "state": given(spec["state"]), "changedPropIds": [next(iter(values))]}
 
