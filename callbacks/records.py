@@ -4,11 +4,11 @@
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
 before reading a child's row; the endpoint turns that refusal into 403 and the card into a
 short message. The sign-in gate (callbacks/auth.py) lets the API through for a signed-in session
-or an `Authorization: Bearer <token>` and answers 401 otherwise; the endpoint writes an audit
-event for every export it answers, naming
-the user, scope, quarter and format, never a child. In public mode there are no child-level
-views: the endpoint answers 404 and the card says so. Imports dash, its component libraries,
-flask, config, db, metrics, layouts and callbacks only.
+or an `Authorization: Bearer <token>` and answers 401 otherwise. Every list handed out is
+audited, naming the user, scope, quarter and row count, never a child: the endpoint writes an
+`export` event (with the format), the card a `records_view` event. In public mode there are no
+child-level views: the endpoint answers 404 and the card says so. Imports dash, its component
+libraries, flask, config, db, metrics, layouts and callbacks only.
 """
 
 from __future__ import annotations
@@ -103,6 +103,10 @@ def records_card(services: Services, caller: Caller, state: object) -> list:
     except ValueError as exc:
         body = dbc.Alert(str(exc), color="warning", className="mb-0")
     else:
+        # Recorded before the list leaves, like an export: if it cannot be written, no list.
+        services.store.record_event("records_view", caller.name, scope=scope, quarter=str(quarter),
+                                    detail=f"children_waiting records shown on the page: "
+                                    f"{len(rows)} rows")  # fmt: skip
         body = (records_table(rows) if len(rows)
                 else html.P("No children are waiting here at the quarter's end.", className="mb-0"))
     return [dbc.Card(dbc.CardBody([html.H2(TITLE, className="h5"), body]))]

@@ -249,3 +249,29 @@ def test_the_cards_callback_posted_by_hand_gives_no_other_agencys_children(store
     other = post("942")
     assert records.REFUSED in other
     assert not any(child in other for child in ("C21", "C26", "C29"))
+
+
+def test_every_view_of_the_list_on_the_page_is_audited_without_a_child(store) -> None:
+    app: Dash = create_app(Settings.from_env(environ={}, database_url=store.url, secret_key="test"))
+    cora = signed_in_client(app, "cora", "analyst", ["AC2C"])
+    audit_log = store.services.store.audit_events
+    before = len(audit_log(user="cora"))
+
+    def view(scope: str, quarter: Quarter) -> str:
+        state = {"scope": scope, "quarter": str(quarter), "window": 1, "compare": []}
+        body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
+                                {f"{ids.FILTER_STATE}.data": state})
+        response = cora.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert "C01" in view("AC2C", Q3)
+    assert "C01" not in view("942", Q3)  # refused: nothing shown, so nothing is recorded
+
+    events = audit_log(user="cora")
+    assert len(events) == before + 1
+    newest = events.iloc[0]
+    assert (newest["kind"], newest["scope"], newest["quarter"]) == ("records_view", "AC2C", str(Q3))
+    assert newest["detail"] == f"children_waiting records shown on the page: {len(AC2C_Q3)} rows"
+    written = " ".join(str(v) for v in events.drop(columns="at").to_numpy().ravel())
+    assert not any(child in written for child, _ in AC2C_Q3)
