@@ -10,9 +10,10 @@ viewer (disclosure control, no child-level rows, no loads, no audit log).
 A session ends SESSION_HOURS after sign-in whatever happens in between, at sign-out, when the
 user is disabled, or when their password changes (db/users.py): the cookie carries the user's
 session version, which the last three move on in the database, so a kept copy of the cookie
-is refused on the server. Sign-in attempts are limited from the
-audit table (5 failures in 15 minutes, per name and per address). Imports flask, flask_login,
-callbacks, config, db, layouts and metrics.
+is refused on the server. A request from a page in board mode is answered as a viewer, whoever
+is signed in (`presenting`). Sign-in attempts are limited from the audit table (5 failures in
+15 minutes, per name and per address, counted atomically in db/users.py). Imports flask,
+flask_login, callbacks, config, db, layouts and metrics.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import NamedTuple
 from math import ceil
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -248,8 +248,9 @@ def authenticate(
             raise TooManyAttempts(wait)
         attempt = audit.record(session, "sign_in_failed", known, detail=CHECKING, ip=ip)
         stored_hash, active = (user.password_hash, user.active) if user else (None, False)
-        session.commit()
+        session.flush()
         attempt_id = attempt.id
+        session.commit()
     try:
         matched = _hasher().verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
