@@ -173,6 +173,27 @@ def parse_query(measure_id: str, args: MultiDict[str, str], geography: Geography
                         choice("format", values.get("format") or "json", tuple(RENDERERS)))
 
 
+def state_query(measure_id: str, state: object, geography: Geography) -> MeasureQuery:
+    """A page's FILTER_STATE (`{scope, quarter, window, compare}`, from the filter bar or board
+    mode) checked by `parse_query`, the one parser of a selection: a page asks for nothing the
+    data API would refuse (an unknown scope, a quarter out of range, a made-up window).
+    ValueError with a message for the user otherwise."""
+    if not isinstance(state, dict):
+        raise ValueError("no selection yet")
+    params: MultiDict[str, str] = MultiDict()
+    for name in ("scope", "quarter", "window"):
+        value = state.get(name)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"the selection's {name} is missing; choose it again above")
+        params[name] = str(value)
+    compare = state.get("compare") or []
+    if not isinstance(compare, list) or not all(isinstance(c, str) for c in compare):
+        raise ValueError("the selection's compare-with list is not a list of areas")
+    if compare:
+        params["compare"] = ",".join(compare)
+    return parse_query(measure_id, params, geography)
+
+
 # ---------------------------------------------------------------- answering it
 
 
