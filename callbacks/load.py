@@ -95,7 +95,10 @@ def decode_upload(contents: str | None, limit: int) -> bytes:
     decoding it."""
     if not contents:
         raise UploadRefused("Choose a file first.")
-    _, _, encoded = contents.partition(",")
+    header, comma, encoded = contents.partition(",") if isinstance(contents, str) else ("", "", "")
+    if not (header.startswith("data:") and header.endswith(";base64") and comma):
+        raise UploadRefused("The upload could not be read (it is not a file as the upload box "
+                            "sends it); choose the file again.")
     if len(encoded) * 3 // 4 - encoded.count("=") > limit:
         raise UploadRefused(f"The file is larger than the limit of {size_text(limit)}; "
                             f"{NOTHING_STORED}. Split the return or remove what it need not carry.")

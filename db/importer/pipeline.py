@@ -7,11 +7,13 @@ Imports db and metrics modules only.
 
 from __future__ import annotations
 
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +38,9 @@ class NotPermitted(PermissionError):
 
 MAX_BYTES = 50 * 1024 * 1024  # UPLOAD_MAX_BYTES's default, for callers that do not pass it
 MAX_NAME_SHOWN = 80  # characters of a file's name in its audit event; the hash identifies it
+MAX_NAME_BYTES = 255  # an upload's name: what file systems allow, and Return.file_name's column
+UPLOAD_STEM = "upload"  # the temporary file's own name: the uploader's name is never a path
+SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 
 
 def read_any(
@@ -110,14 +115,16 @@ def check_path(
     quarter: str | None = None,
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
+    name: str | None = None,
 ) -> Report:
-    """Validate only; store nothing."""
+    """Validate only; store nothing. `name`: the file's name in the report, when the path's
+    own is not it (an upload's temporary file)."""
     registry = registry_from_db(session)
     try:
         raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
     except Rejected as exc:
-        return Report(path.name, exc.issues, status="rejected")
-    return check_raw(session, raw, registry, agency, quarter)[0]
+        return _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
+    return _named(check_raw(session, raw, registry, agency, quarter)[0], path.name, name)
 
 
 def load_path(
@@ -130,6 +137,7 @@ def load_path(
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
+    name: str | None = None,
 ) -> Report:
     """Validate and store one return in one transaction; an error stores nothing.
 
@@ -142,10 +150,11 @@ def load_path(
         try:
             raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
         except Rejected as exc:
-            report = Report(path.name, exc.issues, status="rejected")
+            report = _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
             audit_load(session, report, user, _file_hash(path, max_bytes))
             return report
         report, validated = check_raw(session, raw, registry, agency, quarter)
+        report = _named(report, path.name, name)
         if not report.ok:
             pass
         elif may_load is not None and not may_load(validated.agency_code):
@@ -156,7 +165,7 @@ def load_path(
             outcome = store_return(
                 session,
                 validated,
-                file_name=raw.file_name,
+                file_name=report.file_name,
                 sha256=raw.sha256,
                 source_format=raw.source_format,
                 loaded_by=user,
@@ -165,6 +174,15 @@ def load_path(
         audit_load(session, report, user, raw.sha256)
     if refusal is not None:
         raise refusal
+    return report
+
+
+def _named(report: Report, stored_as: str, name: str | None) -> Report:
+    """The report under the file's own name rather than its temporary file's."""
+    if not name or name == stored_as:
+        return report
+    report.file_name = name
+    report.issues = [replace(i, value=name) if i.value == stored_as else i for i in report.issues]
     return report
 
 
@@ -193,17 +211,46 @@ def audit_load(session: Session, report: Report, user: str, file_hash: str | Non
                  file_hash=file_hash, detail=f"{report.file_name[:MAX_NAME_SHOWN]}: {detail}")
 
 
-@contextmanager
-def uploaded_file(contents: bytes, file_name: str) -> Iterator[Path]:
-    """The uploaded bytes as a file under the uploader's file name in a private temporary folder,
-    deleted afterwards: the readers work on paths, and the name is part of the report."""
-    name = PureWindowsPath(file_name or "").name  # a browser may send a Windows path
+def upload_name(file_name: str) -> str:
+    """The name an upload is reported and stored under: the name's last part (a browser may send
+    a Windows path), at most MAX_NAME_BYTES bytes of UTF-8; a longer one is shortened, keeping
+    its extension. UsageError for a name with a control character (NUL, a line break), which no
+    saved file's name has."""
+    if any(unicodedata.category(c) == "Cc" for c in file_name):
+        raise UsageError("The file's name contains a control character (such as NUL or a line "
+                         "break); rename the file and choose it again.")
+    name = PureWindowsPath(file_name).name.strip()  # splits at / and at a backslash
     if name in ("", ".", ".."):
-        name = "upload"
+        return UPLOAD_STEM
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, ending = name.rpartition(".")
+    suffix = f".{ending}" if dot and stem and len(ending.encode()) <= 16 else ""
+    stem = stem if suffix else name
+    room = MAX_NAME_BYTES - len(suffix.encode()) - len("…".encode())
+    return stem.encode()[:room].decode("utf-8", "ignore") + "…" + suffix
+
+
+@contextmanager
+def uploaded_file(contents: bytes, name: str) -> Iterator[Path]:
+    """The uploaded bytes in a private temporary folder, deleted afterwards: the readers work on
+    paths. The file is called UPLOAD_STEM plus the name's extension (the readers judge a file by
+    it), so the uploader's name is never part of a path."""
+    suffix = PurePosixPath(name).suffix.lower()
+    suffix = suffix if SAFE_SUFFIX.fullmatch(suffix) else ""
     with tempfile.TemporaryDirectory(prefix="return-upload-") as folder:
-        path = Path(folder) / name
+        path = Path(folder) / f"{UPLOAD_STEM}{suffix}"
         path.write_bytes(contents)
         yield path
+
+
+@contextmanager
+def _upload_usage(path: Path, name: str) -> Iterator[None]:
+    """A usage error about the temporary file, told under the upload's own name."""
+    try:
+        yield
+    except UsageError as exc:
+        raise UsageError(str(exc).replace(path.name, name)) from exc
 
 
 def check_upload(
@@ -217,9 +264,10 @@ def check_upload(
     max_bytes: int = MAX_BYTES,
 ) -> Report:
     """`check_path` for an uploaded file: validate only; store nothing."""
-    with uploaded_file(contents, file_name) as path:
+    name = upload_name(file_name)
+    with uploaded_file(contents, name) as path, _upload_usage(path, name):
         return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, name=name)
 
 
 def load_upload(
@@ -235,6 +283,7 @@ def load_upload(
     may_load: Callable[[str], bool] | None = None,
 ) -> Report:
     """`load_path` for an uploaded file: validate again and store in one transaction."""
-    with uploaded_file(contents, file_name) as path:
+    name = upload_name(file_name)
+    with uploaded_file(contents, name) as path, _upload_usage(path, name):
         return load_path(sessions, path, user=user, agency=agency, quarter=quarter,
-                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load)
+                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load, name=name)
