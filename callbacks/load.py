@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.auth import caller_of
 from callbacks.services import Services
 from db.engine import session_factory
-from db.importer import NotPermitted, Report, UsageError, check_upload, load_upload
+from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_upload, load_upload
 from layouts import ids
 from layouts.load import (
     FROM_FILE, RETURNS_PATH, agency_choices, confirmation, issues_table, notes_list,
@@ -202,6 +202,8 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
         return LoadView(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.", False, [], RETURNS_PATH)
     except NotPermitted as exc:
         return LoadView(f"Refused: {exc}; {NOTHING_STORED}.", False, [], RETURNS_PATH)
+    except LoadRaced as exc:
+        return LoadView(f"Not loaded: {exc}.", False, [], returns_href(str(exc.quarter)))
     except SQLAlchemyError as exc:
         log.error("load page: load failed on a database error (%s)", type(exc).__name__)
         return LoadView(f"The database cannot be reached; {NOTHING_STORED}. Try again later.",

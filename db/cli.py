@@ -16,7 +16,7 @@ from pathlib import Path
 from config import Settings
 from db import users
 from db.engine import session_factory
-from db.importer import UsageError, check_path, load_path
+from db.importer import LoadRaced, UsageError, check_path, load_path
 from db.queries import Store
 from db.schema import initialise
 
@@ -101,6 +101,10 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return USAGE
+        except LoadRaced as exc:  # one line: the other load's outcome is the one that stands
+            print(f"NOT LOADED {path.name}: {exc}.")
+            status = REJECTED
+            continue
         print(report.text())
         if not report.ok:
             status = REJECTED

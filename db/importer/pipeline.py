@@ -22,7 +22,7 @@ from db import audit
 from db.importer.readers import RawReturn, read_return, sha256_of_path
 from db.importer.report import Issue, Rejected, Report
 from db.importer.safety import check_file
-from db.importer.store import DbHistory, store_return
+from db.importer.store import DbHistory, LoadRaced, store_return
 from db.importer.validate import ValidatedReturn, validate
 from db.registry import Registry, registry_from_db
 from metrics.quarters import Quarter
@@ -143,35 +143,43 @@ def load_path(
 
     `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
     raises NotPermitted and stores no return. Every outcome is one audit event in the same
-    transaction (`audit_load`): loaded, unchanged, rejected or refused."""
+    transaction (`audit_load`): loaded, unchanged, rejected or refused. A load that loses a race
+    with another load of the same return raises LoadRaced, after its own audit event (written
+    in a transaction of its own, as the lost one is rolled back)."""
     refusal = None
-    with sessions() as session, session.begin():
-        registry = registry_from_db(session)
-        try:
-            raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
-        except Rejected as exc:
-            report = _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
-            audit_load(session, report, user, _file_hash(path, max_bytes))
-            return report
-        report, validated = check_raw(session, raw, registry, agency, quarter)
-        report = _named(report, path.name, name)
-        if not report.ok:
-            pass
-        elif may_load is not None and not may_load(validated.agency_code):
-            # Validation only read, so committing this transaction keeps the audit event alone.
-            refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
-            report.status = "refused"
-        else:
-            outcome = store_return(
-                session,
-                validated,
-                file_name=report.file_name,
-                sha256=raw.sha256,
-                source_format=raw.source_format,
-                loaded_by=user,
-            )
-            report.status, report.version = outcome.status, outcome.version
-        audit_load(session, report, user, raw.sha256)
+    try:
+        with sessions() as session, session.begin():
+            registry = registry_from_db(session)
+            try:
+                raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
+            except Rejected as exc:
+                report = _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
+                audit_load(session, report, user, _file_hash(path, max_bytes))
+                return report
+            report, validated = check_raw(session, raw, registry, agency, quarter)
+            report = _named(report, path.name, name)
+            if not report.ok:
+                pass
+            elif may_load is not None and not may_load(validated.agency_code):
+                # Validation only read, so committing this transaction keeps the audit event alone.
+                refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
+                report.status = "refused"
+            else:
+                outcome = store_return(
+                    session,
+                    validated,
+                    file_name=report.file_name,
+                    sha256=raw.sha256,
+                    source_format=raw.source_format,
+                    loaded_by=user,
+                )
+                report.status, report.version = outcome.status, outcome.version
+            audit_load(session, report, user, raw.sha256)
+    except LoadRaced:
+        report.status = "raced"
+        with sessions() as session, session.begin():
+            audit_load(session, report, user, raw.sha256)
+        raise
     if refusal is not None:
         raise refusal
     return report
@@ -203,6 +211,8 @@ def audit_load(session: Session, report: Report, user: str, file_hash: str | Non
     cell of the return."""
     if report.status in ("loaded", "unchanged"):
         kind, detail = "load", f"{report.status} version {report.version}"
+    elif report.status == "raced":
+        kind, detail = "load_rejected", "not stored: another load of this return finished first"
     elif report.status == "refused":
         kind, detail = "load_rejected", "refused: the loader may not load for this agency"
     else:
