@@ -246,6 +246,12 @@ def problem(message: str, status: int) -> Response:
     return json_response({"error": message}, status)
 
 
+def unknown_path(path: str = "") -> Response:
+    """Any other address under /api/: a JSON 404 for scripts, never the dashboard's page."""
+    return problem("there is no such data API address; GET /api/v1/measures lists the measures "
+                   "(docs/api.md)", 404)
+
+
 def database_errors_as_503(view: Callable[..., Response]) -> Callable[..., Response]:
     """A database that cannot be reached is the server's problem, said without its details."""
 
@@ -270,3 +276,7 @@ def register(app: Dash, services: Services) -> None:
         "/api/v1/measures/<measure_id>", endpoint="api_measure", methods=["GET"],
         view_func=database_errors_as_503(lambda measure_id: measure_rows(services, measure_id, request.args)),
     )
+    # Dash serves its page for every other GET path; under /api/ a script gets a 404 instead.
+    for rule in ("/api", "/api/", "/api/<path:path>"):
+        server.add_url_rule(rule, endpoint=f"api_unknown{rule}", view_func=unknown_path,
+                            methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
