@@ -173,6 +173,27 @@ def parse_query(measure_id: str, args: MultiDict[str, str], geography: Geography
                         choice("format", values.get("format") or "json", tuple(RENDERERS)))
 
 
+def state_query(measure_id: str, state: object, geography: Geography) -> MeasureQuery:
+    """A page's FILTER_STATE (`{scope, quarter, window, compare}`, from the filter bar or board
+    mode) checked by `parse_query`, the one parser of a selection: a page asks for nothing the
+    data API would refuse (an unknown scope, a quarter out of range, a made-up window).
+    ValueError with a message for the user otherwise."""
+    if not isinstance(state, dict):
+        raise ValueError("no selection yet")
+    params: MultiDict[str, str] = MultiDict()
+    for name in ("scope", "quarter", "window"):
+        value = state.get(name)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"the selection's {name} is missing; choose it again above")
+        params[name] = str(value)
+    compare = state.get("compare") or []
+    if not isinstance(compare, list) or not all(isinstance(c, str) for c in compare):
+        raise ValueError("the selection's compare-with list is not a list of areas")
+    if compare:
+        params["compare"] = ",".join(compare)
+    return parse_query(measure_id, params, geography)
+
+
 # ---------------------------------------------------------------- answering it
 
 
@@ -225,6 +246,12 @@ def problem(message: str, status: int) -> Response:
     return json_response({"error": message}, status)
 
 
+def unknown_path(path: str = "") -> Response:
+    """Any other address under /api/: a JSON 404 for scripts, never the dashboard's page."""
+    return problem("there is no such data API address; GET /api/v1/measures lists the measures "
+                   "(docs/api.md)", 404)
+
+
 def database_errors_as_503(view: Callable[..., Response]) -> Callable[..., Response]:
     """A database that cannot be reached is the server's problem, said without its details."""
 
@@ -249,3 +276,7 @@ def register(app: Dash, services: Services) -> None:
         "/api/v1/measures/<measure_id>", endpoint="api_measure", methods=["GET"],
         view_func=database_errors_as_503(lambda measure_id: measure_rows(services, measure_id, request.args)),
     )
+    # Dash serves its page for every other GET path; under /api/ a script gets a 404 instead.
+    for rule in ("/api", "/api/", "/api/<path:path>"):
+        server.add_url_rule(rule, endpoint=f"api_unknown{rule}", view_func=unknown_path,
+                            methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

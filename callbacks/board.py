@@ -9,7 +9,7 @@ Imports dash, config, db, metrics, layouts and callbacks only.
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, no_update
+from dash import ALL, Dash, Input, Output, ctx, no_update
 
 from callbacks.filters import describe, resolve_filters
 from callbacks.services import Services
@@ -31,9 +31,9 @@ def board_view(services: Services, filters: object) -> tuple[dict | None, str]:
 def register(app: Dash, services: Services) -> None:
     def update(filters: list) -> tuple:
         if not filters:  # not in board mode: the filter bar's callback owns FILTER_STATE
-            return no_update, []
+            return no_update, [no_update] * len(ctx.outputs_list[1])
         state, text = board_view(services, filters[0])
-        return state, [text]
+        return state, [text] * len(ctx.outputs_list[1])  # one per caption the request names
 
     app.callback(
         Output(ids.FILTER_STATE, "data", allow_duplicate=True),

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.api import record_export
+from callbacks.api import record_export, state_query
 from callbacks.auth import caller_of
 from callbacks.filters import describe
 from callbacks.renderers import Export, as_download, file_name
@@ -30,7 +30,7 @@ from layouts.figures import FigureSpec, trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
 from metrics.engine import (
-    WINDOWS, Selection, benchmark_scopes, compute_shown, quarters_needed,
+    Selection, benchmark_scopes, compute_shown, quarters_needed,
 )
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
@@ -200,18 +200,10 @@ CHARTS: dict[str, Chart] = {
 
 
 def chart_query(chart: Chart, state: object, geography: Geography) -> ChartQuery:
-    """The query a page's FILTER_STATE asks of a chart; ValueError when any part is wrong."""
-    if not isinstance(state, dict):
-        raise ValueError("no selection yet")
-    window = state.get("window")
-    if window not in WINDOWS:
-        raise ValueError(f"window must be one of {', '.join(map(str, WINDOWS))}")
-    scope = geography.scope(str(state.get("scope", ""))).code
-    peers = tuple(geography.scope(str(p)).code for p in (state.get("compare") or [])[:10])
-    selection = Selection(chart.measure, scope, Quarter.parse(str(state.get("quarter", ""))),
-                          window=window)
-    selection.check()
-    return ChartQuery(selection, peers)
+    """The query a page's FILTER_STATE asks of a chart, checked as the data API checks it;
+    ValueError when any part is wrong."""
+    query = state_query(chart.measure, state, geography)
+    return ChartQuery(query.selection, query.scopes[1:])
 
 
 def chart_frame(services: Services, chart: Chart, query: ChartQuery) -> pd.DataFrame:
@@ -308,7 +300,7 @@ def register(app: Dash, services: Services) -> None:
         clicked = ctx.triggered_id
         if not isinstance(clicked, dict) or clicked.get("chart") not in CHARTS or not (csv_clicks or xlsx_clicks):
             return no_update
-        format = "csv" if clicked["type"] == ids.CHART_CSV else "xlsx"
+        format = "csv" if clicked.get("type") == ids.CHART_CSV else "xlsx"
         try:
             return chart_download(services, clicked["chart"], format, state)
         except ValueError:

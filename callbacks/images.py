@@ -136,15 +136,17 @@ def pack_name(state: object) -> str:
 
 def download_image(clicked: object, png_clicks, svg_clicks, state, services: Services):
     """A card's PNG or SVG button (`clicked`, its id) -> (download, message)."""
-    if not isinstance(clicked, dict) or clicked.get("chart") not in CHARTS or not (png_clicks or svg_clicks):
+    if not isinstance(clicked, dict) or not (png_clicks or svg_clicks):
         return no_update, no_update
-    format = "png" if clicked["type"] == ids.CHART_PNG else "svg"
+    if clicked.get("chart") not in CHARTS:
+        return no_update, f"There is no chart {str(clicked.get('chart'))[:40]!r}; reload the page."
+    format = "png" if clicked.get("type") == ids.CHART_PNG else "svg"
     try:
         return chart_image(services, clicked["chart"], format, state), ""
     except NoBrowser as exc:
         return no_update, str(exc)
-    except ValueError:
-        return no_update, no_update
+    except ValueError as exc:
+        return no_update, f"No image for this selection: {exc}"
 
 
 def download_board_pack(clicks, state, services: Services):

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.auth import caller_of
 from callbacks.services import Services
 from db.engine import session_factory
-from db.importer import NotPermitted, Report, UsageError, check_upload, load_upload
+from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_upload, load_upload
 from layouts import ids
 from layouts.load import (
     FROM_FILE, RETURNS_PATH, agency_choices, confirmation, issues_table, notes_list,
@@ -95,7 +95,10 @@ def decode_upload(contents: str | None, limit: int) -> bytes:
     decoding it."""
     if not contents:
         raise UploadRefused("Choose a file first.")
-    _, _, encoded = contents.partition(",")
+    header, comma, encoded = contents.partition(",") if isinstance(contents, str) else ("", "", "")
+    if not (header.startswith("data:") and header.endswith(";base64") and comma):
+        raise UploadRefused("The upload could not be read (it is not a file as the upload box "
+                            "sends it); choose the file again.")
     if len(encoded) * 3 // 4 - encoded.count("=") > limit:
         raise UploadRefused(f"The file is larger than the limit of {size_text(limit)}; "
                             f"{NOTHING_STORED}. Split the return or remove what it need not carry.")
@@ -199,6 +202,8 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
         return LoadView(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.", False, [], RETURNS_PATH)
     except NotPermitted as exc:
         return LoadView(f"Refused: {exc}; {NOTHING_STORED}.", False, [], RETURNS_PATH)
+    except LoadRaced as exc:
+        return LoadView(f"Not loaded: {exc}.", False, [], returns_href(str(exc.quarter)))
     except SQLAlchemyError as exc:
         log.error("load page: load failed on a database error (%s)", type(exc).__name__)
         return LoadView(f"The database cannot be reached; {NOTHING_STORED}. Try again later.",

@@ -17,7 +17,7 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from werkzeug.datastructures import MultiDict
 
-from callbacks.api import MeasureQuery, parse_query, query_frame
+from callbacks.api import MeasureQuery, parse_query, query_frame, state_query
 from callbacks.auth import caller_of
 from callbacks.renderers import Export, as_download
 from callbacks.services import Services
@@ -39,10 +39,9 @@ class QualityView(NamedTuple):
     completeness: list
 
 
-def _state(state: object) -> tuple[str, Quarter]:
-    if not isinstance(state, dict):
-        raise ValueError("no selection yet")
-    return str(state.get("scope", "")), Quarter.parse(str(state.get("quarter", "")))
+def _state(services: Services, state: object) -> tuple[str, Quarter]:
+    selection = state_query(MEASURE, state, services.measures.geography()).selection
+    return selection.scope, selection.quarter
 
 
 def completeness_query(services: Services, scope: str, quarter: Quarter) -> MeasureQuery:
@@ -75,7 +74,7 @@ def completeness_section(services: Services, scope: str, quarter: Quarter) -> db
 
 def quality_view(services: Services, state: object) -> QualityView:
     try:
-        scope, quarter = _state(state)
+        scope, quarter = _state(services, state)
         agencies = submitting_agencies(services.measures.geography(), scope)
     except ValueError as exc:
         alert = [dbc.Alert(str(exc), color="warning")]
@@ -97,7 +96,7 @@ def quality_view(services: Services, state: object) -> QualityView:
 
 def completeness_download(services: Services, format: str, state: object) -> dict:
     """dcc.Download data: byte for byte the data API's completeness?by=column rows."""
-    scope, quarter = _state(state)
+    scope, quarter = _state(services, state)
     query = completeness_query(services, scope, quarter)
     rows = export_rows(completeness_frame(services, query))
     return as_download(format, Export(rows, query.file_name))
@@ -120,7 +119,7 @@ def register(app: Dash, services: Services) -> None:
             return no_update
         try:
             return completeness_download(
-                services, "csv" if clicked["type"] == ids.QUALITY_CSV else "xlsx", state)
+                services, "csv" if clicked.get("type") == ids.QUALITY_CSV else "xlsx", state)
         except ValueError:
             return no_update
 

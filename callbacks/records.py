@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from callbacks.api import (
     SCOPE_HELP, choice, database_errors_as_503, problem, quarter_value, required,
-    single_values,
+    single_values, state_query,
 )
 from callbacks.auth import caller_of
 from callbacks.renderers import RENDERERS, Export, file_name, render
@@ -93,8 +93,8 @@ def records_card(services: Services, caller: Caller, state: object) -> list:
     if not isinstance(state, dict):
         return []
     try:
-        scope = services.measures.geography().scope(str(state.get("scope", ""))).code
-        quarter = Quarter.parse(str(state.get("quarter", "")))
+        selection = state_query("children_waiting", state, services.measures.geography()).selection
+        scope, quarter = selection.scope, selection.quarter
         rows = services.store.children_waiting_records(caller, services.measures.geography(),
                                                        scope, quarter)
     except RecordsRefused:

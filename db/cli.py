@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from db import users
 from db.engine import session_factory
-from db.importer import NotPermitted, UsageError, check_path, load_path
+from db.importer import LoadRaced, NotPermitted, UsageError, check_path, load_path
 from db.measure_data import load_geography
 from db.queries import Store
 from db.schema import initialise
@@ -108,6 +108,10 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
             return USAGE
         except NotPermitted as exc:
             print(f"REFUSED {path.name}: {exc}; nothing was stored.")
+            status = REJECTED
+            continue
+        except LoadRaced as exc:  # one line: the other load's outcome is the one that stands
+            print(f"NOT LOADED {path.name}: {exc}.")
             status = REJECTED
             continue
         print(report.text())

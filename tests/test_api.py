@@ -395,3 +395,20 @@ def test_a_chart_download_s_header_block_is_escaped_and_sits_above_the_api_s_row
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["Title", "'" + HOSTILE_NAME], ["Filters", "Area: ALS"], [None, None],
         ["scope", "value"], ["ALS", 3]]
+
+
+# ---------------------------------------------------------------- unknown addresses
+
+
+@pytest.mark.parametrize("path", ["/api/v2/x", "/api/v1/nope", "/api/v1/measures/children_waiting/x",
+                                  "/api", "/api/", "/api/v1/records/nope"])
+def test_an_unknown_api_address_is_a_json_404_not_the_dashboard(client, path) -> None:
+    for response in (client.get(path), client.post(path, headers={"Origin": "http://localhost"})):
+        assert response.status_code == 404, (path, response.status_code)
+        assert response.is_json and "no such data API address" in response.get_json()["error"]
+
+
+def test_an_unknown_api_address_is_a_404_in_public_mode_too(sqlite_url) -> None:
+    public = client_for(sqlite_url, public_mode=True)
+    assert public.get("/api/v2/x").status_code == 404 and public.get("/api/v2/x").is_json
+    assert client_for(sqlite_url).get("/api/v1/measures").status_code == 200  # known ones still answer

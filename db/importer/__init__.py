@@ -3,9 +3,10 @@
 from db.importer.pipeline import (
     NotPermitted, UsageError, check_path, check_upload, load_path, load_upload,
 )
+from db.importer.store import LoadRaced
 from db.importer.report import Issue, Rejected, Report
 
 __all__ = [
-    "Issue", "NotPermitted", "Rejected", "Report", "UsageError", "check_path", "check_upload",
+    "Issue", "LoadRaced", "NotPermitted", "Rejected", "Report", "UsageError", "check_path", "check_upload",
     "load_path", "load_upload",
 ]

@@ -7,11 +7,13 @@ Imports db and metrics modules only.
 
 from __future__ import annotations
 
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +22,7 @@ from db import audit
 from db.importer.readers import RawReturn, read_return, sha256_of_path
 from db.importer.report import Issue, Rejected, Report
 from db.importer.safety import check_file
-from db.importer.store import DbHistory, store_return
+from db.importer.store import DbHistory, LoadRaced, store_return
 from db.importer.validate import NoHistory, ValidatedReturn, history_issues, validate
 from db.registry import Registry, registry_from_db
 from metrics.quarters import Quarter
@@ -36,6 +38,9 @@ class NotPermitted(PermissionError):
 
 MAX_BYTES = 50 * 1024 * 1024  # UPLOAD_MAX_BYTES's default, for callers that do not pass it
 MAX_NAME_SHOWN = 80  # characters of a file's name in its audit event; the hash identifies it
+MAX_NAME_BYTES = 255  # an upload's name: what file systems allow, and Return.file_name's column
+UPLOAD_STEM = "upload"  # the temporary file's own name: the uploader's name is never a path
+SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 
 
 def read_any(
@@ -124,16 +129,18 @@ def check_path(
     max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
     user: str | None = None,
+    name: str | None = None,
 ) -> Report:
     """Validate only; store nothing. With `may_load`, a file for an agency the loader may not
     load for is refused before any stored return is read (status "refused", no issues), and the
-    refusal is audited under `user` in `session` (the caller commits it)."""
+    refusal is audited under `user` in `session` (the caller commits it). `name`: the file's
+    name in the report, when the path's own is not it (an upload's temporary file)."""
     registry = registry_from_db(session)
     try:
         raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
     except Rejected as exc:
-        return Report(path.name, exc.issues, status="rejected")
-    report = check_raw(session, raw, registry, agency, quarter, may_load)[0]
+        return _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
+    report = _named(check_raw(session, raw, registry, agency, quarter, may_load)[0], path.name, name)
     if report.status == "refused":
         audit_load(session, report, user, raw.sha256, at_check=True)
     return report
@@ -149,39 +156,58 @@ def load_path(
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
+    name: str | None = None,
 ) -> Report:
     """Validate and store one return in one transaction; an error stores nothing.
 
     `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
     raises NotPermitted and stores no return. Every outcome is one audit event in the same
     transaction (`audit_load`): loaded, unchanged, rejected or refused. The refusal comes before
-    any stored return is read (`check_raw`)."""
+    any stored return is read (`check_raw`). A load that loses a race with another load of the
+    same return raises LoadRaced, after its own audit event (written in a transaction of its
+    own, as the lost one is rolled back)."""
     refusal = None
-    with sessions() as session, session.begin():
-        registry = registry_from_db(session)
-        try:
-            raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
-        except Rejected as exc:
-            report = Report(path.name, exc.issues, status="rejected")
-            audit_load(session, report, user, _file_hash(path, max_bytes))
-            return report
-        report, validated = check_raw(session, raw, registry, agency, quarter, may_load)
-        if report.status == "refused":
-            # Validation only read, so committing this transaction keeps the audit event alone.
-            refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
-        elif report.ok:
-            outcome = store_return(
-                session,
-                validated,
-                file_name=raw.file_name,
-                sha256=raw.sha256,
-                source_format=raw.source_format,
-                loaded_by=user,
-            )
-            report.status, report.version = outcome.status, outcome.version
-        audit_load(session, report, user, raw.sha256)
+    try:
+        with sessions() as session, session.begin():
+            registry = registry_from_db(session)
+            try:
+                raw = read_any(path, registry, agency, quarter, max_rows, max_bytes)
+            except Rejected as exc:
+                report = _named(Report(path.name, exc.issues, status="rejected"), path.name, name)
+                audit_load(session, report, user, _file_hash(path, max_bytes))
+                return report
+            report, validated = check_raw(session, raw, registry, agency, quarter, may_load)
+            report = _named(report, path.name, name)
+            if report.status == "refused":
+                # Validation only read, so committing this transaction keeps the audit event alone.
+                refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
+            elif report.ok:
+                outcome = store_return(
+                    session,
+                    validated,
+                    file_name=report.file_name,
+                    sha256=raw.sha256,
+                    source_format=raw.source_format,
+                    loaded_by=user,
+                )
+                report.status, report.version = outcome.status, outcome.version
+            audit_load(session, report, user, raw.sha256)
+    except LoadRaced:
+        report.status = "raced"
+        with sessions() as session, session.begin():
+            audit_load(session, report, user, raw.sha256)
+        raise
     if refusal is not None:
         raise refusal
+    return report
+
+
+def _named(report: Report, stored_as: str, name: str | None) -> Report:
+    """The report under the file's own name rather than its temporary file's."""
+    if not name or name == stored_as:
+        return report
+    report.file_name = name
+    report.issues = [replace(i, value=name) if i.value == stored_as else i for i in report.issues]
     return report
 
 
@@ -204,6 +230,8 @@ def audit_load(session: Session, report: Report, user: str | None, file_hash: st
     of the return."""
     if report.status in ("loaded", "unchanged"):
         kind, detail = "load", f"{report.status} version {report.version}"
+    elif report.status == "raced":
+        kind, detail = "load_rejected", "not stored: another load of this return finished first"
     elif report.status == "refused":
         step = "refused at the check" if at_check else "refused"
         kind, detail = "load_rejected", f"{step}: the loader may not load for this agency"
@@ -213,17 +241,46 @@ def audit_load(session: Session, report: Report, user: str | None, file_hash: st
                  file_hash=file_hash, detail=f"{report.file_name[:MAX_NAME_SHOWN]}: {detail}")
 
 
-@contextmanager
-def uploaded_file(contents: bytes, file_name: str) -> Iterator[Path]:
-    """The uploaded bytes as a file under the uploader's file name in a private temporary folder,
-    deleted afterwards: the readers work on paths, and the name is part of the report."""
-    name = PureWindowsPath(file_name or "").name  # a browser may send a Windows path
+def upload_name(file_name: str) -> str:
+    """The name an upload is reported and stored under: the name's last part (a browser may send
+    a Windows path), at most MAX_NAME_BYTES bytes of UTF-8; a longer one is shortened, keeping
+    its extension. UsageError for a name with a control character (NUL, a line break), which no
+    saved file's name has."""
+    if any(unicodedata.category(c) == "Cc" for c in file_name):
+        raise UsageError("The file's name contains a control character (such as NUL or a line "
+                         "break); rename the file and choose it again.")
+    name = PureWindowsPath(file_name).name.strip()  # splits at / and at a backslash
     if name in ("", ".", ".."):
-        name = "upload"
+        return UPLOAD_STEM
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, ending = name.rpartition(".")
+    suffix = f".{ending}" if dot and stem and len(ending.encode()) <= 16 else ""
+    stem = stem if suffix else name
+    room = MAX_NAME_BYTES - len(suffix.encode()) - len("…".encode())
+    return stem.encode()[:room].decode("utf-8", "ignore") + "…" + suffix
+
+
+@contextmanager
+def uploaded_file(contents: bytes, name: str) -> Iterator[Path]:
+    """The uploaded bytes in a private temporary folder, deleted afterwards: the readers work on
+    paths. The file is called UPLOAD_STEM plus the name's extension (the readers judge a file by
+    it), so the uploader's name is never part of a path."""
+    suffix = PurePosixPath(name).suffix.lower()
+    suffix = suffix if SAFE_SUFFIX.fullmatch(suffix) else ""
     with tempfile.TemporaryDirectory(prefix="return-upload-") as folder:
-        path = Path(folder) / name
+        path = Path(folder) / f"{UPLOAD_STEM}{suffix}"
         path.write_bytes(contents)
         yield path
+
+
+@contextmanager
+def _upload_usage(path: Path, name: str) -> Iterator[None]:
+    """A usage error about the temporary file, told under the upload's own name."""
+    try:
+        yield
+    except UsageError as exc:
+        raise UsageError(str(exc).replace(path.name, name)) from exc
 
 
 def check_upload(
@@ -239,9 +296,10 @@ def check_upload(
     user: str | None = None,
 ) -> Report:
     """`check_path` for an uploaded file: validate only; store nothing."""
-    with uploaded_file(contents, file_name) as path:
+    name = upload_name(file_name)
+    with uploaded_file(contents, name) as path, _upload_usage(path, name):
         return check_path(session, path, agency=agency, quarter=quarter, max_rows=max_rows,
-                          max_bytes=max_bytes, may_load=may_load, user=user)
+                          max_bytes=max_bytes, may_load=may_load, user=user, name=name)
 
 
 def load_upload(
@@ -257,6 +315,7 @@ def load_upload(
     may_load: Callable[[str], bool] | None = None,
 ) -> Report:
     """`load_path` for an uploaded file: validate again and store in one transaction."""
-    with uploaded_file(contents, file_name) as path:
+    name = upload_name(file_name)
+    with uploaded_file(contents, name) as path, _upload_usage(path, name):
         return load_path(sessions, path, user=user, agency=agency, quarter=quarter,
-                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load)
+                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load, name=name)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.importer.validate import ValidatedReturn
@@ -70,6 +71,18 @@ class DbHistory:
         return {la: agency for la, agency in self.session.execute(query)}
 
 
+class LoadRaced(RuntimeError):
+    """Another load of the same return (agency and quarter) committed its version while this one
+    was storing: both took the next version number and the database kept the first. The
+    caller's transaction is spoilt and must be rolled back; nothing of this load stays."""
+
+    def __init__(self, agency_code: str, quarter: Quarter):
+        super().__init__(f"another load of {agency_code} {quarter} just finished while this one "
+                         "was being stored, so nothing of this one was stored; see python -m db "
+                         "returns, and load again if this file should replace it")
+        self.agency_code, self.quarter = agency_code, quarter
+
+
 @dataclass(frozen=True)
 class StoreOutcome:
     status: str  # loaded or unchanged
@@ -119,14 +132,17 @@ def store_return(
     if not validated.ok or validated.agency_code is None or validated.quarter is None:
         raise ValueError("only a return without errors can be stored")
     agency, quarter = validated.agency_code, validated.quarter
-    current = current_return(session, agency, quarter)
-    if current is not None and current.sha256 == sha256:
-        return StoreOutcome("unchanged", current.version, current.id)
+    # The newest version first, then the current return: a load committed by anyone in
+    # between makes this one's version number taken, which the unique key then refuses
+    # (LoadRaced), rather than leaving two current returns.
     latest = session.scalar(
         select(func.max(Return.version)).where(
             Return.agency_code == agency, Return.quarter_index == quarter.index
         )
     )
+    current = current_return(session, agency, quarter)
+    if current is not None and current.sha256 == sha256:
+        return StoreOutcome("unchanged", current.version, current.id)
     if current is not None:
         session.execute(update(Return).where(Return.id == current.id).values(is_current=False))
     warnings = [i for i in validated.issues if i.level == "warning"]
@@ -144,7 +160,12 @@ def store_return(
         n_warnings=len(warnings),
     )
     session.add(ret)
-    session.flush()
+    try:
+        # The version's unique key (agency, quarter, version) is where two loads of one return
+        # meet: the later one's insert waits for the earlier one's commit, then fails here.
+        session.flush()
+    except IntegrityError as exc:
+        raise LoadRaced(agency, quarter) from exc
     for table, model in ROW_MODELS.items():
         rows = records(validated.frames[table])
         if rows:
