@@ -21,18 +21,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.frames import current_rows
-from db.models import ROW_MODELS, Agency, Return
+from db.models import ROW_MODELS, Agency, DisclosureKey, Return
 from metrics.engine import MeasureData, Part
+from metrics.perturbation import record_keys
 from metrics.quarters import Quarter, quarter_range
 from metrics.scope import Geography
 
 # Columns no measure reads: left out to keep the per-quarter frames small.
 NOT_NEEDED = {
-    "children": ("child_id", "sex"),
-    "adopters": ("adopter_id", "household"),
-    "special_guardianship": ("child_id", "sex", "ethnicity", "disability"),
+    "children": ("sex",),
+    "adopters": ("household",),
+    "special_guardianship": ("sex", "ethnicity", "disability"),
     "support": ("asf_amount_adoption", "asf_amount_sg"),
 }
+# What makes a record the same record in every return: its record key (the cell key method,
+# metrics.perturbation) is made from these and the database's secret, then they are dropped.
+IDENTITY = {
+    "children": ("la_code", "child_id"),
+    "adopters": ("agency_code", "adopter_id"),
+    "special_guardianship": ("la_code", "child_id"),
+    "support": ("agency_code", "quarter_index"),
+}
+IDENTITY_ONLY = {"children": ("child_id",), "adopters": ("adopter_id",),
+                 "special_guardianship": ("child_id",), "support": ()}
 
 
 # A quarter's version: (newest current return id, current returns, newest load time).
@@ -57,18 +68,29 @@ def current_returns(session: Session, quarter_indexes: list[int]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["agency_code", "quarter_index"])
 
 
-def _quarter_frames(session: Session, quarter_indexes: list[int]) -> dict[str, pd.DataFrame]:
-    return {
-        table: current_rows(session, table, quarter_indexes, skip=NOT_NEEDED.get(table, ()))
-        for table in ROW_MODELS
-    }
+def disclosure_secret(session: Session) -> bytes:
+    """The database's secret for record keys (made by the migration that made its table)."""
+    secret = session.scalar(select(DisclosureKey.secret).order_by(DisclosureKey.id).limit(1))
+    if not secret:
+        raise RuntimeError("the database has no disclosure key: run `python -m db init`")
+    return secret.encode()
+
+
+def _quarter_frames(session: Session, quarter_indexes: list[int], secret: bytes) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for table in ROW_MODELS:
+        frame = current_rows(session, table, quarter_indexes, skip=NOT_NEEDED.get(table, ()))
+        frame["record_key"] = record_keys(frame[list(IDENTITY[table])], secret)
+        frames[table] = frame.drop(columns=list(IDENTITY_ONLY[table]))
+    return frames
 
 
 def load_measure_data(sessions: sessionmaker[Session], first: Quarter, last: Quarter) -> MeasureData:
     """Every current row of the quarters from `first` to `last`."""
     indexes = [q.index for q in quarter_range(first, last)]
     with sessions() as session:
-        return MeasureData.from_frames(current_returns(session, indexes), _quarter_frames(session, indexes))
+        frames = _quarter_frames(session, indexes, disclosure_secret(session))
+        return MeasureData.from_frames(current_returns(session, indexes), frames)
 
 
 def relax_garbage_collection() -> None:
@@ -129,6 +151,7 @@ class MeasureSource:
         self._quarters: OrderedDict[int, tuple[Version, dict[str, Part], pd.DataFrame, frozenset[str]]] = OrderedDict()
         self._geography: Geography | None = None
         self._templates: dict[str, pd.DataFrame] | None = None
+        self._secret: bytes | None = None
         self.memo = LruMemo(max_results)
         relax_garbage_collection()
         self.row_memo = LruMemo(512)
@@ -193,8 +216,10 @@ class MeasureSource:
             # A quarter at a time: the driver's rows are Python objects until they are a frame,
             # and reading thirty quarters at once held them all together (the warm-up's peak, which
             # every forked worker then started from).
+            if self._secret is None and (stale or self._templates is None):
+                self._secret = disclosure_secret(session)
             for q in stale or ([] if self._templates is not None else [None]):
-                frames = _quarter_frames(session, [] if q is None else [q])
+                frames = _quarter_frames(session, [] if q is None else [q], self._secret)
                 returns = current_returns(session, [] if q is None else [q])
                 with self._lock:
                     if q is not None:

@@ -262,3 +262,16 @@ class AuditEvent(Base):
     file_hash: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(45))  # long enough for IPv6
+
+
+class DisclosureKey(Base):
+    """The database's secret for the cell key method's record keys (metrics.perturbation): made
+    once, with the schema, and never changed, so a record's key, and so every cell's noise, is
+    the same in every worker, instance and restart. Changing it would let a reader average two
+    sets of noise away."""
+
+    __tablename__ = "disclosure_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))  # 32 random bytes as hex
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,8 +1,10 @@
 """Disclosure control: turns a measure's result rows into the text a user may see.
 
-`disclose` applies the spec's rules ([c], secondary suppression, public rounding, [z] and [x]) and
-formats what it shows; docs/disclosure.md gives each reading of the spec. Thresholds arrive in a
-`DisclosurePolicy`, never from settings. Pure pandas and numpy; imports nothing of ours.
+`disclose` applies the spec's rules ([c], secondary suppression, public rounding, [z] and [x]),
+perturbs every count shown to a caller who may not see it exactly by the cell key method
+(metrics.perturbation), and formats what it shows; docs/disclosure.md gives each reading of the
+spec and the threat model. Thresholds arrive in a `DisclosurePolicy`, never from settings. Pure
+pandas and numpy; imports only metrics.perturbation.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.perturbation import MAX_NOISE, NO_KEY, label_keys, perturb
+
 SYMBOLS: dict[str, str] = {
     "[c]": "confidential: hidden so that no child or family can be identified",
     "[z]": "not applicable",
@@ -21,6 +25,9 @@ SYMBOLS: dict[str, str] = {
 
 COLUMNS = ("scope", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
            "value_type", "status")
+# What the engine's rows carry for disclosure control only, never shown or exported: the cell
+# key of the cohort's records, and for percentages and ratios the counts they are made of.
+PROTECTION_COLUMNS = ("cell_key", "part", "part_key", "rest", "rest_key", "enclosing")
 TOTAL = "Total"
 ROUNDED_KINDS = ("region", "england")
 STATUSES = ("", "z", "x")
@@ -44,6 +51,7 @@ class DisclosurePolicy:
     secondary_limit: int = 20
     public_rounding: int = 10
     public: bool = False
+    perturb: bool = True  # the cell key method on every count a caller may not see exactly
 
     def __post_init__(self) -> None:
         # A min_count of 0 would hide zeros, which the spec shows as 0.
@@ -62,9 +70,13 @@ class DisclosurePolicy:
 def disclosure_note(policy: DisclosurePolicy) -> str:
     """What a reader of an exported table needs to know about its hidden and rounded figures."""
     note = (f"Counts of {policy.min_count} to {policy.max_count} children or households, and "
-            f"averages and percentages of fewer than {policy.min_cohort}, are shown as [c]; where a "
-            "hidden figure could be worked out from a total, another figure or the total is "
-            "hidden too. "
+            f"averages and percentages of fewer than {policy.min_cohort} or that would reveal such "
+            "a count, are shown as [c]; where a hidden figure could be worked out from a total, "
+            "another figure or the total is hidden too. "
+            + ("Other counts may be moved up or down by a small amount, the same each time, so "
+               "that no hidden figure can be worked out by adding or subtracting others; "
+               "percentages and ratios are worked out from the moved counts. "
+               if policy.perturb else "")
             + " ".join(f"{symbol} {meaning}." for symbol, meaning in SYMBOLS.items()))
     if policy.public:
         note += f" Counts for regions and England are rounded to the nearest {policy.public_rounding}."
@@ -80,16 +92,19 @@ def format_value(value: float | None, value_type: str) -> str:
 
 def disclose(frame: pd.DataFrame, policy: DisclosurePolicy,
              unsuppressed: Callable[[str], bool] = lambda scope: False) -> pd.DataFrame:
-    """A copy of `frame` with a `shown` column, and `value`/`cohort` emptied where hidden.
+    """A copy of `frame` with a `shown` column, `value`/`cohort` emptied where hidden and
+    perturbed where shown to a caller who may not see them exactly, and no PROTECTION_COLUMNS.
 
     `unsuppressed(scope)` is True for scopes the viewer may see in full (an analyst's own
-    agencies, an admin); public mode ignores it. In public mode regional and England counts are
-    rounded in `value` too, so an export carries only what the chart shows.
+    agencies, an admin); public mode ignores it. `value` and `cohort` carry what the chart
+    shows (perturbed, and in public mode regional and England counts rounded), so an export
+    carries nothing more.
     """
     _check_columns(frame.columns)
     value, cohort, shown = _decide(_Rows.of(frame), policy, unsuppressed)
-    return frame.assign(value=value, cohort=_like(frame["cohort"], cohort),
-                        shown=pd.Series(shown, index=frame.index, dtype=object))
+    kept = frame.drop(columns=[c for c in PROTECTION_COLUMNS if c in frame.columns])
+    return kept.assign(value=value, cohort=_like(frame["cohort"], cohort),
+                       shown=pd.Series(shown, index=frame.index, dtype=object))
 
 
 def disclose_columns(columns: Mapping[str, Sequence], policy: DisclosurePolicy,
@@ -106,9 +121,16 @@ def _decide(rows: "_Rows", policy: DisclosurePolicy,
             unsuppressed: Callable[[str], bool]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     _check_values(rows)
     is_open = _open_scopes(rows.scope, unsuppressed, policy)
-    marks = _primary_marks(rows, policy, is_open)
+    # Returns received count agencies, not people: never perturbed, as never suppressed.
+    moved = ~is_open & (rows.value_type != "agencies") & policy.perturb
+    # Cohorts are counts of children or households: a closed row's cohort is perturbed like any
+    # count, and the cohort rule judges the cohort the reader sees.
+    cohort = np.where(moved, perturb(rows.cohort, rows.cell_key), rows.cohort)
+    marks = _primary_marks(rows, cohort, policy, is_open)
+    _hide_breakdowns_of_hidden_totals(rows, marks, is_open)
     _secondary_suppression(rows, marks, policy, is_open)
-    value, cohort = _public_rounding(rows, marks, policy)
+    value = np.where(moved, _perturbed_values(rows, cohort, policy), rows.value)
+    value, cohort = _public_rounding(rows, value, cohort, marks, policy)
 
     shown_rows = marks == ""
     value = np.where(shown_rows, value, np.nan)
@@ -119,6 +141,24 @@ def _decide(rows: "_Rows", policy: DisclosurePolicy,
         if where.any():
             shown[where] = _format(value[where], value_type)
     return value, cohort, shown
+
+
+def _perturbed_values(rows: "_Rows", cohort: np.ndarray, policy: DisclosurePolicy) -> np.ndarray:
+    """What a closed row shows: counts perturbed by their cell key; percentages and ratios
+    worked out from their perturbed counts (the exact share would give the exact count back
+    from the perturbed cohort); means to the whole day they are shown in. Medians are a child's
+    own figure and money is not a count of people, so they stay as they are."""
+    value = rows.value
+    count = rows.value_type == "count"
+    value = np.where(count, perturb(value, rows.cell_key), value)
+    part = perturb(rows.part, rows.part_key)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = part / cohort
+    made_of_counts = ~np.isnan(rows.part) & (cohort > 0)
+    value = np.where(made_of_counts & (rows.value_type == "percent"), np.clip(100.0 * share, 0, 100), value)
+    value = np.where(made_of_counts & (rows.value_type == "ratio"), share, value)
+    value = np.where(rows.value_type == "mean", _half_up(value), value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -135,10 +175,16 @@ class _Rows:
     cohort: np.ndarray
     value_type: np.ndarray
     status: np.ndarray
+    cell_key: np.ndarray
+    part: np.ndarray
+    part_key: np.ndarray
+    rest: np.ndarray
+    rest_key: np.ndarray
+    enclosing: np.ndarray
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "_Rows":
-        return cls.made({c: frame[c] for c in COLUMNS})
+        return cls.made({c: frame[c] for c in COLUMNS + PROTECTION_COLUMNS if c in frame.columns})
 
     @classmethod
     def made(cls, columns: Mapping[str, Sequence]) -> "_Rows":
@@ -159,21 +205,37 @@ class _Rows:
                 values = pd.to_numeric(values)
             return values.to_numpy(dtype=float, na_value=np.nan)
 
+        def key(column: str, fallback: np.ndarray) -> np.ndarray:
+            if column not in columns:
+                return fallback
+            keys = np.asarray(columns[column], dtype=np.int64)
+            return np.where(keys == NO_KEY, fallback, keys)
+
         value_type = text("value_type")
         # Counts and cohorts are whole numbers; rounding a stray fraction first means every rule
         # judges the number a user would see (a count of 0.5 would otherwise show as "1").
         value = number("value")
         value = np.where(value_type == "count", _half_up(value), value)
+        labels = [text(c) for c in ("scope", "quarter", "breakdown", "category")]
+        # Rows made by hand come without record keys: their labels give each a key of its own.
+        own = label_keys(*labels)
+        nothing = np.full(len(value), np.nan)
         return cls(
-            scope=text("scope"),
+            scope=labels[0],
             scope_kind=text("scope_kind"),
-            quarter=text("quarter"),
-            breakdown=text("breakdown"),
-            category=text("category"),
+            quarter=labels[1],
+            breakdown=labels[2],
+            category=labels[3],
             value=value,
             cohort=_half_up(number("cohort")),
             value_type=value_type,
             status=text("status"),
+            cell_key=key("cell_key", own),
+            part=_half_up(number("part")) if "part" in columns else nothing,
+            part_key=key("part_key", (own + 1) % 256),
+            rest=_half_up(number("rest")) if "rest" in columns else nothing,
+            rest_key=key("rest_key", (own + 2) % 256),
+            enclosing=number("enclosing") if "enclosing" in columns else nothing,
         )
 
     def key(self, position: int) -> tuple[str, str, str]:
@@ -206,9 +268,11 @@ def _open_scopes(scope: np.ndarray, unsuppressed: Callable[[str], bool],
     return np.fromiter((verdicts[s] for s in scope), dtype=bool, count=len(scope))
 
 
-def _primary_marks(rows: _Rows, policy: DisclosurePolicy, is_open: np.ndarray) -> np.ndarray:
-    """Per row: "" (show the value), "[c]", "[z]" or "[x]". The first rule that fits wins."""
-    value, cohort, closed = rows.value, rows.cohort, ~is_open
+def _primary_marks(rows: _Rows, cohort: np.ndarray, policy: DisclosurePolicy,
+                   is_open: np.ndarray) -> np.ndarray:
+    """Per row: "" (show the value), "[c]", "[z]" or "[x]". The first rule that fits wins.
+    `cohort` is the cohort as the reader would see it (perturbed for closed rows)."""
+    value, closed = rows.value, ~is_open
     count = rows.value_type == "count"
     average = np.isin(rows.value_type, _AVERAGES)
     money = rows.value_type == "money"
@@ -217,17 +281,46 @@ def _primary_marks(rows: _Rows, policy: DisclosurePolicy, is_open: np.ndarray) -
     small_cohort = np.isnan(cohort) | (cohort < policy.min_cohort)
     few_applications = np.isnan(cohort) | ((cohort >= policy.min_count)
                                            & (cohort <= policy.max_count))
+    # A share of a cohort reveals the counts in it and not in it; either may be a hidden count.
+    reveals_small = np.zeros(len(value), dtype=bool)
+    for made_of in (rows.part, rows.rest):
+        reveals_small |= (made_of >= policy.min_count) & (made_of <= policy.max_count)
+    # Inside an area whose same count is hidden, every cell is hidden, zeros and [z] too: shown
+    # zeros would say among how many members the area's few children are shared.
+    enclosing = rows.enclosing
+    enclosed_count = count & (enclosing >= policy.min_count) & (enclosing <= policy.max_count)
+    # (an area's average is hidden on its perturbed cohort, which may be a little below its own)
+    enclosed_average = average & (enclosing > 0) & (enclosing < policy.min_cohort + MAX_NOISE)
+    # [x] and a structural [z] (nothing of the kind here, no cohort at all) give nothing away.
+    structural = (rows.status == "x") | ((rows.status == "z") & np.isnan(rows.cohort))
+    enclosed = (enclosed_count | enclosed_average) & closed & ~structural
     rules = [
+        (enclosed, "[c]"),
         (rows.status == "z", "[z]"),
         (rows.status == "x", "[x]"),
         (average & (cohort == 0), "[z]"),  # nothing to average
         (np.isnan(value), "[x]"),
         (count & small_count & closed, "[c]"),
         (average & small_cohort & closed, "[c]"),
+        (average & reveals_small & closed, "[c]"),
         (money & few_applications & closed, "[c]"),
     ]
     conditions, choices = zip(*rules)
     return np.select(conditions, choices, default="").astype(object)
+
+
+def _hide_breakdowns_of_hidden_totals(rows: _Rows, marks: np.ndarray, is_open: np.ndarray) -> None:
+    """A breakdown of a hidden Total is hidden whole, its zeros and [z] cells too: with a Total
+    of at most 5 and its empty categories shown, the number of categories left says how small
+    each is (five [c] cells under a [c] Total are five ones)."""
+    hidden_total = (rows.category == TOTAL) & (rows.breakdown != "") & (marks == "[c]") & ~is_open
+    if not hidden_total.any():
+        return
+    hidden_groups = {rows.key(p) for p in np.flatnonzero(hidden_total).tolist()}
+    in_breakdown = np.flatnonzero((rows.breakdown != "") & ~is_open & (rows.status != "x")).tolist()
+    for position in in_breakdown:
+        if rows.key(position) in hidden_groups:
+            marks[position] = "[c]"
 
 
 def _secondary_suppression(rows: _Rows, marks: np.ndarray, policy: DisclosurePolicy,
@@ -284,20 +377,20 @@ def _next_smallest_shown(cells: list[int], value: np.ndarray, marks: np.ndarray,
     return min(candidates, key=lambda p: value[p]) if candidates else None
 
 
-def _public_rounding(rows: _Rows, marks: np.ndarray,
+def _public_rounding(rows: _Rows, value: np.ndarray, cohort: np.ndarray, marks: np.ndarray,
                      policy: DisclosurePolicy) -> tuple[np.ndarray, np.ndarray]:
     """Value and cohort with regional and England numbers rounded, in public mode only.
 
-    Rounding comes after every suppression decision, which is made on the exact numbers. Cohorts
-    are counts of children too, so a shown regional percentage's cohort is rounded as well.
+    Rounding comes after every suppression decision, which is made on the exact numbers, and
+    after perturbation. Cohorts are counts of children too, so a shown regional percentage's
+    cohort is rounded as well.
     """
     if not policy.public:
-        return rows.value, rows.cohort
+        return value, cohort
     rounded_scope = np.isin(rows.scope_kind, ROUNDED_KINDS) & (marks == "")
     step = policy.public_rounding
-    value = np.where(rounded_scope & (rows.value_type == "count"),
-                     _half_up(rows.value / step) * step, rows.value)
-    cohort = np.where(rounded_scope, _half_up(rows.cohort / step) * step, rows.cohort)
+    value = np.where(rounded_scope & (rows.value_type == "count"), _half_up(value / step) * step, value)
+    cohort = np.where(rounded_scope, _half_up(cohort / step) * step, cohort)
     return value, cohort
 
 

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.access import Caller
-from metrics.disclosure import DisclosurePolicy, disclose, disclose_columns
+from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose, disclose_columns
+from metrics.perturbation import NO_KEY, cell_key
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography, Scope
@@ -174,10 +175,22 @@ class MeasureData:
 
 @dataclass(frozen=True)
 class Cell:
+    """One number of a result. `key` is the cell key of the records counted in `cohort` (the
+    value's own records for a count); a percentage or ratio also carries the counts it is made
+    of, `part` (those in it) and `rest` (the others of a share), with their cell keys, so that
+    disclosure control can hide it when either is a count it hides, and show it from their
+    perturbed counts."""
+
     category: str
     value: float
     cohort: float
     status: str = ""
+    key: int = NO_KEY
+    part: float = np.nan
+    part_key: int = NO_KEY
+    rest: float = np.nan
+    rest_key: int = NO_KEY
+    enclosing: float = np.nan  # the smallest same count of the areas that contain this one
 
 
 @dataclass
@@ -248,10 +261,14 @@ def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- cells from rows
 
 
-def share_cell(numerator: float, denominator: float) -> Cell:
+def share_cell(numerator: Cell, rest: Cell) -> Cell:
+    """The share `numerator` is of `numerator` and `rest` together (two counts of people)."""
+    denominator = numerator.value + rest.value
+    key = (numerator.key + rest.key) % 256 if NO_KEY not in (numerator.key, rest.key) else NO_KEY
     if denominator == 0:
-        return Cell("", np.nan, 0.0, "z")
-    return Cell("", 100.0 * numerator / denominator, float(denominator))
+        return Cell("", np.nan, 0.0, "z", key)
+    return Cell("", 100.0 * numerator.value / denominator, float(denominator), "", key,
+                numerator.value, numerator.key, rest.value, rest.key)
 
 
 # ---------------------------------------------------------------- compute
@@ -271,11 +288,14 @@ class Tally:
     order: tuple[str, ...] = ()
     key_codes: np.ndarray | None = None  # each value's LA (or agency), as a code into key_names
     key_names: np.ndarray | None = None
+    record_keys: np.ndarray | None = None  # each value's record key (metrics.perturbation)
 
     @classmethod
-    def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = ()) -> "Tally":
+    def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = (),
+           record_keys: pd.Series | np.ndarray | None = None) -> "Tally":
         cats = None if categories is None else categories.reindex(values.index).to_numpy(dtype=object)
-        return cls(how, values.to_numpy(dtype=float), cats, order)
+        keys = None if record_keys is None else np.asarray(record_keys, dtype=np.int64)
+        return cls(how, values.to_numpy(dtype=float), cats, order, record_keys=keys)
 
     def with_keys(self, keys: pd.Series) -> "Tally":
         codes, names = pd.factorize(keys)
@@ -286,30 +306,40 @@ class Tally:
         wanted = np.fromiter((k in keys for k in self.key_names), dtype=bool, count=len(self.key_names))
         inside = wanted[self.key_codes] if len(self.key_codes) else np.zeros(0, dtype=bool)
         categories = self.categories[inside] if self.categories is not None else None
-        return Tally(self.how, self.values[inside], categories, self.order)
+        keys = self.record_keys[inside] if self.record_keys is not None else None
+        return Tally(self.how, self.values[inside], categories, self.order, record_keys=keys)
 
 
 def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
     first = tallies[0]
     values = np.concatenate([t.values for t in tallies])
-    groups: list[tuple[str, np.ndarray]] = [("", values)] if not first.order else []
+    keyed = all(t.record_keys is not None for t in tallies)
+    keys = np.concatenate([t.record_keys for t in tallies]) if keyed else np.zeros(len(values), dtype=np.int64)
+    everything = np.ones(len(values), dtype=bool)
+    groups: list[tuple[str, np.ndarray]] = [("", everything)] if not first.order else []
     if first.order:
         categories = np.concatenate([t.categories for t in tallies])
-        groups = [(c, values[categories == c]) for c in first.order] + [("Total", values)]
+        groups = [(c, categories == c) for c in first.order] + [("Total", everything)]
     cells = []
-    for name, v in groups:
+    for name, inside in groups:
+        v, k = values[inside], keys[inside]
+        key = cell_key(k) if keyed else NO_KEY
         if first.how == "count":
-            cells.append(Cell(name, float(len(v)), float(len(v))))
+            cells.append(Cell(name, float(len(v)), float(len(v)), "", key))
         elif first.how == "sum":
-            cells.append(Cell(name, float(v.sum()), float(v.sum())))
+            cells.append(Cell(name, float(v.sum()), float(v.sum()), "", key))
         elif first.how == "groups":  # one value per group: its size; the cohort is the children
-            cells.append(Cell(name, float(len(v)), float(v.sum())))
+            cells.append(Cell(name, float(len(v)), float(v.sum()), "", key))
         elif len(v) == 0:
-            cells.append(Cell(name, np.nan, 0.0, "z"))
+            cells.append(Cell(name, np.nan, 0.0, "z", key))
         elif first.how == "average":
-            cells.append(Cell(name, float(np.median(v) if stat == "median" else v.mean()), float(len(v))))
-        else:
-            cells.append(Cell(name, 100.0 * float(v.mean()), float(len(v))))
+            cells.append(Cell(name, float(np.median(v) if stat == "median" else v.mean()), float(len(v)), "", key))
+        else:  # percent: 1 for each record in it, 0 for the others
+            yes = v > 0
+            part_key = cell_key(k[yes]) if keyed else NO_KEY
+            rest_key = cell_key(k[~yes]) if keyed else NO_KEY
+            cells.append(Cell(name, 100.0 * float(v.mean()), float(len(v)), "", key,
+                              float(yes.sum()), part_key, float((~yes).sum()), rest_key))
     return cells
 
 
@@ -394,6 +424,13 @@ def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
         "missing_returns": np.fromiter((r.missing_returns for r, _ in described), dtype=np.int64, count=n),
         "value_type": [r.value_type for r, _ in described],
         "status": [c.status for _, c in described],
+        # What disclosure control needs and nobody is shown (PROTECTION_COLUMNS).
+        "cell_key": np.fromiter((c.key for _, c in described), dtype=np.int64, count=n),
+        "part": np.fromiter((c.part for _, c in described), dtype=float, count=n),
+        "part_key": np.fromiter((c.part_key for _, c in described), dtype=np.int64, count=n),
+        "rest": np.fromiter((c.rest for _, c in described), dtype=float, count=n),
+        "rest_key": np.fromiter((c.rest_key for _, c in described), dtype=np.int64, count=n),
+        "enclosing": np.fromiter((c.enclosing for _, c in described), dtype=float, count=n),
     }
 
 
@@ -408,7 +445,8 @@ def shown_frame(results: list[Result], caller: Caller, geography: Geography,
     a frame: one frame built, not one built, read and copied (a third of a page's time)."""
     columns = _result_columns(results)
     value, cohort, shown = disclose_columns(columns, policy, caller.sees_unsuppressed(geography))
-    return pd.DataFrame({**columns, "value": value, "cohort": cohort,
+    kept = {name: column for name, column in columns.items() if name not in PROTECTION_COLUMNS}
+    return pd.DataFrame({**kept, "value": value, "cohort": cohort,
                          "shown": pd.Series(shown, dtype=object)})
 
 
@@ -460,8 +498,43 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
         cells = cells_for(ctx)
     if measure.id == "returns_received":
         missing = int(cells[0].cohort - cells[0].value)
+    elif measure.kind != "quality":
+        cells = _with_enclosing(cells, selection, data, geography, scope, value_type)
     return Result(scope.code, scope.name, scope.kind, str(selection.quarter), selection.breakdown or "",
                   int(missing), value_type, tuple(cells))
+
+
+def enclosing_scopes(scope: Scope, geography: Geography) -> list[str]:
+    """The areas that contain a scope: an LA's RAA and region, an RAA's or VAA's region, a
+    region's England."""
+    if scope.kind == "england":
+        return []
+    if scope.kind == "region":
+        return ["england"]
+    region = geography.region_of(scope)
+    parents = [region.code] if region is not None else []
+    if scope.kind == "la":
+        raa = geography.agencies.at[scope.code, "raa_code"]
+        if isinstance(raa, str) and raa:
+            parents.insert(0, raa)
+    return parents
+
+
+def _with_enclosing(cells: list[Cell], selection: Selection, data: MeasureData, geography: Geography,
+                    scope: Scope, value_type: str) -> list[Cell]:
+    """Each cell with the smallest same count of the areas around it (the count itself, or an
+    average's cohort): disclosure control hides every cell of an area whose enclosing count it
+    hides, so that an area's zeros do not say how its hidden count is shared out."""
+    smallest: dict[str, float] = {}
+    for parent in enclosing_scopes(scope, geography):
+        for cell in result(replace(selection, scope=parent), data, geography).cells:
+            if cell.status:
+                continue
+            count = cell.value if value_type == "count" else cell.cohort
+            smallest[cell.category] = min(smallest.get(cell.category, np.inf), count)
+    if not smallest:
+        return cells
+    return [replace(c, enclosing=smallest.get(c.category, np.nan)) for c in cells]
 
 
 def measure_frame(

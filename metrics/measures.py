@@ -19,6 +19,7 @@ from metrics.registry import MEASURES
 from metrics.engine import (
     Cell, Context, Tally, cells_for, measure_function, quarter_ends, share_cell,
 )
+from metrics.perturbation import NO_KEY, cell_key
 
 OPTIONAL_COLUMNS = {
     "children": ("sibling_group_id", "ffa_cp_placed_date", "placement_order_date", "matched_date",
@@ -116,9 +117,15 @@ for _months, _days_over in ((6, 183), (12, 365), (18, 548)):
 def sibling_groups_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = _waiting(ctx)
     grouped = rows[rows["sibling_group_id"].notna()]
-    sizes = grouped.groupby(["la_code", "sibling_group_id"]).size()  # groups live within an LA
+    by_group = grouped.groupby(["la_code", "sibling_group_id"])  # groups live within an LA
+    sizes = by_group.size()
     groups = sizes.index.to_frame(index=False)
-    return groups, Tally.of("groups", pd.Series(sizes.to_numpy(dtype=float)))
+    # A group's record key is its children's together, so a cell of groups has the key of the
+    # children in them.
+    keys = None
+    if "record_key" in grouped:
+        keys = grouped["record_key"].astype(np.int64).groupby([grouped["la_code"], grouped["sibling_group_id"]]).sum().to_numpy() % 256
+    return groups, Tally.of("groups", pd.Series(sizes.to_numpy(dtype=float)), record_keys=keys)
 
 
 # ---------------------------------------------------------------- adopters: stocks
@@ -166,11 +173,12 @@ measure_function("adopters_waiting_over_6_months", per_quarter=True)(_adopters_o
 
 @measure_function("adopters_per_child")
 def adopters_per_child(ctx: Context) -> list[Cell]:
-    children = _other(ctx, "children_waiting")[0].value
-    adopters = _other(ctx, "adopters_waiting")[0].value
-    if children == 0 or not ctx.applies("children"):
-        return [Cell("", np.nan, float(children), "z")]
-    return [Cell("", adopters / children, float(children))]
+    children = _other(ctx, "children_waiting")[0]
+    adopters = _other(ctx, "adopters_waiting")[0]
+    if children.value == 0 or not ctx.applies("children"):
+        return [Cell("", np.nan, float(children.value), "z", children.key)]
+    return [Cell("", adopters.value / children.value, float(children.value), "", children.key,
+                 adopters.value, adopters.key)]
 
 
 # ---------------------------------------------------------------- flows
@@ -205,8 +213,11 @@ def _ones(rows: pd.DataFrame) -> pd.Series:
 
 def tallied(how: str, rows: pd.DataFrame, values: pd.Series, categories: pd.Series | None = None,
             order: tuple[str, ...] = ()) -> tuple[pd.DataFrame, Tally]:
-    """A quarter's tally with the rows its values came from (whose LAs let a scope be cut)."""
-    return rows.loc[values.index], Tally.of(how, values, categories, order)
+    """A quarter's tally with the rows its values came from (whose LAs let a scope be cut), and
+    their record keys."""
+    rows = rows.loc[values.index]
+    keys = rows["record_key"] if "record_key" in rows else None
+    return rows, Tally.of(how, values, categories, order, keys)
 
 
 def _child_tally(ctx: Context, how: str, rows: pd.DataFrame, values: pd.Series,
@@ -269,9 +280,9 @@ def _other(ctx: Context, measure: str, breakdown: str | None = None) -> list[Cel
 
 @measure_function("sgo_share")
 def sgo_share(ctx: Context) -> list[Cell]:
-    looked_after = next(c.value for c in _other(ctx, "sgos", "looked_after") if c.category == "Looked after")
-    adopted = _other(ctx, "adoption_orders")[0].value
-    return [share_cell(looked_after, looked_after + adopted)]
+    looked_after = next(c for c in _other(ctx, "sgos", "looked_after") if c.category == "Looked after")
+    adopted = _other(ctx, "adoption_orders")[0]
+    return [share_cell(looked_after, adopted)]
 
 
 @measure_function("asf_applications", per_quarter=True)
@@ -280,16 +291,22 @@ def asf_applications(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = ctx.rows("support")
     both = pd.concat([rows, rows], ignore_index=True)
     values = pd.concat([rows["asf_applications_adoption"], rows["asf_applications_sg"]], ignore_index=True).astype(float)
+    # The two kinds of application of one row are records of their own: the second half's keys
+    # are moved so that the adoption and the special guardianship cells have keys of their own.
+    keys = None
+    if "record_key" in rows:
+        own = rows["record_key"].to_numpy(dtype=np.int64)
+        keys = np.concatenate([own, (own + 128) % 256])
     if ctx.selection.breakdown != "applicant":
-        return both, Tally.of("sum", values)
+        return both, Tally.of("sum", values, record_keys=keys)
     applicant = pd.Series([APPLICANTS[0]] * len(rows) + [APPLICANTS[1]] * len(rows))
-    return both, Tally.of("sum", values, applicant, APPLICANTS)
+    return both, Tally.of("sum", values, applicant, APPLICANTS, keys)
 
 
 @measure_function("asf_share_sg")
 def asf_share_sg(ctx: Context) -> list[Cell]:
-    cells = {c.category: c.value for c in _other(ctx, "asf_applications", "applicant")}
-    return [share_cell(cells[APPLICANTS[1]], cells["Total"])]
+    cells = {c.category: c for c in _other(ctx, "asf_applications", "applicant")}
+    return [share_cell(cells[APPLICANTS[1]], cells[APPLICANTS[0]])]
 
 
 # ---------------------------------------------------------------- children's timeliness
@@ -403,10 +420,11 @@ def completeness(ctx: Context) -> list[Cell]:
         rows = ctx.rows(table, [ctx.selection.quarter]) if ctx.applies(table) else pd.DataFrame(columns=columns)
         for column in columns:
             name = f"{table}.{column}"
+            key = cell_key(rows["record_key"].to_numpy()) if "record_key" in rows else NO_KEY
             if len(rows) == 0:
-                cells.append(Cell(name, np.nan, 0.0, "z"))
+                cells.append(Cell(name, np.nan, 0.0, "z", key))
             else:
-                cells.append(Cell(name, 100.0 * float(rows[column].notna().mean()), float(len(rows))))
+                cells.append(Cell(name, 100.0 * float(rows[column].notna().mean()), float(len(rows)), "", key))
     filled = [c for c in cells if not c.status]
     total_rows = sum(c.cohort for c in filled)
     # The Total: the share of all optional cells that are filled (each column's rows weighted).
