@@ -173,7 +173,7 @@ class MeasureData:
         return rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One number of a result. `key` is the cell key of the records counted in `cohort` (the
     value's own records for a count); a percentage or ratio also carries the counts it is made
@@ -294,7 +294,8 @@ class Tally:
     def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = (),
            record_keys: pd.Series | np.ndarray | None = None) -> "Tally":
         cats = None if categories is None else categories.reindex(values.index).to_numpy(dtype=object)
-        keys = None if record_keys is None else np.asarray(record_keys, dtype=np.int64)
+        # one byte a value: national tallies of every measure and quarter are kept in memory
+        keys = None if record_keys is None else np.asarray(record_keys, dtype=np.uint8)
         return cls(how, values.to_numpy(dtype=float), cats, order, record_keys=keys)
 
     def with_keys(self, keys: pd.Series) -> "Tally":
@@ -314,7 +315,7 @@ def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
     first = tallies[0]
     values = np.concatenate([t.values for t in tallies])
     keyed = all(t.record_keys is not None for t in tallies)
-    keys = np.concatenate([t.record_keys for t in tallies]) if keyed else np.zeros(len(values), dtype=np.int64)
+    keys = np.concatenate([t.record_keys for t in tallies]) if keyed else np.zeros(len(values), dtype=np.uint8)
     everything = np.ones(len(values), dtype=bool)
     groups: list[tuple[str, np.ndarray]] = [("", everything)] if not first.order else []
     if first.order:

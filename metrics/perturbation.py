@@ -23,10 +23,10 @@ KEYS = 256  # record and cell keys run from 0 to KEYS - 1
 NO_KEY = -1  # a cell without records behind it (never perturbed from records; see label_keys)
 
 # The perturbation table for counts of SMALLEST_SHOWN or more, as how many of the 256 cell keys
-# give each noise: most cells are unchanged, one in three moves by 1, and a cell key moves a count
-# by at most MAX_NOISE. A shown count is never below SMALLEST_SHOWN (the smallest count shown at
+# give each noise: nearly three cells in four are unchanged, most others move by 1, and a count
+# moves by at most MAX_NOISE. A shown count is never below SMALLEST_SHOWN (the smallest count shown at
 # all), so near it the noise that would go below is given to 0: shown 6 means 6 to 9.
-NOISE_WEIGHTS = {0: 158, 1: 40, -1: 40, 2: 8, -2: 8, 3: 1, -3: 1}
+NOISE_WEIGHTS = {0: 186, 1: 30, -1: 30, 2: 4, -2: 4, 3: 1, -3: 1}
 MAX_NOISE = max(NOISE_WEIGHTS)
 SMALLEST_SHOWN = 6  # the disclosure rules hide counts of 1 to 5; larger counts are perturbed
 

@@ -348,6 +348,7 @@ class Outcome:
     zeros: int  # hidden empty categories narrowed to 0
     equations: dict[str, int]
     unsound: list[Cell]  # cells whose bounds exclude the truth: the attacker's model is wrong
+    wrong: int = 0  # hidden cells narrowed to one value that is not theirs (an unsound model)
 
 
 def narrow(known: Knowledge, eqs: Equations, truth: dict[Cell, float], passes: int = 60) -> Outcome:
@@ -391,10 +392,11 @@ def narrow(known: Knowledge, eqs: Equations, truth: dict[Cell, float], passes: i
     unsound = [cells[i] for i in np.flatnonzero(~np.isnan(true) & ((true < low) | (true > high)))]
     hidden = [index[c] for c in known.hidden if c in index]
     pinned = [i for i in hidden if low[i] == high[i]]
-    recovered = [cells[i] for i in pinned if high[i] > 0]
+    recovered = [cells[i] for i in pinned if high[i] > 0 and high[i] == true[i]]
+    wrong = sum(1 for i in pinned if high[i] != true[i])
     narrowed = sum(1 for i in hidden if low[i] > start_low[i] or high[i] < start_high[i])
-    return Outcome(len(hidden), len(recovered), narrowed, recovered, len(pinned) - len(recovered),
-                   dict(eqs.kinds), unsound)
+    zeros = sum(1 for i in pinned if high[i] == 0 == true[i])
+    return Outcome(len(hidden), len(recovered), narrowed, recovered, zeros, dict(eqs.kinds), unsound, wrong)
 
 
 def _sums(values: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

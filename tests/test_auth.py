@@ -297,12 +297,16 @@ def test_an_analysts_cached_figures_never_reach_a_viewer(demo_app, demo_services
     assert other["shown"] == "[c]"
 
 
+def take_the_database_away(sqlite_url: str, tmp_path) -> None:
+    """Move the SQLite file away under a running app: an empty database appears in its place."""
+    engine_for(sqlite_url).dispose()
+    os.replace(sqlite_url.removeprefix("sqlite:///"), tmp_path / "moved.sqlite3")
+
+
 def test_a_signed_in_user_gets_a_503_not_a_crash_when_the_database_is_gone(sqlite_url, tmp_path) -> None:
     app = create_app(Settings(database_url=sqlite_url, secret_key="test", cookie_secure=False))
     client = signed_in_client(app, "ann", "viewer")
-    engine_for(sqlite_url).dispose()
-    path = sqlite_url.removeprefix("sqlite:///")
-    os.replace(path, tmp_path / "moved.sqlite3")  # an empty database appears in its place
+    take_the_database_away(sqlite_url, tmp_path)
     response = client.get("/api/v1/measures")
     assert response.status_code == 503
     assert response.get_json() == {"error": auth.DATABASE_DOWN}
@@ -311,9 +315,7 @@ def test_a_signed_in_user_gets_a_503_not_a_crash_when_the_database_is_gone(sqlit
 def test_sign_in_answers_503_with_a_plain_message_while_the_database_is_down(sqlite_url, tmp_path) -> None:
     app = create_app(Settings(database_url=sqlite_url, secret_key="test", cookie_secure=False))
     returning = signed_in_client(app, "ann", "viewer")
-    engine_for(sqlite_url).dispose()
-    path = sqlite_url.removeprefix("sqlite:///")
-    os.replace(path, tmp_path / "moved.sqlite3")  # an empty database appears in its place
+    take_the_database_away(sqlite_url, tmp_path)
 
     posted = sign_in(app.server.test_client(), "ann")
     opened = returning.get("/sign-in")  # the page asks who the cookie's user is first

@@ -95,6 +95,16 @@ def get(store: Dataset, token: str | None = None, **params: str):
 
 @pytest.mark.parametrize("scope, quarter", [("AC2C", Q3), ("840", Q3), ("394", Q2), ("942", Q1),
                                             ("942", Q3), (NE, Q3), ("england", Q1), ("england", Q2)])
+def records_card_as(app, client, scope: str, quarter: Quarter) -> str:
+    """The longest-waiting card's callback answer for `scope`, posted as the page posts it."""
+    state = {"scope": scope, "quarter": str(quarter), "window": 1, "compare": []}
+    body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
+                            {f"{ids.FILTER_STATE}.data": state})
+    response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 def test_the_list_holds_the_children_the_measure_counts_longest_first(store, scope, quarter) -> None:
     rows = listed(store, ADMIN, scope, quarter)
     data = load_measure_data(store.sessions, BEFORE, Q3)
@@ -238,12 +248,7 @@ def test_the_cards_callback_posted_by_hand_gives_no_other_agencys_children(store
     cora = signed_in_client(app, "cora", "analyst", ["AC2C"])  # COAST, signed in through the form
 
     def post(scope: str) -> str:
-        state = {"scope": scope, "quarter": str(Q3), "window": 1, "compare": []}
-        body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
-                                {f"{ids.FILTER_STATE}.data": state})
-        response = cora.post("/_dash-update-component", json=body, headers={"Origin": OWN})
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
+        return records_card_as(app, cora, scope, Q3)
 
     assert "C01" in post("AC2C")  # the granted scope's list comes through the same route
     other = post("942")
@@ -258,12 +263,7 @@ def test_every_view_of_the_list_on_the_page_is_audited_without_a_child(store) ->
     before = len(audit_log(user="cora"))
 
     def view(scope: str, quarter: Quarter) -> str:
-        state = {"scope": scope, "quarter": str(quarter), "window": 1, "compare": []}
-        body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
-                                {f"{ids.FILTER_STATE}.data": state})
-        response = cora.post("/_dash-update-component", json=body, headers={"Origin": OWN})
-        assert response.status_code == 200
-        return response.get_data(as_text=True)
+        return records_card_as(app, cora, scope, quarter)
 
     assert "C01" in view("AC2C", Q3)
     assert "C01" not in view("942", Q3)  # refused: nothing shown, so nothing is recorded
