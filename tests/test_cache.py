@@ -75,7 +75,6 @@ def card_title(app: Dash, client: FlaskClient) -> str:
     """The Overview's "Children waiting" card title, as the page's callback answers it."""
     body = callback_request(app, f"{chart_pages.OVERVIEW.cards}.children",
                             {f"{ids.FILTER_STATE}.data": STATE})
-    body["outputs"] = body["outputs"][0]  # one output: Dash's renderer sends it alone
     response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
     assert response.status_code == 200
     title_id = ids.chart_title("children_waiting")

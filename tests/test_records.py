@@ -93,8 +93,6 @@ def get(store: Dataset, token: str | None = None, **params: str):
 # ---------------------------------------------------------------- the data layer
 
 
-@pytest.mark.parametrize("scope, quarter", [("AC2C", Q3), ("840", Q3), ("394", Q2), ("942", Q1),
-                                            ("942", Q3), (NE, Q3), ("england", Q1), ("england", Q2)])
 def records_card_as(app, client, scope: str, quarter: Quarter) -> str:
     """The longest-waiting card's callback answer for `scope`, posted as the page posts it."""
     state = {"scope": scope, "quarter": str(quarter), "window": 1, "compare": []}
@@ -105,6 +103,8 @@ def records_card_as(app, client, scope: str, quarter: Quarter) -> str:
     return response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("scope, quarter", [("AC2C", Q3), ("840", Q3), ("394", Q2), ("942", Q1),
+                                            ("942", Q3), (NE, Q3), ("england", Q1), ("england", Q2)])
 def test_the_list_holds_the_children_the_measure_counts_longest_first(store, scope, quarter) -> None:
     rows = listed(store, ADMIN, scope, quarter)
     data = load_measure_data(store.sessions, BEFORE, Q3)
