@@ -21,6 +21,7 @@ from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
 from layouts import shell
 from layouts.pages import register_pages
+from metrics.disclosure import disclosure_note
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         app.server.secret_key = secrets.token_hex(32)
     app.server.before_request(services.measures.begin_reading)  # first: before the gate
     app.server.teardown_request(lambda error: services.measures.end_reading())
-    register_pages(measure_entries())
+    register_pages(measure_entries(), disclosure_note(services.policy))
     app.layout = lambda: auth.page_frame(services)
     for module in (security, auth, inputs, api, health, returns, load, filters, chart_pages, charts, images,
                    quality, board, records, audit):

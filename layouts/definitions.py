@@ -35,8 +35,9 @@ def entry(measure: Mapping) -> html.Section:
     )
 
 
-def layout_for(measures: Sequence[Mapping]) -> Callable[..., html.Div]:
-    """The page's layout function over these measures (query parameters are ignored)."""
+def layout_for(measures: Sequence[Mapping], protection: str = "") -> Callable[..., html.Div]:
+    """The page's layout function over these measures (query parameters are ignored), with
+    `protection`, how small numbers are protected (the disclosure note), at the end."""
 
     def layout(**_params: object) -> html.Div:
         return html.Div(
@@ -48,6 +49,9 @@ def layout_for(measures: Sequence[Mapping]) -> Callable[..., html.Div]:
                                   for m in measures]),
                          **{"aria-label": "Measures"}, className="definitions__contents"),
                 html.Div([entry(m) for m in measures], id=ids.DEFINITIONS_LIST),
+                *([html.Section([html.H2("How small numbers are protected", className="h4"),
+                                 html.P(protection)], id="protection", className="definition")]
+                  if protection else []),
             ]
         )
 

@@ -21,7 +21,7 @@ def _title(name: str) -> str:
     return f"{name} – {SERVICE_NAME}"
 
 
-def register_pages(measures: Sequence[Mapping] = ()) -> None:
+def register_pages(measures: Sequence[Mapping] = (), protection: str = "") -> None:
     overview = chart_pages.OVERVIEW
     dash.register_page(
         overview.slug, path=overview.path, name=overview.title, title=_title(overview.title),
@@ -34,7 +34,7 @@ def register_pages(measures: Sequence[Mapping] = ()) -> None:
     )  # fmt: skip
     dash.register_page(
         definitions.__name__, path=definitions.PATH, name=definitions.TITLE,
-        title=_title(definitions.TITLE), layout=definitions.layout_for(measures), order=2,
+        title=_title(definitions.TITLE), layout=definitions.layout_for(measures, protection), order=2,
     )  # fmt: skip
     dash.register_page(
         returns.__name__, path=returns.PATH, name=returns.TITLE, title=_title(returns.TITLE),

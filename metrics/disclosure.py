@@ -71,11 +71,13 @@ def disclosure_note(policy: DisclosurePolicy) -> str:
     """What a reader of an exported table needs to know about its hidden and rounded figures."""
     note = (f"Counts of {policy.min_count} to {policy.max_count} children or households, and "
             f"averages and percentages of fewer than {policy.min_cohort} or that would reveal such "
-            "a count, are shown as [c]; where a hidden figure could be worked out from a total, "
+            "a count, are shown as [c]; so is the rest of a breakdown or area whose total is "
+            "hidden, zeros too, and where a hidden figure could be worked out from a total, "
             "another figure or the total is hidden too. "
-            + ("Other counts may be moved up or down by a small amount, the same each time, so "
-               "that no hidden figure can be worked out by adding or subtracting others; "
-               "percentages and ratios are worked out from the moved counts. "
+            + (f"Other counts are moved up or down by at most {MAX_NOISE}, the same way every "
+               "time, so that no hidden figure can be worked out by adding or subtracting "
+               "others: parts may not add up to their total exactly, and percentages and ratios "
+               "are worked out from the moved counts. Figures you may see in full are exact. "
                if policy.perturb else "")
             + " ".join(f"{symbol} {meaning}." for symbol, meaning in SYMBOLS.items()))
     if policy.public:

@@ -9,12 +9,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import dash
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+from app import create_app
 from callbacks.charts import (
     CHARTS, OVERVIEW, ChartQuery, active_title, api_params, caption, card_for, chart_frame,
     chart_query, headlines, period_text,
@@ -25,7 +27,7 @@ from callbacks.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.measure_data import load_geography, load_measure_data
-from layouts import ids
+from layouts import definitions, ids
 from layouts.definitions import layout_for
 from layouts.figures import ENGLAND_COLOUR, trend_figure
 from layouts.filters import DEFAULT_WINDOW, filter_values
@@ -249,3 +251,11 @@ def test_definitions_list_every_measure_with_an_anchor() -> None:
     sections = [c for c in page._traverse() if type(c).__name__ == "Section"]
     assert [s.id for s in sections] == list(MEASURES)
     assert "Age band (age_band)" in str(sections[0])
+
+
+def test_the_definitions_page_says_how_small_numbers_are_protected(demo_settings) -> None:
+    create_app(demo_settings)
+    layout = dash.page_registry[definitions.__name__]["layout"]()
+    [protection] = [c for c in layout._traverse() if getattr(c, "id", None) == "protection"]
+    text = str(protection)
+    assert "How small numbers are protected" in text and "moved up or down by at most 3" in text
