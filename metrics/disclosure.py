@@ -131,7 +131,7 @@ def _decide(rows: "_Rows", policy: DisclosurePolicy,
     marks = _primary_marks(rows, cohort, policy, is_open)
     _hide_breakdowns_of_hidden_totals(rows, marks, is_open)
     _secondary_suppression(rows, marks, policy, is_open)
-    value = np.where(moved, _perturbed_values(rows, cohort, policy), rows.value)
+    value = np.where(moved, _perturbed_values(rows, cohort), rows.value)
     value, cohort = _public_rounding(rows, value, cohort, marks, policy)
 
     shown_rows = marks == ""
@@ -145,7 +145,7 @@ def _decide(rows: "_Rows", policy: DisclosurePolicy,
     return value, cohort, shown
 
 
-def _perturbed_values(rows: "_Rows", cohort: np.ndarray, policy: DisclosurePolicy) -> np.ndarray:
+def _perturbed_values(rows: "_Rows", cohort: np.ndarray) -> np.ndarray:
     """What a closed row shows: counts perturbed by their cell key; percentages and ratios
     worked out from their perturbed counts (the exact share would give the exact count back
     from the perturbed cohort); means to the whole day they are shown in. Medians are a child's

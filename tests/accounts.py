@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from dash import Dash
 from flask.testing import FlaskClient
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from callbacks.warm import services_of
@@ -48,7 +48,25 @@ def sign_in_in_browser(driver, base_url: str, name: str, password: str = PASSWOR
     driver.find_element("id", "sign-in-password").send_keys(password)
     submit = driver.find_element("id", "sign-in-submit")
     submit.click()
-    WebDriverWait(driver, 15).until(staleness_of(submit))
+    WebDriverWait(driver, 15).until(_gone(submit))
+
+
+def _gone(element):
+    """A wait condition: the element's page has been replaced. Selenium's `staleness_of`, but
+    ChromeDriver sometimes answers a check made while the new page arrives with "Node with
+    given id does not belong to the document" instead of a stale element: that is gone too."""
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check
 
 
 def start_signed_in(dash_duo, app: Dash, port: int, name: str = "viewer", role: str = "viewer",

@@ -1,7 +1,7 @@
 """The cell key method (metrics.perturbation) and how disclosure control uses it: each database's
-secret, made once; the same
-records always show the same number, no shown count strays further than the published table
-allows, and what an analyst or admin sees of their own agencies stays exact."""
+secret is made once, the same records always show the same number, no shown count strays
+further than the published table allows, and what an analyst or admin sees of their own
+agencies stays exact."""
 
 from __future__ import annotations
 
