@@ -1,6 +1,7 @@
 # make run   - install (Chromium too when root, for chart images and the board pack), create the
 #              embedded database with demo data if empty, and serve it
 # make test  - install what the tests need (Chromium, PostgreSQL when root) and run them all
+# make test-fast - the unit tests on SQLite only, on both cores, for the inner loop
 # make bench - run every benchmark in bench/
 # make loadtest - 50 users on the demo for 60 s (locust, in its own .venv-loadtest)
 # Each works from a fresh clone and is safe to run again.
@@ -17,11 +18,12 @@ PORT ?= 8050
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run test bench loadtest install install-test browser-deps
+.PHONY: help run test test-fast bench loadtest install install-test browser-deps
 
 help:
 	@echo "make run    serve the dashboard on http://$(HOST):$(PORT)/ (PORT=... to change)"
 	@echo "make test   run the whole test suite"
+	@echo "make test-fast  the unit tests on SQLite, without the slow ones (about two minutes)"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make loadtest  a board meeting's load on the demo: 50 users for 60 s"
 
@@ -81,6 +83,11 @@ test: install-test browser-deps
 	if [ -n "$$redis" ]; then echo "Redis tests use $${redis#redis://}"; \
 	else echo "No Redis server: the live-Redis tests will skip"; fi; \
 	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest tests -q $(PYTEST_ARGS)
+
+# No PostgreSQL, Redis or browser: those tests skip here; make test and CI run them.
+test-fast: install-test
+	env -u TEST_POSTGRES_URL -u TEST_REDIS_URL -u CI $(PY) -m pytest tests --ignore=tests/browser \
+		-m "not slow" -n 2 -q $(PYTEST_ARGS)
 
 bench: install-test browser-deps
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \

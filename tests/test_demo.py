@@ -22,6 +22,8 @@ from db.models import Child, Return
 from db.registry import read_reference
 from metrics.quarters import Quarter
 
+pytestmark = pytest.mark.slow  # loads the demo, at scale ten too: make test runs it, make test-fast does not
+
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = read_reference()
 Q = Quarter.parse

@@ -28,6 +28,8 @@ from metrics.quarters import Quarter
 from tests import attacker
 from tests.accounts import signed_in_client
 
+pytestmark = pytest.mark.slow  # a minute of the demo and the attacker: make test runs it, make test-fast does not
+
 FIRST, LAST = Quarter.parse("2024-25 Q3"), Quarter.parse("2025-26 Q2")
 REGIONS = ["North East", "East Midlands"]
 

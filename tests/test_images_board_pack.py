@@ -29,6 +29,8 @@ from layouts.chart_pages import PAGES
 from layouts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, export_figure
 from tests.browser.chromium import chromium_binary
 
+pytestmark = pytest.mark.slow  # starts Chromium for every image: make test runs it, make test-fast does not
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 STATE = {"scope": "ALS", "quarter": "2025-26 Q1", "window": 4, "compare": []}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
