@@ -79,6 +79,11 @@ class Return(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     source_format: Mapped[str] = mapped_column(String(12))  # xlsx, zip, folder, csv, annex_a, demo
     n_warnings: Mapped[int] = mapped_column(Integer, default=0)
+    # What the file's format carries, as JSON {table: [column, ...]}: a table not named is not
+    # carried at all (Annex A has no SGOs). NULL: the whole return format (every table, column).
+    carries: Mapped[str | None] = mapped_column(Text)
+    # Rows held back when the loader chose to load only the rows that pass (a partial return).
+    rows_held_back: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     issues: Mapped[list[ReturnIssue]] = relationship(
         back_populates="return_", cascade="all, delete-orphan", order_by="ReturnIssue.id"

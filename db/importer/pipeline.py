@@ -189,6 +189,7 @@ def load_path(
                     sha256=raw.sha256,
                     source_format=raw.source_format,
                     loaded_by=user,
+                    carries=raw.carries,
                 )
                 report.status, report.version = outcome.status, outcome.version
             audit_load(session, report, user, raw.sha256)

@@ -46,6 +46,8 @@ class RawReturn:
     issues: list[Issue] = field(default_factory=list)  # non-fatal issues found while reading
     # For formats with their own names (Annex A): table -> (sheet, {column: header as typed}).
     column_labels: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # What the format carries: {table: columns}; a table not named is not carried. None: all.
+    carries: dict[str, tuple[str, ...]] | None = None
 
 
 def sha256_of_path(path: Path) -> str:

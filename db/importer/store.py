@@ -7,6 +7,7 @@ of a return behind. Imports db modules only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -127,6 +128,8 @@ def store_return(
     source_format: str,
     loaded_by: str,
     loaded_at: datetime | None = None,
+    carries: dict[str, tuple[str, ...]] | None = None,
+    rows_held_back: int = 0,
 ) -> StoreOutcome:
     """Store a valid return as the agency's newest version for the quarter (caller commits)."""
     if not validated.ok or validated.agency_code is None or validated.quarter is None:
@@ -158,6 +161,8 @@ def store_return(
         sha256=sha256,
         source_format=source_format,
         n_warnings=len(warnings),
+        carries=None if carries is None else json.dumps({t: list(c) for t, c in carries.items()}),
+        rows_held_back=rows_held_back,
     )
     session.add(ret)
     try:
