@@ -160,7 +160,7 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
     except UploadRefused as exc:
         return refused(str(exc))
     except UsageError as exc:
-        return refused(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.")
+        return refused(f"Rejected: {exc.on('page')}. {NOTHING_STORED.capitalize()}.")
     except SQLAlchemyError as exc:
         log.error("load page: check failed on a database error (%s)", type(exc).__name__)
         return refused("The database cannot be reached; try again later.")
@@ -199,7 +199,8 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
     except UploadRefused as exc:
         return LoadView(str(exc), False, [], RETURNS_PATH)
     except UsageError as exc:
-        return LoadView(f"Rejected: {exc} {NOTHING_STORED.capitalize()}.", False, [], RETURNS_PATH)
+        return LoadView(f"Rejected: {exc.on('page')}. {NOTHING_STORED.capitalize()}.", False, [],
+                        RETURNS_PATH)
     except NotPermitted as exc:
         return LoadView(f"Refused: {exc}; {NOTHING_STORED}.", False, [], RETURNS_PATH)
     except LoadRaced as exc:

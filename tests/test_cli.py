@@ -86,8 +86,8 @@ def test_annex_a_for_a_quarter_whose_rows_break_a_rule_is_rejected(
 @pytest.mark.parametrize(
     "args, fix",
     [
-        (["--quarter", "2009-10 Q2"], 'name the LA and the quarter to load, e.g. --agency 840 '
-                                      '--quarter "2024-25 Q3"'),
+        (["--quarter", "2009-10 Q2"], "is an Annex A workbook, which does not say the agency to "
+                                      "load: name it, e.g. --agency 840"),
         (["--agency", "ABM", "--quarter", "2009-10 Q2"], "give the LA's 3-digit DfE code"),
     ],
     ids=["no-agency", "agency-is-not-an-la"],

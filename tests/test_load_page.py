@@ -123,6 +123,19 @@ def test_an_annex_a_workbook_loads_as_the_chosen_la_and_quarter(services: Servic
 
     without = check_file(services, ADMIN, contents, ANNEX_A.name, FROM_FILE, "")
     assert without.can_load is False and "Annex A workbook" in without.summary
+    # Told in the page's own terms: its fields, never the command line's flags.
+    assert "choose the local authority under Agency and type the quarter under Quarter" \
+        in without.summary, without.summary
+    assert "--" not in without.summary, without.summary
+    no_quarter = check_file(services, ADMIN, contents, ANNEX_A.name, "330", "")
+    assert "does not say the quarter to load: type the quarter under Quarter" in no_quarter.summary
+    bad_quarter = check_file(services, ADMIN, contents, ANNEX_A.name, "330", "Q3 2024")
+    assert bad_quarter.summary == ("Rejected: 'Q3 2024' is not a quarter: type the quarter under "
+                                   "Quarter like 2024-25 Q3. Nothing has been stored."), \
+        bad_quarter.summary
+    not_la = check_file(services, ADMIN, contents, ANNEX_A.name, "ABM", "2009-10 Q2")
+    assert "choose the local authority under Agency" in not_la.summary and "--" not in \
+        not_la.summary, not_la.summary
 
     check = check_file(services, ADMIN, contents, ANNEX_A.name, "330", "2009-10 Q2")
     assert check.summary.startswith("Ready to load: 2 children, 3 adopters, 0 special "

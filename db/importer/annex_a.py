@@ -1,81 +1,60 @@
-"""Ofsted Annex A workbooks (lists 10 and 11) as the `children` and `adopters` tables.
+"""Ofsted's Annex A (lists 10 and 11) as an LA really fills it, read as `children` and `adopters`.
 
-Annex A covers an inspection period, not a quarter, so the user names the LA and the quarter;
-rows outside that quarter are skipped and events after its last day are left out (both counted
-in the report), so one workbook can be loaded as several quarters. Values as LAs type them
-(`b) Female`, `k) APKN`, Excel serial dates) are reduced to the return's codes here; everything
-else is validated like any return. Imports db and metrics modules only.
+Annex A is kept for inspection and covers the 12 months before it, not a quarter, so the user
+names the LA and the quarter; rows outside that quarter are skipped and events after its last day
+are left out (both counted in the report), so one workbook can be loaded as several quarters,
+and the report says which quarters it can honestly fill. The lists are found by their headers,
+not their sheets' names (`List 10 - Adoption`), with the header a few rows down if the LA put a
+title over it; headers and values are read in every spelling LAs' files were seen to use
+(`annex_a_values`). What it carries: children without foster-carer adoptions or disruptions
+(Annex A has neither), siblings only when the file has family identifiers, households without
+approved places, and no special guardianship or support at all. Imports db and metrics modules.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from db.importer import annex_a_values as values
 from db.importer.readers import (
     RawReturn,
     RawTable,
+    ReadRequest,
     _FormulaWithoutValue,
     f01,
-    nearest,
     open_workbooks,
     sha256_of_path,
     sheet_rows,
 )
-from db.importer.report import Issue, Rejected
-from db.return_format import LEFT_REASON, TABLES
+from db.importer.report import Issue, Rejected, UsageError
+from db.return_format import TABLES
 from metrics.quarters import Quarter
 
-LIST_10 = {
-    "child unique id": "child_id",
-    "gender": "sex",
-    "ethnicity": "ethnicity",
-    "date of birth": "date_of_birth",
-    "does the child have a disability": "disability",
-    "date the child entered care": "entered_care_date",
-    "date of decision that child should be placed for adoption": "adm_decision_date",
-    "date of placement order": "placement_order_date",
-    "date of matching child and prospective adopters": "matched_date",
-    "date placed for adoption": "placed_date",
-    "date of adoption order": "adoption_order_date",
-    "date of decision that child should no longer be placed for adoption": "decision_reversed_date",
-    "reason why child no longer placed for adoption": "decision_reversed_reason",
-    "date the child was placed for fostering in ffa or concurrent planning placement":
-        "ffa_cp_placed_date",
-}
-# Ofsted columns the return does not use.
-LIST_10_UNUSED = {"family identifier", "age of child (years)"}
+NAME = "annex_a"
+TITLE = "Annex A workbook"
+DESCRIPTION = ("Ofsted's Annex A, lists 10 (children) and 11 (adopters), as kept for inspection: "
+               "for one LA, loaded a quarter at a time")
+NEEDS = ("agency", "quarter")
 
-LIST_11 = {
-    "family identifier": "adopter_id",
-    "gender": "_gender",
-    "ethnicity": "ethnicity",
-    "is the (prospective) adopter fostering for adoption?": "fostering_for_adoption",
-    "date enquiry received": "enquiry_date",
-    "date stage 1 started": "stage1_start_date",
-    "date stage 1 ended": "stage1_end_date",
-    "date stage 2 started": "stage2_start_date",
-    "date stage 2 ended": "stage2_end_date",
-    "date application approved": "approval_date",
-    "date adopter matched with child(ren)": "matched_date",
-    "date child/children placed with adopter(s)": "placed_date",
-    "date of leaving adoption process": "left_date",
-    "reason for leaving adoption process": "left_reason",
+# Columns of ours that Annex A has no column for: never carried.
+NOT_IN_LIST_10 = ("foster_carer_adoption", "placed_with_carer_date", "disruption_date")
+NOT_IN_LIST_11 = ("approved_places",)
+CARRIES = {
+    "children": tuple(c for c in TABLES["children"].column_names if c not in NOT_IN_LIST_10),
+    "adopters": tuple(c for c in TABLES["adopters"].column_names if c not in NOT_IN_LIST_11),
 }
-LIST_11_UNUSED = {
-    "individual adopter identifier", "disability", "date application submitted",
-    "no. of children placed", "date of adoption order",
-}  # fmt: skip
+# Columns a list cannot be read without; any other column it lacks is simply not carried.
+CORE_10 = ("child_id", "sex", "date_of_birth", "ethnicity", "disability", "entered_care_date",
+           "adm_decision_date")
+CORE_11 = ("adopter_id", "enquiry_date")
 
-PREFIX = re.compile(r"^\s*[a-z]{1,2}\)\s*", re.IGNORECASE)
-SEX_WORDS = {"male": "M", "m": "M", "female": "F", "f": "F", "unknown": "U", "u": "U",
-             "not known": "U", "indeterminate": "U", "not recorded": "U"}
-YES_NO = {"yes": "Y", "y": "Y", "no": "N", "n": "N"}
+HEADER_SEARCH_ROWS = 10  # how far down a sheet its header row may be
 EXCEL_EPOCH = datetime(1899, 12, 30)
+COVERS_MONTHS = 12  # Annex A lists the 12 months before the inspection
 
 CHILD_EVENTS = (
     "ffa_cp_placed_date", "placement_order_date", "matched_date", "placed_date",
@@ -83,28 +62,193 @@ CHILD_EVENTS = (
 )  # fmt: skip
 ADOPTER_EVENTS = (
     "stage1_start_date", "stage1_end_date", "stage2_start_date", "stage2_end_date",
-    "approval_date", "matched_date", "placed_date", "left_date",
+    "approval_date", "matched_date", "placed_date", "left_date", "adoption_order_date",
 )  # fmt: skip
 
 
-def is_annex_a(path: Path) -> bool:
-    """True for a workbook with the sheets List 10 and List 11."""
-    if path.is_dir() or path.suffix.lower() != ".xlsx":
-        return False
-    import zipfile
+# ---------------------------------------------------------------- finding the lists
 
+
+def _header_rows(path: Path) -> dict[str, tuple[str, int]]:
+    """{"list 10"/"list 11": (sheet name, header row number)}, found by the headers."""
+    import openpyxl
+
+    found: dict[str, tuple[str, int]] = {}
     try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace").lower()
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    return 'name="list 10"' in workbook and 'name="list 11"' in workbook
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # not readable as a workbook: the return reader says why
+        return found
+    try:
+        for sheet in book.worksheets:
+            for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS,
+                                                         values_only=True), start=1):
+                cells = ["" if c is None else str(c) for c in row]
+                for label, looks in (("list 10", values.looks_like_list_10),
+                                     ("list 11", values.looks_like_list_11)):
+                    if label not in found and looks(cells):
+                        found[label] = (sheet.title, number)
+                        break
+                else:
+                    continue
+                break
+    finally:
+        book.close()
+    return found
 
 
-def _strip_prefix(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, _FormulaWithoutValue):
-        return PREFIX.sub("", value).strip()
-    return value
+def recognise(path: Path, kind: str) -> bool:
+    """A workbook with a sheet whose header row is List 10's or List 11's."""
+    return kind == "workbook" and bool(_header_rows(path))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read(path: Path, kind: str, request: ReadRequest) -> RawReturn:
+    entry = request.registry.agencies.get(request.agency)
+    if entry is None or entry.kind != "LA":
+        raise UsageError(
+            f"{request.agency!r} is not a local authority in the registry, and Annex A is an "
+            "LA's list",
+            {"cli": "give the LA's 3-digit DfE code with --agency, e.g. --agency 840",
+             "page": "choose the local authority under Agency"},
+        )
+    return read_annex_a(path, request.agency, request.quarter, request.max_rows,
+                        raa=entry.raa_code, raa_name=_name(request.registry, entry.raa_code))
+
+
+def _name(registry: Any, code: str | None) -> str | None:
+    entry = registry.agencies.get(code) if code else None
+    return f"{entry.name} ({entry.code})" if entry else None
+
+
+def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
+                 raa: str | None = None, raa_name: str | None = None) -> RawReturn:
+    lists = _header_rows(path)
+    if not lists:
+        raise f01(path.name, "no sheet has List 10's or List 11's header row in its first "
+                  f"{HEADER_SEARCH_ROWS} rows; check the workbook is an Annex A.")
+    workbook, formulas = open_workbooks(path)
+    try:
+        read_lists = {
+            label: sheet_rows(workbook[sheet], formulas[sheet], sheet, max_rows, path.name,
+                              header_row=row)
+            for label, (sheet, row) in lists.items()
+        }
+    finally:
+        workbook.close()
+        formulas.close()
+
+    notes: list[str] = []
+    warnings: list[Issue] = []
+    cell_issues: list[Issue] = []
+    header_issues: list[Issue] = []
+    labels: dict[str, tuple[str, dict[str, str]]] = {}
+    carries: dict[str, tuple[str, ...]] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    for label, table, core, headers in (("list 10", "children", CORE_10, values.LIST_10_HEADERS),
+                                        ("list 11", "adopters", CORE_11, values.LIST_11_HEADERS)):
+        if label not in read_lists:
+            notes.append(f"Annex A {label.title()}: not in this workbook, so its "
+                         f"{'children' if table == 'children' else 'adopter households'} are not "
+                         "carried (shown as not available, never as none).")
+            continue
+        sheet = lists[label][0]
+        header, rows, issues = read_lists[label]
+        cell_issues += issues
+        positions, mapped_labels, problems, ignored = _map_header(header, headers, core, sheet)
+        header_issues += problems
+        if ignored:
+            notes.append(f"Annex A {label.title()} (sheet {sheet!r}): column(s) not used here: "
+                         + ", ".join(repr(c) for c in ignored) + ".")
+        labels[table] = (sheet, mapped_labels)
+        frames[table] = _frame(rows, positions)
+    if header_issues:
+        raise Rejected(header_issues)
+
+    as_at = _latest_date(frames)
+    honest = honest_quarters(as_at)
+    if as_at is not None and quarter not in honest:
+        warnings.append(Issue("A02", labels.get("children", labels.get("adopters", ("", {})))[0],
+                              None, None, str(quarter), _not_honest(quarter, as_at, honest)))
+
+    tables = _empty_tables()
+    ret = pd.DataFrame({"agency_code": [la_code], "quarter": [str(quarter)]},
+                       index=pd.Index([2], name="row"), dtype=object)
+    tables["return"] = RawTable("return", ret)
+    if "children" in frames:
+        frame = frames["children"]
+        warnings += _placeholders(frame, "children")
+        children = _children(frame, la_code, quarter, notes)
+        carried = [c for c in CARRIES["children"] if c in frame.columns or c == "la_code"]
+        if "sibling_group_id" in carried and children["sibling_group_id"].isna().all() \
+                and frame["sibling_group_id"].isna().all():
+            carried.remove("sibling_group_id")
+        carries["children"] = tuple(carried)
+        tables["children"] = RawTable("children", children.reindex(
+            columns=TABLES["children"].column_names).astype(object))
+    if "adopters" in frames:
+        frame = frames["adopters"]
+        warnings += _placeholders(frame, "adopters")
+        households = _households(frame, quarter, notes, warnings)
+        carries["adopters"] = tuple(c for c in CARRIES["adopters"]
+                                    if c in frame.columns or c == "household")
+        if raa:
+            notes.append(f"LA {la_code} is a member of {raa_name or raa}, which recruits its "
+                         f"adopters: these {len(households)} household(s) are counted under "
+                         f"{raa_name or raa} (and its region and England), not under the LA.")
+        tables["adopters"] = RawTable("adopters", households.reindex(
+            columns=TABLES["adopters"].column_names).astype(object))
+    notes.append(_coverage_note(as_at, honest))
+    return RawReturn(path.name, NAME, sha256_of_path(path), tables, notes=notes,
+                     issues=cell_issues + warnings, column_labels=labels, carries=carries)
+
+
+def _empty_tables() -> dict[str, RawTable]:
+    tables = {}
+    for name, table in TABLES.items():
+        empty = pd.DataFrame(columns=list(table.column_names), dtype=object)
+        empty.index.name = "row"
+        tables[name] = RawTable(name, empty)
+    return tables
+
+
+def _map_header(
+    header: list[str], headers: dict[str, str], core: tuple[str, ...], sheet: str
+) -> tuple[dict[int, str], dict[str, str], list[Issue], list[str]]:
+    """(position -> column, column -> header as typed, F02 issues, columns not used)."""
+    positions: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    issues: list[Issue] = []
+    ignored: list[str] = []
+    for i, cell in enumerate(header):
+        column = values.header_column(cell, headers)
+        if column is None:
+            if cell.strip() and not values.known_unused(cell):
+                ignored.append(cell.strip())
+            continue
+        if column in positions.values():
+            issues.append(Issue("F02", sheet, 1, cell.strip(), cell,
+                                f"this column is the same as {labels[column]!r}; keep one."))
+            continue
+        positions[i] = column
+        labels[column] = cell.strip()
+    for column in core:
+        if column not in positions.values():
+            guess = values.suggest(column, headers, [c for c in ignored])
+            hint = f" (is {guess!r} meant to be it?)" if guess else ""
+            issues.append(Issue("F02", sheet, 1, values.ofsted_header(column, headers), None,
+                                f"the Annex A column for {column} is missing{hint}; add it to "
+                                "the header row."))
+    return positions, labels, issues, ignored
+
+
+def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str]) -> pd.DataFrame:
+    data = {column: [cells[i] for _, cells in rows] for i, column in positions.items()}
+    return pd.DataFrame(data, index=pd.Index([n for n, _ in rows], name="row"), dtype=object)
+
+
+# ---------------------------------------------------------------- dates
 
 
 def _as_date(value: Any) -> Any:
@@ -120,10 +264,13 @@ def _lenient_date(series: pd.Series) -> pd.Series:
     def one(value: Any) -> Any:
         if isinstance(value, datetime):
             return pd.Timestamp(value)
+        if isinstance(value, date):
+            return pd.Timestamp(value)
         if isinstance(value, str):
+            text = value.strip()[:10]
             for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
                 try:
-                    return pd.Timestamp(datetime.strptime(value.strip(), fmt))
+                    return pd.Timestamp(datetime.strptime(text, fmt))
                 except ValueError:
                     pass
         return pd.NaT
@@ -131,31 +278,83 @@ def _lenient_date(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series.map(one))
 
 
-def _map_header(
-    header: list[str], mapping: dict[str, str], unused: set[str], sheet: str
-) -> tuple[dict[int, str], dict[str, str], list[Issue]]:
-    positions: dict[int, str] = {}
-    labels: dict[str, str] = {}
-    issues: list[Issue] = []
-    for i, cell in enumerate(header):
-        key = " ".join(cell.strip().lower().split())
-        if key in mapping:
-            positions[i] = mapping[key]
-            labels[mapping[key]] = cell.strip()
-        elif key and key not in unused:
-            guess = nearest(key, list(mapping))
-            hint = f"did you mean {guess!r}?" if guess else "it is not an Annex A column."
-            issues.append(Issue("F02", sheet, 1, cell.strip(), cell, f"unknown column; {hint}"))
-    for key, column in mapping.items():
-        if column not in positions.values():
-            issues.append(Issue("F02", sheet, 1, key, None,
-                                f"the Annex A column {key!r} is missing; add it to the header row."))
-    return positions, labels, issues
+def _date_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_date") or c == "date_of_birth"]
 
 
-def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str]) -> pd.DataFrame:
-    data = {column: [cells[i] for _, cells in rows] for i, column in positions.items()}
-    return pd.DataFrame(data, index=pd.Index([n for n, _ in rows], name="row"), dtype=object)
+def _placeholders(frame: pd.DataFrame, table: str) -> list[Issue]:
+    """Blank the placeholder dates an extract writes where it has none (`01/01/1900`): one
+    warning per column, naming its rows."""
+    warnings = []
+    for column in _date_columns(frame):
+        mask = frame[column].map(values.placeholder_date).astype(bool)
+        if mask.any():
+            rows = [int(r) for r in frame.index[mask]]
+            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+            warnings.append(Issue(
+                "A03", table, rows[0], column, str(frame.at[rows[0], column]),
+                f"{len(rows)} placeholder date(s) such as 01/01/1900 (rows {shown}) read as "
+                "blank: the extract had no date there."))
+            frame.loc[mask, column] = None
+    return warnings
+
+
+def _latest_date(frames: dict[str, pd.DataFrame]) -> date | None:
+    """The workbook's latest event date (not after today): when it was extracted, near enough."""
+    latest: pd.Timestamp | None = None
+    today = pd.Timestamp(date.today())
+    for frame in frames.values():
+        for column in _date_columns(frame):
+            if column == "date_of_birth":
+                continue
+            dates = _lenient_date(frame[column].map(
+                lambda v: None if values.placeholder_date(v) else _as_date(v)))
+            dates = dates[dates <= today]
+            if len(dates.dropna()) and (latest is None or dates.max() > latest):
+                latest = dates.max()
+    return None if latest is None else latest.date()
+
+
+def honest_quarters(as_at: date | None) -> list[Quarter]:
+    """The quarters wholly inside the 12 months a workbook extracted on `as_at` covers: every
+    child and household on the pathway in them is in its lists."""
+    if as_at is None:
+        return []
+    first_day = (pd.Timestamp(as_at) - pd.DateOffset(months=COVERS_MONTHS)
+                 + pd.Timedelta(days=1)).date()
+    quarter, found = Quarter.containing(first_day), []
+    while quarter.end <= as_at:
+        if quarter.start >= first_day:
+            found.append(quarter)
+        quarter = quarter.next()
+    return found
+
+
+def _span(quarters: list[Quarter]) -> str:
+    if not quarters:
+        return "no whole quarter"
+    if len(quarters) == 1:
+        return str(quarters[0])
+    return f"{quarters[0]} to {quarters[-1]}"
+
+
+def _coverage_note(as_at: date | None, honest: list[Quarter]) -> str:
+    if as_at is None:
+        return "Annex A: the workbook has no event dates, so the quarters it covers are unknown."
+    return (f"Annex A covers the {COVERS_MONTHS} months before the inspection; this workbook's "
+            f"latest date is {as_at:%d/%m/%Y}, so it can honestly fill {_span(honest)}.")
+
+
+def _not_honest(quarter: Quarter, as_at: date, honest: list[Quarter]) -> str:
+    if quarter.end > as_at:
+        why = (f"it ends after the workbook's latest date ({as_at:%d/%m/%Y}), so the events of "
+               "its last weeks are not in it")
+    else:
+        why = (f"it is not wholly inside the {COVERS_MONTHS} months the workbook covers, so "
+               "children and households whose pathway ended before them are not in it and the "
+               "quarter's figures would be too low")
+    return (f"{quarter}: {why}. This workbook can honestly fill {_span(honest)}; a later "
+            "workbook (or the SSDA903) fills the others.")
 
 
 def _leave_out_later_events(
@@ -165,73 +364,49 @@ def _leave_out_later_events(
     end = pd.Timestamp(quarter.end)
     count = 0
     for column in events:
+        if column not in frame.columns:
+            continue
         later = _lenient_date(frame[column]) > end
         count += int(later.sum())
         frame.loc[later, column] = None
-        if column in reasons:
+        if column in reasons and reasons[column] in frame.columns:
             frame.loc[later, reasons[column]] = None
     return count
 
 
-def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int) -> RawReturn:
-    values, formulas = open_workbooks(path)
-    try:
-        sheets = {name.strip().lower(): name for name in values.sheetnames}
-        read = {}
-        for label in ("list 10", "list 11"):
-            if label not in sheets:
-                raise f01(path.name, f"this Annex A workbook has no sheet {label.title()!r}.")
-            read[label] = sheet_rows(values[sheets[label]], formulas[sheets[label]],
-                                     label.title(), max_rows, path.name)
-    finally:
-        values.close()
-        formulas.close()
+def _dates_and_codes(frame: pd.DataFrame, readers: dict[str, Any]) -> None:
+    """Excel serial dates become dates; coded values become our codes where they can be read
+    (a value that cannot be is left as typed, for the validator to quote)."""
+    for column in frame.columns:
+        if column.endswith("_date") or column == "date_of_birth":
+            frame[column] = frame[column].map(_as_date)
+        elif column in readers:
+            frame[column] = frame[column].map(lambda v, read=readers[column]: _or_typed(read, v))
 
-    header10, rows10, cell_issues10 = read["list 10"]
-    header11, rows11, cell_issues11 = read["list 11"]
-    pos10, labels10, issues = _map_header(header10, LIST_10, LIST_10_UNUSED, "List 10")
-    pos11, labels11, more = _map_header(header11, LIST_11, LIST_11_UNUSED, "List 11")
-    issues += more
-    if issues:
-        raise Rejected(issues)
 
-    notes: list[str] = []
-    warnings: list[Issue] = []
-    children = _children(_frame(rows10, pos10), la_code, quarter, notes)
-    adopters = _households(_frame(rows11, pos11), quarter, notes, warnings)
+def _or_typed(read: Any, value: Any) -> Any:
+    if isinstance(value, _FormulaWithoutValue):
+        return value
+    code = read(value)
+    return value if code is None else code
 
-    tables: dict[str, RawTable] = {}
-    for name, table in TABLES.items():
-        empty = pd.DataFrame(columns=list(table.column_names), dtype=object)
-        empty.index.name = "row"
-        tables[name] = RawTable(name, empty)
-    ret = pd.DataFrame({"agency_code": [la_code], "quarter": [str(quarter)]},
-                       index=pd.Index([2], name="row"), dtype=object)
-    tables["return"] = RawTable("return", ret)
-    tables["children"] = RawTable("children", children.reindex(columns=TABLES["children"].column_names))
-    tables["adopters"] = RawTable("adopters", adopters.reindex(columns=TABLES["adopters"].column_names))
-    for name in ("children", "adopters"):
-        tables[name].frame = tables[name].frame.astype(object)
-    raw = RawReturn(path.name, "annex_a", sha256_of_path(path), tables, notes=notes,
-                    issues=cell_issues10 + cell_issues11 + warnings,
-                    column_labels={"children": ("List 10", labels10),
-                                   "adopters": ("List 11", labels11)})
-    return raw
+
+# ---------------------------------------------------------------- List 10
 
 
 def _children(frame: pd.DataFrame, la_code: str, quarter: Quarter, notes: list[str]) -> pd.DataFrame:
-    for column in frame.columns:
-        frame[column] = frame[column].map(_strip_prefix)
-        if column.endswith("_date") or column == "date_of_birth":
-            frame[column] = frame[column].map(_as_date)
-    frame["sex"] = frame["sex"].map(lambda v: SEX_WORDS.get(str(v).lower(), v) if isinstance(v, str) else v)
-    frame["disability"] = frame["disability"].map(lambda v: YES_NO.get(str(v).lower(), v) if isinstance(v, str) else v)
+    _dates_and_codes(frame, {"sex": values.sex, "ethnicity": values.ethnicity,
+                             "disability": values.yes_no,
+                             "decision_reversed_reason": values.reversal_reason})
     frame["la_code"] = la_code
+    if "sibling_group_id" in frame.columns:
+        frame["sibling_group_id"] = _sibling_groups(frame["sibling_group_id"])
     start, end = pd.Timestamp(quarter.start), pd.Timestamp(quarter.end)
     adm = _lenient_date(frame["adm_decision_date"])
-    ended_before = (_lenient_date(frame["adoption_order_date"]) < start) | (
-        _lenient_date(frame["decision_reversed_date"]) < start
-    )
+    ended_before = pd.Series(False, index=frame.index)
+    for column in ("adoption_order_date", "decision_reversed_date"):
+        if column in frame.columns:
+            ended_before |= _lenient_date(frame[column]) < start
     keep = ~(adm > end) & ~ended_before  # rows whose dates cannot be read are kept and reported
     skipped = int((~keep).sum())
     frame = frame[keep].copy()
@@ -246,68 +421,85 @@ def _children(frame: pd.DataFrame, la_code: str, quarter: Quarter, notes: list[s
     return frame
 
 
-def _left_reason(value: Any) -> tuple[Any, bool]:
-    """(our code, whether it had to become OTHER)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
-        return None, False
-    text = str(value).strip()
-    if text.upper() in LEFT_REASON:
-        return text.upper(), False
-    lowered = text.lower()
-    if "withdr" in lowered:
-        return "WITHDREW", False
-    if "not approved" in lowered or "unsuitab" in lowered:
-        return "NOT_APPROVED", False
-    if "adopted" in lowered or "adoption order" in lowered:
-        return "ADOPTED", False
-    return "OTHER", True
+def _sibling_groups(family: pd.Series) -> pd.Series:
+    """Annex A's family identifier names a sibling group when two or more children share it;
+    a child alone under an identifier is in no group."""
+    ids = family.map(lambda v: None if values.blank(v) else values.identifier(v))
+    counts = ids.value_counts()
+    return ids.where(ids.map(counts).fillna(0) >= 2, None)
+
+
+# ---------------------------------------------------------------- List 11
 
 
 def _households(
     frame: pd.DataFrame, quarter: Quarter, notes: list[str], warnings: list[Issue]
 ) -> pd.DataFrame:
-    for column in frame.columns:
-        frame[column] = frame[column].map(_strip_prefix)
-        if column.endswith("_date"):
-            frame[column] = frame[column].map(_as_date)
-    frame["fostering_for_adoption"] = frame["fostering_for_adoption"].map(
-        lambda v: YES_NO.get(str(v).lower(), v) if isinstance(v, str) else v
-    )
+    _dates_and_codes(frame, {"ethnicity": values.ethnicity,
+                             "fostering_for_adoption": values.yes_no})
     frame["adopter_id"] = frame["adopter_id"].map(
-        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v
-    )
+        lambda v: v if values.blank(v) else values.identifier(v))
     individuals = len(frame)
     households = []
     for _, group in frame.groupby("adopter_id", sort=False, dropna=False):
         first = group.iloc[0].copy()
-        genders = sorted(SEX_WORDS.get(str(g).lower(), "?") for g in group["_gender"])
-        code = "".join(genders)
-        first["household"] = {"M": "M1", "F": "F1", "MM": "MM", "FF": "FF", "FM": "MF"}.get(
-            code, "/".join(str(g) for g in group["_gender"])
-        )
+        if "_gender" in group.columns:
+            first["household"] = values.household(list(group["_gender"]))
         households.append((group.index[0], first))
     result = pd.DataFrame(
         [h for _, h in households], index=pd.Index([r for r, _ in households], name="row")
     ).astype(object)
-    result = result.drop(columns=["_gender"])
+    result = result.drop(columns=[c for c in ("_gender",) if c in result.columns])
+    others: dict[Any, str] = {}
+    on_hold, closed = _leaving(result, others)
     start, end = pd.Timestamp(quarter.start), pd.Timestamp(quarter.end)
-    keep = ~(_lenient_date(result["enquiry_date"]) > end) & ~(
-        _lenient_date(result["left_date"]) < start
-    )
+    left = _lenient_date(result["left_date"]) if "left_date" in result.columns else None
+    keep = ~(_lenient_date(result["enquiry_date"]) > end)
+    if left is not None:
+        keep &= ~(left < start)
     skipped = int((~keep).sum())
     result = result[keep].copy()
     later = _leave_out_later_events(result, ADOPTER_EVENTS, quarter, {"left_date": "left_reason"})
-    for row, value in result["left_reason"].items():
-        code, other = _left_reason(value)
-        result.at[row, "left_reason"] = code
-        if other:
-            warnings.append(Issue("A01", "adopters", int(row), "left_reason", str(value),
+    result.loc[result["left_date"].map(values.blank), "left_reason"] = None
+    for row, typed in others.items():
+        if row in result.index and result.at[row, "left_reason"] == "OTHER":
+            warnings.append(Issue("A01", "adopters", int(row), "left_reason", typed,
                                   "this leaving reason is not one of WITHDREW, NOT_APPROVED, "
                                   "ADOPTED, OTHER and is stored as OTHER."))
     notes.append(
         f"Annex A List 11: {individuals} adopter(s) in {frame['adopter_id'].nunique()} "
         f"household(s); {len(result)} household(s) in the process in {quarter}; {skipped} "
         f"skipped as outside the quarter; {later} event date(s) after "
-        f"{quarter.end.isoformat()} left out."
+        f"{quarter.end.isoformat()} left out; {closed} household(s) closed by their adoption "
+        f"order; {on_hold} 'on hold' taken as still in the process."
     )
     return result
+
+
+def _leaving(result: pd.DataFrame, others: dict[Any, str]) -> tuple[int, int]:
+    """Leaving reasons by meaning; a household on hold has not left; a household with an
+    adoption order and no leaving date left, adopted, on that day. (on hold, closed) counts;
+    `others` gets the rows whose reason is none of ours, as typed."""
+    for column in ("left_date", "left_reason"):
+        if column not in result.columns:
+            result[column] = None
+    on_hold = closed = 0
+    for row, value in result["left_reason"].items():
+        reason = values.left_reason(value)
+        if reason is None:
+            continue
+        if not reason.leaving:
+            result.at[row, "left_reason"] = None
+            result.at[row, "left_date"] = None
+            on_hold += 1
+            continue
+        result.at[row, "left_reason"] = reason.code
+        if reason.other:
+            others[row] = values.identifier(value)
+    if "adoption_order_date" in result.columns:
+        order = result["adoption_order_date"]
+        open_ = result["left_date"].map(values.blank) & ~order.map(values.blank)
+        result.loc[open_, "left_date"] = order[open_]
+        result.loc[open_, "left_reason"] = "ADOPTED"
+        closed = int(open_.sum())
+    return on_hold, closed

@@ -17,19 +17,15 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.importer.annex_a import is_annex_a, read_annex_a
 from db import audit
-from db.importer.readers import RawReturn, read_return, sha256_of_path
-from db.importer.report import Issue, Rejected, Report
+from db.importer.formats import NEED_WORDS, Format, recognise
+from db.importer.readers import RawReturn, ReadRequest, sha256_of_path
+from db.importer.report import Issue, Rejected, Report, UsageError
 from db.importer.safety import check_file
 from db.importer.store import DbHistory, LoadRaced, store_return
 from db.importer.validate import NoHistory, ValidatedReturn, history_issues, validate
 from db.registry import Registry, registry_from_db
 from metrics.quarters import Quarter
-
-
-class UsageError(ValueError):
-    """The request itself is wrong (CLI exit status 2)."""
 
 
 class NotPermitted(PermissionError):
@@ -51,31 +47,39 @@ def read_any(
     max_rows: int,
     max_bytes: int,
 ) -> RawReturn:
-    """Refuse hostile files first (before even Annex A's sniffing opens the zip), then read."""
+    """Refuse hostile files first (before any format's sniffing opens the zip), then ask the
+    format registry which format the file is, check the user named what it needs, and read."""
     kind = check_file(path, max_bytes)
-    if kind == "workbook" and is_annex_a(path):
-        if not agency or not quarter:
-            raise UsageError(
-                f"{path.name} is an Annex A workbook, which covers an inspection period: name the "
-                'LA and the quarter to load, e.g. --agency 840 --quarter "2024-25 Q3".'
-            )
-        entry = registry.agencies.get(agency)
-        if entry is None or entry.kind != "LA":
-            raise UsageError(
-                f"--agency {agency!r} is not a local authority in the registry; Annex A is an "
-                "LA's return, so give the LA's 3-digit DfE code."
-            )
-        try:
-            parsed = Quarter.parse(quarter)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
-        return read_annex_a(path, agency, parsed, max_rows)
-    if quarter:
-        try:
-            quarter = str(Quarter.parse(quarter))
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
-    return read_return(path, kind, max_rows)
+    fmt = recognise(path, kind)
+    parsed = parse_quarter(quarter) if quarter else None
+    named = {"agency": agency, "quarter": parsed}
+    missing = [need for need in fmt.needs if not named.get(need)]
+    if missing:
+        raise needs_named(path.name, fmt, missing)
+    return fmt.read(path, kind, ReadRequest(registry, agency, parsed, max_rows))
+
+
+def parse_quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text.strip())
+    except ValueError as exc:
+        raise UsageError(str(exc).split(";")[0], {
+            "cli": 'give --quarter like "2024-25 Q3"',
+            "page": "type the quarter under Quarter like 2024-25 Q3",
+        }) from exc
+
+
+def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
+    """The file's format does not say what the user did not name: say how, on each surface."""
+    words = " and ".join(NEED_WORDS[m] for m in missing)
+    cli = " ".join({"agency": "--agency 840", "quarter": '--quarter "2024-25 Q3"'}[m]
+                   for m in missing)
+    page = " and ".join({"agency": "choose the local authority under Agency",
+                         "quarter": "type the quarter under Quarter (e.g. 2024-25 Q3)"}[m]
+                        for m in missing)
+    return UsageError(f"{file_name} is an {fmt.title}, which does not say {words} to load",
+                      {"cli": f"name {'them' if len(missing) > 1 else 'it'}, e.g. {cli}",
+                       "page": f"{page}, then check the file again"})
 
 
 def _labelled(raw: RawReturn, issues: list[Issue]) -> list[Issue]:
@@ -97,8 +101,8 @@ def check_raw(
     then the loader's right to load for the file's agency (`may_load`), and only then the rules
     that read returns already stored (V06, W04), whose messages quote stored ids and dates. A
     refused report (status "refused") carries no issue at all."""
-    if raw.source_format != "annex_a" and quarter:
-        quarter = str(Quarter.parse(quarter))
+    if quarter:
+        quarter = str(parse_quarter(quarter))
     validated = validate(raw, registry, NoHistory(), agency, quarter)
     code, period = validated.agency_code, validated.quarter
     if code is not None and may_load is not None and not may_load(code):
@@ -281,7 +285,8 @@ def _upload_usage(path: Path, name: str) -> Iterator[None]:
     try:
         yield
     except UsageError as exc:
-        raise UsageError(str(exc).replace(path.name, name)) from exc
+        raise UsageError(exc.message.replace(path.name, name),
+                         {k: v.replace(path.name, name) for k, v in exc.fixes.items()}) from exc
 
 
 def check_upload(

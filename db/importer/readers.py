@@ -50,6 +50,17 @@ class RawReturn:
     carries: dict[str, tuple[str, ...]] | None = None
 
 
+@dataclass(frozen=True)
+class ReadRequest:
+    """What a format's reader is given besides the file: what the user named (for formats that
+    do not say their agency or quarter themselves), the agency registry, and the row limit."""
+
+    registry: Any  # db.registry.Registry
+    agency: str | None = None
+    quarter: Any = None  # metrics.quarters.Quarter, parsed
+    max_rows: int = 200_000
+
+
 def sha256_of_path(path: Path) -> str:
     digest = hashlib.sha256()
     if path.is_dir():
@@ -110,9 +121,11 @@ def open_workbooks(path: Path) -> tuple[Any, Any]:
 
 
 def sheet_rows(
-    values_ws: Any, formulas_ws: Any, table_label: str, max_rows: int, file_name: str
+    values_ws: Any, formulas_ws: Any, table_label: str, max_rows: int, file_name: str,
+    header_row: int = 1,
 ) -> tuple[list[str], list[tuple[int, list[Any]]], list[Issue]]:
-    """Header and data rows of a sheet: (header, [(row_number, cells)], cell issues)."""
+    """Header and data rows of a sheet: (header, [(row_number, cells)], cell issues). Rows
+    above `header_row` (a title an LA put over its table) are passed over."""
     issues: list[Issue] = []
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] = []
@@ -128,7 +141,9 @@ def sheet_rows(
             raise f01(file_name, f"sheet {table_label!r} has rows beyond Excel's last row "
                       f"{EXCEL_MAX_ROWS:,}, so it is damaged; open it in Excel and save it again.")
         cells = list(cells)
-        if number == 1:
+        if number < header_row:
+            continue
+        if number == header_row:
             header = ["" if c is None else str(c) for c in cells]
             width = len(header)
             while width and not header[width - 1].strip():

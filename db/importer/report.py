@@ -11,7 +11,7 @@ from typing import Literal
 Level = Literal["error", "warning"]
 
 # Rules whose level is a warning; every other rule id rejects the return.
-WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01"})
+WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01", "A02", "A03"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,25 @@ class Issue:
             where += f" column {self.column}"
         value = "" if self.value is None else f" value {self.value!r}:"
         return f"{self.level.upper()} {self.rule} {where}:{value} {self.message}"
+
+
+Surface = Literal["cli", "page"]
+
+
+class UsageError(ValueError):
+    """The request itself is wrong (CLI exit status 2; the Load page says it beside the form).
+
+    `message` says what is wrong in words every surface shares; `fixes` says how to put it right
+    on each surface, in its own terms (the CLI's flags, the page's fields). `str()` is the CLI's
+    text; `on(surface)` picks the surface."""
+
+    def __init__(self, message: str, fixes: dict[Surface, str] | None = None):
+        self.message, self.fixes = message, dict(fixes or {})
+        super().__init__(self.on("cli"))
+
+    def on(self, surface: Surface) -> str:
+        fix = self.fixes.get(surface)
+        return (f"{self.message}: {fix}" if fix else self.message).rstrip(".")
 
 
 class Rejected(Exception):
