@@ -419,7 +419,7 @@ ODD = [None, math.nan, pd.NA, pd.NaT, 1.0, 1.5, -3, 10**30, True, False, datetim
        "\u2019\u00a0"]
 
 
-@pytest.mark.parametrize("value", ODD, ids=repr)
+@pytest.mark.parametrize("value", ODD, ids=[type(v).__name__ if type(v) is object else repr(v) for v in ODD])
 def test_odd_cells_never_raise(value):
     for reader in READERS:
         code, problem = reader(value)

@@ -138,7 +138,7 @@ def test_an_annex_a_workbook_loads_as_the_chosen_la_and_quarter(services: Servic
         not_la.summary, not_la.summary
 
     check = check_file(services, ADMIN, contents, ANNEX_A.name, "330", "2009-10 Q2")
-    assert check.summary.startswith("Ready to load: 2 children, 3 adopters, 0 special "
+    assert check.summary.startswith("Ready to load: 2 children, 2 adopters, 0 special "
                                     "guardianship, 0 support for Birmingham (330), 2009-10 Q2;")
     assert check.notes[0].startswith("Annex A List 10: 2 child(ren) on the pathway in 2009-10 Q2")
 

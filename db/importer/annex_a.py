@@ -7,7 +7,7 @@ and the report says which quarters it can honestly fill. The lists are found by 
 not their sheets' names (`List 10 - Adoption`), with the header a few rows down if the LA put a
 title over it; headers and values are read in every spelling LAs' files were seen to use
 (`annex_a_values`). What it carries: children without foster-carer adoptions or disruptions
-(Annex A has neither), siblings only when the file has family identifiers, households without
+or sibling groups (Annex A has none of them), households without
 approved places, and no special guardianship or support at all. Imports db and metrics modules.
 """
 
@@ -41,7 +41,11 @@ DESCRIPTION = ("Ofsted's Annex A, lists 10 (children) and 11 (adopters), as kept
 NEEDS = ("agency", "quarter")
 
 # Columns of ours that Annex A has no column for: never carried.
-NOT_IN_LIST_10 = ("foster_carer_adoption", "placed_with_carer_date", "disruption_date")
+# List 10's "Family identifier" is the adoptive family a child is matched or placed with (for
+# cross-matching with List 11), not a sibling group: children still waiting have none, so
+# sibling groups are not carried (shown as not available, never as none).
+NOT_IN_LIST_10 = ("sibling_group_id", "foster_carer_adoption", "placed_with_carer_date",
+                  "disruption_date")
 NOT_IN_LIST_11 = ("approved_places",)
 CARRIES = {
     "children": tuple(c for c in TABLES["children"].column_names if c not in NOT_IN_LIST_10),
@@ -146,8 +150,7 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
     labels: dict[str, tuple[str, dict[str, str]]] = {}
     carries: dict[str, tuple[str, ...]] = {}
     frames: dict[str, pd.DataFrame] = {}
-    for label, table, core, headers in (("list 10", "children", CORE_10, values.LIST_10_HEADERS),
-                                        ("list 11", "adopters", CORE_11, values.LIST_11_HEADERS)):
+    for label, table, core in (("list 10", "children", CORE_10), ("list 11", "adopters", CORE_11)):
         if label not in read_lists:
             notes.append(f"Annex A {label.title()}: not in this workbook, so its "
                          f"{'children' if table == 'children' else 'adopter households'} are not "
@@ -156,7 +159,8 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
         sheet = lists[label][0]
         header, rows, issues = read_lists[label]
         cell_issues += issues
-        positions, mapped_labels, problems, ignored = _map_header(header, headers, core, sheet)
+        positions, mapped_labels, problems, ignored = _map_header(header, label.title(), core,
+                                                                  sheet)
         header_issues += problems
         if ignored:
             notes.append(f"Annex A {label.title()} (sheet {sheet!r}): column(s) not used here: "
@@ -180,11 +184,8 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
         frame = frames["children"]
         warnings += _placeholders(frame, "children")
         children = _children(frame, la_code, quarter, notes)
-        carried = [c for c in CARRIES["children"] if c in frame.columns or c == "la_code"]
-        if "sibling_group_id" in carried and children["sibling_group_id"].isna().all() \
-                and frame["sibling_group_id"].isna().all():
-            carried.remove("sibling_group_id")
-        carries["children"] = tuple(carried)
+        carries["children"] = tuple(c for c in CARRIES["children"]
+                                    if c in frame.columns or c == "la_code")
         tables["children"] = RawTable("children", children.reindex(
             columns=TABLES["children"].column_names).astype(object))
     if "adopters" in frames:
@@ -214,38 +215,50 @@ def _empty_tables() -> dict[str, RawTable]:
 
 
 def _map_header(
-    header: list[str], headers: dict[str, str], core: tuple[str, ...], sheet: str
+    header: list[str], list_name: str, core: tuple[str, ...], sheet: str
 ) -> tuple[dict[int, str], dict[str, str], list[Issue], list[str]]:
-    """(position -> column, column -> header as typed, F02 issues, columns not used)."""
-    positions: dict[int, str] = {}
-    labels: dict[str, str] = {}
+    """(position -> column, column -> header as typed, F02 issues, columns not used). A core
+    column that is missing is an error, with the nearest unknown header suggested; any other
+    missing column is simply not carried; unknown columns are named in a note."""
+    mapped = values.map_header(header, list_name)
+    ofsted = values.LIST_10_OFSTED if list_name == "List 10" else values.LIST_11_OFSTED
+    labels = {column: header[i].strip() for i, column in mapped.positions.items()}
     issues: list[Issue] = []
-    ignored: list[str] = []
-    for i, cell in enumerate(header):
-        column = values.header_column(cell, headers)
-        if column is None:
-            if cell.strip() and not values.known_unused(cell):
-                ignored.append(cell.strip())
-            continue
-        if column in positions.values():
-            issues.append(Issue("F02", sheet, 1, cell.strip(), cell,
-                                f"this column is the same as {labels[column]!r}; keep one."))
-            continue
-        positions[i] = column
-        labels[column] = cell.strip()
+    for position, text, suggestion in mapped.unknown:
+        if suggestion is None and text:  # a second cell for a column already found
+            column = values.map_header([text], list_name).positions.get(0)
+            if column:
+                issues.append(Issue("F02", sheet, 1, text, text, f"this column is the same as "
+                                    f"{labels.get(column, column)!r}; keep one."))
     for column in core:
-        if column not in positions.values():
-            guess = values.suggest(column, headers, [c for c in ignored])
-            hint = f" (is {guess!r} meant to be it?)" if guess else ""
-            issues.append(Issue("F02", sheet, 1, values.ofsted_header(column, headers), None,
-                                f"the Annex A column for {column} is missing{hint}; add it to "
-                                "the header row."))
-    return positions, labels, issues, ignored
+        if column in mapped.missing:
+            near = [text for _, text, suggestion in mapped.unknown if suggestion == ofsted[column]]
+            hint = f" (is {near[0]!r} meant to be it?)" if near else ""
+            issues.append(Issue("F02", sheet, 1, ofsted[column], None,
+                                f"the Annex A column {ofsted[column]!r} is missing{hint}; add it "
+                                "to the header row."))
+    ignored = [text for _, text, suggestion in mapped.unknown if text and suggestion is not None
+               or text and values.map_header([text], list_name).positions.get(0) is None]
+    return dict(mapped.positions), labels, issues, list(dict.fromkeys(ignored))
 
 
 def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str]) -> pd.DataFrame:
     data = {column: [cells[i] for _, cells in rows] for i, column in positions.items()}
     return pd.DataFrame(data, index=pd.Index([n for n, _ in rows], name="row"), dtype=object)
+
+
+# ---------------------------------------------------------------- cells
+
+
+def blank(value: Any) -> bool:
+    return values.sex(value) == (None, None)  # the readers' own idea of an empty cell
+
+
+def identifier(value: Any) -> str:
+    """An id as typed: Excel's 14159183.0 reads as 14159183."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 # ---------------------------------------------------------------- dates
@@ -385,10 +398,10 @@ def _dates_and_codes(frame: pd.DataFrame, readers: dict[str, Any]) -> None:
 
 
 def _or_typed(read: Any, value: Any) -> Any:
+    """Our code, or the cell as typed when it cannot be read (V02 then quotes it)."""
     if isinstance(value, _FormulaWithoutValue):
         return value
-    code = read(value)
-    return value if code is None else code
+    return values.kept(read, value)[0]
 
 
 # ---------------------------------------------------------------- List 10
@@ -396,11 +409,9 @@ def _or_typed(read: Any, value: Any) -> Any:
 
 def _children(frame: pd.DataFrame, la_code: str, quarter: Quarter, notes: list[str]) -> pd.DataFrame:
     _dates_and_codes(frame, {"sex": values.sex, "ethnicity": values.ethnicity,
-                             "disability": values.yes_no,
+                             "disability": values.disability,
                              "decision_reversed_reason": values.reversal_reason})
     frame["la_code"] = la_code
-    if "sibling_group_id" in frame.columns:
-        frame["sibling_group_id"] = _sibling_groups(frame["sibling_group_id"])
     start, end = pd.Timestamp(quarter.start), pd.Timestamp(quarter.end)
     adm = _lenient_date(frame["adm_decision_date"])
     ended_before = pd.Series(False, index=frame.index)
@@ -421,14 +432,6 @@ def _children(frame: pd.DataFrame, la_code: str, quarter: Quarter, notes: list[s
     return frame
 
 
-def _sibling_groups(family: pd.Series) -> pd.Series:
-    """Annex A's family identifier names a sibling group when two or more children share it;
-    a child alone under an identifier is in no group."""
-    ids = family.map(lambda v: None if values.blank(v) else values.identifier(v))
-    counts = ids.value_counts()
-    return ids.where(ids.map(counts).fillna(0) >= 2, None)
-
-
 # ---------------------------------------------------------------- List 11
 
 
@@ -438,13 +441,14 @@ def _households(
     _dates_and_codes(frame, {"ethnicity": values.ethnicity,
                              "fostering_for_adoption": values.yes_no})
     frame["adopter_id"] = frame["adopter_id"].map(
-        lambda v: v if values.blank(v) else values.identifier(v))
+        lambda v: v if blank(v) else identifier(v))
     individuals = len(frame)
     households = []
     for _, group in frame.groupby("adopter_id", sort=False, dropna=False):
         first = group.iloc[0].copy()
         if "_gender" in group.columns:
-            first["household"] = values.household(list(group["_gender"]))
+            code, _ = values.household(list(group["_gender"]))
+            first["household"] = code or " / ".join(str(g) for g in group["_gender"])
         households.append((group.index[0], first))
     result = pd.DataFrame(
         [h for _, h in households], index=pd.Index([r for r, _ in households], name="row")
@@ -460,7 +464,7 @@ def _households(
     skipped = int((~keep).sum())
     result = result[keep].copy()
     later = _leave_out_later_events(result, ADOPTER_EVENTS, quarter, {"left_date": "left_reason"})
-    result.loc[result["left_date"].map(values.blank), "left_reason"] = None
+    result.loc[result["left_date"].map(blank), "left_reason"] = None
     for row, typed in others.items():
         if row in result.index and result.at[row, "left_reason"] == "OTHER":
             warnings.append(Issue("A01", "adopters", int(row), "left_reason", typed,
@@ -485,20 +489,20 @@ def _leaving(result: pd.DataFrame, others: dict[Any, str]) -> tuple[int, int]:
             result[column] = None
     on_hold = closed = 0
     for row, value in result["left_reason"].items():
-        reason = values.left_reason(value)
-        if reason is None:
+        if blank(value):
             continue
-        if not reason.leaving:
+        reason = values.left_reason(value)
+        if not reason.is_leaving:
             result.at[row, "left_reason"] = None
             result.at[row, "left_date"] = None
             on_hold += 1
             continue
         result.at[row, "left_reason"] = reason.code
         if reason.other:
-            others[row] = values.identifier(value)
+            others[row] = identifier(value)
     if "adoption_order_date" in result.columns:
         order = result["adoption_order_date"]
-        open_ = result["left_date"].map(values.blank) & ~order.map(values.blank)
+        open_ = result["left_date"].map(blank) & ~order.map(blank)
         result.loc[open_, "left_date"] = order[open_]
         result.loc[open_, "left_reason"] = "ADOPTED"
         closed = int(open_.sum())

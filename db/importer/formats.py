@@ -3,8 +3,8 @@ name for it (agency, quarter), how it is read into the return's tables, and what
 
 The CLI, the Load page and the reports ask this registry; none of them knows a format by name.
 Each format is one module with NAME, TITLE, DESCRIPTION, NEEDS, CARRIES, `recognise(path, kind)`
-and `read(path, kind, request)`; a new format is that module and one line in FORMATS (the most
-specific first: the first whose `recognise` says yes reads the file). Imports db modules only.
+and `read(path, kind, request)`; a new format is that module and one line in FORMATS (the
+first whose `recognise` says yes reads the file). Imports db modules only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Callable
 
 from db.importer import annex_a, return_tables
 from db.importer.readers import RawReturn, ReadRequest
+from db.importer.report import Issue, Rejected
 
 # What a format may ask the user for, and how each surface names it.
 NEED_WORDS = {"agency": "the agency", "quarter": "the quarter"}
@@ -38,17 +39,22 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format.of(annex_a),
     Format.of(return_tables),
+    Format.of(annex_a),
 )
 
 
 def recognise(path: Path, kind: str) -> Format:
-    """The format of a file that `safety.check_file` called `kind`: the first that claims it."""
+    """The format of a file that `safety.check_file` called `kind`: the first that claims it.
+    Rejected (F02) when none does, naming what each format must hold."""
     for fmt in FORMATS:
         if fmt.recognise(path, kind):
             return fmt
-    return FORMATS[-1]
+    accepted = "; or ".join(f"{fmt.description}" for fmt in FORMATS)
+    raise Rejected([Issue("F02", "(file)", None, None, path.name,
+                          f"this is not a file any format here can read. Accepted: {accepted}. "
+                          "(An Annex A list is found by its header row, within its sheet's "
+                          "first rows.)")])
 
 
 def by_name(name: str) -> Format:

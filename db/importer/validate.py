@@ -542,9 +542,11 @@ def validate(
     for name, table in TABLES.items():
         issues += duplicate_issues(table, frames[name])
         issues += date_range_issues(table, frames[name], quarter)
-    issues += child_rules(frames["children"])
-    issues += adopter_rules(frames["adopters"])
-    issues += sgo_rules(frames["special_guardianship"])
+    # A reason the user gave but that is not a code is reported as such (V02), not as blank.
+    unreadable = {(i.table, i.row, i.column) for i in issues if i.rule == "V02"}
+    issues += [i for i in child_rules(frames["children"]) + adopter_rules(frames["adopters"])
+               + sgo_rules(frames["special_guardianship"])
+               if not (i.value is None and (i.table, i.row, i.column) in unreadable)]
     issues += warning_issues(frames, quarter)
     issues += history_issues(agency, quarter, frames["children"], history)
     return result
