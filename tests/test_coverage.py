@@ -17,6 +17,7 @@ these tests need no Annex A workbook. Expected figures from the builder's rows, 
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -28,6 +29,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
+from callbacks.charts import CHARTS, card_for, chart_download
+from callbacks.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.importer import load_path
@@ -238,3 +241,18 @@ def test_the_api_and_its_csv_say_why_a_figure_is_not_available(sqlite_url, tmp_p
     # A figure that is there has no reason.
     answer = client.get("/api/v1/measures/children_waiting", query_string={"scope": "942", "quarter": QUARTER})
     assert [r["not_available_reason"] for r in answer.get_json()["rows"]] == [""]
+
+
+def test_the_chart_card_and_its_download_say_why(sqlite_url, tmp_path) -> None:
+    sessions = sessionmaker(engine_for(sqlite_url), expire_on_commit=False)
+    store(sessions, tmp_path, annex_a_like("942"), ANNEX_A)
+    services = Services.from_settings(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test"))
+    state = {"scope": "942", "quarter": QUARTER, "window": 1, "compare": []}
+    card = str(card_for(services, CHARTS["sgos"], state))
+    assert ("[x] not available: the returns for this scope and quarter (Annex A) do not carry "
+            "special guardianship orders (Cumberland, 2024-25 Q3; North West, 2024-25 Q3; England, "
+            "2024-25 Q3).") in card
+    assert "no return was loaded" not in card  # earlier quarters' reasons are in the rows only
+    download = chart_download(services, "sgos", "csv", state)
+    text = base64.b64decode(download["content"]).decode("utf-8")
+    assert text.count("do not carry special guardianship orders") >= 2  # the caption and the row
