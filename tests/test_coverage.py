@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
 from callbacks.charts import CHARTS, card_for, chart_download
+from callbacks.quality import quality_view
 from callbacks.services import Services
 from config import Settings
 from db.engine import engine_for
@@ -38,6 +39,7 @@ from db.measure_data import load_geography, load_measure_data
 from db.models import Return
 from db.return_format import TABLES
 from metrics.engine import Selection, compute
+from metrics.quality import LISTED, coverage_by_table
 from metrics.quarters import Quarter
 from tests.accounts import signed_in_client
 from tests.builders import QUARTER, ReturnFile, valid_return
@@ -256,3 +258,31 @@ def test_the_chart_card_and_its_download_say_why(sqlite_url, tmp_path) -> None:
     download = chart_download(services, "sgos", "csv", state)
     text = base64.b64decode(download["content"]).decode("utf-8")
     assert text.count("do not carry special guardianship orders") >= 2  # the caption and the row
+
+
+# ---------------------------------------------------------------- the Data quality page
+
+
+def test_the_data_quality_page_says_whose_data_each_table_misses(sqlite_url, tmp_path) -> None:
+    sessions = sessionmaker(engine_for(sqlite_url), expire_on_commit=False)
+    store(sessions, tmp_path, valid_return("840"), None)
+    store(sessions, tmp_path, annex_a_like("394"), ANNEX_A)
+    data, geography = load_measure_data(sessions, Q3, Q3), load_geography(sessions)
+    coverage = coverage_by_table(data, geography, "AC2C", Q3).set_index("data")
+    rows = coverage[["expected", "missing", "no_return", "not_carried"]].to_dict("index")
+    assert rows["Children on the adoption pathway"] == {"expected": 2, "missing": 0, "no_return": "", "not_carried": ""}
+    annex_a = {"expected": 2, "missing": 1, "no_return": "", "not_carried": "Sunderland (394): Annex A"}
+    assert rows["Special guardianship orders"] == annex_a
+    assert rows["Sibling groups"] == annex_a
+    # Households: AC2C made no return, so its members' returns stand in; both carry List 11.
+    assert rows["Adopter households"] == {"expected": 2, "missing": 0, "no_return": "", "not_carried": ""}
+    assert rows["Support fund applications"] == annex_a
+    assert rows["How many children adopters are approved for (adopter households)"] == annex_a
+    assert "Match dates" not in rows  # every return carries them: no row
+    # England: 151 LAs have no return at all.
+    england = coverage_by_table(data, geography, "england", Q3).set_index("data")
+    assert england.loc["Special guardianship orders", "missing"] == ENGLAND_LAS - 1
+    assert england.loc["Special guardianship orders", "no_return"].endswith(f"and {ENGLAND_LAS - 2 - LISTED} more")
+    services = Services.from_settings(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test"))
+    page = str(quality_view(services, {"scope": "AC2C", "quarter": QUARTER, "window": 1}).grid)
+    assert "Data missing per table" in page and "Sunderland (394): Annex A" in page
