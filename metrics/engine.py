@@ -96,11 +96,6 @@ def carries_all(carried: Carried, needs: tuple[Need, ...]) -> bool:
     return all(n.table in carried and carried[n.table].issuperset(n.columns) for n in needs)
 
 
-def same_rows(table: str, other: str) -> bool:
-    """Whether two tables' rows are counted by the same kind of key (LAs, or agencies)."""
-    return (table in LA_TABLES) == (other in LA_TABLES)
-
-
 @dataclass
 class Part:
     """One quarter's rows of one table, with where each LA's (or agency's) rows are, so that a
@@ -262,11 +257,16 @@ class Context:
     scope: Scope
     # What the figure this one is part of needs (a share's parts count the same LAs).
     outer: tuple[Need, ...] = ()
+    _coverage: dict[tuple[int, str], "Coverage"] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def needs(self) -> tuple[Need, ...]:
         """What the figure needs its returns to carry, merged one Need per table."""
         return _needs(self.measure.id, self.selection.breakdown, self.outer)
+
+    def needs_of(self, table: str) -> tuple[Need, ...]:
+        """What the figure needs of the tables whose rows are counted like `table`'s."""
+        return _rows_needs(self.needs, table in LA_TABLES, table)
 
     @property
     def quarters(self) -> list[Quarter]:
@@ -312,6 +312,11 @@ def _needs(measure: str, breakdown: str | None, outer: tuple[Need, ...]) -> tupl
     return merged(MEASURES[measure].needs_for(breakdown) + outer)
 
 
+@lru_cache(maxsize=4096)
+def _rows_needs(needs: tuple[Need, ...], by_la: bool, table: str) -> tuple[Need, ...]:
+    return tuple(n for n in needs if (n.table in LA_TABLES) == by_la) or (Need(table),)
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Whose rows a figure of one table counts for a scope and quarter (`keys`: LAs for
@@ -330,9 +335,12 @@ def coverage(ctx: Context, quarter: Quarter, table: str) -> Coverage:
     the figure needs. Households and support: an agency is covered by its own return carrying
     it; an RAA without one is covered by those of its member LAs' returns that carry it (Annex
     A lets an LA return its adopters), and its other members are missing."""
-    needs = tuple(n for n in ctx.needs if same_rows(n.table, table)) or (Need(table),)
+    if (found := ctx._coverage.get((quarter.index, table))) is not None:
+        return found
+    needs = ctx.needs_of(table)
     key = ("coverage", ctx.scope.code, quarter.index, needs)
     if (found := ctx.data._covered.get(key)) is not None:
+        ctx._coverage[quarter.index, table] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
     data, geography = ctx.data, ctx.geography
     if table in LA_TABLES:
@@ -349,7 +357,7 @@ def coverage(ctx: Context, quarter: Quarter, table: str) -> Coverage:
                 expected += len(members) - 1
                 missing += len(members - carrying) - 1
         found = Coverage(geography.household_keys(ctx.scope) & carrying, expected + len(agencies & carrying), missing)
-    data._covered[key] = found
+    data._covered[key] = ctx._coverage[quarter.index, table] = found
     return found
 
 
@@ -377,7 +385,7 @@ def not_available_reason(ctx: Context, table: str) -> str:
     """`not available: the returns for this scope and quarter (Annex A) do not carry special
     guardianship orders`, or that no return was loaded."""
     where = "this scope and quarter" if len(ctx.quarters) == 1 else "this scope and window"
-    needs = [n for n in ctx.needs if same_rows(n.table, table)] or [Need(table)]
+    needs = ctx.needs_of(table)
     returns = []  # (quarter, agency) of the returns the scope's rows would come from
     for q in ctx.quarters:
         agencies = ctx.data.returned(q.index)
@@ -520,9 +528,9 @@ def quarter_tally(ctx: Context, quarter: Quarter) -> Tally:
             memo[key] = national
     # Only the rows of LAs (or agencies) whose returns carry what the figure needs count.
     keys = coverage(ctx, quarter, ctx.measure.table).keys
-    if ctx.scope.kind == "england" and all(k in keys for k in national.key_names):
+    if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
         return national
-    cut_key = (key, ctx.scope.code, ctx.needs)
+    cut_key = (key, keys)  # scopes (and needs) that count the same LAs share their cut
     if memo is not None and (cut := memo.get(cut_key)) is not None:
         return cut
     cut = national.only(keys)
