@@ -338,11 +338,13 @@ def coverage(ctx: Context, quarter: Quarter, table: str) -> Coverage:
     if (found := ctx._coverage.get((quarter.index, table))) is not None:
         return found
     needs = ctx.needs_of(table)
-    key = ("coverage", ctx.scope.code, quarter.index, needs)
+    data, geography = ctx.data, ctx.geography
+    if data.carrying(quarter.index, needs) == data.returned(quarter.index):
+        needs = ()  # every return carries it: one entry per scope, not one per needs
+    key = ("coverage", ctx.scope.code, quarter.index, table in LA_TABLES, needs)
     if (found := ctx.data._covered.get(key)) is not None:
         ctx._coverage[quarter.index, table] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
-    data, geography = ctx.data, ctx.geography
     if table in LA_TABLES:
         las = geography.child_las(ctx.scope)
         covered = las & data.covered_las(quarter.index, geography, needs)
