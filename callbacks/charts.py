@@ -175,7 +175,24 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
         parts.append(f"Cohort: {float(now['cohort']):,.0f} {noun}.")
     if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
         parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
-    return " ".join(parts)
+    return " ".join(parts + reasons(frame, s.quarter))
+
+
+def reasons(frame: pd.DataFrame, quarter: Quarter) -> list[str]:
+    """Why figures of the frame are [x] in the selected quarter, each reason once, as
+    sentences: `[x] not available: the returns for this scope and quarter (Annex A) do not
+    carry special guardianship orders (Adopt Coast to Coast, 2024-25 Q3).` (Earlier quarters'
+    reasons are in the table's rows and the downloads.)"""
+    if "not_available_reason" not in frame:
+        return []
+    found: dict[str, list[str]] = {}
+    for name, at, reason in zip(frame["scope_name"], frame["quarter"], frame["not_available_reason"]):
+        if isinstance(reason, str) and reason and at == str(quarter):
+            where = found.setdefault(reason, [])
+            if (text := f"{name}, {at}") not in where:
+                where.append(text)
+    return [f"[x] {reason} ({'; '.join(where[:3])}{'; and others' if len(where) > 3 else ''})."
+            for reason, where in found.items()]
 
 
 def headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:

@@ -1,5 +1,5 @@
-"""Handlers of the Data quality page: the filter state -> the returns-received grid, the stored
-warnings and the completeness card.
+"""Handlers of the Data quality page: the filter state -> the returns-received grid with the
+data missing per table, the stored warnings and the completeness card.
 
 `quality_view` and `completeness_download` are plain functions of the services and the page's
 FILTER_STATE, so tests call them directly. The completeness card's frame is the data API's
@@ -22,10 +22,10 @@ from callbacks.auth import caller_of
 from callbacks.renderers import Export, as_download
 from callbacks.services import Services
 from layouts import ids
-from layouts.quality import WARNING_COLUMNS, completeness_card, returns_key, returns_table
+from layouts.quality import WARNING_COLUMNS, completeness_card, coverage_table, returns_key, returns_table
 from metrics.disclosure import SYMBOLS
 from metrics.export import export_rows
-from metrics.quality import grid_quarters, returns_grid, safe_warnings, submitting_agencies
+from metrics.quality import coverage_by_table, grid_quarters, returns_grid, safe_warnings, submitting_agencies
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 
@@ -86,11 +86,17 @@ def quality_view(services: Services, state: object) -> QualityView:
     missing = int(grid.loc[grid["quarter"] == str(quarter), "version"].isna().sum())
     caption = (f"Current return's version by agency, {quarters[0]} to {quarter}: "
                f"{missing} of {len(codes)} returns missing for {quarter}.")
+    geography = services.measures.geography()
+    coverage = coverage_by_table(services.measures.data_for([quarter]), geography, scope, quarter)
+    coverage_caption = (f"For {quarter}: the LAs (children, special guardianship) or agencies "
+                        "(households, support) whose data each table's figures are missing, and why. "
+                        "Their figures count the others; with none left they are [x].")
     warnings = safe_warnings(services.store.return_warnings(quarter, codes))
     rows = warnings[[f for f, _, _ in WARNING_COLUMNS]].astype(object)
     rows = rows.where(rows.notna(), None).to_dict("records")
     count = f"{len(rows):,} warning{'' if len(rows) == 1 else 's'} stored with the {quarter} returns."
-    return QualityView([returns_table(grid, caption), returns_key()], rows, count,
+    return QualityView([returns_table(grid, caption), returns_key(), coverage_table(coverage, coverage_caption)],
+                       rows, count,
                        [completeness_section(services, scope, quarter)])
 
 

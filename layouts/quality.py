@@ -1,5 +1,6 @@
-"""The Data quality page (`/data-quality`): returns received per agency and quarter, the
-warnings stored with the chosen quarter's returns, and the completeness of optional columns.
+"""The Data quality page (`/data-quality`): returns received per agency and quarter, whose data
+each table is missing (no return, or a format that does not carry it), the warnings stored with
+the chosen quarter's returns, and the completeness of optional columns.
 
 The layout is a function of the query string, like the Overview's; callbacks/quality.py fills
 the three sections from FILTER_STATE. A missing return is shown by a dash, a hatched cell and
@@ -93,6 +94,29 @@ def returns_key() -> html.P:
          "return (2 or more: the agency reloaded it)."],
         className="chart-card__caption",
     )
+
+
+def coverage_table(coverage: pd.DataFrame, caption: str) -> html.Div:
+    """Per table (and column some figures need): whose data is missing for the quarter, either
+    with no return or with a return whose format does not carry it."""
+    return html.Div([
+        html.H3("Data missing per table", className="h5 mt-3"),
+        html.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+                    "Data", "Missing", "No return", "Return's format does not carry it")])),
+                html.Tbody([
+                    html.Tr([html.Th(row.data, scope="row"),
+                             html.Td(f"{row.missing} of {row.expected}", className="num"),
+                             html.Td(row.no_return or "none"), html.Td(row.not_carried or "none")],
+                            id=f"quality-coverage-{row.table}-{n}")
+                    for n, row in enumerate(coverage.itertuples())
+                ]),
+            ],
+            className="table table-sm quality-coverage",
+        ),
+    ])
 
 
 def completeness_figure(frame: pd.DataFrame) -> FigureSpec:

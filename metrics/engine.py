@@ -9,7 +9,8 @@ and metrics only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+import json
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -20,14 +21,14 @@ from metrics.access import Caller
 from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose, disclose_columns
 from metrics.perturbation import NO_KEY, cell_key
 from metrics.quarters import Quarter, quarter_range
-from metrics.registry import MEASURES, Measure
+from metrics.registry import MEASURES, Measure, Need, merged, need_words
 from metrics.scope import Geography, Scope
 
 WINDOWS = (1, 4, 12)
 STATS = ("mean", "median")
 RESULT_COLUMNS = [
     "scope", "scope_name", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
-    "missing_returns", "value_type", "status",
+    "missing_returns", "value_type", "status", "not_available_reason",
 ]  # fmt: skip
 TABLES = ("children", "adopters", "special_guardianship", "support")
 
@@ -71,6 +72,28 @@ def _window_quarters(last: Quarter, window: int) -> tuple[Quarter, ...]:
 
 
 KEY_COLUMNS = {"children": "la_code", "special_guardianship": "la_code", "adopters": "agency_code", "support": "agency_code"}
+LA_TABLES = ("children", "special_guardianship")  # rows counted by the child's LA
+# What a reason for `[x]` calls each stored source format.
+FORMAT_NAMES = {"annex_a": "Annex A", "ssda903": "SSDA903", "xlsx": "return workbook",
+                "zip": "return CSV files", "folder": "return CSV files", "csv": "return CSV files",
+                "demo": "demo returns"}
+
+Carried = Mapping[str, frozenset[str]] | None  # {table: columns}; None: the whole return format
+
+
+def parse_carries(stored: object) -> Carried:
+    """What a return carries, from its stored JSON (`Return.carries`); None: everything."""
+    if stored is None or (isinstance(stored, float) and np.isnan(stored)):
+        return None
+    found = json.loads(stored) if isinstance(stored, str) else stored
+    return {str(table): frozenset(columns) for table, columns in found.items()}
+
+
+def carries_all(carried: Carried, needs: tuple[Need, ...]) -> bool:
+    """Whether a return that carries `carried` carries every one of `needs`."""
+    if carried is None:
+        return True
+    return all(n.table in carried and carried[n.table].issuperset(n.columns) for n in needs)
 
 
 @dataclass
@@ -129,7 +152,8 @@ class MeasureData:
     memo: MutableMapping | None = None
     row_memo: MutableMapping | None = None  # selected rows, shared by measures (read-only)
     _returned: dict[int, frozenset[str]] | None = field(default=None, repr=False)
-    _covered: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _carried: dict[int, dict[str, Carried]] | None = field(default=None, repr=False)
+    _covered: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_frames(cls, returns: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> "MeasureData":
@@ -139,14 +163,45 @@ class MeasureData:
         }
         return cls(returns, parts, {name: frame.iloc[0:0] for name, frame in tables.items()})
 
-    def covered_las(self, quarter_index: int, geography: Geography) -> frozenset[str]:
-        """LAs with a return for the quarter, their own or their RAA's."""
-        if quarter_index not in self._covered:
+    def covered_las(self, quarter_index: int, geography: Geography, needs: tuple[Need, ...] = ()) -> frozenset[str]:
+        """LAs with a return for the quarter, their own or else their RAA's, that carries
+        `needs` (merged; none: any return)."""
+        key = ("las", quarter_index, needs)
+        if key not in self._covered:
             agencies = self.returned(quarter_index)
-            self._covered[quarter_index] = frozenset(
-                la for la, submitter in geography.submitter.items() if la in agencies or submitter in agencies
+            carrying = self.carrying(quarter_index, needs) if needs else agencies
+            self._covered[key] = frozenset(
+                la for la, submitter in geography.submitter.items()
+                if (la if la in agencies else submitter) in carrying
             )
-        return self._covered[quarter_index]
+        return self._covered[key]  # type: ignore[return-value]
+
+    def carried(self, quarter_index: int) -> dict[str, Carried]:
+        """Agency -> what its current return for the quarter carries (read once for all
+        quarters, from the returns' `carries` column; without one, everything)."""
+        if self._carried is None:
+            stored = self.returns["carries"] if "carries" in self.returns else [None] * len(self.returns)
+            found: dict[int, dict[str, Carried]] = {}
+            for agency, q, text in zip(self.returns["agency_code"], self.returns["quarter_index"], stored):
+                found.setdefault(int(q), {})[str(agency)] = parse_carries(text)
+            self._carried = found
+        return self._carried.get(quarter_index, {})
+
+    def carrying(self, quarter_index: int, needs: tuple[Need, ...]) -> frozenset[str]:
+        """Agencies whose current return for the quarter carries every one of `needs`."""
+        key = ("carrying", quarter_index, needs)
+        if key not in self._covered:
+            self._covered[key] = frozenset(a for a, c in self.carried(quarter_index).items() if carries_all(c, needs))
+        return self._covered[key]  # type: ignore[return-value]
+
+    def format_of(self, quarter_index: int, agency: str) -> str:
+        """The source format of an agency's current return for the quarter, in words."""
+        if "source_format" not in self.returns:
+            return ""
+        found = self.returns.loc[(self.returns["quarter_index"] == quarter_index)
+                                 & (self.returns["agency_code"] == agency), "source_format"]
+        code = str(found.iloc[0]) if len(found) and pd.notna(found.iloc[0]) else ""
+        return FORMAT_NAMES.get(code, code)
 
     def returned(self, quarter_index: int) -> frozenset[str]:
         """Agencies with a current return for the quarter."""
@@ -200,6 +255,18 @@ class Context:
     data: MeasureData
     geography: Geography
     scope: Scope
+    # What the figure this one is part of needs (a share's parts count the same LAs).
+    outer: tuple[Need, ...] = ()
+    _coverage: dict[tuple[int, str], "Coverage"] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def needs(self) -> tuple[Need, ...]:
+        """What the figure needs its returns to carry, merged one Need per table."""
+        return _needs(self.measure.id, self.selection.breakdown, self.outer)
+
+    def needs_of(self, table: str) -> tuple[Need, ...]:
+        """What the figure needs of the tables whose rows are counted like `table`'s."""
+        return _rows_needs(self.needs, table in LA_TABLES, table)
 
     @property
     def quarters(self) -> list[Quarter]:
@@ -209,9 +276,9 @@ class Context:
         """The table's rows that this scope counts, from the returns of `quarters` (with
         `event`: only the rows whose event fell in the quarter of their return)."""
         wanted = [q.index for q in (quarters or self.quarters)]
-        if table in ("children", "special_guardianship"):
+        if table in LA_TABLES:
             return self.data.rows(table, wanted, self.geography.child_las(self.scope), event)
-        return self.data.rows(table, wanted, self.geography.household_agencies(self.scope), event)
+        return self.data.rows(table, wanted, self.geography.household_keys(self.scope), event)
 
     def shared(self, what: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """Rows derived for this scope and quarter that other measures reuse (read-only)."""
@@ -240,22 +307,110 @@ def quarter_ends(quarter_index: pd.Series) -> pd.Series:
     return quarter_index.map(ends).astype("datetime64[ns]")
 
 
+@lru_cache(maxsize=4096)
+def _needs(measure: str, breakdown: str | None, outer: tuple[Need, ...]) -> tuple[Need, ...]:
+    return merged(MEASURES[measure].needs_for(breakdown) + outer)
+
+
+@lru_cache(maxsize=4096)
+def _rows_needs(needs: tuple[Need, ...], by_la: bool, table: str) -> tuple[Need, ...]:
+    return tuple(n for n in needs if (n.table in LA_TABLES) == by_la) or (Need(table),)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whose rows a figure of one table counts for a scope and quarter (`keys`: LAs for
+    children and SGOs, agencies for households and support), and how many of those it expects
+    have no return that carries what it needs."""
+
+    keys: frozenset[str]
+    expected: int
+    missing: int
+
+
+def coverage(ctx: Context, quarter: Quarter, table: str) -> Coverage:
+    """The scope's coverage for the context's figure in one quarter, for `table`'s rows.
+
+    Children and SGOs: an LA is covered when its own return, or else its RAA's, carries what
+    the figure needs. Households and support: an agency is covered by its own return carrying
+    it; an RAA without one is covered by those of its member LAs' returns that carry it (Annex
+    A lets an LA return its adopters), and its other members are missing."""
+    if (found := ctx._coverage.get((quarter.index, table))) is not None:
+        return found
+    needs = ctx.needs_of(table)
+    data, geography = ctx.data, ctx.geography
+    if data.carrying(quarter.index, needs) == data.returned(quarter.index):
+        needs = ()  # every return carries it: one entry per scope, not one per needs
+    key = ("coverage", ctx.scope.code, quarter.index, table in LA_TABLES, needs)
+    if (found := ctx.data._covered.get(key)) is not None:
+        ctx._coverage[quarter.index, table] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+    if table in LA_TABLES:
+        las = geography.child_las(ctx.scope)
+        covered = las & data.covered_las(quarter.index, geography, needs)
+        found = Coverage(covered, len(las), len(las - covered))
+    else:
+        agencies = geography.household_agencies(ctx.scope)
+        carrying = data.carrying(quarter.index, needs)
+        expected = missing = len(agencies - carrying)
+        for agency in agencies - carrying:
+            members = geography.raa_members(agency)
+            if members & carrying:
+                expected += len(members) - 1
+                missing += len(members - carrying) - 1
+        found = Coverage(geography.household_keys(ctx.scope) & carrying, expected + len(agencies & carrying), missing)
+    data._covered[key] = ctx._coverage[quarter.index, table] = found
+    return found
+
+
 def missing_returns(ctx: Context, table: str) -> tuple[int, int]:
     """(missing, expected): (LA or agency, quarter) pairs the selection depends on, and how
-    many of them have no return. Children count by LA (covered by its own or its RAA's return);
-    households and support by the agency that returns them."""
+    many of them have no return that carries what the figure needs (see `coverage`)."""
     missing = expected = 0
     for q in ctx.quarters:
-        agencies = ctx.data.returned(q.index)
-        if table in ("children", "special_guardianship"):
-            las = ctx.geography.child_las(ctx.scope)
-            expected += len(las)
-            missing += len(las - ctx.data.covered_las(q.index, ctx.geography))
-        else:
-            households = ctx.geography.household_agencies(ctx.scope)
-            expected += len(households)
-            missing += len(households - agencies)
+        found = coverage(ctx, q, table)
+        missing += found.missing
+        expected += found.expected
     return missing, expected
+
+
+def not_available(ctx: Context) -> str:
+    """Why the figure is not available (`[x]`), or "" when it is: some table it needs has no
+    covered LA or agency in any quarter of the selection."""
+    for table in dict.fromkeys([ctx.measure.table, *(n.table for n in ctx.needs)]):
+        if ctx.applies(table) and not any(coverage(ctx, q, table).keys for q in ctx.quarters):
+            return not_available_reason(ctx, table)
+    return ""
+
+
+def not_available_reason(ctx: Context, table: str) -> str:
+    """`not available: the returns for this scope and quarter (Annex A) do not carry special
+    guardianship orders`, or that no return was loaded."""
+    where = "this scope and quarter" if len(ctx.quarters) == 1 else "this scope and window"
+    needs = ctx.needs_of(table)
+    returns = []  # (quarter, agency) of the returns the scope's rows would come from
+    for q in ctx.quarters:
+        agencies = ctx.data.returned(q.index)
+        if table in LA_TABLES:
+            submitters = ctx.geography.submitter
+            owners = {la if la in agencies else submitters[la] for la in ctx.geography.child_las(ctx.scope)}
+        else:
+            owners = ctx.geography.household_keys(ctx.scope)
+        returns += [(q.index, a) for a in sorted(owners & agencies)]
+    if not returns:
+        return f"not available: no return was loaded for {where}"
+    lacking = []
+    for need in needs:
+        parts = [Need(need.table)] + [Need(need.table, (c,)) for c in need.columns]
+        for part in parts:
+            if not all(carries_all(ctx.data.carried(q).get(a), (part,)) for q, a in returns):
+                lacking.append(part)
+                if not part.columns:
+                    break  # the table itself: its columns go without saying
+    formats = sorted({f for q, a in returns if (f := ctx.data.format_of(q, a))})
+    named = f" ({', '.join(formats)})" if formats else ""
+    what = " or ".join(need_words(n) for n in lacking) or "what this figure needs"
+    return f"not available: the returns for {where}{named} do not carry {what}"
 
 
 # ---------------------------------------------------------------- cells from rows
@@ -373,15 +528,14 @@ def quarter_tally(ctx: Context, quarter: Quarter) -> Tally:
         national = national.with_keys(rows[KEY_COLUMNS[ctx.measure.table]])
         if memo is not None:
             memo[key] = national
-    if ctx.scope.kind == "england":
+    # Only the rows of LAs (or agencies) whose returns carry what the figure needs count.
+    keys = coverage(ctx, quarter, ctx.measure.table).keys
+    if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
         return national
-    cut_key = (key, ctx.scope.code)
+    cut_key = (key, keys)  # scopes (and needs) that count the same LAs share their cut
     if memo is not None and (cut := memo.get(cut_key)) is not None:
         return cut
-    if ctx.measure.table in ("children", "special_guardianship"):
-        cut = national.only(ctx.geography.child_las(ctx.scope))
-    else:
-        cut = national.only(ctx.geography.household_agencies(ctx.scope))
+    cut = national.only(keys)
     if memo is not None:
         memo[cut_key] = cut
     return cut
@@ -407,6 +561,7 @@ class Result:
     missing_returns: int
     value_type: str
     cells: tuple[Cell, ...]
+    not_available_reason: str = ""  # why the cells are [x]
 
 
 def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
@@ -425,6 +580,7 @@ def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
         "missing_returns": np.fromiter((r.missing_returns for r, _ in described), dtype=np.int64, count=n),
         "value_type": [r.value_type for r, _ in described],
         "status": [c.status for _, c in described],
+        "not_available_reason": [r.not_available_reason if c.status == "x" else "" for r, c in described],
         # What disclosure control needs and nobody is shown (PROTECTION_COLUMNS).
         "cell_key": np.fromiter((c.key for _, c in described), dtype=np.int64, count=n),
         "part": np.fromiter((c.part for _, c in described), dtype=float, count=n),
@@ -490,11 +646,12 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
     scope = geography.scope(selection.scope)
     ctx = Context(selection, measure, data, geography, scope)
     value_type = selection.stat if measure.averages else measure.value_type
-    missing, expected = missing_returns(ctx, measure.table)
+    missing, _ = missing_returns(ctx, measure.table)
+    reason = ""
     if not ctx.applies(measure.table) and measure.kind != "quality":
         cells = [Cell("", np.nan, np.nan, "z")]
-    elif expected and missing == expected and measure.kind != "quality":
-        cells = [Cell("", np.nan, np.nan, "x")]  # no return at all: not available, not zero
+    elif measure.kind != "quality" and (reason := not_available(ctx)):
+        cells = [Cell("", np.nan, np.nan, "x")]  # nothing carries it: not available, not zero
     else:
         cells = cells_for(ctx)
     if measure.id == "returns_received":
@@ -502,7 +659,7 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
     elif measure.kind != "quality":
         cells = _with_enclosing(cells, selection, data, geography, scope, value_type)
     return Result(scope.code, scope.name, scope.kind, str(selection.quarter), selection.breakdown or "",
-                  int(missing), value_type, tuple(cells))
+                  int(missing), value_type, tuple(cells), reason)
 
 
 def enclosing_scopes(scope: Scope, geography: Geography) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 ROW_FIELDS = (
     "scope", "scope_name", "quarter", "breakdown", "category", "value", "shown", "cohort",
-    "missing_returns",
+    "missing_returns", "not_available_reason",
 )  # fmt: skip
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -26,6 +26,8 @@ def export_rows(frame: pd.DataFrame) -> pd.DataFrame:
     Whole numbers become ints (a count reads `2940`, not `2940.0`); gaps become None, which
     JSON writes as null and CSV and XLSX as an empty cell. Nothing is rounded.
     """
+    if "not_available_reason" not in frame:  # rows made before figures said why they are [x]
+        frame = frame.assign(not_available_reason="")
     rows = frame.loc[:, list(ROW_FIELDS)].reset_index(drop=True)
     return rows.assign(
         value=plain_numbers(rows["value"]),

@@ -273,9 +273,11 @@ def sgo_breakdowns(ctx: Context) -> tuple[pd.DataFrame, Tally]:
 
 
 def _other(ctx: Context, measure: str, breakdown: str | None = None) -> list[Cell]:
-    """Another measure's cells for the same scope and window (from its cached tallies)."""
+    """Another measure's cells for the same scope and window (from its cached tallies), from
+    the LAs (or agencies) whose returns carry what this figure needs too, so that a share's
+    parts count the same ones."""
     selection = replace(ctx.selection, measure=measure, breakdown=breakdown)
-    return cells_for(replace(ctx, selection=selection, measure=MEASURES[measure]))
+    return cells_for(replace(ctx, selection=selection, measure=MEASURES[measure], outer=ctx.needs))
 
 
 @measure_function("sgo_share")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.engine import LA_TABLES, MeasureData
 from metrics.quarters import Quarter, quarter_range
+from metrics.registry import MEASURES, Need, need_words
 from metrics.scope import Geography, agency_tree
 
 MISSING = "—"
@@ -52,6 +54,73 @@ def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[
     cells["version"] = cells["version"].astype("Int64")
     cells["shown"] = cells["version"].map(lambda v: MISSING if pd.isna(v) else str(int(v)))
     return cells[list(GRID_COLUMNS)]
+
+
+COVERAGE_COLUMNS = ("data", "table", "expected", "missing", "no_return", "not_carried")
+TABLE_ORDER = ("children", "special_guardianship", "adopters", "support")
+LISTED = 12  # agencies named in a cell before "and N more"
+
+
+def needed() -> tuple[Need, ...]:
+    """Each table, then each column some figure needs beyond its table (from the registry)."""
+    tables = [Need(t) for t in TABLE_ORDER]
+    columns = {Need(n.table, (c,)) for m in MEASURES.values() for b in (None, *m.breakdowns)
+               for n in m.needs_for(b) for c in n.columns}
+    return (*tables, *sorted(columns, key=lambda n: (TABLE_ORDER.index(n.table), n.columns)))
+
+
+def _names(geography: Geography, codes: list[str], how: dict[str, str] | None = None) -> str:
+    """`Cumberland (942); Sunderland (394): Annex A`, by name, at most LISTED then a count."""
+    names = sorted(f"{geography.agencies.at[c, 'name']} ({c})" + (f": {how[c]}" if how and how.get(c) else "")
+                   for c in codes)
+    more = f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+    return "; ".join(names[:LISTED]) + more
+
+
+def coverage_by_table(data: MeasureData, geography: Geography, scope: str, quarter: Quarter) -> pd.DataFrame:
+    """Per table (and per column some figures need), whose data is missing for the scope and
+    quarter (COVERAGE_COLUMNS): LAs for children and SGOs, agencies for households and support;
+    `no_return` names those without a return, `not_carried` those whose return's format does
+    not carry it. A column row is kept only when some return lacks that column."""
+    found = geography.scope(scope)
+    q = quarter.index
+    returned = data.returned(q)
+    rows = []
+    for need in needed():
+        if need.table in LA_TABLES:
+            expected = geography.child_las(found)
+            covered = expected & data.covered_las(q, geography, (need,))
+            owner = {la: la if la in returned else geography.submitter[la] for la in expected}
+            absent = [la for la in expected - covered if owner[la] not in returned]
+            lacking = [la for la in expected - covered if owner[la] in returned]
+        else:
+            agencies = geography.household_agencies(found)
+            carrying = data.carrying(q, (need,))
+            absent, lacking, covered = [], [], agencies & carrying
+            for agency in agencies - carrying:
+                members = geography.raa_members(agency) & carrying
+                if members:  # an RAA stood in for by its member LAs' returns
+                    covered |= members
+                    gone = geography.raa_members(agency) - carrying
+                    absent += [m for m in gone if m not in returned]
+                    lacking += [m for m in gone if m in returned]
+                else:
+                    (lacking if agency in returned else absent).append(agency)
+            expected = covered | set(absent) | set(lacking)
+        if need.columns and not lacking:
+            continue
+        formats = {c: data.format_of(q, owner_of(c, returned, geography)) for c in lacking}
+        words = need_words(need)
+        rows.append((words[:1].upper() + words[1:], need.table, len(expected), len(absent) + len(lacking),
+                     _names(geography, absent), _names(geography, lacking, formats)))
+    return pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
+
+
+def owner_of(code: str, returned: frozenset[str], geography: Geography) -> str:
+    """The agency whose return stands for an LA's or agency's data: its own, else its RAA's."""
+    if code in returned:
+        return code
+    return geography.submitter.get(code, code)
 
 
 def safe_warnings(warnings: pd.DataFrame) -> pd.DataFrame:

@@ -128,6 +128,19 @@ class Geography:
             return frozenset()
         return frozenset([scope.code])
 
+    def household_keys(self, scope: Scope) -> frozenset[str]:
+        """Agencies whose stored households and support rows the scope counts: its household
+        agencies and the member LAs of its RAAs (Annex A lets an LA inside an RAA return its own
+        adopters; they are its RAA's, and so its RAA's region's and England's)."""
+        return self._remember("household_keys", scope, lambda s: self.household_agencies(s) | frozenset(
+            la for raa in self.household_agencies(s) for la in self.raa_members(raa)))
+
+    def raa_members(self, raa: str) -> frozenset[str]:
+        """The member LAs of an RAA (empty for any other agency)."""
+        members = self.derived("raa_members", lambda: {
+            code: frozenset(group["code"]) for code, group in self.las.groupby("raa_code")})
+        return members.get(raa, frozenset())
+
     def expected_submitters(self, scope: Scope, table: str) -> frozenset[str]:
         """Agencies whose returns a figure of `table` for this scope depends on."""
         if table in ("children", "special_guardianship"):
