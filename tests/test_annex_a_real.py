@@ -19,7 +19,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.measure_data import load_geography, load_measure_data
 from db.models import Adopter, Child, Return
+from metrics.engine import Selection, compute
+from metrics.quarters import Quarter
 from tests.annex_a_files import LA, QUARTER, SSD_10, SSD_11, AnnexA, adopter, child
 from db.cli import main
 from tests.test_cli import sessions_for
@@ -270,3 +273,37 @@ def test_households_of_an_la_in_an_raa_are_said_to_count_under_the_raa(
 
     assert ("LA 840 is a member of Adopt Coast to Coast (AC2C), which recruits its adopters: "
             "these 1 household(s) are counted under Adopt Coast to Coast (AC2C)") in out, out
+
+
+# ---------------------------------------------------------------- what the figures say
+
+
+def figure(sessions: sessionmaker[Session], measure: str, scope: str) -> dict:
+    quarter = Quarter.parse(QUARTER)
+    data, geography = load_measure_data(sessions, quarter, quarter), load_geography(sessions)
+    rows = compute(Selection(measure, scope, quarter), data, geography)
+    assert len(rows) == 1
+    return rows.iloc[0].to_dict()
+
+
+def assert_not_available(row: dict, what: str) -> None:
+    assert row["status"] == "x", row  # not available: never a computed 0
+    assert what in row.get("not_available_reason", ""), row
+
+
+def test_an_annex_a_quarter_has_no_sgos_or_siblings_and_its_households_count_under_the_raa(
+    load, sqlite_url: str, tmp_path: Path
+) -> None:
+    # F9 enquired on 5 October 2024, in the quarter; F1 was approved in July (2024-25 Q2).
+    new = adopter("F9", enquiry_date=date(2024, 10, 5), stage1_start_date=None,
+                  stage1_end_date=None, stage2_start_date=None, stage2_end_date=None,
+                  approval_date=None)
+    load(sqlite_url, AnnexA(adopters=[adopter("F1"), new]).write(tmp_path / "annex.xlsx"))
+    sessions = sessions_for(sqlite_url)
+
+    assert_not_available(figure(sessions, "sgos", LA), "special guardianship")
+    assert_not_available(figure(sessions, "sibling_groups_waiting", LA), "sibling")
+    assert figure(sessions, "children_waiting", LA)["value"] == 1  # C1; LAST was placed
+    for scope in ("AC2C", "england"):
+        assert figure(sessions, "enquiries", scope)["value"] == 1, scope  # F9, under the RAA
+    assert figure(sessions, "enquiries", LA)["status"] == "z"  # households are the RAA's
