@@ -61,11 +61,12 @@ def load_geography(sessions: sessionmaker[Session]) -> Geography:
 
 
 def current_returns(session: Session, quarter_indexes: list[int]) -> pd.DataFrame:
+    """agency_code, quarter_index and rows_held_back (a partial return's) of current returns."""
     rows = session.execute(
-        select(Return.agency_code, Return.quarter_index)
+        select(Return.agency_code, Return.quarter_index, Return.rows_held_back)
         .where(Return.is_current.is_(True), Return.quarter_index.in_(quarter_indexes))
     ).all()
-    return pd.DataFrame(rows, columns=["agency_code", "quarter_index"])
+    return pd.DataFrame(rows, columns=["agency_code", "quarter_index", "rows_held_back"])
 
 
 def disclosure_secret(session: Session) -> bytes:

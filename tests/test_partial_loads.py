@@ -2,7 +2,9 @@
 PostgreSQL: the failing rows are held back and listed, the return is stored as partial with
 their count, and nothing else is left out. Errors that are not about one row (the file, the
 `return` or `support` table, a whole LA) still reject the return, and so does a table whose
-every row fails. Without asking, a return with errors stores nothing, as before.
+every row fails. Without asking, a return with errors stores nothing, as before. And every
+figure a partial return feeds says so: the data API's `partial_returns`, a chart's caption,
+the Data quality page and the Returns loaded page.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import create_app
+from callbacks.charts import CHARTS, caption, chart_frame, chart_query
+from callbacks.quality import quality_view
+from callbacks.returns import show_returns
+from callbacks.services import Services
+from config import Settings
+from db.engine import engine_for
 from db.importer import check_path, load_path
 from db.models import AuditEvent, Child, Return, ReturnIssue
-from tests.builders import D, ReturnFile, snapshot, two_bad_of_forty, valid_return
+from tests.accounts import signed_in_client
+from tests.builders import D, QUARTER, ReturnFile, snapshot, two_bad_of_forty, valid_return
 
 
 def stored_children(sessions: sessionmaker[Session]) -> list[tuple[int, str]]:
@@ -159,3 +169,45 @@ def test_a_held_back_rows_warnings_are_not_stored_with_the_return(
     assert stored_issues(sessions) == [("V02", "children", 4)]
     with sessions() as session:
         assert session.scalars(select(Return.n_warnings)).one() == 0
+
+
+def test_every_figure_a_partial_return_feeds_says_so(sqlite_url: str, tmp_path: Path) -> None:
+    sessions = sessionmaker(engine_for(sqlite_url))
+    load_path(sessions, two_bad_of_forty().write_xlsx(tmp_path / "forty.xlsx"), user="analyst",
+              accept_valid_rows=True)
+    load_path(sessions, valid_return("840").write_zip(tmp_path / "whole.zip"), user="analyst")
+    settings = Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test")
+    services = Services.from_settings(settings)
+    client = signed_in_client(create_app(settings))
+
+    def api(measure: str, scope: str, quarter: str = QUARTER) -> dict:
+        answer = client.get(f"/api/v1/measures/{measure}",
+                            query_string={"scope": scope, "quarter": quarter})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return answer.get_json()["rows"][0]
+
+    assert api("children_waiting", "942")["partial_returns"] == 1
+    assert api("children_waiting", "england")["partial_returns"] == 1
+    assert api("adopters_waiting", "942")["partial_returns"] == 1  # households: the same return
+    assert api("children_waiting", "840")["partial_returns"] == 0  # a whole return
+    assert api("children_waiting", "942", "2024-25 Q2")["partial_returns"] == 0
+    assert api("children_waiting", "942")["missing_returns"] == 0  # present, but partial
+
+    state = {"scope": "942", "quarter": QUARTER, "window": 1, "compare": []}
+    query = chart_query(CHARTS["children_waiting"], state, services.measures.geography())
+    text = caption(chart_frame(services, CHARTS["children_waiting"], query), query)
+    assert "1 partial return (failing rows held back when loaded, so not counted)." in text
+
+    view = quality_view(services, {"scope": "region:North West", "quarter": QUARTER, "window": 1,
+                                   "compare": []})
+    grid = str(view.grid)
+    assert "1 partial" in grid and "Version 1, partial: 2 rows held back" in grid
+    assert "; 1 partial (failing rows held back, not in the figures)." in grid
+    held = [(w["rule"], w["row"], w["message"]) for w in view.warnings]
+    assert [(rule, row) for rule, row, _ in held] == [("C03", 7), ("V02", 30)]
+    assert all(m.startswith("held back: this row failed rule") for _, _, m in held)
+    assert "2024-07-01" not in str(view.warnings)  # no cell of the return is shown
+    assert view.warnings_count == f"0 warnings and 2 rows held back stored with the {QUARTER} returns."
+
+    listed = {r["agency_code"]: r["rows_held_back"] for r in show_returns(services.store, None).rows}
+    assert listed == {"942": 2, "840": 0}
