@@ -137,7 +137,8 @@ def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
 
 
 def _incomplete(row: dict) -> bool:
-    return pd.notna(row["missing_returns"]) and int(row["missing_returns"]) > 0
+    """Expected returns missing, or a partial one behind it: no rise or fall is claimed."""
+    return any(pd.notna(row[c]) and int(row[c]) > 0 for c in ("missing_returns", "partial_returns"))
 
 
 def active_title(frame: pd.DataFrame, query: ChartQuery) -> str:
@@ -175,7 +176,18 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
         parts.append(f"Cohort: {float(now['cohort']):,.0f} {noun}.")
     if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
         parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
-    return " ".join(parts + reasons(frame, s.quarter))
+    if now is not None:
+        parts.append(partial_text(now["partial_returns"]))
+    return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
+
+
+def partial_text(partial: object) -> str:
+    """What a caption says of the partial returns behind a figure ("" when there are none)."""
+    if pd.isna(partial) or not int(partial):
+        return ""
+    n = int(partial)
+    return (f"{n} partial return{'' if n == 1 else 's'} (failing rows held back when loaded, "
+            "so not counted).")
 
 
 def reasons(frame: pd.DataFrame, quarter: Quarter) -> list[str]:

@@ -1,4 +1,6 @@
-"""Handlers of the "Load a return" page: set the page up, check an upload, load it on confirm.
+"""Handlers of the "Load a return" page: set the page up, check an upload, load it on confirm
+(or, for a file whose errors are all about single rows, load the rows that pass on a second
+confirm, as a partial return).
 
 Stateless between requests, as gunicorn's workers share nothing: the check keeps nothing, and
 the confirm takes the upload's contents again from the browser, checks them again and stores
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SWITCHED_OFF = "Loading returns is switched off on this public dashboard."
 NOTHING_STORED = "nothing has been stored"
+HELD_BACK_IF_LOADED = "Rows that would be held back: not stored, and not in any figure"
 MAY_NOT_LOAD = ("Your account may not load returns: viewers read the dashboard only. An admin can "
                 "make you an analyst for your agency (python -m db users add).")
 
@@ -51,6 +54,10 @@ class CheckView(NamedTuple):
     notes: list[str]
     issues: list[dict]
     can_load: bool
+    # The confirm step for loading only the rows that pass ("" and [] when not offered).
+    partial_offer: str = ""
+    partial_button: str = ""
+    held_back: list[dict] = []
 
 
 class LoadView(NamedTuple):
@@ -119,9 +126,31 @@ def _quarter(quarter: str | None) -> str | None:
 
 def issue_rows(report: Report) -> list[dict]:
     """The report's problems as the command-line report orders them: errors first."""
-    ordered = report.errors + report.warnings
+    return _rows(report.errors + report.warnings)
+
+
+def _rows(issues: list) -> list[dict]:
     return [{"level": i.level, "rule": i.rule, "table": i.table, "row": i.row, "column": i.column,
-             "value": i.value, "message": i.message} for i in ordered]
+             "value": i.value, "message": i.message} for i in issues]
+
+
+def held_back_rows(report: Report) -> list[dict]:
+    """The rows a partial load holds back (or held back), each with the error that holds it."""
+    return [row | {"level": "held back"} for row in _rows(report.held_back)]
+
+
+def partial_offer(report: Report, target: str) -> tuple[str, str]:
+    """(what the confirm step says, its button's label) for a report whose errors are all
+    about single rows: the rows of the row tables that pass, and those held back."""
+    passing = {t: n for t, n in report.passing_counts.items() if t != "support"}
+    held = _plural(report.rows_held_back, "row")
+    text = (f"The {held} with errors can be held back: you can load the rest of the file "
+            f"({_counts_of(report.passing_counts)}) for {target}, {report.quarter}, as a partial "
+            "return. The rows below are then not stored and not counted, and every figure the "
+            "return feeds says it is partial. Nothing is stored until you press the button.")
+    button = (f"Load the {_plural(sum(passing.values()), 'row')} that pass and hold back "
+              f"{report.rows_held_back}")
+    return text, button
 
 
 def agency_label(geography: Geography, code: str | None) -> str:
@@ -131,7 +160,11 @@ def agency_label(geography: Geography, code: str | None) -> str:
 
 
 def _counts(report: Report) -> str:
-    return ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in report.row_counts.items())
+    return _counts_of(report.row_counts)
+
+
+def _counts_of(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items())
 
 
 def rejected_line(report: Report) -> str:
@@ -168,6 +201,10 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
     if report.status == "refused":  # refused before any stored return was read: nothing to show
         return refused(f"You may not load returns for {target}; {NOTHING_STORED}.")
     rows, notes = issue_rows(report), list(report.notes)
+    if not report.ok and report.may_accept_valid_rows:
+        offer, button = partial_offer(report, target)
+        return CheckView(rejected_line(report), notes, rows, False, offer, button,
+                         held_back_rows(report))
     if not report.ok:
         return CheckView(rejected_line(report), notes, rows, False)
     summary = (f"Ready to load: {_counts(report)} for {target}, {report.quarter}; "
@@ -183,8 +220,10 @@ def returns_href(quarter: str | None) -> str:
 
 
 def load_file(services: Services, caller: Caller, contents: str | None, file_name: str | None,
-              agency: str | None, quarter: str | None) -> LoadView:
-    """Check the upload again and, if it passes and `caller` may load it, store it."""
+              agency: str | None, quarter: str | None, accept_valid_rows: bool = False) -> LoadView:
+    """Check the upload again and, if it passes and `caller` may load it, store it; with
+    `accept_valid_rows` (the partial confirm step), store the rows that pass of a file whose
+    errors are all about single rows, holding back the failing ones."""
     settings = services.settings
     if caller.public:
         return LoadView(SWITCHED_OFF, False, [], RETURNS_PATH)
@@ -195,6 +234,7 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
             session_factory(settings), data, file_name or "", user=caller.name,
             agency=_named(agency), quarter=_quarter(quarter), max_rows=settings.import_max_rows,
             max_bytes=settings.upload_max_bytes, may_load=lambda code: caller.may_load(code or "", geography),
+            accept_valid_rows=accept_valid_rows,
         )  # fmt: skip
     except UploadRefused as exc:
         return LoadView(str(exc), False, [], RETURNS_PATH)
@@ -216,8 +256,14 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
     if report.status == "unchanged":
         return LoadView(f"Already loaded: this exact file is {target}, version {report.version}; "
                         f"{NOTHING_STORED}.", False, [], href)
-    log.info("load page: %s loaded %s %s version %s", caller.name, report.agency_code,
-             report.quarter, report.version)
+    log.info("load page: %s loaded %s %s version %s%s", caller.name, report.agency_code,
+             report.quarter, report.version,
+             f" (partial, {report.rows_held_back} rows held back)" if report.partial else "")
+    if report.partial:
+        return LoadView(f"Loaded {target}, version {report.version}, as a partial return: "
+                        f"{_counts(report)}; {_plural(report.rows_held_back, 'row')} held back "
+                        f"(listed below) and {_plural(len(report.warnings), 'warning')} stored "
+                        "with it.", True, held_back_rows(report), href)
     return LoadView(f"Loaded {target}, version {report.version}: {_counts(report)}; "
                     f"{_plural(len(report.warnings), 'warning')} stored with it.", True, [], href)
 
@@ -231,14 +277,24 @@ def register(app: Dash, services: Services) -> None:
               quarter: str | None) -> tuple:
         view = check_file(services, caller_of(services), contents, file_name, agency, quarter)
         return (view.summary, notes_list(view.notes), issues_table(view.issues),
-                not view.can_load, None)
+                not view.can_load, None, not view.partial_offer, view.partial_offer,
+                issues_table(view.held_back, HELD_BACK_IF_LOADED), view.partial_button)
+
+    def loaded(view: LoadView) -> tuple:
+        if view.loaded:
+            return confirmation(view.message, view.returns_href, view.issues), True, True
+        return ([html.P(view.message, className="load-summary"), issues_table(view.issues)],
+                True, True)
 
     def confirm(_clicks: int, contents: str | None, file_name: str | None, agency: str | None,
                 quarter: str | None) -> tuple:
-        view = load_file(services, caller_of(services), contents, file_name, agency, quarter)
-        if view.loaded:
-            return confirmation(view.message, view.returns_href), True
-        return [html.P(view.message, className="load-summary"), issues_table(view.issues)], True
+        return loaded(load_file(services, caller_of(services), contents, file_name, agency,
+                                quarter))
+
+    def confirm_partial(_clicks: int, contents: str | None, file_name: str | None,
+                        agency: str | None, quarter: str | None) -> tuple:
+        return loaded(load_file(services, caller_of(services), contents, file_name, agency,
+                                quarter, accept_valid_rows=True))
 
     app.callback(
         Output(ids.LOAD_AGENCY, "options"),
@@ -255,6 +311,10 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.LOAD_ISSUES, "children"),
         Output(ids.LOAD_CONFIRM_AREA, "hidden"),
         Output(ids.LOAD_RESULT, "children"),
+        Output(ids.LOAD_PARTIAL_AREA, "hidden"),
+        Output(ids.LOAD_PARTIAL_TEXT, "children"),
+        Output(ids.LOAD_HELD_BACK, "children"),
+        Output(ids.LOAD_PARTIAL, "children"),
         Input(ids.LOAD_UPLOAD, "contents"),
         Input(ids.LOAD_CHECK, "n_clicks"),
         State(ids.LOAD_UPLOAD, "filename"),
@@ -262,13 +322,15 @@ def register(app: Dash, services: Services) -> None:
         State(ids.LOAD_QUARTER, "value"),
         prevent_initial_call=True,
     )(check)
-    app.callback(
-        Output(ids.LOAD_RESULT, "children", allow_duplicate=True),
-        Output(ids.LOAD_CONFIRM_AREA, "hidden", allow_duplicate=True),
-        Input(ids.LOAD_CONFIRM, "n_clicks"),
-        State(ids.LOAD_UPLOAD, "contents"),
-        State(ids.LOAD_UPLOAD, "filename"),
-        State(ids.LOAD_AGENCY, "value"),
-        State(ids.LOAD_QUARTER, "value"),
-        prevent_initial_call=True,
-    )(confirm)
+    for button, handler in ((ids.LOAD_CONFIRM, confirm), (ids.LOAD_PARTIAL, confirm_partial)):
+        app.callback(
+            Output(ids.LOAD_RESULT, "children", allow_duplicate=True),
+            Output(ids.LOAD_CONFIRM_AREA, "hidden", allow_duplicate=True),
+            Output(ids.LOAD_PARTIAL_AREA, "hidden", allow_duplicate=True),
+            Input(button, "n_clicks"),
+            State(ids.LOAD_UPLOAD, "contents"),
+            State(ids.LOAD_UPLOAD, "filename"),
+            State(ids.LOAD_AGENCY, "value"),
+            State(ids.LOAD_QUARTER, "value"),
+            prevent_initial_call=True,
+        )(handler)

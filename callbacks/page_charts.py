@@ -19,7 +19,7 @@ import pandas as pd
 
 from callbacks.charts import (
     CHARTS, COHORT_NOUN_OF, COHORT_NOUNS, SOURCE, Chart, ChartQuery, active_title, chart_scopes,
-    headlines, period_text, reasons,
+    headlines, partial_text, period_text, reasons,
 )
 from db.measure_data import MeasureSource
 from layouts.chart_card import Headline, TableShape
@@ -318,7 +318,9 @@ def page_caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     missing = pd.to_numeric(main["missing_returns"]).max() if len(main) else 0
     if pd.notna(missing) and missing:
         parts.append(f"Expected returns missing: {int(missing)}.")
-    return " ".join(parts + reasons(frame, s.quarter))
+    partial = pd.to_numeric(main["partial_returns"]).max() if len(main) else 0
+    parts.append(partial_text(partial))
+    return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
 
 
 def measure_headlines(frame: pd.DataFrame, query: ChartQuery) -> list[Headline]:

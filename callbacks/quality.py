@@ -25,7 +25,10 @@ from layouts import ids
 from layouts.quality import WARNING_COLUMNS, completeness_card, coverage_table, returns_key, returns_table
 from metrics.disclosure import SYMBOLS
 from metrics.export import export_rows
-from metrics.quality import coverage_by_table, grid_quarters, returns_grid, safe_warnings, submitting_agencies
+from metrics.quality import (
+    coverage_by_table, grid_quarters, is_held_back, returns_grid, safe_warnings,
+    submitting_agencies,
+)
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 
@@ -83,9 +86,13 @@ def quality_view(services: Services, state: object) -> QualityView:
     quarters = grid_quarters(quarter)
     versions = services.store.return_versions(quarters[0], quarters[-1], codes)
     grid = returns_grid(agencies, versions, quarters)
-    missing = int(grid.loc[grid["quarter"] == str(quarter), "version"].isna().sum())
+    now = grid[grid["quarter"] == str(quarter)]
+    missing = int(now["version"].isna().sum())
+    partial = int((now["rows_held_back"].fillna(0) > 0).sum())
+    partial_text = (f"; {partial} partial (failing rows held back, not in the figures)"
+                    if partial else "")
     caption = (f"Current return's version by agency, {quarters[0]} to {quarter}: "
-               f"{missing} of {len(codes)} returns missing for {quarter}.")
+               f"{missing} of {len(codes)} returns missing for {quarter}{partial_text}.")
     geography = services.measures.geography()
     coverage = coverage_by_table(services.measures.data_for([quarter]), geography, scope, quarter)
     coverage_caption = (f"For {quarter}: the LAs (children, special guardianship) or agencies "
@@ -94,7 +101,12 @@ def quality_view(services: Services, state: object) -> QualityView:
     warnings = safe_warnings(services.store.return_warnings(quarter, codes))
     rows = warnings[[f for f, _, _ in WARNING_COLUMNS]].astype(object)
     rows = rows.where(rows.notna(), None).to_dict("records")
-    count = f"{len(rows):,} warning{'' if len(rows) == 1 else 's'} stored with the {quarter} returns."
+    held = int(warnings["rule"].map(is_held_back).sum()) if len(warnings) else 0
+    n = len(rows) - held
+    count = f"{n:,} warning{'' if n == 1 else 's'}"
+    if held:
+        count += f" and {held:,} row{'' if held == 1 else 's'} held back"
+    count += f" stored with the {quarter} returns."
     return QualityView([returns_table(grid, caption), returns_key(), coverage_table(coverage, coverage_caption)],
                        rows, count,
                        [completeness_section(services, scope, quarter)])

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from db import users
 from db.engine import session_factory
-from db.importer import LoadRaced, NotPermitted, UsageError, check_path, load_path
+from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_path, load_path
 from db.measure_data import load_geography
 from db.queries import Store
 from db.schema import initialise
@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--quarter", help='quarter, e.g. "2024-25 Q3" (needed for Annex A)')
         if name == "load":
             sub.add_argument("--user", default=None, help="who is loading (default: login name)")
+            sub.add_argument("--accept-valid-rows", action="store_true",
+                             help="when every error is about single rows, load the rows that "
+                             "pass and hold back the failing ones (listed); the return is "
+                             "marked partial")
     returns = commands.add_parser("returns", help="list the returns loaded")
     returns.add_argument("--quarter", help='only this quarter, e.g. "2024-25 Q3"')
     returns.add_argument("--all", action="store_true", help="include superseded versions")
@@ -97,7 +101,8 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
                 report = load_path(sessions, path, user=user, agency=args.agency,
                                    quarter=args.quarter, max_rows=settings.import_max_rows,
                                    max_bytes=settings.upload_max_bytes,
-                                   may_load=_loader_rights(sessions, user))
+                                   may_load=_loader_rights(sessions, user),
+                                   accept_valid_rows=args.accept_valid_rows)
             else:
                 with sessions() as session:
                     report = check_path(session, path, agency=args.agency, quarter=args.quarter,
@@ -117,7 +122,23 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
         print(report.text())
         if not report.ok:
             status = REJECTED
+            hint = _partial_hint(report, path, args)
+            if hint:
+                print(hint)
     return status
+
+
+def _partial_hint(report: Report, path: Path, args: argparse.Namespace) -> str | None:
+    """After a rejection: how to load the rows that pass, or why that was refused."""
+    accepted = getattr(args, "accept_valid_rows", False)
+    if report.may_accept_valid_rows and not accepted:
+        passing = ", ".join(f"{n} {t}" for t, n in report.passing_counts.items())
+        return (f"Or load the rows that pass ({passing}) and hold back the "
+                f"{report.rows_held_back} row(s) that fail: python -m db load {path} "
+                "--accept-valid-rows (the return is then marked partial).")
+    if accepted and report.partial_refusal:
+        return f"--accept-valid-rows did not apply: {report.partial_refusal}"
+    return None
 
 
 def _loader_rights(sessions: sessionmaker[Session], name: str) -> Callable[[str], bool] | None:
@@ -141,13 +162,17 @@ def cmd_returns(settings: Settings, quarter: str | None, include_all: bool, coun
         print(len(frame))
         return OK
     print(f"{'agency':<8} {'quarter':<11} {'version':>7}  {'loaded at (UTC)':<19}  "
-          f"{'by':<14} {'warnings':>8}  file")
+          f"{'by':<14} {'warnings':>8} {'held back':>9}  file")
     for r in frame.itertuples(index=False):
         current = "" if r.is_current else " (superseded)"
+        partial = " (PARTIAL)" if r.rows_held_back else ""
         print(f"{r.agency_code:<8} {r.quarter:<11} {r.version:>7}  "
-              f"{r.loaded_at:%Y-%m-%d %H:%M:%S}  {r.loaded_by[:14]:<14} {r.n_warnings:>8}  "
-              f"{r.file_name}{current}")
-    print(f"{len(frame)} return(s).")
+              f"{r.loaded_at:%Y-%m-%d %H:%M:%S}  {r.loaded_by[:14]:<14} {r.n_warnings:>8} "
+              f"{r.rows_held_back:>9}  {r.file_name}{partial}{current}")
+    n_partial = int((frame["rows_held_back"] > 0).sum())
+    partial = (f", {n_partial} partial (rows held back: the figures they feed leave those rows "
+               "out)") if n_partial else ""
+    print(f"{len(frame)} return(s){partial}.")
     return OK
 
 

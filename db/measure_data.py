@@ -62,12 +62,15 @@ def load_geography(sessions: sessionmaker[Session]) -> Geography:
 
 def current_returns(session: Session, quarter_indexes: list[int]) -> pd.DataFrame:
     """Each current return's agency and quarter, what its format carries (JSON, None: the
-    whole return format) and that format's name: the coverage of every figure."""
+    whole return format), that format's name, and the rows a partial load held back: the
+    coverage of every figure."""
     rows = session.execute(
-        select(Return.agency_code, Return.quarter_index, Return.carries, Return.source_format)
+        select(Return.agency_code, Return.quarter_index, Return.carries, Return.source_format,
+               Return.rows_held_back)
         .where(Return.is_current.is_(True), Return.quarter_index.in_(quarter_indexes))
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["agency_code", "quarter_index", "carries", "source_format"])
+    return pd.DataFrame([tuple(r) for r in rows], columns=["agency_code", "quarter_index", "carries",
+                                                          "source_format", "rows_held_back"])
 
 
 def disclosure_secret(session: Session) -> bytes:

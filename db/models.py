@@ -91,7 +91,8 @@ class Return(Base):
 
 
 class ReturnIssue(Base):
-    """A warning stored with a return (errors are never stored: they reject the file)."""
+    """A warning stored with a return, or the error of a row that a partial load held back
+    (`Return.rows_held_back`); any other error rejects the file and is never stored."""
 
     __tablename__ = "return_issue"
 

@@ -24,9 +24,10 @@ from metrics.scope import Geography
 
 RETURN_COLUMNS = (
     "return_id", "agency_code", "agency_name", "quarter", "version", "is_current",
-    "loaded_at", "loaded_by", "n_warnings", "file_name",
+    "loaded_at", "loaded_by", "n_warnings", "file_name", "rows_held_back",
 )  # fmt: skip
-VERSION_COLUMNS = ("agency_code", "quarter", "version")
+# rows_held_back: more than 0 for a partial return (its failing rows were left out on purpose).
+VERSION_COLUMNS = ("agency_code", "quarter", "version", "rows_held_back")
 # No `value`: a warning's value is a cell of the return (a child's date, a child's id), and the
 # page that lists warnings must say where to look, not what the children's data are.
 WARNING_COLUMNS = ("agency_code", "agency_name", "rule", "table_name", "row", "column", "message")
@@ -79,6 +80,7 @@ class Store:
                 Return.loaded_by,
                 Return.n_warnings,
                 Return.file_name,
+                Return.rows_held_back,
             )
             .join(Agency, Agency.code == Return.agency_code)
             .order_by(Return.quarter_index, Return.agency_code, Return.version)
@@ -94,7 +96,8 @@ class Store:
         # SQLite hands back naive datetimes (stored as UTC); PostgreSQL hands back the
         # server's zone. One zone for everyone.
         frame["loaded_at"] = pd.to_datetime(frame["loaded_at"], utc=True)
-        return frame.astype({"version": "int64", "n_warnings": "int64", "is_current": "bool"})
+        return frame.astype({"version": "int64", "n_warnings": "int64", "is_current": "bool",
+                             "rows_held_back": "int64"})
 
     def quarters(self) -> list[str]:
         """Quarters that have at least one current return, newest first (`2024-25 Q3`)."""
@@ -118,10 +121,11 @@ class Store:
         self, first: str | Quarter, last: str | Quarter, agencies: list[str] | None = None
     ) -> pd.DataFrame:
         """The current return's version for each agency and quarter that has one, from `first`
-        to `last` (columns VERSION_COLUMNS, oldest quarter first); `agencies` narrows it."""
+        to `last`, with the rows a partial load held back (columns VERSION_COLUMNS, oldest
+        quarter first); `agencies` narrows it."""
         start, end = (q if isinstance(q, Quarter) else Quarter.parse(q) for q in (first, last))
         query = (
-            select(Return.agency_code, Return.quarter_index, Return.version)
+            select(Return.agency_code, Return.quarter_index, Return.version, Return.rows_held_back)
             .where(Return.is_current.is_(True),
                    Return.quarter_index.between(start.index, end.index))
             .order_by(Return.quarter_index, Return.agency_code)
@@ -131,10 +135,12 @@ class Store:
         with self._sessions() as session:
             rows = session.execute(query).all()
         frame = pd.DataFrame(
-            [(code, str(Quarter.from_index(index)), version) for code, index, version in rows],
+            [(code, str(Quarter.from_index(index)), version, held)
+             for code, index, version, held in rows],
             columns=list(VERSION_COLUMNS),
         )
-        return frame.astype({"agency_code": "str", "quarter": "str", "version": "int64"})
+        return frame.astype({"agency_code": "str", "quarter": "str", "version": "int64",
+                             "rows_held_back": "int64"})
 
     def return_warnings(
         self, quarter: str | Quarter, agencies: list[str] | None = None

@@ -82,6 +82,10 @@ LOAD_NOTES = "load-notes"
 LOAD_ISSUES = "load-issues"
 LOAD_CONFIRM_AREA = "load-confirm-area"
 LOAD_CONFIRM = "load-confirm"
+LOAD_PARTIAL_AREA = "load-partial-area"  # the confirm step for loading only the rows that pass
+LOAD_PARTIAL_TEXT = "load-partial-text"
+LOAD_HELD_BACK = "load-held-back"
+LOAD_PARTIAL = "load-partial"
 LOAD_RESULT = "load-result"
 
 # Audit log (layouts/audit.py)

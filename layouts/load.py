@@ -2,7 +2,9 @@
 
 The layout draws the steps only; callbacks/load.py fills the agency choices and the size limit,
 checks the upload and stores it on confirm. Nothing is stored until "Load this return" is
-pressed, and that button shows only after a check passed. The controls carry the class
+pressed, and that button shows only after a check passed. A file whose errors are all about
+single rows gets a second confirm step instead: load the rows that pass and hold back the
+failing ones, listed, as a partial return. The controls carry the class
 `load-controls`, which board mode (`?present=1`) leaves out. Imports dash, its component
 libraries and layouts only.
 """
@@ -88,13 +90,15 @@ def controls() -> html.Div:
     )
 
 
-def issues_table(rows: Sequence[Mapping]) -> html.Table | None:
-    """The report's errors and warnings, errors first, one row per problem."""
+def issues_table(rows: Sequence[Mapping], caption: str = "Problems found in the file",
+                 ) -> html.Table | None:
+    """The report's errors and warnings, errors first, one row per problem (or the rows a
+    partial load holds back, under their own caption)."""
     if not rows:
         return None
     return html.Table(
         [
-            html.Caption("Problems found in the file"),
+            html.Caption(caption),
             html.Thead(html.Tr([html.Th(header, scope="col") for _, header in ISSUE_COLUMNS])),
             html.Tbody([
                 html.Tr([html.Td("" if row.get(key) is None else str(row[key]))
@@ -111,11 +115,32 @@ def notes_list(notes: Sequence[str]) -> html.Ul | None:
     return html.Ul([html.Li(note) for note in notes]) if notes else None
 
 
-def confirmation(message: str, returns_href: str) -> html.Div:
-    """What a finished load says, with the way to the returns list."""
+def confirmation(message: str, returns_href: str, held_back: Sequence[Mapping] = ()) -> html.Div:
+    """What a finished load says, with the way to the returns list (and, for a partial load,
+    the rows it held back)."""
     return html.Div(
-        [html.P(message), html.A("See it in Returns loaded", href=returns_href)],
+        [html.P(message), issues_table(held_back, HELD_BACK_CAPTION),
+         html.A("See it in Returns loaded", href=returns_href)],
         className="load-confirmation",
+    )
+
+
+HELD_BACK_CAPTION = "Rows held back: not stored, and not in any figure"
+
+
+def partial_step() -> html.Div:
+    """The confirm step for a file whose errors are all about single rows: load the rows that
+    pass and hold back the failing ones. Shown only after such a check."""
+    return html.Div(
+        [
+            html.P(id=ids.LOAD_PARTIAL_TEXT),
+            html.Div(id=ids.LOAD_HELD_BACK),
+            dbc.Button("Load the rows that pass", id=ids.LOAD_PARTIAL, n_clicks=0,
+                       color="warning"),
+        ],
+        id=ids.LOAD_PARTIAL_AREA,
+        hidden=True,
+        className=f"{CONTROL_CLASS} load-partial",
     )
 
 
@@ -146,6 +171,7 @@ def layout(**_params: object) -> html.Div:
                 hidden=True,
                 className=CONTROL_CLASS,
             ),
+            partial_step(),
             html.Div(id=ids.LOAD_RESULT, role="status", **{"aria-live": "polite"}),
         ]
     )

@@ -4,7 +4,8 @@ the chosen quarter's returns, and the completeness of optional columns.
 
 The layout is a function of the query string, like the Overview's; callbacks/quality.py fills
 the three sections from FILTER_STATE. A missing return is shown by a dash, a hatched cell and
-the word "missing" for screen readers, never by colour alone. Imports dash, its component
+the word "missing" for screen readers, a partial one by the word "partial" after its version,
+never by colour alone. Imports dash, its component
 libraries, pandas, plotly and layouts only.
 """
 
@@ -55,13 +56,17 @@ def warnings_grid() -> dag.AgGrid:
     )
 
 
-def _cell(shown: str, agency: str, quarter: str) -> html.Td:
+def _cell(shown: str, held_back: object, agency: str, quarter: str) -> html.Td:
     if shown == MISSING:
         return html.Td(
             [html.Span(MISSING, **{"aria-hidden": "true"}),
              html.Span("missing", className="visually-hidden")],
             className="quality-grid__missing", title=f"No return from {agency} for {quarter}",
         )
+    if not pd.isna(held_back) and held_back:
+        rows = f"{int(held_back)} row{'' if held_back == 1 else 's'}"
+        return html.Td(shown, className="num quality-grid__partial",
+                       title=f"Version {shown.split()[0]}, partial: {rows} held back")
     return html.Td(shown, className="num", title=f"Version {shown}")
 
 
@@ -69,7 +74,8 @@ def returns_table(grid: pd.DataFrame, caption: str) -> html.Table:
     """Agencies down, quarters across; each cell the current return's version or "missing"."""
     quarters = list(dict.fromkeys(grid["quarter"]))
     agencies = grid.drop_duplicates("agency_code")
-    shown = {(a, q): s for a, q, s in zip(grid["agency_code"], grid["quarter"], grid["shown"])}
+    shown = {(a, q): (s, h) for a, q, s, h in
+             zip(grid["agency_code"], grid["quarter"], grid["shown"], grid["rows_held_back"])}
     return html.Table(
         [
             html.Caption(caption),
@@ -77,7 +83,7 @@ def returns_table(grid: pd.DataFrame, caption: str) -> html.Table:
                                + [html.Th(short_quarter(q), scope="col", title=q) for q in quarters])),
             html.Tbody([
                 html.Tr([html.Th(f"{row.agency_name} ({row.agency_code})", scope="row")]
-                        + [_cell(shown[(row.agency_code, q)], row.agency_name, q) for q in quarters],
+                        + [_cell(*shown[(row.agency_code, q)], row.agency_name, q) for q in quarters],
                         id=f"quality-row-{row.agency_code}")
                 for row in agencies.itertuples()
             ]),
@@ -91,7 +97,9 @@ def returns_key() -> html.P:
         [html.Span(MISSING, className="quality-grid__missing quality-grid__swatch",
                    **{"aria-hidden": "true"}),
          " missing: no return loaded for that quarter. Numbers are the version of the current "
-         "return (2 or more: the agency reloaded it)."],
+         "return (2 or more: the agency reloaded it). \"partial\": the return was loaded with "
+         "its failing rows held back, so figures from it leave those rows out; they are listed "
+         "with the warnings below."],
         className="chart-card__caption",
     )
 

@@ -28,10 +28,11 @@ COLUMNS = (
     ("loaded_at", "Loaded at (UTC)", 180),
     ("loaded_by", "Loaded by", 120),
     ("n_warnings", "Warnings", 110),
+    ("rows_held_back", "Rows held back (partial)", 130),
     ("file_name", "File", 200),
 )
 SHRINKABLE = {"agency_name", "file_name"}
-NUMERIC = {"version", "n_warnings"}
+NUMERIC = {"version", "n_warnings", "rows_held_back"}
 MAX_PARAM_LENGTH = 40  # longer query values are cut before they reach a component
 
 
@@ -106,8 +107,9 @@ def layout(quarter: str | None = None, **_other_params: object) -> html.Div:
             dcc.Location(id=ids.RETURNS_URL, refresh=False),
             html.H1(TITLE),
             html.P(
-                "Every agency's current return for each quarter: who loaded it, when, and how "
-                "many warnings it carries.",
+                "Every agency's current return for each quarter: who loaded it, when, how "
+                "many warnings it carries, and how many failing rows were held back when only "
+                "the rows that passed were loaded (a partial return).",
                 className="lead",
             ),
             quarter_filter(quarter),

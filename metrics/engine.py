@@ -1,8 +1,8 @@
 """Compute a measure for a selection (scope, quarter, window, breakdown, statistic).
 
 `compute` turns the rows of current returns (a `MeasureData`) into tidy result rows, one per
-category plus a Total when broken down, with the cohort behind every value and the number of
-expected returns that are missing. `measure_frame` adds disclosure control for the caller;
+category plus a Total when broken down, with the cohort behind every value, the number of
+expected returns that are missing and how many of those behind it are partial. `measure_frame` adds disclosure control for the caller;
 `benchmark` and `series` put scopes side by side and quarters in a row. Pure: imports pandas
 and metrics only.
 """
@@ -28,7 +28,7 @@ WINDOWS = (1, 4, 12)
 STATS = ("mean", "median")
 RESULT_COLUMNS = [
     "scope", "scope_name", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
-    "missing_returns", "value_type", "status", "not_available_reason",
+    "missing_returns", "value_type", "status", "not_available_reason", "partial_returns",
 ]  # fmt: skip
 TABLES = ("children", "adopters", "special_guardianship", "support")
 
@@ -141,7 +141,7 @@ class Part:
 @dataclass
 class MeasureData:
     """Rows of current returns, quarter by quarter. `returns` has agency_code and quarter_index
-    of every current return; `parts[table][quarter_index]` holds that quarter's rows of a table
+    of every current return (and rows_held_back, more than 0 for a partial return); `parts[table][quarter_index]` holds that quarter's rows of a table
     (its columns plus agency_code and quarter_index). `versions` identify each quarter's data,
     so that `memo` (any mapping, shared between requests) can keep computed results safely."""
 
@@ -154,6 +154,7 @@ class MeasureData:
     _returned: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _carried: dict[int, dict[str, Carried]] | None = field(default=None, repr=False)
     _covered: dict[tuple, object] = field(default_factory=dict, repr=False)
+    _partial: dict[int, frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_frames(cls, returns: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> "MeasureData":
@@ -208,6 +209,14 @@ class MeasureData:
         if self._returned is None:
             self._returned = {int(q): frozenset(g) for q, g in self.returns.groupby("quarter_index")["agency_code"]}
         return self._returned.get(quarter_index, frozenset())
+
+    def partial(self, quarter_index: int) -> frozenset[str]:
+        """Agencies whose current return for the quarter is partial (rows held back)."""
+        if self._partial is None:
+            held = self.returns.get("rows_held_back")
+            found = self.returns[held > 0] if held is not None else self.returns.iloc[0:0]
+            self._partial = {int(q): frozenset(g) for q, g in found.groupby("quarter_index")["agency_code"]}
+        return self._partial.get(quarter_index, frozenset())
 
     def rows(self, table: str, quarter_indexes: list[int], keys: frozenset[str], event: str | None = None) -> pd.DataFrame:
         """A table's rows from some quarters, for the LAs (or agencies) in `keys`; with `event`,
@@ -413,6 +422,26 @@ def not_available_reason(ctx: Context, table: str) -> str:
     return f"not available: the returns for {where}{named} do not carry {what}"
 
 
+def partial_returns(ctx: Context, table: str) -> int:
+    """How many of the returns behind the selection are partial: (agency, quarter) pairs whose
+    current return was loaded with failing rows held back, so the figure leaves those rows out.
+    Children count the returns that cover the scope's LAs (their own or their RAA's);
+    households and support the returns of the agencies that make them."""
+    count = 0
+    for q in ctx.quarters:
+        partial = ctx.data.partial(q.index)
+        if not partial:
+            continue
+        if table in ("children", "special_guardianship"):
+            las = ctx.geography.child_las(ctx.scope)
+            behind = {la for la in las if la in partial}
+            behind |= {ctx.geography.submitter[la] for la in las} & partial
+        else:
+            behind = ctx.geography.household_keys(ctx.scope) & partial
+        count += len(behind)
+    return count
+
+
 # ---------------------------------------------------------------- cells from rows
 
 
@@ -562,6 +591,7 @@ class Result:
     value_type: str
     cells: tuple[Cell, ...]
     not_available_reason: str = ""  # why the cells are [x]
+    partial_returns: int = 0  # of the returns behind the cells, how many are partial
 
 
 def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
@@ -581,6 +611,7 @@ def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
         "value_type": [r.value_type for r, _ in described],
         "status": [c.status for _, c in described],
         "not_available_reason": [r.not_available_reason if c.status == "x" else "" for r, c in described],
+        "partial_returns": np.fromiter((r.partial_returns for r, _ in described), dtype=np.int64, count=n),
         # What disclosure control needs and nobody is shown (PROTECTION_COLUMNS).
         "cell_key": np.fromiter((c.key for _, c in described), dtype=np.int64, count=n),
         "part": np.fromiter((c.part for _, c in described), dtype=float, count=n),
@@ -659,7 +690,8 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
     elif measure.kind != "quality":
         cells = _with_enclosing(cells, selection, data, geography, scope, value_type)
     return Result(scope.code, scope.name, scope.kind, str(selection.quarter), selection.breakdown or "",
-                  int(missing), value_type, tuple(cells), reason)
+                  int(missing), value_type, tuple(cells), reason,
+                  partial_returns=partial_returns(ctx, measure.table))
 
 
 def enclosing_scopes(scope: Scope, geography: Geography) -> list[str]:

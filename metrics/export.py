@@ -14,7 +14,7 @@ import pandas as pd
 
 ROW_FIELDS = (
     "scope", "scope_name", "quarter", "breakdown", "category", "value", "shown", "cohort",
-    "missing_returns", "not_available_reason",
+    "missing_returns", "not_available_reason", "partial_returns",
 )  # fmt: skip
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -33,6 +33,7 @@ def export_rows(frame: pd.DataFrame) -> pd.DataFrame:
         value=plain_numbers(rows["value"]),
         cohort=plain_numbers(rows["cohort"]),
         missing_returns=plain_numbers(rows["missing_returns"]),
+        partial_returns=plain_numbers(rows["partial_returns"]),
     )
 
 

@@ -1,5 +1,6 @@
-"""Data quality: which agencies owe a return for a scope, the returns-received grid, and
-warnings made safe to show to anyone who may see the aggregates.
+"""Data quality: which agencies owe a return for a scope, the returns-received grid (partial
+returns marked), and warnings and held-back rows made safe to show to anyone who may see the
+aggregates.
 
 Pure: tidy frames in, tidy frames out. Imports pandas and metrics only.
 """
@@ -15,7 +16,8 @@ from metrics.scope import Geography, agency_tree
 
 MISSING = "—"
 MISSING_TEXT = "missing"
-GRID_COLUMNS = ("agency_code", "agency_name", "kind", "quarter", "version", "shown")
+PARTIAL_TEXT = "partial"  # after the version of a return loaded with failing rows held back
+GRID_COLUMNS = ("agency_code", "agency_name", "kind", "quarter", "version", "rows_held_back", "shown")
 KIND_ORDER = {"raa": 0, "la": 1, "vaa": 2}
 
 # Rules whose stored message is fixed wording about the row and column only. Other messages
@@ -27,6 +29,9 @@ RULE_WORDING = {
            "is missing now; the agency should confirm the correction.",
 }
 OTHER_WORDING = "see the agency's validation report for this row."
+# Errors are only stored for rows a partial load held back; their messages may quote a cell.
+HELD_BACK_WORDING = ("held back: this row failed rule {rule} and is not in the figures; the agency "
+                     "can correct it and load the return again.")
 
 
 def submitting_agencies(geography: Geography, scope: str) -> pd.DataFrame:
@@ -46,13 +51,18 @@ def grid_quarters(last: Quarter, count: int = 8) -> list[Quarter]:
 
 def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
     """One row per agency and quarter (GRID_COLUMNS): the current return's version, or NA and
-    `shown` = MISSING when the agency has no return for that quarter."""
+    `shown` = MISSING when the agency has no return for that quarter; a partial return's
+    version is followed by PARTIAL_TEXT (`rows_held_back` says how many rows it left out)."""
     cells = agencies.rename(columns={"code": "agency_code", "name": "agency_name"}).merge(
         pd.DataFrame({"quarter": [str(q) for q in quarters]}), how="cross")
-    cells = cells.merge(versions[["agency_code", "quarter", "version"]],
+    cells = cells.merge(versions[["agency_code", "quarter", "version", "rows_held_back"]],
                         on=["agency_code", "quarter"], how="left")
     cells["version"] = cells["version"].astype("Int64")
-    cells["shown"] = cells["version"].map(lambda v: MISSING if pd.isna(v) else str(int(v)))
+    cells["rows_held_back"] = cells["rows_held_back"].astype("Int64")
+    cells["shown"] = [
+        MISSING if pd.isna(v) else f"{int(v)} {PARTIAL_TEXT}" if held else str(int(v))
+        for v, held in zip(cells["version"], cells["rows_held_back"].fillna(0))
+    ]
     return cells[list(GRID_COLUMNS)]
 
 
@@ -127,5 +137,11 @@ def safe_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
     """The warnings with any message that might quote a child's data replaced by its rule's
     wording. The frame carries no `value` column to begin with."""
     fixed = warnings["rule"].isin(FIXED_WORDING)
-    replaced = warnings["rule"].map(lambda r: RULE_WORDING.get(r, OTHER_WORDING))
+    replaced = warnings["rule"].map(
+        lambda r: HELD_BACK_WORDING.format(rule=r) if is_held_back(r) else RULE_WORDING.get(r, OTHER_WORDING))
     return warnings.assign(message=warnings["message"].where(fixed, replaced))
+
+
+def is_held_back(rule: str) -> bool:
+    """A stored issue that is an error (V and C rules): a row a partial load held back."""
+    return rule[:1] in ("V", "C")

@@ -208,6 +208,15 @@ def valid_return(agency: str = AGENCY, quarter: str = QUARTER, la: str | None = 
     return ReturnFile(headers, rows)
 
 
+def two_bad_of_forty() -> ReturnFile:
+    """The valid return with 40 children, two of them failing a row rule: row 7 was placed
+    before it was matched (C03) and row 30's sex is X (V02). Loading the rows that pass stores
+    38 children and holds back rows 7 and 30."""
+    ret = valid_return().with_children(40)
+    ret.set("children", 7, "placed_date", D("2024-07-01"))
+    return ret.set("children", 30, "sex", "X")
+
+
 # ---------------------------------------------------------------- what the store holds
 
 

@@ -45,7 +45,7 @@ from tests.downloads import split_csv
 
 FIRST, LAST = Quarter.parse("2024-25 Q4"), Quarter.parse("2025-26 Q1")
 FIELDS = ["scope", "scope_name", "quarter", "breakdown", "category", "value", "shown", "cohort",
-          "missing_returns", "not_available_reason"]  # the contract's row fields, in its order
+          "missing_returns", "not_available_reason", "partial_returns"]  # the contract's row fields, in its order
 VIEWER, POLICY = Caller.viewer(), DisclosurePolicy()
 HOSTILE_NAME = '=HYPERLINK("http://x","y")'
 

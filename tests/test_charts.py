@@ -58,11 +58,13 @@ def services(hand_url: str) -> Services:
 
 
 def frame_of(rows: list[tuple]) -> pd.DataFrame:
-    """A disclosed-looking frame from (scope, scope_name, quarter, value, shown[, missing])."""
+    """A disclosed-looking frame from (scope, scope_name, quarter, value, shown[, missing[,
+    partial]])."""
     return pd.DataFrame(
         [{"scope": r[0], "scope_name": r[1], "quarter": r[2], "breakdown": "", "category": "",
           "value": r[3], "shown": r[4], "cohort": r[3],
-          "missing_returns": r[5] if len(r) > 5 else 0} for r in rows]
+          "missing_returns": r[5] if len(r) > 5 else 0,
+          "partial_returns": r[6] if len(r) > 6 else 0} for r in rows]
     )
 
 
@@ -259,3 +261,16 @@ def test_the_definitions_page_says_how_small_numbers_are_protected(demo_settings
     [protection] = [c for c in layout._traverse() if getattr(c, "id", None) == "protection"]
     text = str(protection)
     assert "How small numbers are protected" in text and "moved up or down by at most 3" in text
+
+
+def test_a_caption_counts_the_partial_returns_behind_the_figure_and_the_title_claims_no_change() -> None:
+    frame = frame_of([("ALS", "Adopt London South", "2024-25 Q4", 250, "250"),
+                      ("ALS", "Adopt London South", "2025-26 Q1", 293, "293", 0, 1)])
+
+    assert caption(frame, query()).endswith(
+        "Cohort: 293 children. 1 partial return (failing rows held back when loaded, so not "
+        "counted).")
+    assert active_title(frame, query()) == "Children waiting: 293 in 2025-26 Q1"
+    whole = frame.assign(partial_returns=[0, 0])
+    assert "partial" not in caption(whole, query())
+    assert active_title(whole, query()) == "Children waiting rose to 293 in 2025-26 Q1"

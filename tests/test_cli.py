@@ -20,7 +20,7 @@ from db import users
 from db.engine import engine_for
 from db.importer import load_path
 from db.models import AuditEvent, Child, Return
-from tests.builders import D, snapshot, valid_return
+from tests.builders import D, snapshot, two_bad_of_forty, valid_return
 
 PROJECT = Path(__file__).resolve().parent.parent
 ANNEX_A = Path("tests/data/samples/annex-a/Annex_A_2024_Jan.xlsx")  # as typed in the project
@@ -158,3 +158,52 @@ def test_load_as_a_dashboard_user_is_refused_for_an_agency_they_may_not_load_bef
     operator = db(db_url, "load", str(path), "--user", "operator")
     assert operator.returncode == 0, operator.stdout + operator.stderr
     assert "WARNING W04" in operator.stdout
+
+
+def test_accept_valid_rows_loads_38_of_40_children_lists_the_2_held_back_and_returns_says_partial(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = two_bad_of_forty().write_xlsx(tmp_path / "forty.xlsx")
+    before = snapshot(sessions)
+
+    rejected = db(db_url, "load", str(path))
+
+    assert rejected.returncode == 1, rejected.stdout + rejected.stderr
+    assert "REJECTED forty.xlsx: 2 error(s)" in rejected.stdout
+    assert ("Or load the rows that pass (38 children, 2 adopters, 1 special_guardianship, "
+            "1 support) and hold back the 2 row(s) that fail") in rejected.stdout
+    assert "--accept-valid-rows" in rejected.stdout
+    assert snapshot(sessions) == before
+
+    partial = db(db_url, "load", str(path), "--accept-valid-rows")
+
+    assert partial.returncode == 0, partial.stdout + partial.stderr
+    held = [line for line in partial.stdout.splitlines() if line.startswith("HELD BACK")]
+    assert [line.split()[2:6] for line in held] == [
+        ["C03", "children", "row", "7"], ["V02", "children", "row", "30"]]
+    assert ("LOADED forty.xlsx as 942 2024-25 Q3 version 1 (PARTIAL: 38 children, 2 adopters, "
+            "1 special_guardianship, 1 support; 2 row(s) held back") in partial.stdout
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Child)) == 38
+        assert session.scalars(select(Return.rows_held_back)).one() == 2
+
+    listed = db(db_url, "returns")
+
+    [row] = [line for line in listed.stdout.splitlines() if line.startswith("942 ")]
+    assert row.split()[7:] == ["0", "2", "forty.xlsx", "(PARTIAL)"]  # warnings, held back
+    assert "1 return(s), 1 partial" in listed.stdout
+
+
+def test_accept_valid_rows_still_rejects_an_error_that_is_not_about_one_row(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    spoilt = two_bad_of_forty().set("return", 2, "agency_code", "999")
+    path = spoilt.write_xlsx(tmp_path / "spoilt.xlsx")
+
+    result = db(sqlite_url, "load", str(path), "--accept-valid-rows")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "REJECTED spoilt.xlsx" in result.stdout
+    assert "--accept-valid-rows did not apply: 1 error(s) are not about a single row" in result.stdout
+    assert "ERROR V04 return row 2 column agency_code" in result.stdout
+    assert snapshot(sessions_for(sqlite_url))["returns"] == []

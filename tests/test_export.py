@@ -107,7 +107,7 @@ def test_export_rows_keeps_the_contract_fields_as_plain_values() -> None:
         "scope_kind": ["england", "england"], "quarter": ["2025-26 Q1"] * 2,
         "breakdown": ["", ""], "category": ["", ""], "value": [2940.0, np.nan],
         "cohort": [2940.0, np.nan], "missing_returns": [0, 3], "value_type": ["count"] * 2,
-        "status": ["", ""], "shown": ["2,940", "[c]"],
+        "status": ["", ""], "shown": ["2,940", "[c]"], "partial_returns": [0, 1],
     })
     rows = export_rows(frame)
     assert tuple(rows.columns) == ROW_FIELDS
@@ -115,4 +115,5 @@ def test_export_rows_keeps_the_contract_fields_as_plain_values() -> None:
     assert first["value"] == 2940 and isinstance(first["value"], int)
     assert second["value"] is None and second["cohort"] is None
     assert [type(v) for v in rows["missing_returns"]] == [int, int]
+    assert rows["partial_returns"].tolist() == [0, 1]
     assert export_rows(frame.assign(value=[233.5, 1e20]))["value"].tolist() == [233.5, 10**20]

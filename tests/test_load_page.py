@@ -29,7 +29,7 @@ from layouts.board import board_aware
 from layouts.load import FROM_FILE, layout
 from metrics.access import Caller
 from metrics.scope import Geography
-from tests.builders import D, snapshot, valid_return
+from tests.builders import D, snapshot, two_bad_of_forty, valid_return
 
 ANNEX_A = Path(__file__).resolve().parent / "data" / "samples" / "annex-a" / "Annex_A_2024_Jan.xlsx"
 ADMIN = Caller("someone", "admin")
@@ -116,6 +116,74 @@ def test_a_file_with_an_error_reports_rule_row_and_column_and_stores_nothing(
     assert [i["rule"] for i in loaded.issues] == ["C03"]
     assert snapshot(sessions) == before
     assert listed(services) == []
+
+
+def test_a_file_with_only_row_errors_offers_to_load_the_rows_that_pass_as_a_partial_return(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    contents = upload(two_bad_of_forty().write_xlsx(tmp_path / "forty.xlsx"))
+    before = snapshot(sessions)
+
+    check = check_file(services, ADMIN, contents, "forty.xlsx", FROM_FILE, "")
+
+    assert check.summary == "Rejected: 2 errors; nothing has been stored."
+    assert check.can_load is False
+    assert check.partial_button == "Load the 41 rows that pass and hold back 2"
+    assert check.partial_offer.startswith(
+        "The 2 rows with errors can be held back: you can load the rest of the file (38 "
+        "children, 2 adopters, 1 special guardianship, 1 support) for Cumberland (942), "
+        "2024-25 Q3, as a partial return.")
+    assert "--accept-valid-rows" not in check.partial_offer  # the page speaks of its own controls
+    assert [(r["level"], r["rule"], r["row"]) for r in check.held_back] == [
+        ("held back", "C03", 7), ("held back", "V02", 30)]
+    assert snapshot(sessions) == before  # the offer stores nothing
+
+    # The plain confirm still refuses it; the partial confirm stores the rows that pass.
+    assert load_file(services, ADMIN, contents, "forty.xlsx", FROM_FILE, "").loaded is False
+    assert snapshot(sessions) == before
+    loaded = load_file(services, ADMIN, contents, "forty.xlsx", FROM_FILE, "",
+                       accept_valid_rows=True)
+
+    assert loaded.loaded
+    assert loaded.message == (
+        "Loaded Cumberland (942), 2024-25 Q3, version 1, as a partial return: 38 children, "
+        "2 adopters, 1 special guardianship, 1 support; 2 rows held back (listed below) and "
+        "0 warnings stored with it.")
+    assert [(r["rule"], r["row"]) for r in loaded.issues] == [("C03", 7), ("V02", 30)]
+    assert listed(services) == [("942", "2024-25 Q3", 1, "forty.xlsx")]
+    with sessions() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.kind == "load")).all()
+    assert (event.user_name, event.detail) == (
+        ADMIN.name, "forty.xlsx: loaded version 1, partial: 42 row(s) stored, 2 held back")
+
+
+def test_no_partial_offer_for_an_error_that_is_not_about_one_row(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    spoilt = two_bad_of_forty().set("support", 2, "asf_applications_sg", "lots")
+    contents = upload(spoilt.write_xlsx(tmp_path / "spoilt.xlsx"))
+    before = snapshot(sessions)
+
+    check = check_file(services, ADMIN, contents, "spoilt.xlsx", FROM_FILE, "")
+    assert (check.partial_offer, check.partial_button, check.held_back) == ("", "", [])
+    # A crafted partial confirm checks again and stores nothing.
+    loaded = load_file(services, ADMIN, contents, "spoilt.xlsx", FROM_FILE, "",
+                       accept_valid_rows=True)
+    assert (loaded.loaded, loaded.message) == (False, "Rejected: 3 errors; nothing has been stored.")
+    assert snapshot(sessions) == before
+
+
+def test_a_partial_confirm_for_an_agency_the_caller_may_not_load_is_refused(
+    services: Services, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    contents = upload(two_bad_of_forty().write_xlsx(tmp_path / "forty.xlsx"))
+    before = snapshot(sessions)
+
+    loaded = load_file(services, COAST, contents, "forty.xlsx", FROM_FILE, "",
+                       accept_valid_rows=True)
+
+    assert loaded.loaded is False and loaded.message.startswith("Refused:")
+    assert snapshot(sessions) == before
 
 
 def test_an_annex_a_workbook_loads_as_the_chosen_la_and_quarter(services: Services) -> None:

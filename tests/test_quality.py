@@ -34,7 +34,7 @@ def test_submitting_agencies_are_raas_then_las_then_vaas() -> None:
 def test_returns_grid_marks_missing_returns() -> None:
     agencies = submitting_agencies(Geography(AGENCIES), "region:North")
     versions = pd.DataFrame({"agency_code": ["R1", "R1", "102"], "quarter": ["2025-26 Q1", "2025-26 Q2", "2025-26 Q2"],
-                             "version": [1, 3, 1]})
+                             "version": [1, 3, 1], "rows_held_back": [0, 0, 0]})
     grid = returns_grid(agencies, versions, [Quarter.parse("2025-26 Q1"), Quarter.parse("2025-26 Q2")])
     assert grid["shown"].tolist() == ["1", "3", MISSING, "1", MISSING, MISSING]
     assert grid["version"].isna().tolist() == [False, False, True, False, True, True]

@@ -96,7 +96,7 @@ def test_cli_returns_reads_through_the_store(db_url, samples, monkeypatch, capsy
     assert main(["returns"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["agency", "quarter", "version", "loaded", "at", "(UTC)", "by",
-                                "warnings", "file"]
+                                "warnings", "held", "back", "file"]
     assert lines[1].split()[:4] == ["330", "2009-10", "Q2", "1"]
     assert lines[1].endswith("Annex_A_2024_Jan.xlsx")
     assert lines[-1] == "1 return(s)."
@@ -121,10 +121,10 @@ def test_return_versions_are_the_current_versions(sessions, samples, tmp_path) -
 
     frame = store.return_versions("2009-10 Q1", "2009-10 Q3")
     assert list(frame.columns) == list(VERSION_COLUMNS)
-    assert frame.values.tolist() == [["330", "2009-10 Q2", 2], ["331", "2009-10 Q2", 1]]
+    assert frame.values.tolist() == [["330", "2009-10 Q2", 2, 0], ["331", "2009-10 Q2", 1, 0]]
     assert frame["version"].dtype == "int64"
     assert store.return_versions("2009-10 Q2", "2009-10 Q2", ["331"]).values.tolist() == [
-        ["331", "2009-10 Q2", 1]]
+        ["331", "2009-10 Q2", 1, 0]]
     empty = store.return_versions("2010-11 Q1", "2010-11 Q4")
     assert empty.empty and list(empty.columns) == list(VERSION_COLUMNS)
     with pytest.raises(ValueError):
@@ -135,7 +135,7 @@ def test_return_versions_leave_out_a_missing_return(sessions) -> None:
     load_demo(sessions, first=Quarter.parse("2025-26 Q1"), last=Quarter.parse("2025-26 Q2"))
     frame = Store(sessions).return_versions("2025-26 Q1", "2025-26 Q2", ["ASP", "ALS"])
     assert frame.values.tolist() == [
-        ["ALS", "2025-26 Q1", 1], ["ASP", "2025-26 Q1", 1], ["ALS", "2025-26 Q2", 1],
+        ["ALS", "2025-26 Q1", 1, 0], ["ASP", "2025-26 Q1", 1, 0], ["ALS", "2025-26 Q2", 1, 0],
     ]  # fmt: skip
 
 

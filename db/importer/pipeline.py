@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit
+from db.importer import partial
 from db.importer.formats import NEED_WORDS, Format, recognise
 from db.importer.readers import RawReturn, ReadRequest, sha256_of_path
 from db.importer.report import Issue, Rejected, Report, UsageError
@@ -120,6 +121,11 @@ def check_raw(
         list(raw.notes),
     )
     report.status = "checked" if report.ok else "rejected"
+    if not report.ok:
+        held = partial.plan(validated)
+        report.held_back = _labelled(raw, held.issues)
+        report.rows_held_back, report.passing_counts = held.count, held.passing
+        report.partial_refusal = held.refusal
     return report, validated
 
 
@@ -161,8 +167,12 @@ def load_path(
     max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
     name: str | None = None,
+    accept_valid_rows: bool = False,
 ) -> Report:
-    """Validate and store one return in one transaction; an error stores nothing.
+    """Validate and store one return in one transaction; an error stores nothing, unless
+    `accept_valid_rows` and every error is about a row that can be held back
+    (`db.importer.partial`): then the rows that pass are stored as a partial return, with
+    the count held back, and the report lists the held-back rows (`held_back`).
 
     `may_load(agency_code)` says whether the loader may load for the file's agency; a refusal
     raises NotPermitted and stores no return. Every outcome is one audit event in the same
@@ -185,7 +195,13 @@ def load_path(
             if report.status == "refused":
                 # Validation only read, so committing this transaction keeps the audit event alone.
                 refusal = NotPermitted(f"you may not load returns for agency {validated.agency_code}")
-            elif report.ok:
+            elif report.ok or (accept_valid_rows and report.may_accept_valid_rows):
+                held = partial.HoldBack()
+                if not report.ok:
+                    held = partial.plan(validated)
+                    validated = partial.without_held_back(validated, held)
+                    report.issues = _labelled(raw, validated.issues)
+                    report.row_counts = dict(held.passing)
                 outcome = store_return(
                     session,
                     validated,
@@ -194,6 +210,8 @@ def load_path(
                     source_format=raw.source_format,
                     loaded_by=user,
                     carries=raw.carries,
+                    rows_held_back=held.count,
+                    held_back=held.issues,
                 )
                 report.status, report.version = outcome.status, outcome.version
             audit_load(session, report, user, raw.sha256)
@@ -233,7 +251,12 @@ def audit_load(session: Session, report: Report, user: str | None, file_hash: st
     current one, `load_rejected` when errors or a refusal stored nothing (a refusal at the check
     step too: a probe of another agency is what an admin looks for). Counts only, never a cell
     of the return."""
-    if report.status in ("loaded", "unchanged"):
+    if report.partial:
+        kind = "load"
+        detail = (f"{report.status} version {report.version}, partial: "
+                  f"{sum(report.row_counts.values())} row(s) stored, "
+                  f"{report.rows_held_back} held back")
+    elif report.status in ("loaded", "unchanged"):
         kind, detail = "load", f"{report.status} version {report.version}"
     elif report.status == "raced":
         kind, detail = "load_rejected", "not stored: another load of this return finished first"
@@ -319,9 +342,11 @@ def load_upload(
     max_rows: int = 200_000,
     max_bytes: int = MAX_BYTES,
     may_load: Callable[[str], bool] | None = None,
+    accept_valid_rows: bool = False,
 ) -> Report:
     """`load_path` for an uploaded file: validate again and store in one transaction."""
     name = upload_name(file_name)
     with uploaded_file(contents, name) as path, _upload_usage(path, name):
         return load_path(sessions, path, user=user, agency=agency, quarter=quarter,
-                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load, name=name)
+                         max_rows=max_rows, max_bytes=max_bytes, may_load=may_load, name=name,
+                         accept_valid_rows=accept_valid_rows)

@@ -27,14 +27,16 @@ class Issue:
     def level(self) -> Level:
         return "warning" if self.rule in WARNING_RULES else "error"
 
-    def line(self) -> str:
+    def line(self, label: str | None = None) -> str:
+        """`ERROR C03 children row 5 column placed_date: value '2024-07-01': ...`; `label`
+        replaces the level (`HELD BACK` for a row a partial load left out)."""
         where = self.table
         if self.row is not None:
             where += f" row {self.row}"
         if self.column:
             where += f" column {self.column}"
         value = "" if self.value is None else f" value {self.value!r}:"
-        return f"{self.level.upper()} {self.rule} {where}:{value} {self.message}"
+        return f"{label or self.level.upper()} {self.rule} {where}:{value} {self.message}"
 
 
 Surface = Literal["cli", "page"]
@@ -76,6 +78,14 @@ class Report:
     notes: list[str] = field(default_factory=list)  # e.g. Annex A rows skipped
     status: str = "checked"  # checked, loaded, unchanged, rejected, refused
     version: int | None = None
+    # Loading only the rows that pass (db.importer.partial): for a report with errors, the
+    # errors of the rows that would be held back, the rows that pass per table, and why the
+    # rows that pass cannot be loaded on their own (None when they can). For a partial load,
+    # `issues` keeps the warnings only and `held_back` lists what was left out.
+    held_back: list[Issue] = field(default_factory=list)
+    rows_held_back: int = 0
+    passing_counts: dict[str, int] = field(default_factory=dict)
+    partial_refusal: str | None = None
 
     @property
     def errors(self) -> list[Issue]:
@@ -89,11 +99,25 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def partial(self) -> bool:
+        """Stored (or already stored) with rows held back."""
+        return self.status in ("loaded", "unchanged") and self.rows_held_back > 0
+
+    @property
+    def may_accept_valid_rows(self) -> bool:
+        """Rejected for errors that are all about single rows, with rows left that pass."""
+        return bool(self.errors) and self.rows_held_back > 0 and self.partial_refusal is None
+
     def text(self) -> str:
         """The report as the CLI prints it: one line per problem, then a summary."""
-        lines = [i.line() for i in sorted(self.issues, key=_order)]
+        held = [i.line("HELD BACK") for i in sorted(self.held_back, key=_order)] if self.partial else []
+        lines = held + [i.line() for i in sorted(self.issues, key=_order)]
         lines.extend(self.notes)
         counts = ", ".join(f"{n} {t}" for t, n in self.row_counts.items())
+        if self.partial:
+            counts = (f"PARTIAL: {counts}; {self.rows_held_back} row(s) held back, listed "
+                      "above, not stored")
         target = f"{self.agency_code or '?'} {self.quarter or '?'}"
         summary = {
             "rejected": f"REJECTED {self.file_name}: {len(self.errors)} error(s), "

@@ -8,6 +8,7 @@ of a return behind. Imports db modules only.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.importer.report import Issue
 from db.importer.validate import ValidatedReturn
 from db.models import ROW_MODELS, Child, Return, ReturnIssue
 from metrics.quarters import Quarter
@@ -130,8 +132,13 @@ def store_return(
     loaded_at: datetime | None = None,
     carries: dict[str, tuple[str, ...]] | None = None,
     rows_held_back: int = 0,
+    held_back: Sequence[Issue] = (),
 ) -> StoreOutcome:
-    """Store a valid return as the agency's newest version for the quarter (caller commits)."""
+    """Store a valid return as the agency's newest version for the quarter (caller commits).
+
+    A partial load (db.importer.partial) passes the return without its failing rows, how many
+    rows it held back, and their errors, which are kept with the return beside its warnings so
+    that the Data quality page lists what is not in the figures."""
     if not validated.ok or validated.agency_code is None or validated.quarter is None:
         raise ValueError("only a return without errors can be stored")
     agency, quarter = validated.agency_code, validated.quarter
@@ -178,13 +185,14 @@ def store_return(
                 row["return_id"] = ret.id
             # Core executemany: the ORM's bulk path would fetch keys back row by row.
             session.execute(model.__table__.insert(), rows)
-    if warnings:
+    kept = [*held_back, *warnings]
+    if kept:
         session.execute(
             ReturnIssue.__table__.insert(),
             [
                 dict(return_id=ret.id, rule=w.rule, table_name=w.table, row=w.row,
                      column=w.column, value=w.value, message=w.message)
-                for w in warnings
+                for w in kept
             ],
         )
     return StoreOutcome("loaded", ret.version, ret.id)

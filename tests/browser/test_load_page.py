@@ -15,7 +15,7 @@ from app import create_app
 from config import Settings
 from layouts import ids
 from tests.accounts import start_signed_in
-from tests.builders import AGENCY, QUARTER, D, valid_return
+from tests.builders import AGENCY, QUARTER, D, two_bad_of_forty, valid_return
 
 pytestmark = pytest.mark.browser
 
@@ -99,4 +99,29 @@ def test_a_broken_file_shows_its_error_and_no_confirm_button(dash_duo, dashboard
     cells = [c.text for c in dash_duo.find_elements(f"#{ids.LOAD_ISSUES} tbody td")]
     assert cells[:6] == ["error", "C03", "children", "2", "placed_date", "2024-07-01"]
     assert not confirm_shown(dash_duo)
+    assert dash_duo.get_logs() == []
+
+
+def test_a_file_with_two_bad_rows_loads_the_rest_on_the_partial_confirm(dash_duo, dashboard,
+                                                                         free_port,
+                                                                         tmp_path: Path) -> None:
+    path = two_bad_of_forty().write_xlsx(tmp_path / "forty.xlsx")
+    open_load_page(dash_duo, dashboard, free_port)
+
+    choose_file(dash_duo, path)
+
+    dash_duo.wait_for_text_to_equal(f"#{ids.LOAD_SUMMARY}",
+                                    "Rejected: 2 errors; nothing has been stored.")
+    dash_duo.wait_for_text_to_equal(f"#{ids.LOAD_PARTIAL}",
+                                    "Load the 41 rows that pass and hold back 2")
+    held = [c.text for c in dash_duo.find_elements(f"#{ids.LOAD_HELD_BACK} tbody td")]
+    assert held[:4] == ["held back", "C03", "children", "7"]
+    assert not confirm_shown(dash_duo)
+    press(dash_duo, f"#{ids.LOAD_PARTIAL}")
+
+    dash_duo.wait_for_contains_text(
+        f"#{ids.LOAD_RESULT}",
+        f"Loaded Cumberland ({AGENCY}), {QUARTER}, version 1, as a partial return: 38 children")
+    until(lambda: not dash_duo.find_element(f"#{ids.LOAD_PARTIAL}").is_displayed(), 4)
+    assert "V02" in dash_duo.find_element(f"#{ids.LOAD_RESULT}").text  # the held-back rows listed
     assert dash_duo.get_logs() == []
