@@ -178,3 +178,19 @@ def test_two_quarters_load_through_the_importer_and_a_second_run_changes_nothing
     again = load_demo(sessions, first=first, last=last)
     assert (again.loaded, again.unchanged) == (0, 2 * n)
     assert "already there" in again.text()
+
+
+def test_the_demo_load_says_how_it_is_going_in_plain_lines_off_a_terminal():
+    import io
+
+    from db.cli import DemoProgress
+
+    out = io.StringIO()
+    progress = DemoProgress(out, every=0.0)
+    progress("simulating", 0, 4)
+    for done in range(1, 5):
+        progress("stored", done, 4)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "demo: simulating the population for 4 returns..."
+    assert lines[-1].startswith("demo: stored 4/4 returns (100%), ")
+    assert "\r" not in out.getvalue() and len(lines) == 5
