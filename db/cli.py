@@ -80,11 +80,40 @@ def cmd_init(settings: Settings) -> int:
     return OK
 
 
+class DemoProgress:
+    """Says how the demo load is going, so that a minute of work does not look hung: one line
+    rewritten in place on a terminal, a plain line every few seconds otherwise (make's output,
+    a log)."""
+
+    def __init__(self, stream=sys.stdout, every: float = 5.0):
+        self.stream, self.every = stream, every
+        self.tty = stream.isatty()
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if what == "simulating":
+            self._say(f"demo: simulating the population for {total:,} returns...", end=True)
+            return
+        if done < total and now - self.last < (0.25 if self.tty else self.every):
+            return
+        self.last = now
+        self._say(f"demo: stored {done:,}/{total:,} returns ({done / total:.0%}), "
+                  f"{now - self.started:.0f} s", end=done == total)
+
+    def _say(self, text: str, end: bool) -> None:
+        if self.tty:
+            self.stream.write("\r" + text.ljust(60) + ("\n" if end else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
 def cmd_demo(settings: Settings, scale: int, seed: int) -> int:
     from db.demo import load_demo
 
     started = time.perf_counter()
-    summary = load_demo(session_factory(settings), scale=scale, seed=seed)
+    summary = load_demo(session_factory(settings), scale=scale, seed=seed, progress=DemoProgress())
     seconds = time.perf_counter() - started
     print(summary.text())
     print(f"Demo data loaded in {seconds:.1f} s ({summary.rows / seconds:,.0f} rows per second).")

@@ -12,17 +12,19 @@ for a seed. Imports db and metrics modules only.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.importer.readers import RawReturn, RawTable
-from db.importer.store import DbHistory, store_return
+from db.importer.store import HISTORY_COLUMNS, DbHistory, store_return
 from db.importer.validate import validate
+from db.models import Return
 from db.registry import Registry, registry_from_db
 from db.return_format import TABLES
 from metrics.quarters import Quarter, quarter_range
@@ -56,17 +58,27 @@ def _curve(knots: dict[float, float]):
 
 # National rates at scale 1 (per year) and mean waits (days), piecewise linear by decimal year.
 # Tuned with bench/demo_calibration.py against the published figures in docs/demo-data.md.
-CHILD_CASES_PER_YEAR = _curve({2014: 3800, 2017: 3000, 2019: 2950, 2021: 2850, 2022.5: 2800, 2024: 2600, 2027: 2600})
-ORDER_TO_MATCH_DAYS = _curve({2014: 140, 2019: 125, 2020.5: 125, 2021.5: 145, 2022.5: 80, 2023.2: 95, 2024: 160, 2025: 215, 2027: 215})
+CHILD_CASES_PER_YEAR = _curve({2014: 3700, 2016: 3200, 2017.85: 3200, 2018.85: 3000, 2019.5: 2300, 2019.85: 2150,
+                                2020.85: 2600, 2021.85: 2750, 2022.85: 2900, 2023.85: 3100, 2024.5: 2700, 2027: 2700})
+ORDER_TO_MATCH_DAYS = _curve({2014: 120, 2019: 110, 2020.2: 115, 2020.5: 170, 2021: 150, 2021.5: 140, 2022.5: 130,
+                              2023.2: 120, 2024: 135, 2025: 155, 2027: 155})
+# Courts' delays in 2020-21 (hearings put off in the pandemic) hold adoption orders back.
+COURT_DELAY_DAYS = _curve({2014: 0, 2020.2: 0, 2020.5: 35, 2021.2: 35, 2021.8: 10, 2022.5: 0, 2027: 0})
 SWEEP_FROM = date(2021, 7, 1)
+SWEPT, REPLANNED = 0.75, 0.5  # of the children waiting long then: reviewed; of those, plan changed
 # When adopters are plentiful (2021-23) even harder-to-place children are matched sooner.
 HARDER_TO_PLACE_EFFECT = _curve({2014: 1.0, 2019.5: 1.0, 2021.5: 0.3, 2022.3: 0.3, 2023.3: 1.3, 2027: 1.3})
 ENQUIRIES_PER_YEAR = _curve({2014: 6000, 2019: 5700, 2020.5: 6500, 2021.5: 5800, 2023: 4400, 2027: 4300})
 APPROVAL_TO_MATCH_DAYS = _curve({2014: 190, 2019: 200, 2021: 290, 2022: 320, 2023.5: 230, 2025: 200, 2027: 200})
-SGOS_PER_YEAR = _curve({2005: 800, 2010: 2600, 2015: 3700, 2019: 3900, 2022: 4100, 2027: 3950})
+SGOS_PER_YEAR = _curve({2005: 800, 2010: 2600, 2015: 3700, 2019.5: 4200, 2024.5: 4500, 2027: 4500})
+# Most SGOs are made as children leave care; most to former foster carers who are family or
+# friends (E45). E47 and E48 are the 2024-25 shares of SGOs on leaving care; relatives or
+# friends (E45 and E47) 90%.
+SGO_LOOKED_AFTER = 0.91
+SGO_GUARDIANS = {"E45": 0.68, "E46": 0.07, "E47": 0.22, "E48": 0.03}
 ASF_ADOPTION_PER_YEAR = _curve({2019: 13000, 2022: 12000, 2027: 11000})
 
-REGION_MINORITY = {"London": 0.45, "West Midlands": 0.24}  # share of children not White
+REGION_MINORITY = {"London": 0.40, "West Midlands": 0.22}  # share of children not White
 ETHNIC_GROUPS = {
     "W": (("WBRI", "WIRI", "WOTH", "WIRT", "WROM"), (0.85, 0.02, 0.10, 0.01, 0.02)),
     "M": (("MWBC", "MWBA", "MWAS", "MOTH"), (0.35, 0.15, 0.20, 0.30)),
@@ -150,8 +162,8 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     la = rng.choice(demo.las, n, p=list(demo.la_weight.values()))
     size = rng.choice([1, 2, 3], n, p=[0.70, 0.24, 0.06])
     youngest = np.where(
-        rng.random(n) < 0.52, rng.integers(30, 365, n),
-        np.where(rng.random(n) < 0.88, rng.integers(365, 4 * 365, n), rng.integers(4 * 365, 9 * 365, n)),
+        rng.random(n) < 0.60, rng.integers(30, 365, n),
+        np.where(rng.random(n) < 0.89, rng.integers(365, 4 * 365, n), rng.integers(4 * 365, 8 * 365 + 180, n)),
     )
     # The bulge: a cohort of children born 2019-20, decided on in 2023-24, who wait and wait.
     bulge_las = [c for c in demo.las if demo.la_region[c] == BULGE_REGION]
@@ -166,11 +178,11 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     n += nb
 
     region = np.array([demo.la_region[c] for c in la])
-    minority = np.array([REGION_MINORITY.get(r, 0.13) for r in region])
+    minority = np.array([REGION_MINORITY.get(r, 0.11) for r in region])
     ethnicity = _ethnicity(rng, minority)
-    disabled = rng.random(n) < 0.03
-    spacing = rng.integers(400, 900, n)
-    youngest = np.clip(youngest, 30, 11 * 365 - (size - 1) * spacing)  # oldest at most 11
+    disabled = rng.random(n) < 0.024
+    spacing = rng.integers(365, 800, n)
+    youngest = np.clip(youngest, 30, 10 * 365 - (size - 1) * spacing)  # oldest at most 10
     oldest = youngest + (size - 1) * spacing
     pace = np.array([demo.pace[demo.submitter[c]] for c in la])
 
@@ -188,16 +200,19 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     ffa = (youngest < 365) & (rng.random(n) < 0.12) & ~early & ~bulge
     carer = ~ffa & (rng.random(n) < 0.09) & ~early & ~bulge
     age_at_order = (oldest + adm_to_order) / 365.25
-    harder = np.select([age_at_order >= 5, age_at_order >= 2], [4.6, 1.3], 1.0)
+    harder = np.select([age_at_order >= 5, age_at_order >= 2], [6.5, 1.3], 1.0)
     harder *= np.select([size == 3, size == 2], [1.6, 1.25], 1.0)
-    harder *= np.where(disabled, 1.8, 1.0) * np.where(np.isin(ethnicity, ETHNIC_GROUPS["W"][0]), 1.0, 1.2)
+    harder *= np.where(disabled, 3.2, 1.0) * np.where(np.isin(ethnicity, ETHNIC_GROUPS["W"][0]), 1.0, 1.2)
     mult = pace * (1 + (harder - 1) * HARDER_TO_PLACE_EFFECT(order))
     mult[bulge] *= 12.0
     wait = _gamma(rng, 1.8, ORDER_TO_MATCH_DAYS(order) * mult, n)
-    # 2021-22: with adopters plentiful, most children who had waited long were matched.
+    # 2021-22: with adopters plentiful, agencies reviewed every long wait: most of those children
+    # were matched, and for the rest the plan changed (RD3).
     sweep = _day(SWEEP_FROM)
-    swept = (order < sweep) & (order + wait > sweep + 120) & (rng.random(n) < 0.8) & ~bulge
-    wait[swept] = sweep - order[swept] + _gamma(rng, 2.0, 150, swept.sum())
+    swept = (order < sweep) & (order + wait > sweep + 120) & (rng.random(n) < SWEPT) & ~bulge
+    review = sweep - order + _gamma(rng, 2.0, 100, n)
+    wait[swept] = review[swept]
+    replanned = swept & (rng.random(n) < REPLANNED)
     wait[carer] = _gamma(rng, 2.0, 90, carer.sum())
     matched = order + wait
     ffa_placed = never.copy()
@@ -205,10 +220,12 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     matched[ffa] = adm[ffa] + _gamma(rng, 3.0, 100, ffa.sum())
 
     # Children who wait too long: the plan changes (RD3) for most of them.
-    limit = 420 + _gamma(rng, 2.0, 260, n) + np.where(age_at_order >= 5, 650, 0)
+    limit = 380 + _gamma(rng, 2.0, 220, n) + np.where(age_at_order >= 5, 380, 0) + np.where(disabled, 300, 0)
     slow = np.array([demo.submitter[c] == SLOW_RAA for c in la])
     limit = np.where(slow, limit * 1.5, limit)  # its children wait longer before plans change
-    give_up = ~early & ~ffa & ~carer & ~bulge & (wait > limit) & (rng.random(n) < 0.85)
+    give_up = ~early & ~ffa & ~carer & ~bulge & (wait > limit) & (rng.random(n) < 0.9)
+    limit[replanned] = review[replanned]
+    give_up |= replanned
     wait = np.minimum(wait, 2 * limit)  # nobody waits for ever: a match or a new plan
     reversed_[give_up] = order[give_up] + limit[give_up]
     reason[give_up] = "RD3"
@@ -219,6 +236,7 @@ def simulate_children(demo: Demography, rng: np.random.Generator, scale: int) ->
     entered = adm - care_to_adm
     placed_with_carer[carer] = entered[carer] + rng.integers(10, 60, carer.sum())
     adopted = placed + _gamma(rng, 3.0, 255, n)
+    adopted += np.rint(COURT_DELAY_DAYS(np.minimum(adopted, NEVER // 2))).astype(np.int64)
 
     # Disruptions: about 3% of placements end before an order; some children are placed again.
     live = matched < NEVER
@@ -355,8 +373,8 @@ def simulate_sgos(demo: Demography, rng: np.random.Generator, scale: int) -> pd.
         "ethnicity": _ethnicity(rng, np.array([REGION_MINORITY.get(r, 0.13) for r in region])),
         "disability": np.where(rng.random(n) < 0.04, "Y", "N"),
         "made": made,
-        "looked_after": np.where(rng.random(n) < 0.55, "Y", "N"),
-        "guardian": rng.choice(["E45", "E46", "E47", "E48"], n, p=[0.35, 0.05, 0.55, 0.05]),
+        "looked_after": np.where(rng.random(n) < SGO_LOOKED_AFTER, "Y", "N"),
+        "guardian": rng.choice(list(SGO_GUARDIANS), n, p=list(SGO_GUARDIANS.values())),
         "support_plan": np.where(rng.random(n) < 0.85, "Y", "N"),
         "allowance": np.where(rng.random(n) < 0.7, "Y", "N"),
         "ended": ended,
@@ -507,11 +525,18 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _sha256(tables: dict[str, pd.DataFrame]) -> str:
-    digest = hashlib.sha256()
-    for name, frame in tables.items():
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row (its values, not its index), for a whole quarter's table at once:
+    hashing each return's slice of these costs a fraction of hashing each return's frame."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def _sha256(agency: str, quarter: Quarter, hashes: dict[str, np.ndarray]) -> str:
+    digest = hashlib.sha256(f"{agency} {quarter}".encode())
+    for name, rows in hashes.items():
         digest.update(name.encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        digest.update(len(rows).to_bytes(8, "little"))
+        digest.update(np.ascontiguousarray(rows).tobytes())
     return digest.hexdigest()
 
 
@@ -529,21 +554,31 @@ def quarter_returns(world: DemoWorld, registry: Registry, quarter: Quarter) -> I
         "adopters": adopters_table(world.households, quarter),
         "special_guardianship": sgo_table(world.sgos, quarter),
     }
-    grouped = {name: dict(tuple(frame.groupby("submitter", sort=False))) for name, frame in parts.items()}
+    grouped: dict[str, dict[str, pd.DataFrame]] = {}
+    hashes: dict[str, dict[str, np.ndarray]] = {}
+    for name, frame in parts.items():
+        frame = frame.reset_index(drop=True)
+        columns = list(TABLES[name].column_names)
+        rows = _row_hashes(frame[columns])
+        positions = frame.groupby("submitter", sort=False).indices
+        grouped[name] = {agency: frame.loc[at, columns] for agency, at in positions.items()}
+        hashes[name] = {agency: rows[at] for agency, at in positions.items()}
+    empty = np.zeros(0, dtype=np.uint64)
     for agency in submitters(registry):
         if (agency, quarter) == MISSING_RETURN:
             continue
         tables = {"return": pd.DataFrame({"agency_code": [agency], "quarter": [str(quarter)]})}
         for name, by_agency in grouped.items():
-            columns = list(TABLES[name].column_names)
             frame = by_agency.get(agency)
-            tables[name] = frame[columns] if frame is not None else pd.DataFrame(columns=columns)
+            tables[name] = frame if frame is not None else pd.DataFrame(columns=list(TABLES[name].column_names))
         tables["support"] = support_row(world, agency, quarter)
         tables = {name: _numbered(frame) for name, frame in tables.items()}
+        row_hashes = {name: hashes[name].get(agency, empty) for name in grouped}
+        row_hashes["support"] = _row_hashes(tables["support"])
         yield RawReturn(
             file_name=f"demo-{agency}-{str(quarter).replace(' ', '-')}.generated",
             source_format="demo",
-            sha256=_sha256(tables),
+            sha256=_sha256(agency, quarter, row_hashes),
             tables={name: RawTable(name, frame) for name, frame in tables.items()},
         )
 
@@ -588,18 +623,59 @@ def _loaded_at(raw: RawReturn, quarter: Quarter) -> datetime:
     return min(when, datetime.now(timezone.utc))
 
 
+class LoadedHere:
+    """The validator's view of earlier returns when the demo loads into a database that had no
+    returns: exactly the returns this load has stored, kept in memory. `DbHistory` would read
+    the same rows back from the database; asking it took a fifth of the load's time."""
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, int], pd.DataFrame | None] = {}
+        self.la_agency: dict[int, dict[str, str]] = {}
+
+    def previous_children(self, agency_code: str, quarter: Quarter) -> pd.DataFrame | None:
+        return self.children.get((agency_code, quarter.index))
+
+    def las_returned_elsewhere(self, agency_code: str, quarter: Quarter, la_codes: set[str]) -> dict[str, str]:
+        held = self.la_agency.get(quarter.index, {})
+        return {la: held[la] for la in la_codes if la in held and held[la] != agency_code}
+
+    def stored(self, agency_code: str, quarter: Quarter, children: pd.DataFrame) -> None:
+        # Only the quarter before the next one is ever asked about.
+        self.children = {k: v for k, v in self.children.items() if k[1] >= quarter.index - 1}
+        self.la_agency = {k: v for k, v in self.la_agency.items() if k >= quarter.index - 1}
+        self.children[(agency_code, quarter.index)] = (
+            children[list(HISTORY_COLUMNS)].reset_index(drop=True) if len(children) else None
+        )
+        las = self.la_agency.setdefault(quarter.index, {})
+        las |= dict.fromkeys(children["la_code"].dropna().unique().tolist(), agency_code)
+
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
 def load_demo(
     sessions: sessionmaker[Session], scale: int = 1, seed: int = 2024,
     first: Quarter = FIRST_QUARTER, last: Quarter = LAST_QUARTER,
+    progress: Progress | None = None,
 ) -> DemoSummary:
-    """Validate and store every demo return (`first` to `last`); one transaction per quarter."""
+    """Validate and store every demo return (`first` to `last`); one transaction per quarter.
+
+    `progress`, if given, hears ("simulating", 0, total) first and then ("stored", n, total)
+    after each return."""
     with sessions() as session:
         registry = registry_from_db(session)
+        empty = not session.scalar(select(func.count()).select_from(Return))
     if not registry.agencies:
         raise RuntimeError("the agency registry is empty; run `python -m db init` first.")
+    quarters = quarter_range(first, last)
+    total = len(quarters) * len(submitters(registry)) - sum(MISSING_RETURN[1] == q for q in quarters)
+    report = progress or (lambda what, done, total: None)
+    report("simulating", 0, total)
     summary = DemoSummary(per_table={name: 0 for name in TABLES if name != "return"}, first=first, last=last)
+    loaded_here = LoadedHere() if empty else None
     current: Quarter | None = None
     session: Session | None = None
+    done = 0
     try:
         for quarter, raw in generate_returns(registry, scale, seed, first, last):
             if quarter != current:
@@ -608,13 +684,18 @@ def load_demo(
                     session.close()
                 session, current = sessions(), quarter
                 summary.quarters += 1
-            validated = validate(raw, registry, DbHistory(session), None, None)
+            history = loaded_here or DbHistory(session)
+            validated = validate(raw, registry, history, None, None)
             if not validated.ok:
                 errors = [i.line() for i in validated.issues if i.level == "error"][:5]
                 raise RuntimeError(f"demo return {raw.file_name} failed validation: {errors}")
             outcome = store_return(session, validated, file_name=raw.file_name, sha256=raw.sha256,
                                    source_format="demo", loaded_by=LOADED_BY,
                                    loaded_at=_loaded_at(raw, quarter))
+            if loaded_here is not None:
+                loaded_here.stored(validated.agency_code, quarter, validated.frames["children"])
+            done += 1
+            report("stored", done, total)
             if outcome.status == "unchanged":
                 summary.unchanged += 1
                 continue
