@@ -25,6 +25,7 @@ from callbacks.auth import caller_of
 from callbacks.services import Services
 from db.engine import session_factory
 from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_upload, load_upload
+from db.importer.formats import FORMATS
 from layouts import ids
 from layouts.load import (
     FROM_FILE, RETURNS_PATH, agency_choices, confirmation, issues_table, notes_list,
@@ -84,8 +85,7 @@ def page_setup(services: Services, caller: Caller) -> Setup:
     """The agencies the caller may load for and the size limit; in public mode, or for a
     caller who may load for none, a page that says so."""
     settings = services.settings
-    limit = (f"Files up to {size_text(settings.upload_max_bytes)}: an .xlsx workbook or a .zip "
-             "of CSV files.")
+    limit = f"Files up to {size_text(settings.upload_max_bytes)}. {accepted_formats()}"
     if caller.public:
         return Setup(agency_choices([]), settings.upload_max_bytes, limit, SWITCHED_OFF, True)
     geography = services.measures.geography()
@@ -95,6 +95,19 @@ def page_setup(services: Services, caller: Caller) -> Setup:
         return Setup(agency_choices([]), settings.upload_max_bytes, limit, MAY_NOT_LOAD, True)
     return Setup(agency_choices(mine[["code", "name"]].to_dict("records")),
                  settings.upload_max_bytes, limit, "", False)
+
+
+PAGE_FIELDS = {"agency": "Agency", "quarter": "Quarter"}
+
+
+def accepted_formats() -> str:
+    """What the page accepts, from the import formats' registry, in the page's own terms."""
+    parts = []
+    for fmt in FORMATS:
+        fields = " and ".join(PAGE_FIELDS[n] for n in fmt.needs)
+        parts.append(f"{fmt.title[0].upper()}{fmt.title[1:]}: {fmt.description}"
+                     + (f" (choose {fields} above)." if fields else "."))
+    return "Accepted, recognised by their content: " + " ".join(parts)
 
 
 def decode_upload(contents: str | None, limit: int) -> bytes:

@@ -20,6 +20,7 @@ from config import Settings
 from db import users
 from db.engine import session_factory
 from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_path, load_path
+from db.importer.formats import FORMATS, NEED_WORDS
 from db.measure_data import load_geography
 from db.queries import Store
 from db.schema import initialise
@@ -40,11 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill the database with synthetic demo returns")
     demo.add_argument("--scale", type=int, default=1, help="1 = national size; 10 = ten times")
     demo.add_argument("--seed", type=int, default=2024)
+    accepted = "Formats, recognised by their content: " + "; ".join(
+        f"{fmt.title} ({fmt.description}{', needs ' + ' and '.join(f'--{n}' for n in fmt.needs) if fmt.needs else ''})"
+        for fmt in FORMATS) + "."
+    needing = {need: [fmt.title for fmt in FORMATS if need in fmt.needs] for need in NEED_WORDS}
     for name, text in (("load", "validate and load one return"), ("check", "validate only")):
-        sub = commands.add_parser(name, help=text)
+        sub = commands.add_parser(name, help=text, description=f"{text.capitalize()}. {accepted}")
         sub.add_argument("paths", nargs=1 if name == "load" else "+", metavar="PATH", type=Path)
-        sub.add_argument("--agency", help="agency code (needed for Annex A)")
-        sub.add_argument("--quarter", help='quarter, e.g. "2024-25 Q3" (needed for Annex A)')
+        sub.add_argument("--agency", help=f"agency code (needed for: {', '.join(needing['agency'])})")
+        sub.add_argument("--quarter", help=f'quarter, e.g. "2024-25 Q3" (needed for: '
+                         f"{', '.join(needing['quarter'])})")
         if name == "load":
             sub.add_argument("--user", default=None, help="who is loading (default: login name)")
             sub.add_argument("--accept-valid-rows", action="store_true",

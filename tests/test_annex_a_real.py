@@ -307,3 +307,33 @@ def test_an_annex_a_quarter_has_no_sgos_or_siblings_and_its_households_count_und
     for scope in ("AC2C", "england"):
         assert figure(sessions, "enquiries", scope)["value"] == 1, scope  # F9, under the RAA
     assert figure(sessions, "enquiries", LA)["status"] == "z"  # households are the RAA's
+
+
+def test_the_ssd_querys_list_11_which_cannot_place_households_leaves_them_out_not_the_children(
+    load, sqlite_url: str, tmp_path: Path
+) -> None:
+    # The SSD query's List 11: individuals (AdopterID), no family identifier, and 01/01/1900 for
+    # every date it cannot source, enquiry dates included.
+    headers = {("_individual" if c == "adopter_id" else c): ("AdopterID" if c == "adopter_id" else h)
+               for c, h in SSD_11.items()}
+    rows = [dict(adopter("F1"), _individual="A1", enquiry_date="01/01/1900")]
+    path = AnnexA(headers10=SSD_10, headers11=headers, adopters=rows).write(tmp_path / "ssd.xlsx")
+
+    out = load(sqlite_url, path)
+
+    assert "WARNING A04 List 11: List 11 is not loaded: the Annex A column 'Family identifier' " \
+           "is missing" in out, out
+    assert "(2 children, 0 adopters" in out, out
+    with sessions_for(sqlite_url)() as session:
+        carries = json.loads(session.scalar(select(Return.carries).where(Return.agency_code == LA)))
+    assert set(carries) == {"children"}  # households: not available, never none
+
+
+def test_a_list_11_whose_enquiry_dates_are_all_placeholders_is_left_out_with_a_warning(
+    load, sqlite_url: str, tmp_path: Path
+) -> None:
+    rows = [adopter("F1", enquiry_date="01/01/1900"), adopter("F2", enquiry_date="01/01/1900")]
+    out = load(sqlite_url, AnnexA(adopters=rows).write(tmp_path / "annex.xlsx"))
+
+    assert "List 11 is not loaded: no household has a date enquiry received" in out, out
+    assert "(2 children, 0 adopters" in out, out

@@ -161,6 +161,9 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
         cell_issues += issues
         positions, mapped_labels, problems, ignored = _map_header(header, label.title(), core,
                                                                   sheet)
+        if problems and table == "adopters" and "list 10" in read_lists:
+            warnings.append(_list_11_left_out(sheet, "; ".join(i.message for i in problems)))
+            continue
         header_issues += problems
         if ignored:
             notes.append(f"Annex A {label.title()} (sheet {sheet!r}): column(s) not used here: "
@@ -188,6 +191,12 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
                                     if c in frame.columns or c == "la_code")
         tables["children"] = RawTable("children", children.reindex(
             columns=TABLES["children"].column_names).astype(object))
+    if "adopters" in frames and "children" in frames and \
+            frames["adopters"]["enquiry_date"].map(lambda v: blank(v) or values.placeholder_date(v)).all():
+        # What the SSD extract query writes when it cannot source List 11's dates.
+        warnings.append(_list_11_left_out(labels["adopters"][0], "no household has a date "
+                                          "enquiry received (blank or 01/01/1900 throughout)"))
+        del frames["adopters"]
     if "adopters" in frames:
         frame = frames["adopters"]
         warnings += _placeholders(frame, "adopters")
@@ -203,6 +212,15 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
     notes.append(_coverage_note(as_at, honest))
     return RawReturn(path.name, NAME, sha256_of_path(path), tables, notes=notes,
                      issues=cell_issues + warnings, column_labels=labels, carries=carries)
+
+
+def _list_11_left_out(sheet: str, why: str) -> Issue:
+    """List 11 cannot be read but List 10 can: load the children, and say the households are
+    not carried (their figures are not available, never none)."""
+    return Issue("A04", sheet, None, None, None,
+                 f"List 11 is not loaded: {why}. The children of List 10 are loaded; adopter "
+                 "households are not carried for this quarter, so their figures show as not "
+                 "available. Fix List 11 and load the workbook again to add them.")
 
 
 def _empty_tables() -> dict[str, RawTable]:

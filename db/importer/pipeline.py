@@ -57,7 +57,9 @@ def read_any(
     missing = [need for need in fmt.needs if not named.get(need)]
     if missing:
         raise needs_named(path.name, fmt, missing)
-    return fmt.read(path, kind, ReadRequest(registry, agency, parsed, max_rows))
+    raw = fmt.read(path, kind, ReadRequest(registry, agency, parsed, max_rows))
+    raw.notes.append(f"Read as: {fmt.title}, {fmt.description}.")
+    return raw
 
 
 def parse_quarter(text: str) -> Quarter:
@@ -78,7 +80,8 @@ def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
     page = " and ".join({"agency": "choose the local authority under Agency",
                          "quarter": "type the quarter under Quarter (e.g. 2024-25 Q3)"}[m]
                         for m in missing)
-    return UsageError(f"{file_name} is an {fmt.title}, which does not say {words} to load",
+    article = "an" if fmt.title[:1].lower() in "aeiou" else "a"
+    return UsageError(f"{file_name} is {article} {fmt.title}, which does not say {words} to load",
                       {"cli": f"name {'them' if len(missing) > 1 else 'it'}, e.g. {cli}",
                        "page": f"{page}, then check the file again"})
 

@@ -11,7 +11,7 @@ from typing import Literal
 Level = Literal["error", "warning"]
 
 # Rules whose level is a warning; every other rule id rejects the return.
-WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01", "A02", "A03"})
+WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01", "A02", "A03", "A04"})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from db.return_format import TABLES
 
 NAME = "return"
 TITLE = "return workbook"
-DESCRIPTION = ("this project's return: an .xlsx workbook with the sheets return, children, "
+DESCRIPTION = ("the dashboard's quarterly return: an .xlsx workbook with the sheets return, children, "
                "adopters, special_guardianship and support, or a .zip or folder of those CSV files")
 NEEDS: tuple[str, ...] = ()  # the file's own `return` table names its agency and quarter
 CARRIES = None  # every table and column
