@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -168,9 +169,12 @@ def _partial_hint(report: Report, path: Path, args: argparse.Namespace) -> str |
     accepted = getattr(args, "accept_valid_rows", False)
     if report.may_accept_valid_rows and not accepted:
         passing = ", ".join(f"{n} {t}" for t, n in report.passing_counts.items())
+        named = "".join(f" --{flag} {shlex.quote(value)}" for flag in ("agency", "quarter", "user")
+                        if (value := getattr(args, flag, None)))
         return (f"Or load the rows that pass ({passing}) and hold back the "
-                f"{report.rows_held_back} row(s) that fail: python -m db load {path} "
-                "--accept-valid-rows (the return is then marked partial).")
+                f"{report.rows_held_back} row(s) that fail: python -m db load "
+                f"{shlex.quote(str(path))}{named} --accept-valid-rows (the return is then marked "
+                "partial).")
     if accepted and report.partial_refusal:
         return f"--accept-valid-rows did not apply: {report.partial_refusal}"
     return None

@@ -11,6 +11,7 @@ what was stored, by hand. Fake children only.
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -337,3 +338,21 @@ def test_a_list_11_whose_enquiry_dates_are_all_placeholders_is_left_out_with_a_w
 
     assert "List 11 is not loaded: no household has a date enquiry received" in out, out
     assert "(2 children, 0 adopters" in out, out
+
+
+def test_an_annex_a_with_a_bad_row_offers_a_partial_load_that_names_the_la_and_quarter(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    path = AnnexA(children=[child("C1"), child("C2", sex="z) Blue"),
+                            child("LAST", adoption_order_date=date(2025, 3, 1))]
+                  ).write(tmp_path / "annex.xlsx")  # fmt: skip
+
+    rejected = cli(sqlite_url, "load", str(path), "--agency", LA, "--quarter", QUARTER)
+    command = rejected.stdout.split("fail: python -m db ")[1].split(" (the return")[0]
+    partial = cli(sqlite_url, *shlex.split(command))
+
+    assert rejected.returncode == 1
+    assert command.endswith(f"--agency {LA} --quarter '{QUARTER}' --accept-valid-rows"), command
+    assert partial.returncode == 0, partial.stdout
+    assert "HELD BACK V02 List 10 row 3 column Gender: value 'z) Blue'" in partial.stdout
+    assert sorted(stored(sqlite_url, Child, "sex", "child_id")) == ["C1", "LAST"]
