@@ -277,7 +277,10 @@ def largest_title(measure: str, breakdown: str, says: str, labels: dict[str, str
     name, period = scope_name_of(frame, query), measure_period(query, measure)
     parts = frame[frame["category"] != TOTAL]
     rows = parts[parts["value"].notna() & ~parts["shown"].isin(list(SYMBOLS))]
+    # A breakdown that does not apply or is not available is one uncategorised row, [z] or [x].
     total = scope_row(frame, query.selection.scope, category=TOTAL)
+    if total is None:
+        total = scope_row(frame, query.selection.scope, category="")
     if rows.empty or _hidden(total):
         return (f"{MEASURES[measure].title} in {name} by {BREAKDOWN_TITLES[breakdown].lower()}, "
                 f"{period}: {say(total) if _hidden(total) else 'every group hidden'}")

@@ -75,6 +75,24 @@ def completeness_section(services: Services, scope: str, quarter: Quarter) -> db
     return completeness_card(title, frame, caption, SYMBOLS, links)
 
 
+def _with_own_la_returns(services: Services, scope: str, quarters: list, agencies: pd.DataFrame,
+                         versions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add the LAs inside an RAA that loaded returns of their own (an Annex A workbook) in the
+    grid's quarters: their returns, partial ones included, are shown and their held-back rows
+    listed, though the RAA's return is the one expected."""
+    geography = services.measures.geography()
+    inside = sorted(set(geography.child_las(geography.scope(scope))) - set(agencies["code"]))
+    if not inside:
+        return agencies, versions
+    own = services.store.return_versions(quarters[0], quarters[-1], inside)
+    if own.empty:
+        return agencies, versions
+    found = geography.agencies[geography.agencies["code"].isin(set(own["agency_code"]))]
+    extra = found[["code", "name", "kind"]].sort_values("name")
+    return (pd.concat([agencies, extra], ignore_index=True),
+            pd.concat([versions, own], ignore_index=True))
+
+
 def quality_view(services: Services, state: object) -> QualityView:
     try:
         scope, quarter = _state(services, state)
@@ -82,17 +100,19 @@ def quality_view(services: Services, state: object) -> QualityView:
     except ValueError as exc:
         alert = [dbc.Alert(str(exc), color="warning")]
         return QualityView(alert, [], "", [])
-    codes = agencies["code"].tolist()
+    expected = agencies["code"].tolist()
     quarters = grid_quarters(quarter)
-    versions = services.store.return_versions(quarters[0], quarters[-1], codes)
+    versions = services.store.return_versions(quarters[0], quarters[-1], expected)
+    agencies, versions = _with_own_la_returns(services, scope, quarters, agencies, versions)
+    codes = agencies["code"].tolist()
     grid = returns_grid(agencies, versions, quarters)
     now = grid[grid["quarter"] == str(quarter)]
-    missing = int(now["version"].isna().sum())
+    missing = int(now[now["agency_code"].isin(expected)]["version"].isna().sum())
     partial = int((now["rows_held_back"].fillna(0) > 0).sum())
     partial_text = (f"; {partial} partial (failing rows held back, not in the figures)"
                     if partial else "")
     caption = (f"Current return's version by agency, {quarters[0]} to {quarter}: "
-               f"{missing} of {len(codes)} returns missing for {quarter}{partial_text}.")
+               f"{missing} of {len(expected)} returns missing for {quarter}{partial_text}.")
     geography = services.measures.geography()
     coverage = coverage_by_table(services.measures.data_for([quarter]), geography, scope, quarter)
     coverage_caption = (f"For {quarter}: the LAs (children, special guardianship) or agencies "

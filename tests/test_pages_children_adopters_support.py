@@ -255,6 +255,13 @@ def test_a_hidden_category_limits_the_claim_to_those_shown(demo_services: Servic
     title = largest_title("children_waiting", "age_year", "{} are the {largest} single age", {},
                           frame, _query(demo_services, "waiting_by_age_year"))
     assert title == f"Children waiting in Adopt London South by age in years, {LAST}: [c] (confidential)"
+    # A breakdown that does not apply to the scope is one uncategorised [z] row: it says so,
+    # not "[x] (not available)".
+    frame = pd.DataFrame({"scope": "ALS", "scope_name": "Adopt London South", "quarter": str(LAST),
+                          "category": [""], "value": [np.nan], "shown": ["[z]"]})
+    title = largest_title("children_waiting", "age_year", "{} are the {largest} single age", {},
+                          frame, _query(demo_services, "waiting_by_age_year"))
+    assert title == f"Children waiting in Adopt London South by age in years, {LAST}: [z] (not applicable)"
 
 
 def test_hidden_counts_are_named_not_zeroed(demo_services: Services) -> None:

@@ -211,3 +211,27 @@ def test_every_figure_a_partial_return_feeds_says_so(sqlite_url: str, tmp_path: 
 
     listed = {r["agency_code"]: r["rows_held_back"] for r in show_returns(services.store, None).rows}
     assert listed == {"942": 2, "840": 0}
+
+
+def test_an_la_inside_an_raa_with_a_partial_annex_a_shows_on_the_raas_data_quality_page(
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from tests.annex_a_files import AnnexA, child
+
+    path = AnnexA(children=[child("C1"), child("C2", sex="z) Blue"),
+                            child("LAST", adoption_order_date=date(2025, 3, 1))]
+                  ).write(tmp_path / "annex.xlsx")  # fmt: skip
+    report = load_path(sessions, path, user="tests", agency="840", quarter=QUARTER,
+                       accept_valid_rows=True)
+    assert report.partial and report.status == "loaded", report.text()
+
+    view = quality_view(Services.from_settings(Settings(database_url=db_url)),
+                        {"scope": "AC2C", "quarter": QUARTER, "window": 1, "compare": []})
+
+    grid = str(view.grid)
+    assert "County Durham" in grid and "1 partial" in grid, grid
+    assert "1 of 1 returns missing" in grid  # AC2C's own return is the one expected
+    assert [(w["agency_code"], w["rule"], w["row"]) for w in view.warnings
+            if w["message"].startswith("held back")] == [("840", "V02", 3)]
