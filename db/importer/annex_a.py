@@ -189,8 +189,7 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
         children = _children(frame, la_code, quarter, notes)
         carries["children"] = tuple(c for c in CARRIES["children"]
                                     if c in frame.columns or c == "la_code")
-        tables["children"] = RawTable("children", children.reindex(
-            columns=TABLES["children"].column_names).astype(object))
+        tables["children"] = _as_table("children", children)
     if "adopters" in frames and "children" in frames and \
             frames["adopters"]["enquiry_date"].map(lambda v: blank(v) or values.placeholder_date(v)).all():
         # What the SSD extract query writes when it cannot source List 11's dates.
@@ -207,8 +206,7 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
             notes.append(f"LA {la_code} is a member of {raa_name or raa}, which recruits its "
                          f"adopters: these {len(households)} household(s) are counted under "
                          f"{raa_name or raa} (and its region and England), not under the LA.")
-        tables["adopters"] = RawTable("adopters", households.reindex(
-            columns=TABLES["adopters"].column_names).astype(object))
+        tables["adopters"] = _as_table("adopters", households)
     notes.append(_coverage_note(as_at, honest))
     return RawReturn(path.name, NAME, sha256_of_path(path), tables, notes=notes,
                      issues=cell_issues + warnings, column_labels=labels, carries=carries)
@@ -221,6 +219,11 @@ def _list_11_left_out(sheet: str, why: str) -> Issue:
                  f"List 11 is not loaded: {why}. The children of List 10 are loaded; adopter "
                  "households are not carried for this quarter, so their figures show as not "
                  "available. Fix List 11 and load the workbook again to add them.")
+
+
+def _as_table(name: str, frame: pd.DataFrame) -> RawTable:
+    """A list read as one of the return's tables: its columns, in order, as typed values."""
+    return RawTable(name, frame.reindex(columns=TABLES[name].column_names).astype(object))
 
 
 def _empty_tables() -> dict[str, RawTable]:
