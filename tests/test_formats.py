@@ -79,3 +79,18 @@ def test_a_file_no_format_claims_is_told_what_each_format_holds(
     assert "not a file any format here can read" in message
     for fmt in formats.FORMATS:
         assert fmt.description in message
+
+
+def test_every_report_says_which_format_it_read_the_file_as(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from tests.annex_a_files import AnnexA
+    from tests.builders import valid_return
+
+    with sessions() as session:
+        annex = check_path(session, AnnexA().write(tmp_path / "a.xlsx"), agency="840",
+                           quarter="2024-25 Q3")
+        ours = check_path(session, valid_return().write_zip(tmp_path / "r.zip"))
+    assert "Read as an Annex A workbook." in annex.notes and "Read as an Annex A workbook." in \
+        annex.text()
+    assert "Read as a return workbook." in ours.notes

@@ -58,7 +58,7 @@ def read_any(
     if missing:
         raise needs_named(path.name, fmt, missing)
     raw = fmt.read(path, kind, ReadRequest(registry, agency, parsed, max_rows))
-    raw.notes.append(f"Read as: {fmt.title}, {fmt.description}.")
+    raw.notes.append(f"Read as {_a(fmt.title)}.")
     return raw
 
 
@@ -72,6 +72,10 @@ def parse_quarter(text: str) -> Quarter:
         }) from exc
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
     """The file's format does not say what the user did not name: say how, on each surface."""
     words = " and ".join(NEED_WORDS[m] for m in missing)
@@ -80,8 +84,7 @@ def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
     page = " and ".join({"agency": "choose the local authority under Agency",
                          "quarter": "type the quarter under Quarter (e.g. 2024-25 Q3)"}[m]
                         for m in missing)
-    article = "an" if fmt.title[:1].lower() in "aeiou" else "a"
-    return UsageError(f"{file_name} is {article} {fmt.title}, which does not say {words} to load",
+    return UsageError(f"{file_name} is {_a(fmt.title)}, which does not say {words} to load",
                       {"cli": f"name {'them' if len(missing) > 1 else 'it'}, e.g. {cli}",
                        "page": f"{page}, then check the file again"})
 
