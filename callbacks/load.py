@@ -219,6 +219,8 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
         return CheckView(rejected_line(report), notes, rows, False, offer, button,
                          held_back_rows(report))
     if not report.ok:
+        if report.partial_refusal and report.rows_held_back:  # why no partial step is offered
+            notes.append(f"Loading only the rows that pass is not offered: {report.partial_refusal}")
         return CheckView(rejected_line(report), notes, rows, False)
     summary = (f"Ready to load: {_counts(report)} for {target}, {report.quarter}; "
                f"{_plural(len(report.warnings), 'warning')}. Nothing is stored until you press "

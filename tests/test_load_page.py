@@ -166,6 +166,8 @@ def test_no_partial_offer_for_an_error_that_is_not_about_one_row(
 
     check = check_file(services, ADMIN, contents, "spoilt.xlsx", FROM_FILE, "")
     assert (check.partial_offer, check.partial_button, check.held_back) == ("", "", [])
+    assert any(n.startswith("Loading only the rows that pass is not offered: 1 error(s) are not "
+                            "about a single row") for n in check.notes), check.notes
     # A crafted partial confirm checks again and stores nothing.
     loaded = load_file(services, ADMIN, contents, "spoilt.xlsx", FROM_FILE, "",
                        accept_valid_rows=True)
