@@ -15,7 +15,7 @@ from metrics.breakdowns import (
     APPLICANTS, APPROVED_PLACES, GUARDIANS, LEFT_REASONS, LOOKED_AFTER, REVERSAL_REASONS,
     age_band, age_years, approved_places, child_categories,
 )
-from metrics.registry import MEASURES
+from metrics.registry import MEASURES, Need
 from metrics.engine import (
     Cell, Context, Tally, cells_for, measure_function, quarter_ends, share_cell,
 )
@@ -415,15 +415,27 @@ def returns_received(ctx: Context) -> list[Cell]:
     return [Cell("", float(len(got)), float(len(expected)))]
 
 
+def _carrying_rows(ctx: Context, table: str, column: str, rows: pd.DataFrame) -> pd.Series:
+    """Which rows came in a return whose format carries the column (an Annex A return has no
+    sibling group ids: its rows are not "not filled in", the column is not there)."""
+    q, need = ctx.selection.quarter.index, (Need(table, (column,)),)
+    if table in ("children", "special_guardianship"):
+        return rows["la_code"].isin(ctx.data.covered_las(q, ctx.geography, need))
+    return rows["agency_code"].isin(ctx.data.carrying(q, need))
+
+
 @measure_function("completeness")
 def completeness(ctx: Context) -> list[Cell]:
     cells = []
     for table, columns in OPTIONAL_COLUMNS.items():
-        rows = ctx.rows(table, [ctx.selection.quarter]) if ctx.applies(table) else pd.DataFrame(columns=columns)
+        every = ctx.rows(table, [ctx.selection.quarter]) if ctx.applies(table) else pd.DataFrame(columns=columns)
         for column in columns:
             name = f"{table}.{column}"
+            rows = every[_carrying_rows(ctx, table, column, every)] if len(every) else every
             key = cell_key(rows["record_key"].to_numpy()) if "record_key" in rows else NO_KEY
-            if len(rows) == 0:
+            if len(every) and not len(rows):  # rows there are, but no return carries the column
+                cells.append(Cell(name, np.nan, 0.0, "x", key))
+            elif len(rows) == 0:
                 cells.append(Cell(name, np.nan, 0.0, "z", key))
             else:
                 cells.append(Cell(name, 100.0 * float(rows[column].notna().mean()), float(len(rows)), "", key))

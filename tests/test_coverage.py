@@ -286,3 +286,19 @@ def test_the_data_quality_page_says_whose_data_each_table_misses(sqlite_url, tmp
     services = Services.from_settings(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test"))
     page = str(quality_view(services, {"scope": "AC2C", "quarter": QUARTER, "window": 1}).grid)
     assert "Data missing per table" in page and "Sunderland (394): Annex A" in page
+
+
+def test_completeness_does_not_count_a_column_a_format_does_not_carry_as_unfilled(
+    sessions, tmp_path
+) -> None:
+    # 942's return is Annex A-like: no sibling group ids carried. Its children are not "0%
+    # filled in" for sibling_group_id: the column is not there, so it is [x].
+    store(sessions, tmp_path, annex_a_like("942"), ANNEX_A)
+    data, geography = load_measure_data(sessions, Q3, Q3), load_geography(sessions)
+
+    rows = compute(Selection("completeness", "942", Q3, breakdown="column"), data, geography)
+    by_column = {r["category"]: r for r in rows.to_dict("records")}
+
+    assert by_column["children.sibling_group_id"]["status"] == "x"
+    assert by_column["children.placement_order_date"]["status"] == ""  # carried: counted
+    assert by_column["special_guardianship.support_plan"]["status"] == "z"  # no rows at all
