@@ -17,6 +17,7 @@ from typing import Callable
 from db.importer import annex_a, return_tables
 from db.importer.readers import RawReturn, ReadRequest
 from db.importer.report import Issue, Rejected
+from db.importer.safety import lone_text_file
 
 # What a format may ask the user for, and how each surface names it.
 NEED_WORDS = {"agency": "the agency", "quarter": "the quarter"}
@@ -50,6 +51,8 @@ def recognise(path: Path, kind: str) -> Format:
     for fmt in FORMATS:
         if fmt.recognise(path, kind):
             return fmt
+    if kind in ("csv", "xml"):
+        raise lone_text_file(path.name, kind)
     accepted = "; or ".join(f"{fmt.description}" for fmt in FORMATS)
     raise Rejected([Issue("F02", "(file)", None, None, path.name,
                           f"this is not a file any format here can read. Accepted: {accepted}. "

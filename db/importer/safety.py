@@ -9,6 +9,7 @@ or external links; F06 a file over the upload limit. Imports db.importer.report 
 
 from __future__ import annotations
 
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,8 @@ RATIO_EXEMPT_BYTES = 1 << 20
 # All entries together may unpack to at most this many times the upload limit.
 MAX_UNPACKED_FACTOR = 10
 
+# A lone text file a format may read on its own (an SSDA903 table, the 903 XML).
+TEXT_SUFFIXES = (".csv", ".xml")
 MACRO_SUFFIXES = frozenset({".xlsm", ".xltm", ".xlsb", ".xlam"})
 ARCHIVE_SUFFIXES = (".zip", ".xlsx", ".xlsm", ".xlsb", ".docx", ".7z", ".rar", ".gz", ".tgz",
                     ".tar", ".bz2", ".xz", ".jar", ".cab")
@@ -55,7 +58,8 @@ def issue(rule: str, file_name: str, why: str) -> Rejected:
 
 
 def check_file(path: Path, max_bytes: int) -> str:
-    """What the path holds, "folder", "workbook" or "zip", once it has passed every safety check.
+    """What the path holds, "folder", "workbook", "zip", or a lone text file "csv" or "xml" (an
+    SSDA903 table or the 903 XML), once it has passed every safety check.
 
     Raises Rejected (F01, F04, F05, F06) naming the problem and how to fix it."""
     name = path.name
@@ -86,6 +90,8 @@ def check_file(path: Path, max_bytes: int) -> str:
             f"{suffix} files can carry macros and are not accepted; save it as an Excel "
             "Workbook (.xlsx) without macros.",
         )
+    if suffix in TEXT_SUFFIXES and not head.startswith(ZIP_MAGIC):
+        return _check_text(path, name, suffix)
     if not head.startswith(ZIP_MAGIC):
         raise _not_a_zip(name, suffix, head)
     try:
@@ -121,6 +127,29 @@ def too_large(name: str, what: str, size: int, max_bytes: int) -> Rejected:
         f"{what} {size / 2**20:,.1f} MiB, more than the {max_bytes / 2**20:,.1f} MiB a return "
         "may be (UPLOAD_MAX_BYTES), so it is not read; check you chose the right file.",
     )
+
+
+def _check_text(path: Path, name: str, suffix: str) -> str:
+    """A lone .csv or .xml: text (UTF-16 only with its byte-order mark), and XML without a
+    DOCTYPE or entities (which can expand into a bomb or reach outside). Its encoding's other
+    faults are the reader's to name."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        if b"\0" in data:
+            raise issue("F01", name, f"{what_it_is(data[:512])} with NUL bytes, not a text "
+                        f"{suffix} file; export it again as text (UTF-8).")
+        text = data.decode("utf-8", errors="replace")
+    if suffix == ".xml" and re.search(r"<!\s*(doctype|entity)", text, re.IGNORECASE):
+        raise issue("F04", name, "the XML declares a DOCTYPE or entities, which the 903 XML never "
+                    "has and which can expand into an XML bomb; export the XML again.")
+    return suffix[1:]
+
+
+def lone_text_file(name: str, kind: str) -> Rejected:
+    """What to say of a lone CSV or XML file that no format reads."""
+    return _not_a_zip(name, "." + kind, b"<?xml" if kind == "xml" else b"")
 
 
 def _not_a_zip(name: str, suffix: str, head: bytes) -> Rejected:
