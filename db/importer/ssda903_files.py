@@ -267,7 +267,8 @@ def _where(table: str, source: str) -> str:
     return f"{table} ({source})"
 
 
-def _frame(table: str, header: list[str], rows: list, source: str) -> tuple[pd.DataFrame, list[str]]:
+def _frame(table: str, header: list[str], rows: list,
+           source: str) -> tuple[pd.DataFrame, list[str]]:
     names = [h.strip().upper() for h in header]
     records = []
     for number, cells in rows:
@@ -315,7 +316,8 @@ def _by_year(found, issues: list[Issue], notes: list[str]):
         year, how = _year_of(group, parsed)
         years[group] = year
         where = f"folder {group}" if group else "the extract"
-        notes.append(f"{where}: collection year ending March {year} ({how}).")
+        notes.append(f"{where}: collection year ending March {year} ({how})." if year else
+                     f"{where}: collection year {how}.")
     tables = {}
     for table in TABLE_COLUMNS:
         frames = [f.assign(YEAR=years[g]) for (g, t), f in sorted(parsed.items()) if t == table]
@@ -323,7 +325,7 @@ def _by_year(found, issues: list[Issue], notes: list[str]):
         frame["YEAR"] = frame["YEAR"].astype("Int64")
         frame["_row"] = frame["_row"].astype("Int64")
         tables[table] = frame[list(TABLE_COLUMNS[table]) + list(FRAME_EXTRA)]
-    return tables, sorted(set(years.values()))
+    return tables, sorted({y for y in years.values() if y})
 
 
 def _parse_dates(frame: pd.DataFrame, table: str, issues: list[Issue]) -> pd.DataFrame:
@@ -342,7 +344,7 @@ def _parse_dates(frame: pd.DataFrame, table: str, issues: list[Issue]) -> pd.Dat
     return frame
 
 
-def _year_of(group: str, parsed) -> tuple[int, str]:
+def _year_of(group: str, parsed) -> tuple[int | None, str]:
     """The collection year a group of files is: from its episodes' latest start (the year whose
     31 March ends the collection), else from dates that fall in the year (episode ends,
     reviews, missing spells), else the folder's name, else the latest adoption date (a guess).
@@ -354,15 +356,17 @@ def _year_of(group: str, parsed) -> tuple[int, str]:
         return _ending(latest), f"from the latest episode start, {latest:%d/%m/%Y}"
     in_year = _latest(group, parsed, ("DEC", "REVIEW", "MIS_START", "MIS_END"))
     if in_year is not None:
-        return _ending(in_year), f"from the latest review, missing spell or episode end, {in_year:%d/%m/%Y}"
+        return _ending(in_year), ("from the latest review, missing spell or episode end, "
+                                  f"{in_year:%d/%m/%Y}")
     if re.fullmatch(r"(19|20)\d\d", group):
         return int(group), "from the folder's name; it has no dates to say otherwise"
-    latest = _latest(group, parsed, ("DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED", "DUC"))
+    latest = _latest(group, parsed, ("DATE_INT", "DATE_MATCH", "DATE_PLACED",
+                                     "DATE_PLACED_CEASED", "DUC"))
     if latest is not None:
         return _ending(latest), (f"a guess from the latest adoption date, {latest:%d/%m/%Y}: "
                                  "give the episodes with it to be sure")
-    raise f01(group or "extract", "the collection year cannot be told: no episode or other "
-              "dates; put each year's files in a folder named after the year the collection ends.")
+    return None, ("not known: no episodes or other dated records; give the episodes with it, "
+                  "or put the year's files in a folder named after the year the collection ends")
 
 
 def _latest(group: str, parsed, columns: tuple[str, ...]) -> pd.Timestamp | None:
@@ -470,7 +474,7 @@ def _stitch(tables: dict[str, pd.DataFrame], issues: list[Issue], notes: list[st
             notes.append(f"Episodes across years: {int(dup.sum())} episode(s) read in more than "
                          f"one year kept once (the later year's); {changed} of them differ beyond "
                          "their closing (S02).")
-        tables["episodes"] = eps[~dup].sort_values(["YEAR", "_source", "_row"]).reset_index(drop=True)
+        tables["episodes"] = _in_file_order(eps[~dup])
     head = tables["header"]
     if head["YEAR"].nunique() > 1:
         head = head.sort_values(["CHILD", "YEAR"], kind="stable")
@@ -489,8 +493,12 @@ def _stitch(tables: dict[str, pd.DataFrame], issues: list[Issue], notes: list[st
         if dup.any():
             notes.append(f"Header across years: {int(latest.shape[0])} children, their latest "
                          f"year's row kept ({int(dup.sum())} earlier row(s) set aside).")
-        tables["header"] = head[~dup].sort_values(["YEAR", "_source", "_row"]).reset_index(drop=True)
+        tables["header"] = _in_file_order(head[~dup])
     return tables
+
+
+def _in_file_order(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["YEAR", "_source", "_row"]).reset_index(drop=True)
 
 
 def _same(a, b) -> bool:
