@@ -300,3 +300,22 @@ def test_quarters_covered(years, first, last, n):
     covered = quarters_covered(extract(episodes, []))
     assert (str(covered[0]), str(covered[-1]), len(covered)) == (first, last, n)
     assert (Quarter.parse("2023-24 Q2") in covered) == (2024 in years)
+
+
+def test_an_ending_after_the_quarter_is_not_yet_known():
+    # As at 31/12/2023 B02's first adoptive placement (01/08/2023) had not yet ended
+    # (it ended 15/01/2024): placed, no disruption.
+    b = rows(derive(tables(), LA, Quarter.parse("2023-24 Q3")).children)["B02"]
+    assert (b["placed_date"], b["disruption_date"]) == (D("2023-08-01"), None)
+
+
+def test_leaving_care_without_adoption_or_reversal_is_reported_and_ends_the_pathway():
+    # D04 went home (REC E4A) on 15/11/2024 with no DATE_PLACED_CEASED: reported; still in Q3
+    # (the decision was live in it), but not in Q4.
+    episodes = [e for e in EPISODES if e["CHILD"] != "D04"] + [
+        ep("D04", "2023-07-01", "S", "C2", "U6", "2024-08-01", post="P7"),
+        ep("D04", "2024-08-01", "L", "E1", "U6", "2024-11-15", "E4A", post="P7"),
+    ]
+    q3, q4 = (derive(extract(episodes, HEADER, PLACED, AD1), LA, q) for q in (Q3, Q4))
+    assert "D04" in set(q3.children["child_id"]) and "D04" not in set(q4.children["child_id"])
+    assert [(i.child, i.value) for i in q4.issues] == [("D04", "2024-11-15")]
