@@ -74,7 +74,7 @@ def child_categories(rows: pd.DataFrame, breakdown: str, at: pd.Series) -> tuple
     sibling = rows["sibling_group_id"].notna()
     if breakdown == "sibling":
         return pd.Series(np.where(sibling, SIBLING[0], SIBLING[1]), index=rows.index), SIBLING
-    disabled = rows["disability"].astype(bool)
+    disabled = rows["disability"].eq(True)  # NULL: not carried (SSDA903); such figures need it
     if breakdown == "disability":
         return pd.Series(np.where(disabled, DISABILITY[0], DISABILITY[1]), index=rows.index), DISABILITY
     if breakdown == "harder_to_place":

@@ -25,12 +25,13 @@ from db.importer.readers import (
     RawTable,
     ReadRequest,
     _FormulaWithoutValue,
+    named_la,
     f01,
     open_workbooks,
     sha256_of_path,
     sheet_rows,
 )
-from db.importer.report import Issue, Rejected, UsageError
+from db.importer.report import Issue, Rejected
 from db.return_format import TABLES
 from metrics.quarters import Quarter
 
@@ -109,14 +110,7 @@ def recognise(path: Path, kind: str) -> bool:
 
 
 def read(path: Path, kind: str, request: ReadRequest) -> RawReturn:
-    entry = request.registry.agencies.get(request.agency)
-    if entry is None or entry.kind != "LA":
-        raise UsageError(
-            f"{request.agency!r} is not a local authority in the registry, and Annex A is an "
-            "LA's list",
-            {"cli": "give the LA's 3-digit DfE code with --agency, e.g. --agency 840",
-             "page": "choose the local authority under Agency"},
-        )
+    entry = named_la(request, "Annex A is an LA's list")
     return read_annex_a(path, request.agency, request.quarter, request.max_rows,
                         raa=entry.raa_code, raa_name=_name(request.registry, entry.raa_code))
 

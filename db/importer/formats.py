@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from db.importer import annex_a, return_tables
+from db.importer import annex_a, return_tables, ssda903
 from db.importer.readers import RawReturn, ReadRequest
 from db.importer.report import Issue, Rejected
 from db.importer.safety import lone_text_file
@@ -42,6 +42,7 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format.of(return_tables),
     Format.of(annex_a),
+    Format.of(ssda903),
 )
 
 

@@ -73,7 +73,9 @@ def parse_quarter(text: str) -> Quarter:
 
 
 def _a(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+    """`an Annex A workbook`, `an SSDA903 extract` (said "ess"), `a return workbook`."""
+    spoken_vowel = noun[:1].lower() in "aeiou" or (noun[:2].isupper() and noun[0] in "FHLMNRSX")
+    return f"{'an' if spoken_vowel else 'a'} {noun}"
 
 
 def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
@@ -90,9 +92,13 @@ def needs_named(file_name: str, fmt: Format, missing: list[str]) -> UsageError:
 
 
 def _labelled(raw: RawReturn, issues: list[Issue]) -> list[Issue]:
-    """Name Annex A's own sheets and headers in messages, so users can find the cell."""
+    """Name a format's own sheets and headers in messages (Annex A), and the record a derived row
+    is (SSDA903's CHILD), so users can find it in their own files."""
     out = []
     for issue in issues:
+        name = raw.row_names.get(issue.table, {}).get(issue.row or 0)
+        if name:
+            issue = replace(issue, message=f"{name}: {issue.message}")
         if issue.table in raw.column_labels:
             sheet, labels = raw.column_labels[issue.table]
             issue = replace(issue, table=sheet, column=labels.get(issue.column or "", issue.column))

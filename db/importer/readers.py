@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from db.importer.report import Issue, Rejected
+from db.importer.report import Issue, Rejected, UsageError
 from db.return_format import TABLES, Table
 
 EXCEL_MAX_ROWS = 1_048_576  # a row number beyond this is a damaged or crafted sheet
@@ -46,6 +46,8 @@ class RawReturn:
     issues: list[Issue] = field(default_factory=list)  # non-fatal issues found while reading
     # For formats with their own names (Annex A): table -> (sheet, {column: header as typed}).
     column_labels: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # For formats whose rows are derived (SSDA903): table -> {row: the record it is, e.g. CHILD 5}.
+    row_names: dict[str, dict[int, str]] = field(default_factory=dict)
     # What the format carries: {table: columns}; a table not named is not carried. None: all.
     carries: dict[str, tuple[str, ...]] | None = None
 
@@ -59,6 +61,19 @@ class ReadRequest:
     agency: str | None = None
     quarter: Any = None  # metrics.quarters.Quarter, parsed
     max_rows: int = 200_000
+
+
+def named_la(request: ReadRequest, why: str) -> Any:
+    """The registry's entry for the LA the user named, for a format that is one LA's file (`why`
+    says so); UsageError, told on each surface, when it is not a local authority."""
+    entry = request.registry.agencies.get(request.agency)
+    if entry is None or entry.kind != "LA":
+        raise UsageError(
+            f"{request.agency!r} is not a local authority in the registry, and {why}",
+            {"cli": "give the LA's 3-digit DfE code with --agency, e.g. --agency 840",
+             "page": "choose the local authority under Agency"},
+        )
+    return entry
 
 
 def sha256_of_path(path: Path) -> str:

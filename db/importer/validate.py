@@ -192,8 +192,11 @@ def _ns(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ns]").view("i8")
 
 
-def parse_table(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """Typed frame of a table plus its V01 (required blank) and V02 (bad value) issues."""
+def parse_table(table: Table, raw: pd.DataFrame, carried: tuple[str, ...] | None = None
+                ) -> tuple[pd.DataFrame, list[Issue]]:
+    """Typed frame of a table plus its V01 (required blank) and V02 (bad value) issues. A
+    required column the file's format does not carry (`carried`; None: every column) is not
+    required of it: the SSDA903 has no disability, and a blank there is not the user's."""
     issues: list[Issue] = []
     parsed: dict[str, pd.Series] = {}
     for column in table.columns:
@@ -204,7 +207,7 @@ def parse_table(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Iss
             issues.append(
                 Issue("V02", table.name, row, column.name, value, _bad_value_message(column, value or ""))
             )
-        if column.required:
+        if column.required and (carried is None or column.name in carried):
             for row in _rows(blank & ~skip, raw.index):
                 issues.append(
                     Issue("V01", table.name, row, column.name, None,
@@ -495,7 +498,8 @@ def validate(
     issues = list(raw.issues)
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
-        frame, table_issues = parse_table(table, raw.tables[name].frame)
+        carried = None if raw.carries is None or name == "return" else raw.carries.get(name, ())
+        frame, table_issues = parse_table(table, raw.tables[name].frame, carried)
         frames[name] = frame
         issues += table_issues
     carer = frames["children"]["foster_carer_adoption"]
