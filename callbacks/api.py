@@ -11,7 +11,7 @@ sqlalchemy's errors, config, db, metrics and callbacks only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
@@ -30,6 +30,7 @@ from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import STATS, WINDOWS, Selection, compute_shown, quarters_needed
 from metrics.export import export_rows
+from metrics.published import base_code, comparator_rows, is_published, published_code
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography, Scope
@@ -140,13 +141,21 @@ def compared_scope(item: str, scope: Scope, geography: Geography) -> Scope:
     return region
 
 
+def compared_code(item: str, scope: Scope, geography: Geography) -> str:
+    """A compare entry's code: a scope's, or `<scope>-published` for its published figures
+    (`england-published`, `region-published`, `region:<name>-published`, `<LA code>-published`)."""
+    if not is_published(item):
+        return compared_scope(item, scope, geography).code
+    return published_code(compared_scope(base_code(item), scope, geography).code)
+
+
 def compared_scopes(text: str, scope: Scope, geography: Geography) -> tuple[str, ...]:
     items = [item.strip() for item in text.split(",") if item.strip()]
     if len(items) > MAX_COMPARE:
         raise ValueError(f"compare takes at most {MAX_COMPARE} scopes, not {len(items)}")
     codes = [scope.code]
     for item in items:
-        code = compared_scope(item, scope, geography).code
+        code = compared_code(item, scope, geography)
         if code not in codes:
             codes.append(code)
     return tuple(codes)
@@ -207,10 +216,34 @@ def record_export(services: Services, kind: str, scope: str, quarter: str, detai
 
 def query_frame(query: MeasureQuery, source: MeasureSource, caller: Caller,
                 policy: DisclosurePolicy) -> pd.DataFrame:
-    """Every scope's rows for every quarter, disclosed together as the dashboard shows them."""
-    selections = [replace(query.selection, scope=s, quarter=q) for s in query.scopes for q in query.quarters]
+    """Every scope's rows for every quarter, disclosed together as the dashboard shows them;
+    published comparators (public figures, as published) in their place among them."""
+    computed = [s for s in query.scopes if not is_published(s)]
+    selections = [replace(query.selection, scope=s, quarter=q) for s in computed for q in query.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
-    return compute_shown(selections, data, geography, caller, policy)
+    shown = compute_shown(selections, data, geography, caller, policy)
+    if len(computed) == len(query.scopes):
+        return shown
+    return with_published(shown, query.scopes, query.selection, query.quarters, source, geography)
+
+
+def with_published(shown: pd.DataFrame, scopes: Sequence[str], selection: Selection,
+                   quarters: Sequence[Quarter], source: MeasureSource,
+                   geography: Geography) -> pd.DataFrame:
+    """`shown`'s rows with each `<scope>-published` code's rows in its place in `scopes` (their
+    `period`, the year published, beside them for the charts; the API's fields leave it out)."""
+    figures = source.published(selection.measure)
+    measure = MEASURES[selection.measure]
+    pieces = []
+    for code in scopes:
+        if not is_published(code):
+            pieces.append(shown[shown["scope"] == code])
+            continue
+        scope = geography.scope(base_code(code))
+        pieces.append(comparator_rows(figures, code, scope.name, scope.kind, quarters,
+                                      selection.window, selection.breakdown,
+                                      measure.value_type))
+    return pd.concat([p for p in pieces if len(p)] or [shown.iloc[0:0]], ignore_index=True)
 
 
 def measure_summary(measure: Measure) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.api import record_export, state_query
+from callbacks.api import record_export, state_query, with_published
 from callbacks.auth import caller_of
 from callbacks.filters import describe
 from callbacks.renderers import Export, as_download, file_name
@@ -30,14 +30,18 @@ from layouts.figures import FigureSpec, trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
 from metrics.engine import (
-    Selection, benchmark_scopes, compute_shown, quarters_needed,
+    Selection, benchmark_scopes, compute, compute_shown, quarters_needed,
 )
+from metrics.published import SOURCE as PUBLISHED_SOURCE
+from metrics.published import is_published, published_code
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography
 
 TREND_QUARTERS = 8
+ENGLAND = "england"
+ENGLAND_PUBLISHED = published_code(ENGLAND)
 SOURCE = "Quarterly ASG returns"
 WINDOW_PERIODS = {1: "{q}", 4: "the year to {q}", 12: "the three years to {q}"}
 WINDOW_POINTS = {4: "each point a rolling year", 12: "each point three years"}
@@ -52,7 +56,9 @@ class ChartQuery:
     """What a chart shows: the selection (scope, last quarter, window) and peer scopes."""
 
     selection: Selection
-    peers: tuple[str, ...] = ()
+    peers: tuple[str, ...] = ()  # scope codes, and `<scope>-published` for published figures
+    # The store holds returns for too little of England: its published figure stands in.
+    england_published: bool = False
 
     @property
     def first(self) -> Quarter:
@@ -85,20 +91,51 @@ class Chart:
 # ---------------------------------------------------------------- frames
 
 
-def chart_scopes(query: ChartQuery, geography: Geography) -> list[str]:
-    """The scope, its region, England, then the peers: the frame's scopes, in its order."""
-    return benchmark_scopes(query.selection, geography, query.peers)
+def chart_scopes(query: ChartQuery, geography: Geography, published: bool = False) -> list[str]:
+    """The scope, its region, England, then the peers: the frame's scopes, in its order. With
+    `published`, the published comparators asked for follow (England's in England's place
+    when it stands in for it); without, they are left out (charts that do not draw them)."""
+    peers = tuple(p for p in query.peers if not is_published(p))
+    scopes = benchmark_scopes(query.selection, geography, peers)
+    if not published:
+        return scopes
+    asked = [p for p in query.peers if is_published(p)]
+    if query.england_published:
+        at = scopes.index(ENGLAND) if ENGLAND in scopes else len(scopes)
+        scopes = [*scopes[:at], ENGLAND_PUBLISHED, *scopes[at + 1:]]
+    return scopes + [p for p in asked if p not in scopes]
+
+
+def replaces_england(query: ChartQuery, source: MeasureSource) -> bool:
+    """Whether England's published figure should stand in for its computed one: the store
+    holds returns for less than half of England's LAs over the selection (a regional board's
+    own deployment), and the DfE publishes England's figure for this measure."""
+    s = query.selection
+    if s.scope == ENGLAND:
+        return False
+    figures = source.published(s.measure)
+    if figures.empty or not (figures["scope"] == ENGLAND).any():
+        return False
+    geography = source.geography()
+    england = replace(s, scope=ENGLAND)
+    row = compute(england, source.data_for(england.quarters), geography).iloc[-1]
+    expected = len(geography.child_las(geography.scope(ENGLAND))) * len(england.quarters)
+    return int(row["missing_returns"]) * 2 > expected
 
 
 def trend_frame(query: ChartQuery, source: MeasureSource, caller: Caller,
                 policy: DisclosurePolicy) -> pd.DataFrame:
     """Every scope's rows for every quarter of the trend, disclosed together (scope by scope,
-    oldest quarter first, as the data API orders them)."""
+    oldest quarter first, as the data API orders them), with any published comparators."""
     geography = source.geography()
-    scopes = chart_scopes(query, geography)
-    selections = [replace(query.selection, scope=s, quarter=q) for s in scopes for q in query.quarters]
+    scopes = chart_scopes(query, geography, published=True)
+    computed = [s for s in scopes if not is_published(s)]
+    selections = [replace(query.selection, scope=s, quarter=q) for s in computed for q in query.quarters]
     data = source.data_for(quarters_needed(selections))
-    return compute_shown(selections, data, geography, caller, policy)
+    shown = compute_shown(selections, data, geography, caller, policy)
+    if len(computed) == len(scopes):
+        return shown
+    return with_published(shown, scopes, query.selection, query.quarters, source, geography)
 
 
 def api_params(query: ChartQuery, geography: Geography) -> dict[str, str]:
@@ -106,7 +143,7 @@ def api_params(query: ChartQuery, geography: Geography) -> dict[str, str]:
     s = query.selection
     params = {"scope": s.scope, "quarter": str(s.quarter), "from": str(query.first),
               "window": str(s.window)}
-    others = chart_scopes(query, geography)[1:]
+    others = chart_scopes(query, geography, published=True)[1:]
     if others:
         params["compare"] = ",".join(others)
     return params
@@ -178,7 +215,28 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
         parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
     if now is not None:
         parts.append(partial_text(now["partial_returns"]))
+    parts.append(published_text(frame, query))
     return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
+
+
+def published_text(frame: pd.DataFrame, query: ChartQuery) -> str:
+    """What a caption says of the published comparators in a frame ("" when none)."""
+    published = frame[frame["scope"].map(is_published)] if len(frame) else frame
+    if published.empty and not query.england_published:
+        return ""
+    parts = []
+    if query.england_published:
+        parts.append("England is the published figure: the store holds returns for too little "
+                     "of England to count it.")
+    if not published.empty:
+        names = ", ".join(dict.fromkeys(published["scope_name"]))
+        years = ", ".join(sorted(set(published["period"].dropna())))
+        parts.append(f"{names}: {PUBLISHED_SOURCE}, years to 31 March ({years}), as published "
+                     "(national and regional counts rounded to 10; c, z, x and k as the DfE shows "
+                     "them); only where a point is a year ending in Q4.")
+    elif query.england_published:
+        parts.append("England's published figures are years to 31 March: none for this period.")
+    return " ".join(parts)
 
 
 def partial_text(partial: object) -> str:
@@ -228,11 +286,16 @@ CHARTS: dict[str, Chart] = {
 }
 
 
-def chart_query(chart: Chart, state: object, geography: Geography) -> ChartQuery:
+def chart_query(chart: Chart, state: object, geography: Geography,
+                source: MeasureSource | None = None) -> ChartQuery:
     """The query a page's FILTER_STATE asks of a chart, checked as the data API checks it;
-    ValueError when any part is wrong."""
+    ValueError when any part is wrong. With the `source`, a trend chart's England is the
+    published one when the store holds too little of England (`replaces_england`)."""
     query = state_query(chart.measure, state, geography)
-    return ChartQuery(query.selection, query.scopes[1:])
+    found = ChartQuery(query.selection, query.scopes[1:])
+    if source is not None and chart.requests is None and replaces_england(found, source):
+        found = replace(found, england_published=True)
+    return found
 
 
 def chart_frame(services: Services, chart: Chart, query: ChartQuery) -> pd.DataFrame:
@@ -260,7 +323,7 @@ def chart_api_urls(chart: Chart, query: ChartQuery, geography: Geography) -> lis
 def card_for(services: Services, chart: Chart, state: object):
     """The chart's card for the page's selection (ValueError when the selection is wrong)."""
     geography = services.measures.geography()
-    query = chart_query(chart, state, geography)
+    query = chart_query(chart, state, geography, services.measures)
     frame = chart_frame(services, chart, query)
     links = [("About this measure", f"/definitions#{chart.measure}"),
              *chart_api_urls(chart, query, geography)]
@@ -304,7 +367,7 @@ def chart_download(services: Services, chart_id: str, format: str, state: object
     """dcc.Download data: the chart's header block, then its rows as CSV or XLSX, byte for byte
     the data API's."""
     chart = CHARTS[chart_id]
-    query = chart_query(chart, state, services.measures.geography())
+    query = chart_query(chart, state, services.measures.geography(), services.measures)
     frame = chart_frame(services, chart, query)
     block = header_block(chart, frame, query, services, state)
     rows = export_rows(frame)

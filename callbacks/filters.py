@@ -20,6 +20,7 @@ from layouts.filters import (
     DEFAULT_WINDOW, ENGLAND, MAX_COMPARE, MAX_PARAM_LENGTH, WINDOWS, agency_options,
     quarter_options, region_options,
 )
+from metrics.published import base_code, is_published, published_code, published_name
 from metrics.quarters import Quarter
 from metrics.scope import REGION_PREFIX, Geography, agency_tree
 
@@ -57,7 +58,11 @@ def compare_options(geography: Geography) -> list[dict]:
     """England, the regions and every agency (worked out once: the answer never changes)."""
     def make() -> list[dict]:
         regions = [{"label": f"{r} (region)", "value": f"{REGION_PREFIX}{r}"} for r in geography.regions]
-        return [{"label": "England", "value": ENGLAND}, *regions, *agency_options(agency_tree(geography))]
+        published = [{"label": published_name("England"), "value": published_code(ENGLAND)},
+                     *({"label": published_name(f"{r} (region)"),
+                        "value": published_code(f"{REGION_PREFIX}{r}")} for r in geography.regions)]
+        return [{"label": "England", "value": ENGLAND}, *published[:1], *regions, *published[1:],
+                *agency_options(agency_tree(geography))]
     return geography.derived("compare_options", make)
 
 
@@ -101,10 +106,13 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
 
     peers: list[str] = []
     for item in (compare or [])[:MAX_COMPARE] if isinstance(compare, list) else []:
+        text = _text(item)
         try:
-            code = geography.scope(_text(item)).code
+            code = geography.scope(base_code(text)).code
         except ValueError:
             continue
+        if is_published(text):
+            code = published_code(code)
         if code != scope and code not in peers:
             peers.append(code)
 
@@ -139,7 +147,9 @@ def describe(geography: Geography, state: dict) -> str:
     parts = [f"Area: {geography.scope(state['scope']).name}", f"Quarter: {state['quarter']}",
              f"Period: {dict(WINDOWS)[str(state['window'])]}"]
     if state.get("compare"):
-        parts.append("Compared with: " + ", ".join(geography.scope(c).name for c in state["compare"]))
+        parts.append("Compared with: " + ", ".join(
+            published_name(geography.scope(base_code(c)).name) if is_published(c)
+            else geography.scope(c).name for c in state["compare"]))
     return " · ".join(parts)
 
 

@@ -73,7 +73,7 @@ def chart_export(services: Services, chart: Chart, state: object, size: Size,
                  heading: str = "") -> tuple[go.Figure, str]:
     """The chart's figure for the selection with its title and caption inside, and the
     download's file name (no extension). ValueError when the selection is wrong."""
-    query = chart_query(chart, state, services.measures.geography())
+    query = chart_query(chart, state, services.measures.geography(), services.measures)
     frame = chart_frame(services, chart, query)
     figure = export_figure(chart.figure(frame), chart.title(frame, query),
                            (chart.caption or caption)(frame, query), size, heading)

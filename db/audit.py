@@ -16,6 +16,7 @@ from db.models import AuditEvent
 
 KINDS = (
     "sign_in", "sign_in_failed", "sign_in_refused", "sign_out", "load", "load_rejected",
+    "published_load",
     "export", "records_view", "board_pack", "user_added", "user_changed", "grant_changed", "token_issued", "token_revoked",
 )  # fmt: skip
 READ_LIMIT = 500  # the admin page shows the newest events; filters narrow further back

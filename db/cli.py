@@ -1,5 +1,5 @@
-"""`python -m db <command>`: init, demo, load, check, returns, users (see shared spec
-interfaces.md).
+"""`python -m db <command>`: init, demo, load, check, published, returns, users (see shared
+spec interfaces.md).
 
 Exit statuses: 0 done (or loaded), 1 rejected, 2 usage error. DATABASE_URL selects the
 database. Imports config and db modules.
@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
                              help="when every error is about single rows, load the rows that "
                              "pass and hold back the failing ones (listed); the return is "
                              "marked partial")
+    published = commands.add_parser(
+        "published", help="load published statistics (Explore Education Statistics tidy CSV) "
+        "as comparators", description="Load published statistics (an Explore Education "
+        "Statistics tidy CSV of the DfE's 'Children looked after in England including "
+        "adoptions') as comparators: the rows that are figures of our measures are stored, "
+        "replacing the same figures of an earlier load; the others are listed with why.")
+    published.add_argument("paths", nargs=1, metavar="PATH", type=Path)
+    published.add_argument("--user", default=None, help="who is loading (default: login name)")
     returns = commands.add_parser("returns", help="list the returns loaded")
     returns.add_argument("--quarter", help='only this quarter, e.g. "2024-25 Q3"')
     returns.add_argument("--all", action="store_true", help="include superseded versions")
@@ -162,6 +170,30 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
             if hint:
                 print(hint)
     return status
+
+
+def cmd_published(settings: Settings, path: Path, user: str | None) -> int:
+    """Load one EES file: 0 stored (even when some rows were not ours), 1 when not an EES
+    tidy CSV or nothing in it is a figure of ours."""
+    from db.published import read_published, store_published
+    from metrics.published import NotTidyData
+
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return USAGE
+    try:
+        load = read_published(path)
+    except NotTidyData as exc:
+        print(f"REJECTED {path.name}: {exc}; nothing was stored.")
+        return REJECTED
+    print(load.summary())
+    if load.mapped.figures.empty:
+        print(f"REJECTED {path.name}: no row is a figure of our measures (docs/published.md "
+              "lists the mapping); nothing was stored.")
+        return REJECTED
+    stored = store_published(session_factory(settings), load, user or getpass.getuser())
+    print(f"LOADED {path.name}: {stored} published figure(s) stored as comparators.")
+    return OK
 
 
 def _partial_hint(report: Report, path: Path, args: argparse.Namespace) -> str | None:
@@ -279,4 +311,6 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check_or_load(settings, args)
     if args.command == "users":
         return cmd_users(settings, args)
+    if args.command == "published":
+        return cmd_published(settings, args.paths[0], args.user)
     return cmd_returns(settings, args.quarter, args.all, args.count)

@@ -210,6 +210,14 @@ class MeasureSource:
         ).all()
         return {int(q): (int(newest), int(n), str(loaded)) for q, newest, n, loaded in rows}
 
+    def published(self, measure: str) -> pd.DataFrame:
+        """The measure's published figures (db.published), read each time: a few rows, public
+        data, and a load in any worker is seen at once."""
+        from db.published import published_figures
+
+        with self._sessions() as session:
+            return published_figures(session, measure)
+
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
         """The rows of these quarters (read from the database only when new or changed)."""
         wanted = sorted({q.index for q in quarters})

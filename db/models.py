@@ -281,3 +281,28 @@ class DisclosureKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     secret: Mapped[str] = mapped_column(String(64))  # 32 random bytes as hex
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PublishedFigure(Base):
+    """One published statistic mapped to one of our measures (metrics/published.py): shown
+    beside the board's own figures as "England (published)" and the like, with its year,
+    rounding and symbols as published. Public data: every caller sees it."""
+
+    __tablename__ = "published_figure"
+    __table_args__ = (
+        UniqueConstraint("measure", "scope", "quarter", "breakdown", "category", name="published_figure_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(60), index=True)
+    scope: Mapped[str] = mapped_column(String(80))  # england, region:<name> or an LA's code
+    period: Mapped[str] = mapped_column(String(7))  # the financial year, `2024-25`
+    quarter: Mapped[str] = mapped_column(String(10))  # the quarter it ends with, `2024-25 Q4`
+    breakdown: Mapped[str] = mapped_column(String(30), default="")
+    category: Mapped[str] = mapped_column(String(60), default="")  # '' when not broken down
+    value: Mapped[float | None] = mapped_column(Numeric(14, 4))  # None for a symbol
+    shown: Mapped[str] = mapped_column(String(20))  # as published: `3,040`, `c`, `z`
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    loaded_by: Mapped[str] = mapped_column(String(120))

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.io as pio
 
 ENGLAND = "england"
+PUBLISHED = "-published"  # the suffix of a published comparator's scope code
 ENGLAND_COLOUR = "#3D3D3D"
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1")  # the scope first
 DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
@@ -71,19 +72,22 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
     Counts of a region or agency are a fraction of England's, so on one axis England would
     flatten them to a line along the bottom: for counts England is left to the text beside the
     chart, and the chart shows the scope's own trend. Averages, rates and ratios share a scale,
-    so England is drawn as the reference."""
+    so England is drawn as the reference. Published figures (rows with a `period`, the year
+    they were published for) are markers without a line, named with their years."""
     scope_of = frame["scope"].to_numpy(dtype=object)
     scopes = list(dict.fromkeys(scope_of))
     counts = "value_type" in frame and bool((frame["value_type"] == "count").all())
-    if counts and len(scopes) > 1:
-        scopes = [s for s in scopes if s != ENGLAND]
+    if counts and len(scopes) > 1 and scopes[0] != ENGLAND:
+        scopes = [s for s in scopes if s not in (ENGLAND, ENGLAND + PUBLISHED)]
     # Plain arrays, not a frame filtered per line: a frame's filter costs more than the line.
     quarter = frame["quarter"].to_numpy(dtype=object)
     name = frame["scope_name"].to_numpy(dtype=object)
     value = pd.to_numeric(frame["value"]).to_numpy(dtype=float, na_value=np.nan)
     shown = frame["shown"].to_numpy(dtype=object)
+    period = frame["period"].to_numpy(dtype=object) if "period" in frame else np.full(len(frame), None)
+    published = pd.notna(period) & (period != "")
     traces = []
-    for scope, style in line_styles(scopes).items():
+    for scope, style in line_styles([s for s in scopes if not published[scope_of == s].any()]).items():
         rows = scope_of == scope
         traces.append({
             "type": "scatter",
@@ -96,6 +100,21 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
             "marker": {"color": style["color"], "symbol": style["symbol"], "size": 7},
             "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
             "connectgaps": False,
+        })
+    for n, scope in enumerate(s for s in scopes if published[scope_of == s].any()):
+        rows = scope_of == scope
+        years = ", ".join(sorted(set(period[rows])))
+        colour = ENGLAND_COLOUR if scope == ENGLAND + PUBLISHED else COLOURS[(n + 3) % len(COLOURS)]
+        traces.append({
+            "type": "scatter",
+            "x": quarter[rows].tolist(),
+            "y": value[rows].tolist(),
+            "text": [f"{s} ({p})" for s, p in zip(shown[rows], period[rows])],
+            "name": f"{name[rows][0]} {years}",
+            "mode": "markers",
+            "marker": {"color": colour, "symbol": "diamond", "size": 11,
+                       "line": {"color": "white", "width": 1}},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(quarter[np.isin(scope_of, scopes)]))
     return figure_spec(traces, {

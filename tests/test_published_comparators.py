@@ -1,0 +1,176 @@
+"""Published figures beside the board's own: the data API's `compare=england-published` (and
+the region's), a chart's frame, figure and caption, the filter bar's choices and the board
+pack. The store holds no returns at all here, as a regional board's store holds none for the
+rest of England: England's published figure then stands in for its own.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfWriter
+from sqlalchemy.orm import sessionmaker
+
+import callbacks.images as images
+from callbacks.charts import CHARTS, api_params, caption, chart_frame, chart_query, headlines
+from callbacks.filters import compare_options, resolve_filters
+from callbacks.services import Services
+from config import Settings
+from db.engine import engine_for
+from db.published import read_published, store_published
+from layouts.figures import trend_figure
+from tests.test_api import client_for
+from tests.test_published import NATIONAL, REGIONAL
+
+ENGLAND_YEAR = {"scope": "england", "quarter": "2024-25 Q4", "window": 4}
+
+
+@pytest.fixture(scope="module")
+def url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("published") / "store.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    sessions = sessionmaker(engine_for(url), expire_on_commit=False)
+    for file in (NATIONAL, REGIONAL):
+        store_published(sessions, read_published(file), "ann")
+    yield url
+    engine_for(url).dispose()
+
+
+@pytest.fixture(scope="module")
+def client(url: str) -> FlaskClient:
+    return client_for(url)
+
+
+@pytest.fixture(scope="module")
+def services(url: str) -> Services:
+    return Services.from_settings(Settings.from_env(environ={}, database_url=url, secret_key="test"))
+
+
+def rows(client: FlaskClient, measure: str, **params: str) -> list[dict]:
+    response = client.get(f"/api/v1/measures/{measure}", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["rows"]
+
+
+# ---------------------------------------------------------------- the data API
+
+
+def test_england_published_is_a_row_beside_englands_own(client: FlaskClient) -> None:
+    found = rows(client, "adoption_orders", **ENGLAND_YEAR, compare="england-published")
+    assert [r["scope"] for r in found] == ["england", "england-published"]
+    assert found[0]["shown"] == "[x]"  # nothing loaded: England's own is not available
+    assert found[1] == {
+        "scope": "england-published", "scope_name": "England (published)",
+        "quarter": "2024-25 Q4", "breakdown": "", "category": "", "value": 3040, "shown": "3,040",
+        "cohort": None, "missing_returns": 0, "not_available_reason": "", "partial_returns": 0,
+    }
+
+
+def test_published_rows_only_where_a_published_year_ends(client: FlaskClient) -> None:
+    quarterly = rows(client, "adoption_orders", **{**ENGLAND_YEAR, "window": "1"}, compare="england-published")
+    assert [r["scope"] for r in quarterly] == ["england"]
+    series = rows(client, "adoption_orders", **ENGLAND_YEAR, compare="england-published", **{"from": "2021-22 Q3"})
+    published = [(r["quarter"], r["shown"]) for r in series if r["scope"] == "england-published"]
+    assert published == [("2021-22 Q4", "2,950"), ("2024-25 Q4", "3,040")]
+
+
+def test_a_breakdown_and_the_regions_published_figures_with_symbols(client: FlaskClient) -> None:
+    by_guardian = rows(client, "sgos", **ENGLAND_YEAR, by="guardian", compare="england-published")
+    assert [(r["category"], r["value"], r["shown"]) for r in by_guardian if r["scope"] == "england-published"] == [
+        ("E48", 110, "110"), ("E47", 910, "910")]
+    # Darlington (841) is in the North East: `region-published` is its region's published figure.
+    darlington = rows(client, "sgos", scope="841", quarter="2024-25 Q4", window="4", by="guardian",
+                      compare="region-published")
+    [symbol] = [r for r in darlington if r["scope"] == "region:North East-published"]
+    assert (symbol["scope_name"], symbol["value"], symbol["shown"]) == ("North East (published)", None, "c")
+    ages = rows(client, "adoption_orders", scope="region:North East", quarter="2024-25 Q4", window="4",
+                by="age_band", compare="region:north east-published")
+    assert [(r["category"], r["shown"]) for r in ages if r["scope"].endswith("-published")] == [
+        ("Under 1", "z"), ("1-4", "x"), ("Total", "170")]
+
+
+def test_a_bad_published_compare_is_a_400(client: FlaskClient) -> None:
+    response = client.get("/api/v1/measures/adoption_orders", query_string={
+        **ENGLAND_YEAR, "compare": "region-published"})
+    assert response.status_code == 400 and "England has none" in response.get_json()["error"]
+
+
+def test_the_csv_carries_the_published_row(client: FlaskClient) -> None:
+    response = client.get("/api/v1/measures/adoption_orders", query_string={
+        **ENGLAND_YEAR, "compare": "england-published", "format": "csv"})
+    assert "england-published,England (published),2024-25 Q4,,,3040,\"3,040\",,0,,0" in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_a_chart_draws_england_published_as_its_own_marker_with_its_year(services: Services) -> None:
+    chart = CHARTS["adoption_orders"]
+    state = {**ENGLAND_YEAR, "compare": ["england-published"]}
+    query = chart_query(chart, state, services.measures.geography(), services.measures)
+    frame = chart_frame(services, chart, query)
+    figure = trend_figure(frame)
+    [published] = [t for t in figure["data"] if t["mode"] == "markers"]
+    assert published["name"] == "England (published) 2024-25"
+    assert published["x"] == ["2024-25 Q4"] and published["y"] == [3040.0]
+    assert published["text"] == ["3,040 (2024-25)"]
+    assert "England (published): DfE, Children looked after in England including adoptions" in caption(frame, query)
+    assert api_params(query, services.measures.geography())["compare"] == "england-published"
+
+
+def test_with_no_returns_for_the_rest_of_england_the_published_figure_stands_in(services: Services) -> None:
+    chart = CHARTS["adoption_orders"]
+    state = {"scope": "region:North East", "quarter": "2024-25 Q4", "window": 4, "compare": []}
+    query = chart_query(chart, state, services.measures.geography(), services.measures)
+    frame = chart_frame(services, chart, query)
+    assert query.england_published
+    assert list(dict.fromkeys(frame["scope"])) == ["region:North East", "england-published"]
+    assert ("England (published)", "3,040") in [(h.label, h.shown) for h in headlines(frame, query)]
+    assert "England is the published figure: the store holds returns for too little of England" in caption(frame, query)
+    assert api_params(query, services.measures.geography())["compare"] == "england-published"
+    # Without the source (as before this change) England's own figure is drawn.
+    plain = chart_query(chart, state, services.measures.geography())
+    assert not plain.england_published
+
+
+def test_the_filter_bar_offers_and_keeps_the_published_comparators(services: Services) -> None:
+    geography = services.measures.geography()
+    values = [o["value"] for o in compare_options(geography)]
+    assert values[:2] == ["england", "england-published"]
+    assert "region:North East-published" in values
+    view = resolve_filters(geography, ["2024-25 Q4"], "england", None, "2024-25 Q4", "4",
+                           ["england-published", "nowhere-published"])
+    assert view.state["compare"] == ["england-published"]
+    assert "compare=england-published" in view.search
+
+
+# ---------------------------------------------------------------- the board pack
+
+
+def test_the_board_pack_shows_the_published_comparator(services: Services, monkeypatch) -> None:
+    drawn = []
+
+    def render(figures, format, size, browser_path=""):
+        drawn.extend(figures)
+        pages = []
+        for _ in figures:
+            writer, out = PdfWriter(), io.BytesIO()
+            writer.add_blank_page(10, 10)
+            writer.write(out)
+            pages.append(out.getvalue())
+        return pages
+
+    monkeypatch.setattr(images, "render", render)
+    state = {"scope": "region:North East", "quarter": "2024-25 Q4", "window": 4, "compare": []}
+    assert images.board_pack(services, state).startswith(b"%PDF")
+    texts = [" ".join(" ".join(a.text for a in f.layout.annotations).replace("<br>", " ").split())
+             for f in drawn]
+    adoption = [t for t in texts if t.startswith("Adoption orders, children.")]
+    assert adoption and "England is the published figure" in adoption[0]
+    assert "England (published): DfE" in adoption[0]
