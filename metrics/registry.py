@@ -127,6 +127,14 @@ ADOPTERS_WAITING_COLUMNS = ("approval_date", "matched_date")
 A10_COLUMNS = ("placed_date", "adoption_order_date", "foster_carer_adoption", "placed_with_carer_date")
 
 
+# A child waits from the placement order until placed, adopted or the plan changes: without
+# the reversal (an SSDA903 extract with no PlacedAdoption) children whose plan changed would
+# count as waiting for ever.
+WAITING_COLUMNS = ("placement_order_date", "placed_date", "adoption_order_date",
+                   "decision_reversed_date")
+WAITING_ADM_COLUMNS = ("adm_decision_date", "placed_date", "adoption_order_date",
+                       "decision_reversed_date")
+
 WAITING = (
     "have a placement order on or before the quarter's last day, are not placed with adopters "
     "(or their placement ended in a disruption), and have neither an adoption order nor a "
@@ -136,13 +144,14 @@ WAITING = (
 MEASURES_LIST = [
     # ---- stocks, as at the end of the quarter
     _m("children_waiting", "Children waiting", "children", "stock", "children",
-       f"Children who {WAITING}.", breakdowns=CHILD_BREAKDOWNS),
+       f"Children who {WAITING}.", breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS),
     _m("children_waiting_adm", "Children waiting (agency decision)", "children", "stock", "children",
        "As children waiting, counting from the agency decision that the child should be placed for "
-       "adoption instead of the placement order (the broader count).", breakdowns=CHILD_BREAKDOWNS),
+       "adoption instead of the placement order (the broader count).", breakdowns=CHILD_BREAKDOWNS,
+       columns=WAITING_ADM_COLUMNS),
     _m("children_waiting_unmatched", "Children waiting, not matched", "children", "stock", "children",
        "Children waiting who have no match (or whose match came before a disruption).",
-       breakdowns=CHILD_BREAKDOWNS, columns=MATCHED),
+       breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS + MATCHED),
     _m("adopters_waiting", "Approved adopters waiting", "households", "stock", "adopters",
        "Adopter households approved on or before the quarter's last day, not matched, and still "
        "in the process, by how many children they are approved for.",
@@ -152,14 +161,16 @@ MEASURES_LIST = [
        "Blank when no child waits.", columns=ADOPTERS_WAITING_COLUMNS, also=(Need("children"),)),
     _m("days_waiting", "Days waiting since the placement order", "days", "stock", "children",
        "For children waiting: days from the placement order to the quarter's last day.",
-       breakdowns=CHILD_BREAKDOWNS, averages=True),
+       breakdowns=CHILD_BREAKDOWNS, averages=True, columns=WAITING_COLUMNS),
     _m("children_waiting_over_6_months", "Children waiting over 6 months", "children", "stock",
        "children", "Children waiting whose placement order is more than 183 days old at the "
-       "quarter's end.", breakdowns=CHILD_BREAKDOWNS),
+       "quarter's end.", breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS),
     _m("children_waiting_over_12_months", "Children waiting over 12 months", "children", "stock",
-       "children", "As above, more than 365 days.", breakdowns=CHILD_BREAKDOWNS),
+       "children", "As above, more than 365 days.", breakdowns=CHILD_BREAKDOWNS,
+       columns=WAITING_COLUMNS),
     _m("children_waiting_over_18_months", "Children waiting over 18 months", "children", "stock",
-       "children", "As above, more than 548 days.", breakdowns=CHILD_BREAKDOWNS),
+       "children", "As above, more than 548 days.", breakdowns=CHILD_BREAKDOWNS,
+       columns=WAITING_COLUMNS),
     _m("adopter_days_waiting", "Days approved adopters have waited", "days", "stock", "adopters",
        "For approved adopters waiting: days from approval to the quarter's last day.",
        averages=True, columns=ADOPTERS_WAITING_COLUMNS),
@@ -171,7 +182,7 @@ MEASURES_LIST = [
        columns=ADOPTERS_WAITING_COLUMNS),
     _m("sibling_groups_waiting", "Sibling groups waiting", "sibling groups", "stock", "children",
        "Distinct sibling groups (within an LA) among children waiting; the cohort is the number "
-       "of children in them.", columns=("sibling_group_id",)),
+       "of children in them.", columns=WAITING_COLUMNS + ("sibling_group_id",)),
     # ---- flows: events in the window
     *[_m(id, title, "children", "flow", "children",
          f"Children whose {what} fell in the window (each event once, from the return of the "

@@ -19,7 +19,7 @@ import pandas as pd
 
 from db.importer import ssda903_derive, ssda903_files
 from db.importer.readers import RawReturn, RawTable, ReadRequest, named_la, sha256_of_path
-from db.importer.report import Issue
+from db.importer.report import Issue, Rejected
 from db.return_format import TABLES
 
 NAME = "ssda903"
@@ -42,6 +42,15 @@ def recognise(path: Path, kind: str) -> bool:
 def read(path: Path, kind: str, request: ReadRequest) -> RawReturn:
     entry = named_la(request, "an SSDA903 extract is one LA's return")
     extract = ssda903_files.read_extract(path, kind, request.max_rows)
+    lacking = [ssda903_files.DFE_NAMES[t] for t in ("header", "episodes")
+               if not len(extract.tables.get(t, ()))]
+    if lacking:
+        raise Rejected([Issue("F02", "(file)", None, None, path.name,
+                              f"this SSDA903 extract has no {' or '.join(lacking)} table: a "
+                              "quarter's children are derived from the Episodes, and who they "
+                              "are (sex, date of birth, ethnicity) from the Header; give both, "
+                              "in a folder or a .zip (with AD1 and PlacedAdoption when you have "
+                              "them).")])
     derived = ssda903_derive.derive(extract.tables, entry.code, request.quarter)
     tables = {name: RawTable(name, _empty(name)) for name in TABLES}
     tables["return"] = RawTable("return", pd.DataFrame(

@@ -1,15 +1,15 @@
 """published statistics (Explore Education Statistics) kept as comparators
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-08 09:00:00
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06 06:10:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
