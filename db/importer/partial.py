@@ -20,7 +20,8 @@ from db.return_format import TABLES
 ROW_TABLES = ("children", "adopters", "special_guardianship")
 # Rules about one row's own cells: that row can be left out and the rest still stands.
 ROW_RULES = frozenset({"V01", "V02", "V03", "V04", "V05",
-                       "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08"})
+                       "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08",
+                       "S11"})  # S11: a child's SSDA903 rows break a DfE rule (db.importer.ssda903)
 SHOWN = 3  # errors quoted in a refusal; the report lists them all
 
 

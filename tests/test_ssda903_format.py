@@ -1,0 +1,150 @@
+"""The SSDA903 as an import format, end to end: `python -m db check` and `load` on the public
+samples (a folder, a zip, the XML), what a loaded 903 quarter carries and the figures it cannot
+give ([x] with the reason, never 0), and a child whose 903 rows break a DfE rule held back by a
+partial load while the rest loads. Fake children only.
+
+The hand-built extract (CSV files written by the test), LA 942, quarter 2024-25 Q3:
+- K1: in care from 1 May 2024 (RNE S, LS C2, foster placement U1), placement order from
+  1 August 2024 (LS E1); PlacedAdoption decision 1 July 2024. Waiting at 31 December 2024.
+- K2: the same pathway, but its Header's ETHNIC is `ZZZZ` (DfE rule 103): its derived row is
+  held back; K1 loads.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.cli import main
+from db.measure_data import load_geography, load_measure_data
+from db.models import Child, Return, SpecialGuardianship
+from metrics.engine import Selection, compute
+from metrics.quarters import Quarter
+from tests.test_cli import sessions_for
+
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+Q3 = "2024-25 Q3"
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    def run(url: str, *args: str) -> Ran:
+        monkeypatch.setenv("DATABASE_URL", url)
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Ran(code, out.out + out.err)
+
+    return run
+
+
+def extract_folder(folder: Path, ethnic_k2: str = "WBRI") -> Path:
+    folder.mkdir()
+    (folder / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+        f"K1,1,01/02/2022,WBRI,A1,,\nK2,2,01/03/2022,{ethnic_k2},A2,,\n", encoding="utf-8")
+    episodes = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    for child in ("K1", "K2"):
+        episodes += (f"{child},01/05/2024,S,C2,N1,U1,PR1,01/08/2024,X1,,H1,P1,XXXXXXX\n"
+                     f"{child},01/08/2024,L,E1,N1,U1,PR1,,,,H1,P1,XXXXXXX\n")
+    (folder / "episodes.csv").write_text(episodes, encoding="utf-8")
+    (folder / "placed_for_adoption.csv").write_text(
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n"
+        "K1,01/02/2022,01/07/2024,,\nK2,01/03/2022,01/07/2024,,\n", encoding="utf-8")
+    return folder
+
+
+def figure(url: str, measure: str, scope: str, breakdown: str | None = None) -> dict:
+    quarter = Quarter.parse(Q3)
+    sessions = sessions_for(url)
+    data, geography = load_measure_data(sessions, quarter, quarter), load_geography(sessions)
+    rows = compute(Selection(measure, scope, quarter, breakdown=breakdown), data, geography)
+    if breakdown and len(rows) > 1:
+        rows = rows[rows["category"] == "Total"]
+    return rows.iloc[0].to_dict()
+
+
+@pytest.mark.parametrize("sample", ["folder", "zip", "xml"])
+def test_check_reads_each_sample_as_ssda903_with_a_line_per_collection_year(
+    cli, sqlite_url: str, tmp_path: Path, sample: str
+) -> None:
+    path = {"folder": SAMPLES / "ssda903", "xml": SAMPLES / "ssda903-xml" / "generated_903.xml",
+            "zip": Path(shutil.make_archive(str(tmp_path / "extract"), "zip",
+                                            SAMPLES / "ssda903"))}[sample]
+
+    ran = cli(sqlite_url, "check", str(path), "--agency", "840", "--quarter", "2017-18 Q3")
+
+    assert ran.returncode == 0, ran.stdout
+    assert "Read as an SSDA903 extract." in ran.stdout
+    summary = [line for line in ran.stdout.splitlines() if line.startswith("2017-18 (April 2017")]
+    assert len(summary) == 1, ran.stdout
+    if sample != "xml":  # the folder and its zip: the same extract, counted by hand below
+        assert summary[0] == ("2017-18 (April 2017 to March 2018): 2,123 children looked after, "
+                              "82 adopted (REC E11/E12), 574 placed for adoption (PLACE A3-A6), "
+                              "443 with a placement order (LS E1/D1), 157 special guardianship "
+                              "orders (REC E43-E48).")
+
+
+def test_the_samples_deliberate_faults_are_told_by_dfe_rule_number(cli, sqlite_url: str) -> None:
+    ran = cli(sqlite_url, "load", str(SAMPLES / "ssda903"), "--agency", "840", "--quarter",
+              "2017-18 Q3")
+
+    assert ran.returncode == 0, ran.stdout  # no child the faults touch is in this quarter
+    # REASON_PLACED_CEASED = "XXX" in every PlacedAdoption row: DfE rule 120.
+    assert ran.stdout.count("903-120 placed_adoption (placed_for_adoption.csv)") == 29
+    assert "LOADED ssda903 as 840 2017-18 Q3 version 1 (0 children, 0 adopters, 29 " \
+           "special_guardianship" in ran.stdout, ran.stdout
+
+
+def test_a_903_quarter_carries_no_disability_siblings_matches_or_households(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    ran = cli(sqlite_url, "load", str(extract_folder(tmp_path / "x")), "--agency", "942",
+              "--quarter", Q3)
+    assert ran.returncode == 0, ran.stdout
+
+    with sessions_for(sqlite_url)() as session:
+        carries = json.loads(session.scalar(select(Return.carries)))
+        stored = session.execute(select(Child.child_id, Child.disability,
+                                        Child.placement_order_date)).all()
+    assert set(carries) == {"children", "special_guardianship"}
+    assert {"disability", "sibling_group_id", "matched_date"}.isdisjoint(carries["children"])
+    # The placement order: the start of the first episode with LS E1, 1 August 2024.
+    assert sorted(stored) == [("K1", None, date(2024, 8, 1)), ("K2", None, date(2024, 8, 1))]
+
+    assert figure(sqlite_url, "children_waiting", "942")["value"] == 2  # K1, K2
+    for measure, breakdown in (("sibling_groups_waiting", None), ("children_waiting", "disability"),
+                               ("children_waiting_unmatched", None)):
+        row = figure(sqlite_url, measure, "942", breakdown)
+        assert row["status"] == "x", (measure, row)
+        assert "SSDA903" in row["not_available_reason"], row
+
+
+def test_a_child_whose_903_rows_break_a_dfe_rule_is_held_back_and_the_rest_loads(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    folder = extract_folder(tmp_path / "x", ethnic_k2="ZZZZ")
+
+    rejected = cli(sqlite_url, "load", str(folder), "--agency", "942", "--quarter", Q3)
+    partial = cli(sqlite_url, "load", str(folder), "--agency", "942", "--quarter", Q3,
+                  "--accept-valid-rows")
+
+    assert rejected.returncode == 1
+    assert "903-103" in rejected.stdout and "ERROR S11 children (derived from SSDA903) row 3" \
+        in rejected.stdout, rejected.stdout
+    assert partial.returncode == 0, partial.stdout
+    assert "HELD BACK S11 children (derived from SSDA903) row 3" in partial.stdout
+    with sessions_for(sqlite_url)() as session:
+        assert session.scalars(select(Child.child_id)).all() == ["K1"]
+        assert session.scalars(select(SpecialGuardianship.child_id)).all() == []
