@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from db import users
 from db.engine import session_factory
-from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_path, load_path
+from db.importer import (
+    LoadRaced, NotPermitted, Report, UsageError, check_path, load_path, quarters_in,
+)
 from db.importer.formats import FORMATS, NEED_WORDS
 from db.measure_data import load_geography
 from db.queries import Store
+from db.registry import registry_from_db
 from db.schema import initialise
 
 OK, REJECTED, USAGE = 0, 1, 2
@@ -139,70 +142,64 @@ def cmd_check_or_load(settings: Settings, args: argparse.Namespace) -> int:
     sessions = session_factory(settings)
     status = OK
     for path in args.paths:
-        try:
-            if args.command == "load":
-                user = args.user or getpass.getuser()
-                report = load_path(sessions, path, user=user, agency=args.agency,
-                                   quarter=args.quarter, max_rows=settings.import_max_rows,
-                                   max_bytes=settings.upload_max_bytes,
-                                   may_load=_loader_rights(sessions, user),
-                                   accept_valid_rows=args.accept_valid_rows)
-            else:
-                with sessions() as session:
-                    report = check_path(session, path, agency=args.agency, quarter=args.quarter,
-                                        max_rows=settings.import_max_rows,
-                                        max_bytes=settings.upload_max_bytes)
-        except (UsageError, users.UserError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return USAGE
-        except NotPermitted as exc:
-            print(f"REFUSED {path.name}: {exc}; nothing was stored.")
-            status = REJECTED
-            continue
-        except LoadRaced as exc:  # one line: the other load's outcome is the one that stands
-            print(f"NOT LOADED {path.name}: {exc}.")
-            status = REJECTED
-            continue
-        print(report.text())
-        if not report.ok:
-            status = REJECTED
-            hint = _partial_hint(report, path, args)
-            if hint:
-                print(hint)
+        quarters = [args.quarter]
+        if not args.quarter:  # a file that covers several quarters: each one it can fill
+            with sessions() as session:
+                found = quarters_in(path, registry_from_db(session), args.agency,
+                                    settings.import_max_rows, settings.upload_max_bytes)
+            if found:
+                print(f"{path.name} covers {len(found)} quarter(s), {found[0]} to {found[-1]}: "
+                      "each is checked and loaded as a return of its own.")
+                quarters = [str(q) for q in found]
+        for quarter in quarters:
+            outcome = _check_or_load_one(settings, sessions, args, path, quarter)
+            if outcome == USAGE:
+                return USAGE
+            status = max(status, outcome)
     return status
 
 
-def cmd_published(settings: Settings, path: Path, user: str | None) -> int:
-    """Load one EES file: 0 stored (even when some rows were not ours), 1 when not an EES
-    tidy CSV or nothing in it is a figure of ours."""
-    from db.published import read_published, store_published
-    from metrics.published import NotTidyData
-
-    if not path.exists():
-        print(f"error: {path} does not exist", file=sys.stderr)
-        return USAGE
+def _check_or_load_one(settings: Settings, sessions: sessionmaker[Session],
+                       args: argparse.Namespace, path: Path, quarter: str | None) -> int:
     try:
-        load = read_published(path)
-    except NotTidyData as exc:
-        print(f"REJECTED {path.name}: {exc}; nothing was stored.")
+        if args.command == "load":
+            user = args.user or getpass.getuser()
+            report = load_path(sessions, path, user=user, agency=args.agency,
+                               quarter=quarter, max_rows=settings.import_max_rows,
+                               max_bytes=settings.upload_max_bytes,
+                               may_load=_loader_rights(sessions, user),
+                               accept_valid_rows=args.accept_valid_rows)
+        else:
+            with sessions() as session:
+                report = check_path(session, path, agency=args.agency, quarter=quarter,
+                                    max_rows=settings.import_max_rows,
+                                    max_bytes=settings.upload_max_bytes)
+    except (UsageError, users.UserError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE
+    except NotPermitted as exc:
+        print(f"REFUSED {path.name}: {exc}; nothing was stored.")
         return REJECTED
-    print(load.summary())
-    if load.mapped.figures.empty:
-        print(f"REJECTED {path.name}: no row is a figure of our measures (docs/published.md "
-              "lists the mapping); nothing was stored.")
+    except LoadRaced as exc:  # one line: the other load's outcome is the one that stands
+        print(f"NOT LOADED {path.name}: {exc}.")
         return REJECTED
-    stored = store_published(session_factory(settings), load, user or getpass.getuser())
-    print(f"LOADED {path.name}: {stored} published figure(s) stored as comparators.")
-    return OK
+    print(report.text())
+    if report.ok:
+        return OK
+    hint = _partial_hint(report, path, args, quarter)
+    if hint:
+        print(hint)
+    return REJECTED
 
 
-def _partial_hint(report: Report, path: Path, args: argparse.Namespace) -> str | None:
+def _partial_hint(report: Report, path: Path, args: argparse.Namespace,
+                  quarter: str | None) -> str | None:
     """After a rejection: how to load the rows that pass, or why that was refused."""
     accepted = getattr(args, "accept_valid_rows", False)
     if report.may_accept_valid_rows and not accepted:
         passing = ", ".join(f"{n} {t}" for t, n in report.passing_counts.items())
-        named = "".join(f" --{flag} {shlex.quote(value)}" for flag in ("agency", "quarter", "user")
-                        if (value := getattr(args, flag, None)))
+        given = {"agency": args.agency, "quarter": quarter, "user": getattr(args, "user", None)}
+        named = "".join(f" --{flag} {shlex.quote(value)}" for flag, value in given.items() if value)
         return (f"Or load the rows that pass ({passing}) and hold back the "
                 f"{report.rows_held_back} row(s) that fail: python -m db load "
                 f"{shlex.quote(str(path))}{named} --accept-valid-rows (the return is then marked "

@@ -356,3 +356,14 @@ def test_an_annex_a_with_a_bad_row_offers_a_partial_load_that_names_the_la_and_q
     assert partial.returncode == 0, partial.stdout
     assert "HELD BACK V02 List 10 row 3 column Gender: value 'z) Blue'" in partial.stdout
     assert sorted(stored(sqlite_url, Child, "sex", "child_id")) == ["C1", "LAST"]
+
+
+def test_without_a_quarter_each_quarter_the_workbook_can_honestly_fill_is_loaded(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    ran = cli(sqlite_url, "load", str(AnnexA().write(tmp_path / "annex.xlsx")), "--agency", LA)
+
+    assert ran.returncode == 0, ran.stdout
+    assert "annex.xlsx covers 4 quarter(s), 2024-25 Q1 to 2024-25 Q4" in ran.stdout
+    assert ran.stdout.count("LOADED annex.xlsx as 840 2024-25 Q") == 4
+    assert "A02" not in ran.stdout  # only quarters it can honestly fill

@@ -148,3 +148,15 @@ def test_a_child_whose_903_rows_break_a_dfe_rule_is_held_back_and_the_rest_loads
     with sessions_for(sqlite_url)() as session:
         assert session.scalars(select(Child.child_id)).all() == ["K1"]
         assert session.scalars(select(SpecialGuardianship.child_id)).all() == []
+
+
+def test_without_a_quarter_every_quarter_the_extract_covers_is_loaded(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    ran = cli(sqlite_url, "load", str(extract_folder(tmp_path / "x")), "--agency", "942")
+
+    assert ran.returncode == 0, ran.stdout
+    assert "x covers 4 quarter(s), 2024-25 Q1 to 2024-25 Q4" in ran.stdout
+    # K1 and K2: decided 1 July 2024 (Q2), so on the pathway from Q2 on; none in Q1.
+    for quarter, children in (("Q1", 0), ("Q2", 2), ("Q3", 2), ("Q4", 2)):
+        assert f"LOADED x as 942 2024-25 {quarter} version 1 ({children} children" in ran.stdout

@@ -13,6 +13,7 @@ approved places, and no special guardianship or support at all. Imports db and m
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -120,8 +121,19 @@ def _name(registry: Any, code: str | None) -> str | None:
     return f"{entry.name} ({entry.code})" if entry else None
 
 
-def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
-                 raa: str | None = None, raa_name: str | None = None) -> RawReturn:
+@dataclass
+class _Lists:
+    """Lists 10 and 11 as read, before any quarter: their frames (our column names), the
+    headers as typed, and what reading them found."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    labels: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    cell_issues: list[Issue] = field(default_factory=list)
+
+
+def _read_lists(path: Path, max_rows: int) -> _Lists:
     lists = _header_rows(path)
     if not lists:
         raise f01(path.name, "no sheet has List 10's or List 11's header row in its first "
@@ -136,36 +148,44 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
     finally:
         workbook.close()
         formulas.close()
-
-    notes: list[str] = []
-    warnings: list[Issue] = []
-    cell_issues: list[Issue] = []
+    found = _Lists()
     header_issues: list[Issue] = []
-    labels: dict[str, tuple[str, dict[str, str]]] = {}
-    carries: dict[str, tuple[str, ...]] = {}
-    frames: dict[str, pd.DataFrame] = {}
     for label, table, core in (("list 10", "children", CORE_10), ("list 11", "adopters", CORE_11)):
         if label not in read_lists:
-            notes.append(f"Annex A {label.title()}: not in this workbook, so its "
-                         f"{'children' if table == 'children' else 'adopter households'} are not "
-                         "carried (shown as not available, never as none).")
+            found.notes.append(f"Annex A {label.title()}: not in this workbook, so its "
+                               f"{'children' if table == 'children' else 'adopter households'} "
+                               "are not carried (shown as not available, never as none).")
             continue
         sheet = lists[label][0]
         header, rows, issues = read_lists[label]
-        cell_issues += issues
+        found.cell_issues += issues
         positions, mapped_labels, problems, ignored = _map_header(header, label.title(), core,
                                                                   sheet)
         if problems and table == "adopters" and "list 10" in read_lists:
-            warnings.append(_list_11_left_out(sheet, "; ".join(i.message for i in problems)))
+            found.warnings.append(_list_11_left_out(sheet, "; ".join(i.message for i in problems)))
             continue
         header_issues += problems
         if ignored:
-            notes.append(f"Annex A {label.title()} (sheet {sheet!r}): column(s) not used here: "
-                         + ", ".join(repr(c) for c in ignored) + ".")
-        labels[table] = (sheet, mapped_labels)
-        frames[table] = _frame(rows, positions)
+            found.notes.append(f"Annex A {label.title()} (sheet {sheet!r}): column(s) not used "
+                               "here: " + ", ".join(repr(c) for c in ignored) + ".")
+        found.labels[table] = (sheet, mapped_labels)
+        found.frames[table] = _frame(rows, positions)
     if header_issues:
         raise Rejected(header_issues)
+    return found
+
+
+def quarters(path: Path, kind: str, request: ReadRequest) -> list[Quarter]:
+    """The quarters the workbook can honestly fill: each is loaded when none is named."""
+    return honest_quarters(_latest_date(_read_lists(path, request.max_rows).frames))
+
+
+def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
+                 raa: str | None = None, raa_name: str | None = None) -> RawReturn:
+    found = _read_lists(path, max_rows)
+    frames, labels, notes = found.frames, found.labels, found.notes
+    warnings, cell_issues = found.warnings, found.cell_issues
+    carries: dict[str, tuple[str, ...]] = {}
 
     as_at = _latest_date(frames)
     honest = honest_quarters(as_at)

@@ -3,7 +3,7 @@ name for it (agency, quarter), how it is read into the return's tables, and what
 
 The CLI, the Load page and the reports ask this registry; none of them knows a format by name.
 Each format is one module with NAME, TITLE, DESCRIPTION, NEEDS, CARRIES, `recognise(path, kind)`
-and `read(path, kind, request)`; a new format is that module and one line in FORMATS (the
+and `read(path, kind, request)` (and `quarters(path, kind, request)` when a file covers several); a new format is that module and one line in FORMATS (the
 first whose `recognise` says yes reads the file). Imports db modules only.
 """
 
@@ -17,6 +17,7 @@ from typing import Callable
 from db.importer import annex_a, return_tables, ssda903
 from db.importer.readers import RawReturn, ReadRequest
 from db.importer.report import Issue, Rejected
+from metrics.quarters import Quarter
 from db.importer.safety import lone_text_file
 
 # What a format may ask the user for, and how each surface names it.
@@ -32,11 +33,14 @@ class Format:
     carries: dict[str, tuple[str, ...]] | None  # the most a file of it carries; None: everything
     recognise: Callable[[Path, str], bool]
     read: Callable[[Path, str, ReadRequest], RawReturn]
+    # For a file that covers several quarters (Annex A, SSDA903): the quarters it can honestly
+    # fill, each loaded on its own when the user names none. None: the file names its quarter.
+    quarters: Callable[[Path, str, ReadRequest], list[Quarter]] | None = None
 
     @classmethod
     def of(cls, module: ModuleType) -> "Format":
         return cls(module.NAME, module.TITLE, module.DESCRIPTION, tuple(module.NEEDS),
-                   module.CARRIES, module.recognise, module.read)
+                   module.CARRIES, module.recognise, module.read, getattr(module, "quarters", None))
 
 
 FORMATS: tuple[Format, ...] = (

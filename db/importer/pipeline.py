@@ -62,6 +62,21 @@ def read_any(
     return raw
 
 
+def quarters_in(path: Path, registry: Registry, agency: str | None, max_rows: int,
+                max_bytes: int) -> list[Quarter] | None:
+    """The quarters to load from a file of a format that covers several (Annex A, SSDA903) when
+    the user named none: those it can honestly fill. None when the file names its own quarter
+    or cannot be read (loading it then says why)."""
+    try:
+        kind = check_file(path, max_bytes)
+        fmt = recognise(path, kind)
+        if "quarter" not in fmt.needs or fmt.quarters is None or not agency:
+            return None
+        return fmt.quarters(path, kind, ReadRequest(registry, agency, None, max_rows))
+    except Rejected:
+        return None
+
+
 def parse_quarter(text: str) -> Quarter:
     try:
         return Quarter.parse(text.strip())

@@ -39,6 +39,12 @@ def recognise(path: Path, kind: str) -> bool:
     return ssda903_files.recognise(path, kind)
 
 
+def quarters(path: Path, kind: str, request: ReadRequest) -> list:
+    """The quarters the extract's collection years cover: each is loaded when none is named."""
+    extract = ssda903_files.read_extract(path, kind, request.max_rows)
+    return ssda903_derive.quarters_covered(extract.tables)
+
+
 def read(path: Path, kind: str, request: ReadRequest) -> RawReturn:
     entry = named_la(request, "an SSDA903 extract is one LA's return")
     extract = ssda903_files.read_extract(path, kind, request.max_rows)
