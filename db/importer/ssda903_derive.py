@@ -351,9 +351,18 @@ def derive(tables: dict[str, pd.DataFrame], la_code: str, quarter: Quarter) -> D
 
     children, guardianship = [], []
     if episodes is not None:
-        episodes = episodes.sort_values(["CHILD", "DECOM"], kind="stable")
+        # As at the quarter's end, once for every child; then only the children the adoption
+        # pathway or an order in the quarter could concern (most children looked after are not).
+        episodes = _as_at(episodes.sort_values(["CHILD", "DECOM"], kind="stable"), quarter.end)
+        codes = lambda column: episodes[column].map(_code)  # noqa: E731
+        concerned = set(decisions) | set(ad1) | set(episodes.loc[
+            codes("LS").isin(ORDER_STATUSES) | codes("PLACE").isin(ADOPTIVE_PLACEMENTS)
+            | codes("PLACE").isin(FFA_CP_PLACEMENTS)
+            | (codes("REC").isin(list(SGO)) & (episodes["DEC"] >= pd.Timestamp(quarter.start))),
+            "CHILD"])
+        episodes = episodes[episodes["CHILD"].isin(concerned)]
         for child, own in episodes.groupby("CHILD", sort=False):
-            c = _Child(child, headers.get(child), _as_at(own, quarter.end),
+            c = _Child(child, headers.get(child), own.reset_index(drop=True),
                        decisions.get(child), ad1.get(child))
             if c.episodes.empty:
                 continue
