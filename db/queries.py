@@ -27,7 +27,7 @@ RETURN_COLUMNS = (
     "loaded_at", "loaded_by", "n_warnings", "file_name", "rows_held_back",
 )  # fmt: skip
 # rows_held_back: more than 0 for a partial return (its failing rows were left out on purpose).
-VERSION_COLUMNS = ("agency_code", "quarter", "version", "rows_held_back")
+VERSION_COLUMNS = ("agency_code", "quarter", "version", "rows_held_back", "source_format")
 # No `value`: a warning's value is a cell of the return (a child's date, a child's id), and the
 # page that lists warnings must say where to look, not what the children's data are.
 WARNING_COLUMNS = ("agency_code", "agency_name", "rule", "table_name", "row", "column", "message")
@@ -125,7 +125,8 @@ class Store:
         quarter first); `agencies` narrows it."""
         start, end = (q if isinstance(q, Quarter) else Quarter.parse(q) for q in (first, last))
         query = (
-            select(Return.agency_code, Return.quarter_index, Return.version, Return.rows_held_back)
+            select(Return.agency_code, Return.quarter_index, Return.version, Return.rows_held_back,
+                   Return.source_format)
             .where(Return.is_current.is_(True),
                    Return.quarter_index.between(start.index, end.index))
             .order_by(Return.quarter_index, Return.agency_code)
@@ -135,12 +136,12 @@ class Store:
         with self._sessions() as session:
             rows = session.execute(query).all()
         frame = pd.DataFrame(
-            [(code, str(Quarter.from_index(index)), version, held)
-             for code, index, version, held in rows],
+            [(code, str(Quarter.from_index(index)), version, held, fmt)
+             for code, index, version, held, fmt in rows],
             columns=list(VERSION_COLUMNS),
         )
         return frame.astype({"agency_code": "str", "quarter": "str", "version": "int64",
-                             "rows_held_back": "int64"})
+                             "rows_held_back": "int64", "source_format": "str"})
 
     def return_warnings(
         self, quarter: str | Quarter, agencies: list[str] | None = None

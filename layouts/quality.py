@@ -67,7 +67,8 @@ def _cell(shown: str, held_back: object, agency: str, quarter: str) -> html.Td:
         rows = f"{int(held_back)} row{'' if held_back == 1 else 's'}"
         return html.Td(shown, className="num quality-grid__partial",
                        title=f"Version {shown.split()[0]}, partial: {rows} held back")
-    return html.Td(shown, className="num", title=f"Version {shown}")
+    version, _, source = shown.partition(" ")
+    return html.Td(shown, className="num", title=f"Version {version}" + (f", {source}" if source else ""))
 
 
 def returns_table(grid: pd.DataFrame, caption: str) -> html.Table:

@@ -17,6 +17,8 @@ from metrics.scope import Geography, agency_tree
 MISSING = "—"
 MISSING_TEXT = "missing"
 PARTIAL_TEXT = "partial"  # after the version of a return loaded with failing rows held back
+# After the version of a return read from another format than the dashboard's own return.
+FROM_FORMAT = {"annex_a": "from Annex A", "ssda903": "from SSDA903"}
 GRID_COLUMNS = ("agency_code", "agency_name", "kind", "quarter", "version", "rows_held_back", "shown")
 KIND_ORDER = {"raa": 0, "la": 1, "vaa": 2}
 
@@ -55,13 +57,16 @@ def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[
     version is followed by PARTIAL_TEXT (`rows_held_back` says how many rows it left out)."""
     cells = agencies.rename(columns={"code": "agency_code", "name": "agency_name"}).merge(
         pd.DataFrame({"quarter": [str(q) for q in quarters]}), how="cross")
-    cells = cells.merge(versions[["agency_code", "quarter", "version", "rows_held_back"]],
+    extra = [c for c in ("source_format",) if c in versions]
+    cells = cells.merge(versions[["agency_code", "quarter", "version", "rows_held_back", *extra]],
                         on=["agency_code", "quarter"], how="left")
     cells["version"] = cells["version"].astype("Int64")
     cells["rows_held_back"] = cells["rows_held_back"].astype("Int64")
+    formats = cells["source_format"] if extra else pd.Series("", index=cells.index)
     cells["shown"] = [
-        MISSING if pd.isna(v) else f"{int(v)} {PARTIAL_TEXT}" if held else str(int(v))
-        for v, held in zip(cells["version"], cells["rows_held_back"].fillna(0))
+        MISSING if pd.isna(v) else
+        " ".join(p for p in (str(int(v)), PARTIAL_TEXT if held else "", FROM_FORMAT.get(f, "")) if p)
+        for v, held, f in zip(cells["version"], cells["rows_held_back"].fillna(0), formats)
     ]
     return cells[list(GRID_COLUMNS)]
 

@@ -121,10 +121,11 @@ def test_return_versions_are_the_current_versions(sessions, samples, tmp_path) -
 
     frame = store.return_versions("2009-10 Q1", "2009-10 Q3")
     assert list(frame.columns) == list(VERSION_COLUMNS)
-    assert frame.values.tolist() == [["330", "2009-10 Q2", 2, 0], ["331", "2009-10 Q2", 1, 0]]
+    assert frame.values.tolist() == [["330", "2009-10 Q2", 2, 0, "annex_a"],
+                                     ["331", "2009-10 Q2", 1, 0, "annex_a"]]
     assert frame["version"].dtype == "int64"
     assert store.return_versions("2009-10 Q2", "2009-10 Q2", ["331"]).values.tolist() == [
-        ["331", "2009-10 Q2", 1, 0]]
+        ["331", "2009-10 Q2", 1, 0, "annex_a"]]
     empty = store.return_versions("2010-11 Q1", "2010-11 Q4")
     assert empty.empty and list(empty.columns) == list(VERSION_COLUMNS)
     with pytest.raises(ValueError):
@@ -135,7 +136,8 @@ def test_return_versions_leave_out_a_missing_return(sessions) -> None:
     load_demo(sessions, first=Quarter.parse("2025-26 Q1"), last=Quarter.parse("2025-26 Q2"))
     frame = Store(sessions).return_versions("2025-26 Q1", "2025-26 Q2", ["ASP", "ALS"])
     assert frame.values.tolist() == [
-        ["ALS", "2025-26 Q1", 1, 0], ["ASP", "2025-26 Q1", 1, 0], ["ALS", "2025-26 Q2", 1, 0],
+        ["ALS", "2025-26 Q1", 1, 0, "demo"], ["ASP", "2025-26 Q1", 1, 0, "demo"],
+        ["ALS", "2025-26 Q2", 1, 0, "demo"],
     ]  # fmt: skip
 
 

@@ -160,3 +160,35 @@ def test_without_a_quarter_every_quarter_the_extract_covers_is_loaded(
     # K1 and K2: decided 1 July 2024 (Q2), so on the pathway from Q2 on; none in Q1.
     for quarter, children in (("Q1", 0), ("Q2", 2), ("Q3", 2), ("Q4", 2)):
         assert f"LOADED x as 942 2024-25 {quarter} version 1 ({children} children" in ran.stdout
+
+
+def test_an_extract_whose_children_were_mostly_registered_in_another_la_says_so(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    folder = extract_folder(tmp_path / "x")
+    # 24 children whose UPNs were issued by LA 942 (characters 2 to 4), loaded as LA 840.
+    rows = "".join(f"Z{i},1,01/02/2015,WBRI,A942{i:09d},,\n" for i in range(24))
+    (folder / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + rows,
+                                       encoding="utf-8")
+
+    wrong = cli(sqlite_url, "check", str(folder), "--agency", "840", "--quarter", Q3)
+    right = cli(sqlite_url, "check", str(folder), "--agency", "942", "--quarter", Q3)
+
+    assert "WARNING S12 header column UPN: value '942': this extract looks like Cumberland's " \
+           "(942): 24 of 24 children's UPNs were issued there, not in 840" in wrong.stdout, \
+        wrong.stdout
+    assert "S12" not in right.stdout
+
+
+def test_the_data_quality_grid_says_a_return_is_from_ssda903(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    from callbacks.quality import quality_view
+    from callbacks.services import Services
+    from config import Settings
+
+    cli(sqlite_url, "load", str(extract_folder(tmp_path / "x")), "--agency", "942", "--quarter", Q3)
+    view = quality_view(Services.from_settings(Settings(database_url=sqlite_url)),
+                        {"scope": "942", "quarter": Q3, "window": 1, "compare": []})
+
+    assert "1 from SSDA903" in str(view.grid)

@@ -12,7 +12,7 @@ Level = Literal["error", "warning"]
 
 # Rules whose level is a warning; every other rule id rejects the return.
 WARNING_RULES = frozenset({"W01", "W02", "W03", "W04", "A01", "A02", "A03", "A04",
-                           "S01", "S02", "S03", "S04", "S05", "S10", "903-554"})  # S, 903-: SSDA903
+                           "S01", "S02", "S03", "S04", "S05", "S10", "S12", "903-554"})  # S, 903-: SSDA903
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ CARRIES = {
     for name in ssda903_derive.NOT_IN_903
 }
 DERIVED = "derived from SSDA903"
+MIN_UPNS = 20  # children with a UPN before the extract's LA is guessed from them
 
 
 def recognise(path: Path, kind: str) -> bool:
@@ -71,7 +72,8 @@ def read(path: Path, kind: str, request: ReadRequest) -> RawReturn:
     covered = ssda903_derive.quarters_covered(extract.tables)
     notes = [*extract.notes, *ssda903_files.describe(extract), *derived.notes,
              f"SSDA903: the extract's collection years can fill {_span(covered)}."]
-    issues = [*_on_derived_rows(extract, row_names), *(_issue(i) for i in derived.issues)]
+    issues = [*_on_derived_rows(extract, row_names), *(_issue(i) for i in derived.issues),
+              *_another_las(extract, entry.code, request.registry)]
     if request.quarter not in covered:
         issues.append(Issue("A02", "(file)", None, None, str(request.quarter),
                             f"{request.quarter} is outside the extract's collection years "
@@ -112,6 +114,26 @@ def _on_derived_rows(extract: ssda903_files.Extract, row_names: dict[str, dict[i
                              f"({issue.table} row {issue.row}, listed above); correct them in the "
                              "case system and extract again, or hold this child back."))
     return out
+
+
+def _another_las(extract: ssda903_files.Extract, la_code: str, registry) -> list[Issue]:
+    """903 names no LA, but a Unique Pupil Number carries the LA that issued it (its 2nd to 4th
+    characters): when most of the extract's children share another LA's, say so in one line."""
+    header = extract.tables.get("header")
+    if header is None or "UPN" not in header:
+        return []
+    upns = header["UPN"].dropna().astype(str).str.strip()
+    issued = upns[upns.str.fullmatch(r"[A-Z]\d{3}\w{9}")].str[1:4]
+    if len(issued) < MIN_UPNS:
+        return []
+    top, count = issued.value_counts().index[0], int(issued.value_counts().iloc[0])
+    entry = registry.agencies.get(top)
+    if top == la_code or entry is None or entry.kind != "LA" or count < len(issued) / 2:
+        return []
+    return [Issue("S12", "header", None, "UPN", top,
+                  f"this extract looks like {entry.name}'s ({top}): {count:,} of {len(issued):,} "
+                  f"children's UPNs were issued there, not in {la_code}; check --agency names "
+                  "the LA whose extract it is.")]
 
 
 def _empty(name: str) -> pd.DataFrame:
