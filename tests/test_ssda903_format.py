@@ -13,6 +13,7 @@ The hand-built extract (CSV files written by the test), LA 942, quarter 2024-25 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -75,21 +76,25 @@ def figure(url: str, measure: str, scope: str, breakdown: str | None = None) -> 
     return rows.iloc[0].to_dict()
 
 
-@pytest.mark.parametrize("sample", ["folder", "zip", "xml"])
+@pytest.mark.parametrize("sample", ["folder", "zip", "xml", "multiyear"])
 def test_check_reads_each_sample_as_ssda903_with_a_line_per_collection_year(
     cli, sqlite_url: str, tmp_path: Path, sample: str
 ) -> None:
     path = {"folder": SAMPLES / "ssda903", "xml": SAMPLES / "ssda903-xml" / "generated_903.xml",
             "zip": Path(shutil.make_archive(str(tmp_path / "extract"), "zip",
-                                            SAMPLES / "ssda903"))}[sample]
+                                            SAMPLES / "ssda903")),
+            "multiyear": SAMPLES / "ssda903-multiyear"}[sample]
 
     ran = cli(sqlite_url, "check", str(path), "--agency", "840", "--quarter", "2017-18 Q3")
 
     assert ran.returncode == 0, ran.stdout
     assert "Read as an SSDA903 extract." in ran.stdout
-    summary = [line for line in ran.stdout.splitlines() if line.startswith("2017-18 (April 2017")]
-    assert len(summary) == 1, ran.stdout
-    if sample != "xml":  # the folder and its zip: the same extract, counted by hand below
+    years = [line for line in ran.stdout.splitlines() if re.match(r"20\d\d-\d\d \(April", line)]
+    # The multi-year folders hold the collection years ending March 2018 to March 2022.
+    assert [y[:7] for y in years] == (["2017-18", "2018-19", "2019-20", "2020-21", "2021-22"]
+                                      if sample == "multiyear" else ["2017-18"]), ran.stdout
+    summary = years[:1]
+    if sample in ("folder", "zip"):  # the same extract, counted by hand below
         assert summary[0] == ("2017-18 (April 2017 to March 2018): 2,123 children looked after, "
                               "82 adopted (REC E11/E12), 574 placed for adoption (PLACE A3-A6), "
                               "443 with a placement order (LS E1/D1), 157 special guardianship "
