@@ -217,6 +217,7 @@ EPISODES = ",".join(TABLE_COLUMNS["episodes"]) + "\n"
 AD1 = ",".join(TABLE_COLUMNS["ad1"]) + "\n"
 PLACED = ",".join(TABLE_COLUMNS["placed_adoption"]) + "\n"
 GOOD_EPISODE = "7,01/01/2018,S,C2,N1,U1,PR1,,,,,,\n"
+ADOPTED_EPISODE = "7,01/01/2018,S,E1,N1,A3,PR1,01/03/2018,E11,,,,\n"
 
 
 def extract_of(tmp_path, **tables: str):
@@ -253,6 +254,15 @@ def extract_of(tmp_path, **tables: str):
                  "placed_adoption": PLACED + "7,01/01/2010,05/01/2018,,\n"}, "DATE_PLACED"),
     ("903-554", {"episodes": EPISODES + "7,01/01/2018,S,E1,N1,U1,PR1,,,,,,\n",
                  "placed_adoption": PLACED + "7,01/01/2010,05/01/2018,,\n"}, "DATE_PLACED"),
+    # Adopted on 1 March 2018 (E11), yet the decision was reversed on 5 January 2018.
+    ("903-558", {"episodes": EPISODES + ADOPTED_EPISODE,
+                 "placed_adoption": PLACED + "7,01/01/2010,01/12/2017,05/01/2018,RD1\n"},
+     "DATE_PLACED_CEASED"),
+    # Adopted in the year; AD1 gives DATE_INT, DATE_MATCH and FOSTER_CARE but not the adopters.
+    ("903-601", {"episodes": EPISODES + ADOPTED_EPISODE,
+                 "ad1": AD1 + "7,01/01/2010,01/12/2017,20/12/2017,1,,,\n"}, "NB_ADOPTR"),
+    # Full adoption details, but the child's episode did not end in adoption.
+    ("903-602", {"ad1": AD1 + "7,01/01/2010,01/12/2017,20/12/2017,1,2,MF,L0\n"}, "CHILD"),
 ])
 def test_dfe_rule(tmp_path, rule, tables, column):
     extract = extract_of(tmp_path, **tables)

@@ -606,6 +606,7 @@ def _with_episodes(eps, ad1, placed) -> list[Issue]:
         out.append(_issue("525", placed, m["_p"], "placed_adoption", "DATE_PLACED_CEASED", "a "
                           "child whose decision to be placed for adoption was reversed cannot "
                           "also have adoption details (AD1) in the year"))
+    out += _adoption_recorded(e, a, p, ad1, placed, eps)
     first_placed = (e[e["PLACE"].isin(PLACED_FOR_ADOPTION) & e["DECOM"].notna()]
                     .sort_values("DECOM").drop_duplicates(["CHILD", "YEAR"]))
     last_decision = (p[p["DATE_PLACED"].notna()].sort_values("DATE_PLACED")
@@ -626,6 +627,43 @@ def _with_episodes(eps, ad1, placed) -> list[Issue]:
     return out
 
 
+AD1_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+
+
+def _adoption_recorded(e, a, p, ad1, placed, eps) -> list[Issue]:
+    """DfE rules 558, 601 and 602: an adoption in the year and the AD1 and PlacedAdoption rows
+    that must (or must not) go with it, by CHILD within one collection year."""
+    out: list[Issue] = []
+    ended = e[e["REC"].isin(ADOPTED) & e["DEC"].notna() & e["YEAR"].notna()]
+    year = ended["YEAR"].astype(int)
+    in_year = ended[(ended["DEC"] >= pd.to_datetime((year - 1).astype(str) + "-04-01"))
+                    & (ended["DEC"] <= pd.to_datetime(year.astype(str) + "-03-31"))]
+    # 558: an adopted child's latest decision to place for adoption was not reversed.
+    latest = (p[p["DATE_PLACED"].notna()].sort_values("DATE_PLACED")
+              .drop_duplicates(["CHILD"], keep="last"))
+    for _, m in latest[latest["DATE_PLACED_CEASED"].notna()
+                       & latest["CHILD"].isin(set(e.loc[e["REC"].isin(ADOPTED), "CHILD"]))].iterrows():
+        out.append(_issue("558", placed, m["_p"], "placed_adoption", "DATE_PLACED_CEASED", "the "
+                          "child was adopted (REC E11/E12), so the decision to place for adoption "
+                          "was not reversed: leave DATE_PLACED_CEASED and its reason blank"))
+    # 601: AD1 completed for every child adopted in the year.
+    adopted_ad1 = in_year.merge(a, on=["CHILD", "YEAR"], suffixes=("", "_ad1"))
+    gaps = adopted_ad1[adopted_ad1[list(AD1_FIELDS)].isna().any(axis=1)].drop_duplicates("_a")
+    for _, m in gaps.iterrows():
+        missing = ", ".join(f for f in AD1_FIELDS if pd.isna(m[f]))
+        out.append(_issue("601", ad1, m["_a"], "ad1", missing.split(", ")[0], "the child was "
+                          f"adopted in the year (DEC {m['DEC']:%d/%m/%Y}) but AD1 lacks {missing}"))
+    # 602: AD1 details only for a child adopted in the year.
+    given = a[a[list(AD1_FIELDS)].notna().any(axis=1)]
+    stray = given.merge(in_year[["CHILD", "YEAR"]].drop_duplicates(), on=["CHILD", "YEAR"],
+                        how="left", indicator=True)
+    for _, m in stray[stray["_merge"] == "left_only"].iterrows():
+        out.append(_issue("602", ad1, m["_a"], "ad1", "CHILD", "the episodes do not show this "
+                          "child adopted in the year (no episode ending E11/E12 in it), yet AD1 "
+                          "has adoption details"))
+    return out
+
+
 RULES: dict[str, tuple[str, str]] = {
     "903-101": ("error", "header SEX is 1 or 2"),
     "903-103": ("error", "header ETHNIC in the DfE's ethnicity codes"),
@@ -643,6 +681,9 @@ RULES: dict[str, tuple[str, str]] = {
     "903-525": ("error", "no AD1 details for a child whose adoption decision was reversed"),
     "903-552": ("error", "latest DATE_PLACED on or before the first A3-A6 placement"),
     "903-554": ("warning", "DATE_PLACED on or before the first E1 (placement order) episode"),
+    "903-558": ("error", "an adopted child's decision to place for adoption was not reversed"),
+    "903-601": ("error", "AD1 completed for a child adopted in the year"),
+    "903-602": ("error", "AD1 details only for a child adopted in the year"),
 }
 
 
