@@ -192,6 +192,30 @@ def _check_or_load_one(settings: Settings, sessions: sessionmaker[Session],
     return REJECTED
 
 
+def cmd_published(settings: Settings, path: Path, user: str | None) -> int:
+    """Load one EES file: 0 stored (even when some rows were not ours), 1 when not an EES
+    tidy CSV or nothing in it is a figure of ours."""
+    from db.published import read_published, store_published
+    from metrics.published import NotTidyData
+
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return USAGE
+    try:
+        load = read_published(path)
+    except NotTidyData as exc:
+        print(f"REJECTED {path.name}: {exc}; nothing was stored.")
+        return REJECTED
+    print(load.summary())
+    if load.mapped.figures.empty:
+        print(f"REJECTED {path.name}: no row is a figure of our measures (docs/published.md "
+              "lists the mapping); nothing was stored.")
+        return REJECTED
+    stored = store_published(session_factory(settings), load, user or getpass.getuser())
+    print(f"LOADED {path.name}: {stored} published figure(s) stored as comparators.")
+    return OK
+
+
 def _partial_hint(report: Report, path: Path, args: argparse.Namespace,
                   quarter: str | None) -> str | None:
     """After a rejection: how to load the rows that pass, or why that was refused."""
