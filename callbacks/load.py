@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from dataclasses import replace
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
@@ -189,6 +190,66 @@ def refused(message: str) -> CheckView:
     return CheckView(message, [], [], False)
 
 
+PUBLISHED_ADMIN_ONLY = ("Published statistics are England's comparators for every board, so an "
+                        "admin loads them; nothing has been stored.")
+
+
+def is_published_csv(data: bytes) -> bool:
+    """An Explore Education Statistics tidy CSV, by its first line's columns."""
+    first = data[:4096].decode("utf-8-sig", "replace").splitlines()[:1]
+    columns = {c.strip().strip('"').lower() for c in (first[0].split(",") if first else [])}
+    return {"time_period", "time_identifier", "geographic_level"} <= columns
+
+
+def _read_published(data: bytes, file_name: str):
+    """The upload read as published statistics (db.published), from a private temporary file."""
+    from db.importer.pipeline import upload_name, uploaded_file
+    from db.published import read_published
+
+    name = upload_name(file_name)
+    with uploaded_file(data, name) as path:
+        found = read_published(path)
+    return replace(found, file_name=name)
+
+
+def check_published(caller: Caller, data: bytes, file_name: str) -> CheckView:
+    """An EES file on the Load page: what it would add as comparators; stores nothing."""
+    from metrics.published import NotTidyData
+
+    if caller.role != "admin":
+        return refused(PUBLISHED_ADMIN_ONLY)
+    try:
+        found = _read_published(data, file_name)
+    except NotTidyData as exc:
+        return refused(f"Rejected: {exc}. {NOTHING_STORED.capitalize()}.")
+    notes = found.summary().splitlines()
+    if found.mapped.figures.empty:
+        return CheckView("Rejected: no row of this Explore Education Statistics file is a figure "
+                         f"of our measures; {NOTHING_STORED}.", notes, [], False)
+    return CheckView(f"Ready to load: {_plural(len(found.mapped.figures), 'published figure')} "
+                     "(Explore Education Statistics) as comparators beside the board's own; "
+                     "nothing is stored until you press Load this return.", notes, [], True)
+
+
+def load_published(services: Services, caller: Caller, data: bytes, file_name: str) -> LoadView:
+    from db.published import store_published
+    from metrics.published import NotTidyData
+
+    if caller.role != "admin":
+        return LoadView(PUBLISHED_ADMIN_ONLY, False, [], RETURNS_PATH)
+    try:
+        found = _read_published(data, file_name)
+    except NotTidyData as exc:
+        return LoadView(f"Rejected: {exc}; {NOTHING_STORED}.", False, [], RETURNS_PATH)
+    if found.mapped.figures.empty:
+        return LoadView(f"Rejected: nothing in it is a figure of ours; {NOTHING_STORED}.", False,
+                        [], RETURNS_PATH)
+    stored = store_published(session_factory(services.settings), found, caller.name)
+    log.info("load page: %s loaded %s published figure(s)", caller.name, stored)
+    return LoadView(f"Loaded {_plural(stored, 'published figure')} as comparators: compare with "
+                    "England (published) on the charts.", True, [], RETURNS_PATH)
+
+
 def check_file(services: Services, caller: Caller, contents: str | None, file_name: str | None,
                agency: str | None, quarter: str | None) -> CheckView:
     """Validate the upload and say whether `caller` may load it; stores nothing."""
@@ -197,6 +258,8 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
         return refused(SWITCHED_OFF)
     try:
         data = decode_upload(contents, settings.upload_max_bytes)
+        if is_published_csv(data):
+            return check_published(caller, data, file_name or "")
         geography = services.measures.geography()
         with session_factory(settings).begin() as session:  # commits a refusal's audit event
             report = check_upload(session, data, file_name or "", agency=_named(agency),
@@ -245,6 +308,8 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
     geography = services.measures.geography()
     try:
         data = decode_upload(contents, settings.upload_max_bytes)
+        if is_published_csv(data):
+            return load_published(services, caller, data, file_name or "")
         report = load_upload(
             session_factory(settings), data, file_name or "", user=caller.name,
             agency=_named(agency), quarter=_quarter(quarter), max_rows=settings.import_max_rows,

@@ -435,3 +435,26 @@ def test_a_refused_check_reads_no_stored_return_and_is_audited(
                                         AuditEvent.detail).order_by(AuditEvent.id)).all()
     assert events[-1] == ("load_rejected", "vic", "941",
                           "probe.xlsx: refused at the check: the loader may not load for this agency")
+
+
+PUBLISHED = Path(__file__).resolve().parent / "data" / "published" / "national_adopted_sgo.csv"
+
+
+def test_an_admin_loads_published_statistics_on_the_load_page(
+    services: Services, sessions: sessionmaker[Session]
+) -> None:
+    from db.models import PublishedFigure
+
+    contents = upload(PUBLISHED)
+
+    check = check_file(services, ADMIN, contents, PUBLISHED.name, FROM_FILE, "")
+    refused = check_file(services, COAST, contents, PUBLISHED.name, FROM_FILE, "")
+    loaded = load_file(services, ADMIN, contents, PUBLISHED.name, FROM_FILE, "")
+
+    assert check.can_load and check.summary.startswith(
+        "Ready to load: 4 published figures (Explore Education Statistics) as comparators"), check
+    assert any("not mapped" in n for n in check.notes), check.notes  # the consent split
+    assert not refused.can_load and "an admin loads them" in refused.summary
+    assert loaded.loaded and loaded.message.startswith("Loaded 4 published figures"), loaded
+    with sessions() as session:
+        assert len(session.scalars(select(PublishedFigure)).all()) == 4
