@@ -23,10 +23,12 @@ import pytest
 from sqlalchemy import select
 
 from db.cli import main
+from db.importer.ssda903_files import TABLE_COLUMNS
 from db.measure_data import load_geography, load_measure_data
 from db.models import Child, Return, SpecialGuardianship
 from metrics.engine import Selection, compute
 from metrics.quarters import Quarter
+from metrics.registry import MEASURES
 from tests.test_cli import sessions_for
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
@@ -200,3 +202,64 @@ def test_the_data_quality_grid_says_a_return_is_from_ssda903(
                         {"scope": "942", "quarter": Q3, "window": 1, "compare": []})
 
     assert "1 from SSDA903" in str(view.grid)
+
+
+# ---------------------------------------------------------------- the same children, two ways
+
+
+def _write_extract(folder: Path) -> Path:
+    """tests/test_ssda903_derive.py's hand-built extract (children A01 … H08, every derived date
+    worked out in its comments) written as the CSV files an LA exports."""
+    from tests.test_ssda903_derive import tables
+
+    folder.mkdir()
+    names = {"header": "header.csv", "episodes": "episodes.csv",
+             "placed_adoption": "placed_for_adoption.csv", "ad1": "ad1.csv"}
+    for key, frame in tables().items():
+        frame = frame.drop(columns=["YEAR"]).copy()
+        for column in frame.columns:
+            if str(frame[column].dtype).startswith("datetime64"):
+                frame[column] = frame[column].dt.strftime("%d/%m/%Y")
+        for column in TABLE_COLUMNS[key]:
+            if column not in frame:
+                frame[column] = None
+        frame[list(TABLE_COLUMNS[key])].to_csv(folder / names[key], index=False)
+    return folder
+
+
+def test_measures_from_a_903_extract_agree_with_the_same_children_as_our_own_return(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
+    from tests.builders import valid_return
+    from tests.test_ssda903_derive import OWN_RETURN_Q3
+
+    # LA 942 sends the extract; LA 943 (also outside any RAA) the same children as our return,
+    # with the two orders G07 (E45, 1 November 2024) and H08 (E43 read as E45, 1 December).
+    assert cli(sqlite_url, "load", str(_write_extract(tmp_path / "x")), "--agency", "942",
+               "--quarter", Q3).returncode == 0
+    own = valid_return("943").clear_rows("adopters").clear_rows("support")
+    own.rows["children"] = [dict(row, la_code="943") for row in OWN_RETURN_Q3]
+    sgo = own.rows["special_guardianship"][0]
+    own.rows["special_guardianship"] = [
+        dict(sgo, child_id=c, sex=s, date_of_birth=date.fromisoformat(b), ethnicity=e,
+             disability="N", sgo_date=date.fromisoformat(d), looked_after="Y", guardian="E45",
+             support_plan=None, allowance=None, ended_date=None, ended_reason=None)
+        for c, s, b, e, d in (("G07", "M", "2019-07-07", "WIRI", "2024-11-01"),
+                              ("H08", "F", "2020-05-05", "AIND", "2024-12-01"))]
+    assert cli(sqlite_url, "load", str(own.write_zip(tmp_path / "own.zip"))).returncode == 0
+
+    compared = []
+    for measure in MEASURES.values():
+        if measure.table not in ("children", "special_guardianship") or measure.kind == "quality":
+            continue
+        from_903, from_return = figure(sqlite_url, measure.id, "942"), figure(sqlite_url,
+                                                                               measure.id, "943")
+        if from_903["status"] == "x":  # what 903 does not carry: not available, never 0
+            assert "SSDA903" in from_903["not_available_reason"], measure.id
+            continue
+        compared.append(measure.id)
+        assert (from_903["status"], from_903["cohort"]) == (from_return["status"],
+                                                            from_return["cohort"]), measure.id
+        assert from_903["value"] == pytest.approx(from_return["value"], nan_ok=True), measure.id
+    # Stocks, flows, timeliness and orders were all compared, not only what is [x].
+    assert {"children_waiting", "adoption_orders", "placement_orders", "sgos"} <= set(compared)

@@ -81,7 +81,10 @@ CIN = frozenset("N1 N2 N3 N4 N5 N6 N7 N8".split())
 PLACE = frozenset("A3 A4 A5 A6 H5 K1 K2 P1 P2 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 "
                   "U6 Z1".split())
 REC = frozenset("E11 E12 E2 E3 E4A E4B E13 E41 E45 E46 E47 E48 E5 E6 E7 E8 E9 E14 E15 E16 E17 "
-                "X1".split())
+                "X1".split()
+                # The SGO codes before 2015-16 split them by carer: episodes that ended then
+                # still come in a multi-year extract (ssda903_derive reads them as SGOs).
+                + ["E43", "E44"])
 REASON_PLACED_CEASED = frozenset("RD1 RD2 RD3 RD4".split())
 ADOPTED = ("E11", "E12")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
