@@ -263,3 +263,18 @@ def test_measures_from_a_903_extract_agree_with_the_same_children_as_our_own_ret
         assert from_903["value"] == pytest.approx(from_return["value"], nan_ok=True), measure.id
     # Stocks, flows, timeliness and orders were all compared, not only what is [x].
     assert {"children_waiting", "adoption_orders", "placement_orders", "sgos"} <= set(compared)
+
+
+def test_the_sample_loads_every_quarter_holding_back_the_children_its_faults_touch(
+    cli, sqlite_url: str
+) -> None:
+    ran = cli(sqlite_url, "load", str(SAMPLES / "ssda903"), "--agency", "840",
+              "--accept-valid-rows")
+
+    assert ran.returncode == 0, ran.stdout
+    assert ran.stdout.count("LOADED ssda903 as 840 2017-18 Q") == 4
+    # 2017-18 Q1's only child on the pathway (667633) and two of Q2's orders come from children
+    # whose PlacedAdoption rows carry the sample's "XXX" reason (DfE rule 120), among others.
+    assert "LOADED ssda903 as 840 2017-18 Q1 version 1 (PARTIAL: 0 children" in ran.stdout
+    assert "HELD BACK S11 children (derived from SSDA903) row 2: value '667633'" in ran.stdout
+    assert "DfE rule 120" in ran.stdout

@@ -45,9 +45,10 @@ def holds_back_a_row(issue: Issue) -> bool:
     return issue.table in ROW_TABLES and issue.row is not None and issue.rule in ROW_RULES
 
 
-def plan(validated: ValidatedReturn) -> HoldBack:
+def plan(validated: ValidatedReturn, derived: bool = False) -> HoldBack:
     """What loading only the rows that pass would do to this return (its errors as validated,
-    under the tables' own names)."""
+    under the tables' own names). `derived`: the rows were derived, not typed (SSDA903), so a
+    table whose every row fails (one child in a quarter, say) is no sign of a broken file."""
     errors = [i for i in validated.issues if i.level == "error"]
     whole = [i for i in errors if not holds_back_a_row(i)]
     held = [i for i in errors if holds_back_a_row(i)] + _first_of_duplicates(validated, errors)
@@ -66,7 +67,8 @@ def plan(validated: ValidatedReturn) -> HoldBack:
     elif validated.agency_code is None or validated.quarter is None:
         result.refusal = "the file does not say a known agency and quarter."
     else:
-        emptied = [t for t, r in rows.items() if len(r) == len(validated.frames[t])]
+        emptied = [] if derived else [t for t, r in rows.items()
+                                      if len(r) == len(validated.frames[t])]
         if emptied:
             names = " and ".join(t.replace("_", " ") for t in emptied)
             result.refusal = (f"every row of {names} fails, which is a problem with the file "

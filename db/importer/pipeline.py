@@ -149,7 +149,7 @@ def check_raw(
     )
     report.status = "checked" if report.ok else "rejected"
     if not report.ok:
-        held = partial.plan(validated)
+        held = partial.plan(validated, derived=bool(raw.row_names))
         report.held_back = _labelled(raw, held.issues)
         report.rows_held_back, report.passing_counts = held.count, held.passing
         report.partial_refusal = held.refusal
@@ -225,7 +225,7 @@ def load_path(
             elif report.ok or (accept_valid_rows and report.may_accept_valid_rows):
                 held = partial.HoldBack()
                 if not report.ok:
-                    held = partial.plan(validated)
+                    held = partial.plan(validated, derived=bool(raw.row_names))
                     validated = partial.without_held_back(validated, held)
                     report.issues = _labelled(raw, validated.issues)
                     report.row_counts = dict(held.passing)
