@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -25,27 +24,8 @@ from db.models import Adopter, Child, Return
 from metrics.engine import Selection, compute
 from metrics.quarters import Quarter
 from tests.annex_a_files import LA, QUARTER, SSD_10, SSD_11, AnnexA, adopter, child
-from db.cli import main
+from tests.cli_in_process import cli  # noqa: F401  (a fixture)
 from tests.test_cli import sessions_for
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """`python -m db ARGS` against a database, in this process (its start-up is the slow part)."""
-
-    def run(url: str, *args: str) -> Ran:
-        monkeypatch.setenv("DATABASE_URL", url)
-        code = main(list(args))
-        out = capsys.readouterr()
-        return Ran(code, out.out + out.err)
-
-    return run
 
 
 @pytest.fixture

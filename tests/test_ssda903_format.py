@@ -15,41 +15,23 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from db.cli import main
 from db.importer.ssda903_files import TABLE_COLUMNS
 from db.measure_data import load_geography, load_measure_data
 from db.models import Child, Return, SpecialGuardianship
 from metrics.engine import Selection, compute
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
+from tests.cli_in_process import cli  # noqa: F401  (a fixture)
 from tests.test_cli import sessions_for
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 Q3 = "2024-25 Q3"
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-
-
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    def run(url: str, *args: str) -> Ran:
-        monkeypatch.setenv("DATABASE_URL", url)
-        code = main(list(args))
-        out = capsys.readouterr()
-        return Ran(code, out.out + out.err)
-
-    return run
 
 
 def extract_folder(folder: Path, ethnic_k2: str = "WBRI") -> Path:
