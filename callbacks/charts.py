@@ -28,7 +28,7 @@ from layouts.board import direct_labels
 from layouts.chart_card import Headline, TableShape, chart_card
 from layouts.figures import FigureSpec, trend_figure
 from metrics.access import Caller
-from metrics.disclosure import SYMBOLS, DisclosurePolicy, disclosure_note
+from metrics.disclosure import SYMBOLS, TOTAL, DisclosurePolicy, disclosure_note
 from metrics.engine import (
     Selection, benchmark_scopes, compute, compute_shown, quarters_needed,
 )
@@ -229,6 +229,15 @@ def published_text(frame: pd.DataFrame, query: ChartQuery) -> str:
         parts.append("England is the published figure: the store holds returns for too little "
                      "of England to count it.")
     if not published.empty:
+        # The figure itself, in words: a count of England's is not drawn beside an area's
+        # (it would flatten the area's line), so the caption is where it is read.
+        at = published[published["quarter"] == str(query.selection.quarter)]
+        if "category" in at:
+            at = at[at["category"].fillna("").isin(["", TOTAL])]
+        said = "; ".join(f"{n} {p}: {v}" for n, p, v in zip(at["scope_name"], at["period"],
+                                                             at["shown"]))
+        if said:
+            parts.append(f"{said}.")
         names = ", ".join(dict.fromkeys(published["scope_name"]))
         years = ", ".join(sorted(set(published["period"].dropna())))
         parts.append(f"{names}: {PUBLISHED_SOURCE}, years to 31 March ({years}), as published "
