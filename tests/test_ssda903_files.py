@@ -311,3 +311,13 @@ def test_our_own_return_and_annex_a_are_not_903(tmp_path):
     assert not recognise(valid_return().write_folder(tmp_path / "r"), "folder")
     assert not recognise(valid_return().write_xlsx(tmp_path / "r.xlsx"), "workbook")
     assert not recognise(AnnexA().write(tmp_path / "a.xlsx"), "workbook")
+
+
+def test_the_xml_reader_itself_refuses_a_doctype(tmp_path):
+    # Past the safety check (in a zip, say), defusedxml still refuses any DTD or entity.
+    from db.importer.ssda903_files import _read_xml
+
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><EXPSSDA903>&a;</EXPSSDA903>'
+    with pytest.raises(Rejected) as refused:
+        _read_xml(bomb, "bomb.xml", "extract")
+    assert "declares a DOCTYPE or entities" in refused.value.issues[0].message

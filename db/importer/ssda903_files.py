@@ -28,6 +28,8 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
 from db.importer.readers import csv_rows, decode_csv, f01
 from db.importer.report import Issue, Rejected
@@ -393,12 +395,13 @@ def _xml_text(data: bytes, strict: bool = True) -> str:
 
 def _read_xml(data: bytes, name: str, label: str) -> dict[str, pd.DataFrame]:
     text = _xml_text(data)
-    if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):  # no DTD, so no entity bombs
-        raise f01(label, f"{name} declares a DOCTYPE or entities, which the 903 XML never has "
-                  "and which can expand into an XML bomb; export the XML again.")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # decoded already: drop its encoding
     try:
-        root = ET.fromstring(text)
+        # defusedxml: no DTD, no entities, no external references (XML bombs, file reads).
+        root = SafeET.fromstring(text, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise f01(label, f"{name} declares a DOCTYPE or entities, which the 903 XML never has "
+                  "and which can expand into an XML bomb; export the XML again.") from exc
     except ET.ParseError as exc:
         raise f01(label, f"{name} is not well-formed XML ({exc}); export it again.") from exc
     rows: dict[str, list[dict]] = {t: [] for t in TABLE_COLUMNS}
