@@ -26,6 +26,7 @@ from db.importer.readers import (
     RawTable,
     ReadRequest,
     _FormulaWithoutValue,
+    cell_text,
     named_la,
     f01,
     open_workbooks,
@@ -205,7 +206,7 @@ def read_annex_a(path: Path, la_code: str, quarter: Quarter, max_rows: int,
                                     if c in frame.columns or c == "la_code")
         tables["children"] = _as_table("children", children)
     if "adopters" in frames and "children" in frames and \
-            frames["adopters"]["enquiry_date"].map(lambda v: blank(v) or values.placeholder_date(v)).all():
+            frames["adopters"]["enquiry_date"].map(lambda v: _blank(v) or values.placeholder_date(v)).all():
         # What the SSD extract query writes when it cannot source List 11's dates.
         warnings.append(_list_11_left_out(labels["adopters"][0], "no household has a date "
                                           "enquiry received (blank or 01/01/1900 throughout)"))
@@ -285,15 +286,8 @@ def _frame(rows: list[tuple[int, list[Any]]], positions: dict[int, str]) -> pd.D
 # ---------------------------------------------------------------- cells
 
 
-def blank(value: Any) -> bool:
-    return values.sex(value) == (None, None)  # the readers' own idea of an empty cell
-
-
-def identifier(value: Any) -> str:
-    """An id as typed: Excel's 14159183.0 reads as 14159183."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _blank(value: Any) -> bool:
+    return not cell_text(value)
 
 
 # ---------------------------------------------------------------- dates
@@ -476,7 +470,7 @@ def _households(
     _dates_and_codes(frame, {"ethnicity": values.ethnicity,
                              "fostering_for_adoption": values.yes_no})
     frame["adopter_id"] = frame["adopter_id"].map(
-        lambda v: v if blank(v) else identifier(v))
+        lambda v: cell_text(v) or v)
     individuals = len(frame)
     households = []
     for _, group in frame.groupby("adopter_id", sort=False, dropna=False):
@@ -499,7 +493,7 @@ def _households(
     skipped = int((~keep).sum())
     result = result[keep].copy()
     later = _leave_out_later_events(result, ADOPTER_EVENTS, quarter, {"left_date": "left_reason"})
-    result.loc[result["left_date"].map(blank), "left_reason"] = None
+    result.loc[result["left_date"].map(_blank), "left_reason"] = None
     for row, typed in others.items():
         if row in result.index and result.at[row, "left_reason"] == "OTHER":
             warnings.append(Issue("A01", "adopters", int(row), "left_reason", typed,
@@ -524,7 +518,7 @@ def _leaving(result: pd.DataFrame, others: dict[Any, str]) -> tuple[int, int]:
             result[column] = None
     on_hold = closed = 0
     for row, value in result["left_reason"].items():
-        if blank(value):
+        if _blank(value):
             continue
         reason = values.left_reason(value)
         if not reason.is_leaving:
@@ -534,10 +528,10 @@ def _leaving(result: pd.DataFrame, others: dict[Any, str]) -> tuple[int, int]:
             continue
         result.at[row, "left_reason"] = reason.code
         if reason.other:
-            others[row] = identifier(value)
+            others[row] = cell_text(value)
     if "adoption_order_date" in result.columns:
         order = result["adoption_order_date"]
-        open_ = result["left_date"].map(blank) & ~order.map(blank)
+        open_ = result["left_date"].map(_blank) & ~order.map(_blank)
         result.loc[open_, "left_date"] = order[open_]
         result.loc[open_, "left_reason"] = "ADOPTED"
         closed = int(open_.sum())

@@ -193,6 +193,20 @@ class _FormulaWithoutValue(str):
     """A formula cell with no stored value: already reported, so the validator skips it."""
 
 
+def cell_text(value: object) -> str:
+    """A cell as stripped text ('' for blank). Excel's 7.0 reads as 7."""
+    if type(value) is str:
+        return value.strip()
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

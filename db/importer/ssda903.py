@@ -96,7 +96,7 @@ def _on_derived_rows(extract: ssda903_files.Extract, row_names: dict[str, dict[i
     for key, frame in extract.tables.items():
         if len(frame) and "CHILD" in frame:
             for source, row, child in zip(frame["_source"], frame["_row"], frame["CHILD"]):
-                child_at[(ssda903_files._where(key, source), int(row))] = str(child)
+                child_at[(ssda903_files.source_label(key, source), int(row))] = str(child)
     rows_of: dict[str, list[tuple[str, int]]] = {}
     for table, names in row_names.items():
         for row, name in names.items():

@@ -249,7 +249,7 @@ def read_extract(path_or_paths: Path | list[Path], kind: str, max_rows: int = 20
             continue
         frame, missing = _frame(table, header, rows, name)
         if missing:
-            issues.append(Issue("S05", _where(table, name), 1, ", ".join(missing), None,
+            issues.append(Issue("S05", source_label(table, name), 1, ", ".join(missing), None,
                                 f"the {DFE_NAMES[table]} table has no column "
                                 f"{', '.join(missing)}; read as blank. Export the table with "
                                 "every 903 column if the case system has them."))
@@ -268,7 +268,7 @@ def read_extract(path_or_paths: Path | list[Path], kind: str, max_rows: int = 20
     return Extract(tables, years, issues, notes)
 
 
-def _where(table: str, source: str) -> str:
+def source_label(table: str, source: str) -> str:
     return f"{table} ({source})"
 
 
@@ -341,7 +341,7 @@ def _parse_dates(frame: pd.DataFrame, table: str, issues: list[Issue]) -> pd.Dat
         iso = pd.to_datetime(raw.where(dates.isna()), format="%Y-%m-%d", errors="coerce")
         dates = dates.fillna(iso)
         for i in frame.index[raw.notna() & dates.isna()]:
-            issues.append(Issue("V02", _where(table, frame.at[i, "_source"]),
+            issues.append(Issue("V02", source_label(table, frame.at[i, "_source"]),
                                 int(frame.at[i, "_row"]), column, raw[i],
                                 f"CHILD {frame.at[i, 'CHILD']}: not a date; the 903 writes dates "
                                 f"dd/mm/yyyy; {FIX}."))
@@ -470,7 +470,7 @@ def _stitch(tables: dict[str, pd.DataFrame], issues: list[Issue], notes: list[st
             if fields:
                 changed += 1
                 issues.append(Issue(
-                    "S02", _where("episodes", new["_source"]), int(new["_row"]), ", ".join(fields),
+                    "S02", source_label("episodes", new["_source"]), int(new["_row"]), ", ".join(fields),
                     None, f"CHILD {old['CHILD']}: the episode starting {old['DECOM']:%d/%m/%Y} "
                     f"reads differently in {old['YEAR']} ({old['_source']} row {old['_row']}) and "
                     f"{new['YEAR']}: " + "; ".join(f"{c} {_show(old[c])} then {_show(new[c])}"
@@ -491,7 +491,7 @@ def _stitch(tables: dict[str, pd.DataFrame], issues: list[Issue], notes: list[st
             for column in ("SEX", "DOB"):
                 if not _same(old[column], new[column]):
                     issues.append(Issue(
-                        "S03", _where("header", new["_source"]), int(new["_row"]), column,
+                        "S03", source_label("header", new["_source"]), int(new["_row"]), column,
                         _show(new[column]), f"CHILD {old['CHILD']}: {column} was "
                         f"{_show(old[column])} in {old['YEAR']} and {_show(new[column])} in "
                         f"{new['YEAR']}; the {new['YEAR']} value is used. Check it in the case "
@@ -526,7 +526,7 @@ def _issue(rule: str, frame: pd.DataFrame, i, table: str, column: str, text: str
            fix: str = FIX) -> Issue:
     row = frame.loc[i]
     value = row[column] if column in row.index else None
-    return Issue(f"903-{rule}", _where(table, row["_source"]), int(row["_row"]), column,
+    return Issue(f"903-{rule}", source_label(table, row["_source"]), int(row["_row"]), column,
                  None if value is None or pd.isna(value) else _show(value).strip("'"),
                  f"DfE rule {rule}: {text} (CHILD {row['CHILD']}, {DFE_NAMES[table]} table); "
                  f"{fix}.")
@@ -573,7 +573,7 @@ def check_rules(tables: dict[str, pd.DataFrame]) -> list[Issue]:
     same_day = ad1["DATE_MATCH"].notna() & (ad1["DATE_INT"] == ad1["DATE_MATCH"])
     for i in ad1.index[same_day]:
         row = ad1.loc[i]
-        out.append(Issue("S04", _where("ad1", row["_source"]), int(row["_row"]), "DATE_MATCH",
+        out.append(Issue("S04", source_label("ad1", row["_source"]), int(row["_row"]), "DATE_MATCH",
                          _show(row["DATE_MATCH"]), f"CHILD {row['CHILD']}: DATE_INT and "
                          "DATE_MATCH are the same day: the decision that the child should be "
                          "placed for adoption and the match with adopters rarely are (no DfE "

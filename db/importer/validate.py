@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from db.importer.readers import RawReturn, _FormulaWithoutValue, nearest
+from db.importer.readers import RawReturn, _FormulaWithoutValue, cell_text, nearest
 from db.importer.report import Issue
 from db.registry import Registry
 from db.return_format import EARLIEST_DATE_TEXT, TABLES, Column, Table
@@ -63,20 +63,6 @@ class ValidatedReturn:
 # ---------------------------------------------------------------- cells
 
 
-def _cell_text(value: object) -> str:
-    """A cell as stripped text ('' for blank). Excel's 7.0 reads as 7."""
-    if type(value) is str:
-        return value.strip()
-    if value is None or value is pd.NaT or value is pd.NA:
-        return ""
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    return str(value).strip()
-
-
 def _parse(column: Column, series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
     """(parsed values, bad-value mask, blank mask, formula-without-value mask).
 
@@ -90,7 +76,7 @@ def _parse(column: Column, series: pd.Series) -> tuple[pd.Series, np.ndarray, np
         return series.astype("datetime64[ns]"), none, series.isna().to_numpy(), none
     cells = series.to_numpy(dtype=object)
     skip = np.fromiter((type(v) is _FormulaWithoutValue for v in cells), dtype=bool, count=n)
-    text = np.array([_cell_text(v) for v in cells] if n else [], dtype=object)
+    text = np.array([cell_text(v) for v in cells] if n else [], dtype=object)
     blank = (text == "") | skip if n else np.zeros(0, dtype=bool)
     filled = ~blank
     if column.kind == "date":
