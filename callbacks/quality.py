@@ -105,7 +105,7 @@ def quality_view(services: Services, state: object) -> QualityView:
     versions = services.store.return_versions(quarters[0], quarters[-1], expected)
     agencies, versions = _with_own_la_returns(services, scope, quarters, agencies, versions)
     codes = agencies["code"].tolist()
-    grid = returns_grid(agencies, versions, quarters)
+    grid = returns_grid(agencies, versions, quarters, set(expected))
     now = grid[grid["quarter"] == str(quarter)]
     missing = int(now[now["agency_code"].isin(expected)]["version"].isna().sum())
     partial = int((now["rows_held_back"].fillna(0) > 0).sum())

@@ -43,8 +43,10 @@ def warnings_grid() -> dag.AgGrid:
                      "tooltipField": f} | ({"type": "numericColumn"} if f == "row" else {})
                     for f, h, w in WARNING_COLUMNS],
         rowData=[],
+        # Column names like placement_order_date have no space to wrap at: break the word.
         defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True,
-                       "wrapHeaderText": True, "autoHeaderHeight": True},
+                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       "cellStyle": {"wordBreak": "break-word"}},
         columnSize="responsiveSizeToFit",
         dashGridOptions={
             "domLayout": "autoHeight", "pagination": True, "paginationPageSize": 25,
@@ -63,6 +65,9 @@ def _cell(shown: str, held_back: object, agency: str, quarter: str) -> html.Td:
              html.Span("missing", className="visually-hidden")],
             className="quality-grid__missing", title=f"No return from {agency} for {quarter}",
         )
+    if shown == "":  # an LA inside an RAA, with no return of its own that quarter
+        return html.Td("", title=f"No return of its own from {agency} for {quarter}: its "
+                       "RAA's return covers it")
     if not pd.isna(held_back) and held_back:
         rows = f"{int(held_back)} row{'' if held_back == 1 else 's'}"
         return html.Td(shown, className="num quality-grid__partial",
@@ -100,7 +105,9 @@ def returns_key() -> html.P:
          " missing: no return loaded for that quarter. Numbers are the version of the current "
          "return (2 or more: the agency reloaded it). \"partial\": the return was loaded with "
          "its failing rows held back, so figures from it leave those rows out; they are listed "
-         "with the warnings below."],
+         "with the warnings below. An LA inside an RAA is listed only when it loaded a return of "
+         "its own (an Annex A workbook, an SSDA903 extract); a blank cell in its row: none of "
+         "its own that quarter, which its RAA's return covers."],
         className="chart-card__caption",
     )
 
@@ -132,7 +139,9 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
     """Horizontal bars, one per column, the total last; each bar labelled with its shown value."""
     rows = frame[frame["category"] != ""].iloc[::-1]  # plotly draws the first category lowest
     bars = {
-        "type": "bar", "x": pd.to_numeric(rows["value"]).tolist(), "y": rows["category"].tolist(),
+        # A hidden value ([x], [z]) is a bar of no length, so that its symbol is drawn by it:
+        # plotly draws no text for a missing x, which left the row blank.
+        "type": "bar", "x": pd.to_numeric(rows["value"]).fillna(0).tolist(), "y": rows["category"].tolist(),
         "orientation": "h", "text": rows["shown"].tolist(), "textposition": "outside",
         "cliponaxis": False,
         "marker": {"color": [COLOURS[1] if c == "Total" else COLOURS[0] for c in rows["category"]]},

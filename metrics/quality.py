@@ -16,6 +16,7 @@ from metrics.scope import Geography, agency_tree
 
 MISSING = "—"
 MISSING_TEXT = "missing"
+NOT_EXPECTED = ""  # no return of its own from an LA whose RAA's return covers it
 PARTIAL_TEXT = "partial"  # after the version of a return loaded with failing rows held back
 # After the version of a return read from another format than the dashboard's own return.
 FROM_FORMAT = {"annex_a": "from Annex A", "ssda903": "from SSDA903"}
@@ -51,10 +52,13 @@ def grid_quarters(last: Quarter, count: int = 8) -> list[Quarter]:
     return quarter_range(last + (1 - count), last)
 
 
-def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
+def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[Quarter],
+                 expected: set[str] | None = None) -> pd.DataFrame:
     """One row per agency and quarter (GRID_COLUMNS): the current return's version, or NA and
     `shown` = MISSING when the agency has no return for that quarter; a partial return's
-    version is followed by PARTIAL_TEXT (`rows_held_back` says how many rows it left out)."""
+    version is followed by PARTIAL_TEXT (`rows_held_back` says how many rows it left out).
+    An agency not in `expected` (an LA inside an RAA that loaded a return of its own) shows
+    NOT_EXPECTED, not MISSING, where it has none: its RAA's return covers it."""
     cells = agencies.rename(columns={"code": "agency_code", "name": "agency_name"}).merge(
         pd.DataFrame({"quarter": [str(q) for q in quarters]}), how="cross")
     extra = [c for c in ("source_format",) if c in versions]
@@ -64,9 +68,10 @@ def returns_grid(agencies: pd.DataFrame, versions: pd.DataFrame, quarters: list[
     cells["rows_held_back"] = cells["rows_held_back"].astype("Int64")
     formats = cells["source_format"] if extra else pd.Series("", index=cells.index)
     cells["shown"] = [
-        MISSING if pd.isna(v) else
+        (MISSING if expected is None or code in expected else NOT_EXPECTED) if pd.isna(v) else
         " ".join(p for p in (str(int(v)), PARTIAL_TEXT if held else "", FROM_FORMAT.get(f, "")) if p)
-        for v, held, f in zip(cells["version"], cells["rows_held_back"].fillna(0), formats)
+        for code, v, held, f in zip(cells["agency_code"], cells["version"],
+                                    cells["rows_held_back"].fillna(0), formats)
     ]
     return cells[list(GRID_COLUMNS)]
 

@@ -233,5 +233,8 @@ def test_an_la_inside_an_raa_with_a_partial_annex_a_shows_on_the_raas_data_quali
     grid = str(view.grid)
     assert "County Durham" in grid and "1 partial" in grid, grid
     assert "1 of 1 returns missing" in grid  # AC2C's own return is the one expected
+    # Its other quarters are not "missing": the RAA's return covers the LA.
+    assert "No return of its own from County Durham" in grid and \
+        "No return from County Durham" not in grid
     assert [(w["agency_code"], w["rule"], w["row"]) for w in view.warnings
             if w["message"].startswith("held back")] == [("840", "V02", 3)]
