@@ -22,7 +22,9 @@ PATH = "/load"
 TITLE = "Load a return"
 RETURNS_PATH = "/returns"
 FROM_FILE = "file"  # the agency choice "as the file says"; dbc.Select keeps "" for itself
-ACCEPT = ".xlsx,.zip"  # an .xlsx return or Annex A workbook, or a .zip of the CSV tables
+# An .xlsx return or Annex A workbook, a .zip of CSV tables (a return or an SSDA903 extract), a
+# single SSDA903 table or published statistics (.csv), or the SSDA903's XML form.
+ACCEPT = ".xlsx,.zip,.csv,.xml"
 CONTROL_CLASS = "load-controls"
 
 # key, header: the report's columns, as the command-line report names each problem.
@@ -62,15 +64,15 @@ def controls() -> html.Div:
             _field(
                 "Agency", ids.LOAD_AGENCY,
                 dbc.Select(id=ids.LOAD_AGENCY, options=agency_choices([]), value=FROM_FILE),
-                "A return workbook names its agency; an Annex A workbook does not, so choose "
-                "the local authority.",
+                "A return workbook names its agency; an Annex A workbook or an SSDA903 extract "
+                "does not, so choose the local authority.",
             ),  # fmt: skip
             _field(
                 "Quarter", ids.LOAD_QUARTER,
                 dbc.Input(id=ids.LOAD_QUARTER, type="text", value="", placeholder="2024-25 Q3",
                           autocomplete="off"),
-                "For an Annex A workbook, the quarter to load from it, e.g. 2024-25 Q3. Leave "
-                "blank for a return workbook, which names its quarter.",
+                "For an Annex A workbook or an SSDA903 extract, the quarter to load from it, e.g. "
+                "2024-25 Q3. Leave blank for a return workbook, which names its quarter.",
             ),  # fmt: skip
             dcc.Upload(
                 id=ids.LOAD_UPLOAD,

@@ -458,3 +458,11 @@ def test_an_admin_loads_published_statistics_on_the_load_page(
     assert loaded.loaded and loaded.message.startswith("Loaded 4 published figures"), loaded
     with sessions() as session:
         assert len(session.scalars(select(PublishedFigure)).all()) == 4
+
+
+def test_the_upload_box_takes_every_format_the_registry_reads() -> None:
+    # A single SSDA903 table or published statistics (.csv), the SSDA903's XML: a box that took
+    # only .xlsx and .zip refused them before any check could say a word.
+    from layouts.load import ACCEPT
+
+    assert set(ACCEPT.split(",")) == {".xlsx", ".zip", ".csv", ".xml"}
