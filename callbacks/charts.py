@@ -45,10 +45,6 @@ ENGLAND_PUBLISHED = published_code(ENGLAND)
 SOURCE = "Quarterly ASG returns"
 WINDOW_PERIODS = {1: "{q}", 4: "the year to {q}", 12: "the three years to {q}"}
 WINDOW_POINTS = {4: "each point a rolling year", 12: "each point three years"}
-COHORT_NOUNS = {"children": "children", "adopters": "households",
-                "special_guardianship": "orders", "support": "applications"}
-# Measures whose cohort is not the rows of their own table (the denominator is children).
-COHORT_NOUN_OF = {"adopters_per_child": "children waiting", "sgo_share": "orders"}
 
 
 @dataclass(frozen=True)
@@ -152,12 +148,8 @@ def api_params(query: ChartQuery, geography: Geography) -> dict[str, str]:
 # ---------------------------------------------------------------- words
 
 
-def uses_window(measure: Measure) -> bool:
-    return len(Selection(measure.id, "england", Quarter(2024, 1), window=4).quarters) > 1
-
-
 def period_text(measure: Measure, quarter: Quarter, window: int) -> str:
-    return WINDOW_PERIODS[window if uses_window(measure) else 1].format(q=quarter)
+    return WINDOW_PERIODS[window if measure.windowed else 1].format(q=quarter)
 
 
 def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
@@ -205,11 +197,11 @@ def caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     measure = MEASURES[s.measure]
     now = _rows_at(frame).get((s.scope, str(s.quarter)))
     scope_name = now["scope_name"] if now is not None else s.scope
-    points = f" ({WINDOW_POINTS[s.window]})" if uses_window(measure) and s.window in WINDOW_POINTS else ""
+    points = f" ({WINDOW_POINTS[s.window]})" if measure.windowed and s.window in WINDOW_POINTS else ""
     parts = [f"{measure.title}, {measure.unit}.", f"Source: {SOURCE}.",
              f"Period: {query.first} to {s.quarter}{points}.", f"Scope: {scope_name}."]
     if now is not None and pd.notna(now["cohort"]):
-        noun = COHORT_NOUN_OF.get(measure.id, COHORT_NOUNS[measure.table])
+        noun = measure.cohort_noun
         parts.append(f"Cohort: {float(now['cohort']):,.0f} {noun}.")
     if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
         parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
@@ -349,7 +341,7 @@ def frame_period(frame: pd.DataFrame, query: ChartQuery) -> str:
     rolling year)`, or one period: `the year to 2025-26 Q1`."""
     quarters = sorted(set(frame["quarter"]), key=Quarter.parse)
     measures = [MEASURES[m] for m in dict.fromkeys(frame.get("measure", [query.selection.measure]))]
-    windowed = [m for m in measures if uses_window(m)]
+    windowed = [m for m in measures if m.windowed]
     if len(quarters) == 1:
         return period_text((windowed or measures)[0], query.selection.quarter, query.selection.window)
     window = query.selection.window

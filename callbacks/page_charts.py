@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from callbacks.charts import (
-    CHARTS, COHORT_NOUN_OF, COHORT_NOUNS, SOURCE, Chart, ChartQuery, active_title, chart_scopes,
+    CHARTS, SOURCE, Chart, ChartQuery, active_title, chart_scopes,
     headlines, partial_text, period_text, reasons,
 )
 from db.measure_data import MeasureSource
@@ -315,7 +315,7 @@ def page_caption(frame: pd.DataFrame, query: ChartQuery) -> str:
     for measure in measures:
         row = main[main["measure"] == measure]
         if len(row) and pd.notna(row["cohort"].iloc[0]):
-            noun = COHORT_NOUN_OF.get(measure, COHORT_NOUNS[MEASURES[measure].table])
+            noun = MEASURES[measure].cohort_noun
             label = f" ({MEASURES[measure].title.lower()})" if len(measures) > 1 else ""
             parts.append(f"Cohort{label}: {float(row['cohort'].iloc[0]):,.0f} {noun}.")
     missing = pd.to_numeric(main["missing_returns"]).max() if len(main) else 0

@@ -59,8 +59,7 @@ class Selection:
     @property
     def quarters(self) -> list[Quarter]:
         """The quarters the selection reads: the window for flows and timeliness, else one."""
-        measure = MEASURES[self.measure]
-        if measure.kind in ("flow", "timeliness") or measure.id in ("sgo_share", "asf_share_sg"):
+        if MEASURES[self.measure].windowed:
             return list(_window_quarters(self.quarter, self.window))
         return [self.quarter]
 

@@ -95,6 +95,9 @@ class Measure:
     averages: bool = False  # offers mean and median (stat=)
     published: str = ""  # the published scorecard name (A1, A10 ...)
     needs: tuple[Need, ...] = ()  # beyond its own table: columns it reads, other tables
+    # Reads a window of quarters (flows, timeliness and shares of flows), not the quarter's end.
+    windowed: bool = False
+    cohort_noun: str = ""  # what its cohort counts, in words: "children", "households" ...
 
     def needs_for(self, breakdown: str | None = None) -> tuple[Need, ...]:
         """What the figure (broken down by `breakdown`) needs its returns to carry."""
@@ -112,10 +115,18 @@ class Measure:
         return {"percent": "percent", "ratio": "ratio", "returns": "agencies"}.get(self.unit, "count")
 
 
+# What a measure's cohort counts, by the table it reads (unless the measure says otherwise).
+COHORT_NOUNS = {"children": "children", "adopters": "households",
+                "special_guardianship": "orders", "support": "applications"}
+
+
 def _m(id: str, title: str, unit: str, kind: str, table: str, definition: str,
        columns: tuple[str, ...] = (), also: tuple[Need, ...] = (), **extra) -> Measure:
-    """A measure; `columns` of its own table and `also` other tables it needs carried."""
+    """A measure; `columns` of its own table and `also` other tables it needs carried. Flows
+    and timeliness read the window; its cohort is its table's rows unless it says otherwise."""
     needs = (Need(table, columns), *also) if columns or also else ()
+    extra.setdefault("windowed", kind in ("flow", "timeliness"))
+    extra.setdefault("cohort_noun", COHORT_NOUNS.get(table, ""))
     return Measure(id, title, unit, kind, table, definition, needs=needs, **extra)
 
 
@@ -158,7 +169,8 @@ MEASURES_LIST = [
        breakdowns=("approved_places",), columns=ADOPTERS_WAITING_COLUMNS),
     _m("adopters_per_child", "Approved adopters per child waiting", "ratio", "ratio", "adopters",
        "Approved adopter households waiting divided by children waiting, at the quarter's end. "
-       "Blank when no child waits.", columns=ADOPTERS_WAITING_COLUMNS, also=(Need("children"),)),
+       "Blank when no child waits.", columns=ADOPTERS_WAITING_COLUMNS, also=(Need("children"),),
+       cohort_noun="children waiting"),
     _m("days_waiting", "Days waiting since the placement order", "days", "stock", "children",
        "For children waiting: days from the placement order to the quarter's last day.",
        breakdowns=CHILD_BREAKDOWNS, averages=True, columns=WAITING_COLUMNS),
@@ -227,13 +239,13 @@ MEASURES_LIST = [
        "special_guardianship",
        "Special guardianship orders for children looked after immediately before, as a percentage "
        "of those plus adoption orders, in the window.",
-       also=(Need("children", ("adoption_order_date",)),)),
+       also=(Need("children", ("adoption_order_date",)),), windowed=True, cohort_noun="orders"),
     _m("asf_applications", "Support fund applications", "applications", "flow", "support",
        "Adoption and Special Guardianship Support Fund applications made in the window.",
        breakdowns=("applicant",)),
     _m("asf_share_sg", "Support fund applications for special guardians", "percent", "ratio",
        "support", "Applications for special guardianship families as a percentage of all support "
-       "fund applications in the window."),
+       "fund applications in the window.", windowed=True),
     # ---- timeliness of children adopted in the window
     *[_m(id, title, "days", "timeliness", "children", definition, averages=True,
          breakdowns=CHILD_BREAKDOWNS, published=published, columns=("adoption_order_date", *columns))
