@@ -9,6 +9,8 @@ pandas and numpy; imports nothing of ours.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +20,12 @@ ROW_FIELDS = (
 )  # fmt: skip
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+
+
+def file_name(*parts: str) -> str:
+    """Parts joined by `_`, each cut down to letters, digits, `_`, `.` and `-` so that no name
+    can break a download's header: `children_waiting_region-North-East_2025-26-Q1`."""
+    return "_".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") for part in parts)
 
 
 def export_rows(frame: pd.DataFrame) -> pd.DataFrame:

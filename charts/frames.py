@@ -1,0 +1,118 @@
+"""The one frame builder: a `Query` -> its disclosed rows, as the data API answers it.
+
+`rows` computes the measure for every scope and quarter of the query and discloses them together
+(so a breakdown's cells protect each other across scopes), with published comparators
+(`<scope>-published`) in their places among them. The data API, every chart (a chart's frame is
+the rows of its plan's queries, one after another) and so every download use it, so a chart's
+file always equals the API's rows for its links. A `Source` is what the app reads rows through
+(db.measure_data.MeasureSource); tests hand in their own. Imports pandas and metrics only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+import pandas as pd
+
+from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
+from metrics.access import Caller
+from metrics.breakdowns import category_words
+from metrics.disclosure import DisclosurePolicy
+from metrics.engine import MeasureData, compute_many, compute_shown, quarters_needed
+from metrics.published import base_code, comparator_rows, is_published
+from metrics.quarters import Quarter
+from metrics.registry import MEASURES
+from metrics.scope import Geography
+
+
+class Source(Protocol):
+    """Where the measures' rows come from (db.measure_data.MeasureSource in the app)."""
+
+    def geography(self) -> Geography: ...
+
+    def data_for(self, quarters: list[Quarter]) -> MeasureData: ...
+
+    def published(self, measure: str) -> pd.DataFrame: ...
+
+
+def rows(query: Query, source: Source, caller: Caller, policy: DisclosurePolicy) -> pd.DataFrame:
+    """Every scope's rows for every quarter (scope by scope, oldest quarter first), disclosed
+    together as the dashboard shows them to `caller`, with the measure named beside them and
+    each category in words (`category_label`: `Relative or friend` for `E47`)."""
+    computed = [s for s in query.scopes if not is_published(s)]
+    selections = [replace(query.selection, scope=s, quarter=q) for s in computed for q in query.quarters]
+    data, geography = source.data_for(quarters_needed(selections)), source.geography()
+    shown = compute_shown(selections, data, geography, caller, policy)
+    if len(computed) != len(query.scopes):
+        shown = with_published(shown, query, source, geography)
+    return shown.assign(measure=query.measure, measure_title=MEASURES[query.measure].title,
+                        category_label=category_words(shown["breakdown"], shown["category"]))
+
+
+def with_published(shown: pd.DataFrame, query: Query, source: Source,
+                   geography: Geography) -> pd.DataFrame:
+    """`shown`'s rows with each `<scope>-published` code's rows in its place among the query's
+    scopes (their `period`, the year published, beside them for the charts; the API's fields
+    leave it out)."""
+    figures = source.published(query.measure)
+    measure = MEASURES[query.measure]
+    pieces = []
+    for code in query.scopes:
+        if not is_published(code):
+            pieces.append(shown[shown["scope"] == code])
+            continue
+        scope = geography.scope(base_code(code))
+        pieces.append(comparator_rows(figures, code, scope.name, scope.kind, query.quarters,
+                                      query.window, query.breakdown, measure.value_type))
+    return pd.concat([p for p in pieces if len(p)] or [shown.iloc[0:0]], ignore_index=True)
+
+
+def frame_of(queries: Sequence[Query], source: Source, caller: Caller,
+             policy: DisclosurePolicy) -> pd.DataFrame:
+    """The rows of several queries, one after another: a chart's frame."""
+    return pd.concat([rows(q, source, caller, policy) for q in queries], ignore_index=True)
+
+
+# ---------------------------------------------------------------- which scopes a chart draws
+
+
+def benchmarks(query: Query, geography: Geography, published: bool = False) -> tuple[str, ...]:
+    """The scope, its region and England (where different), then the areas it is compared
+    with; with `published`, the published comparators asked for after those (charts that
+    draw none leave them out)."""
+    scope = geography.scope(query.scope)
+    scopes = [scope.code]
+    region = geography.region_of(scope)
+    if region is not None and region.code != scope.code:
+        scopes.append(region.code)
+    if scope.kind != "england":
+        scopes.append(ENGLAND)
+    scopes += [c for c in query.compare if not is_published(c) and c not in scopes]
+    if published:
+        scopes += [c for c in query.compare if is_published(c) and c not in scopes]
+    return tuple(scopes)
+
+
+def replaces_england(query: Query, source: Source) -> bool:
+    """Whether England's published figure should stand in for its computed one: the store
+    holds returns for less than half of England's LAs over the selection (a regional board's
+    own deployment), and the DfE publishes England's figure for this measure."""
+    if query.scope == ENGLAND:
+        return False
+    figures = source.published(query.measure)
+    if figures.empty or not (figures["scope"] == ENGLAND).any():
+        return False
+    geography = source.geography()
+    england = replace(query.selection, scope=ENGLAND)
+    row = compute_many([england], source.data_for(england.quarters), geography).iloc[-1]
+    expected = len(geography.child_las(geography.scope(ENGLAND))) * len(england.quarters)
+    return int(row["missing_returns"]) * 2 > expected
+
+
+def with_england_published(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    """England's published figure in England's place (and not twice)."""
+    at = scopes.index(ENGLAND) if ENGLAND in scopes else len(scopes)
+    swapped = [*scopes[:at], ENGLAND_PUBLISHED, *scopes[at + 1:]]
+    return tuple(dict.fromkeys(swapped))
