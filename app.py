@@ -13,8 +13,8 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, audit, auth, board, chart_pages, charts, filters, health, images, inputs, load, quality,
-    records, returns, security, warm,
+    api, audit, auth, board, chart_pages, filters, health, images, inputs, load, quality, records,
+    returns, security, warm,
 )
 from callbacks.definitions import measure_entries
 from callbacks.services import Services
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.teardown_request(lambda error: services.measures.end_reading())
     register_pages(measure_entries(), disclosure_note(services.policy))
     app.layout = lambda: auth.page_frame(services)
-    for module in (security, auth, inputs, api, health, returns, load, filters, chart_pages, charts, images,
+    for module in (security, auth, inputs, api, health, returns, load, filters, chart_pages, images,
                    quality, board, records, audit):
         module.register(app, services)
     app.server.extensions[warm.EXTENSION] = services  # for gunicorn.conf.py's warm-up

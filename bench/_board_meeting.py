@@ -5,7 +5,7 @@ few seconds in between.
 Run by bench/loadtest.py (`make loadtest`), which serves the app and writes the plan this file
 reads (LOADTEST_PLAN: the bench user's name and password, the region's agencies, the quarters
 to choose from, and the request bodies of the filter bar's callback, the Overview's cards
-callback and a chart's CSV download, taken from the app's own /_dash-dependencies). Locust
+callback, taken from the app's own /_dash-dependencies, and the address of a chart's CSV). Locust
 runs in its own environment (requirements-loadtest.txt), so this file uses only the standard
 library and locust.
 """
@@ -84,7 +84,9 @@ class BoardMember(HttpUser):
     def download(self) -> None:
         if self.state is None:
             return
-        body = filled(PLAN["download"], {f"{PLAN['ids']['state']}.data": self.state})
-        with self.client.post(UPDATE, json=body, name="download a chart's CSV", catch_response=True) as answer:
-            if answer.status_code != 200 or '"content"' not in answer.text:
+        params = {"scope": self.state["scope"], "quarter": self.state["quarter"],
+                  "window": self.state["window"], "format": "csv"}
+        with self.client.get(PLAN["download"], params=params, name="download a chart's CSV",
+                             catch_response=True) as answer:
+            if answer.status_code != 200 or "attachment" not in answer.headers.get("Content-Disposition", ""):
                 answer.failure(f"the download answered {answer.status_code} without a file")

@@ -22,19 +22,20 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
+import urllib.request
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serving import (  # noqa: E402
-    BENCH_USER, Choice, bench_user, change_filters, dependencies, filter_callbacks,
-    given_or_demo, outputs_of, post, request_body, serve, session_cookie,
+    BENCH_USER, Choice, bench_user, change_filters, filter_callbacks,
+    given_or_demo, outputs_of, request_body, serve, session_cookie,
 )
 
 from callbacks.services import Services  # noqa: E402
 from config import PROJECT_ROOT, Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
-from layouts import chart_pages, ids  # noqa: E402
+from layouts import ids  # noqa: E402
 
 LOCUSTFILE = Path(__file__).resolve().parent / "_board_meeting.py"
 DEFAULT_LOCUST = PROJECT_ROOT / ".venv-loadtest" / "bin" / "locust"
@@ -42,26 +43,17 @@ P95_TARGET_MS = 1000
 DOWNLOADED_CHART = "children_waiting"
 
 
-def download_body(callbacks: list[dict], state: dict) -> dict:
-    """The request a click on a chart's "Download CSV" sends (a pattern-matching callback)."""
-    spec = next(c for c in callbacks if ids.CHART_DOWNLOAD in c["output"])
-
-    def part(kind: str) -> dict:
-        return {"chart": DOWNLOADED_CHART, "type": kind}
-
-    csv_id = json.dumps(part(ids.CHART_CSV), sort_keys=True, separators=(",", ":"))
-    return {"output": spec["output"], "outputs": {"id": part(ids.CHART_DOWNLOAD), "property": "data"},
-            "inputs": [{"id": part(ids.CHART_CSV), "property": "n_clicks", "value": 1},
-                       {"id": part(ids.CHART_XLSX), "property": "n_clicks", "value": None}],
-            "state": [{"id": ids.FILTER_STATE, "property": "data", "value": state}],
-            "changedPropIds": [f"{csv_id}.n_clicks"]}
+def download_path(state: dict) -> str:
+    """The address a chart card's "Download CSV" link opens for the selection."""
+    params = {"scope": state["scope"], "quarter": state["quarter"], "window": state["window"],
+              "format": "csv"}
+    return f"/api/v1/charts/{DOWNLOADED_CHART}?{urlencode(params)}"
 
 
 def plan(services: Services, base: str, cookie: str, password: str, region: str) -> dict:
     """What the locust users need, checked by sending each request once."""
-    callbacks = dependencies(base, cookie)
     bar, listeners = filter_callbacks(base, cookie)
-    cards = next(c for c in listeners if any(o["id"] == chart_pages.OVERVIEW.cards for o in outputs_of(c)))
+    cards = next(c for c in listeners if any(o["id"] == ids.OVERVIEW_CARDS for o in outputs_of(c)))
     quarters = services.store.quarters()[:4]
     agencies = services.measures.geography().agencies
     inside = agencies[(agencies["region"] == region) & agencies["kind"].isin(["LA", "RAA"])]
@@ -70,15 +62,17 @@ def plan(services: Services, base: str, cookie: str, password: str, region: str)
     # Once through, as a user would: each kind of request must answer before the load starts.
     change_filters(base, cookie, bar, [cards], Choice(region, None, quarters[0]), ids.FILTER_REGION)
     state = {"scope": f"region:{region}", "quarter": quarters[0], "window": 4, "compare": []}
-    if "content" not in json.dumps(post(base, download_body(callbacks, state), cookie)):
-        sys.exit("the chart download did not answer with a file")
+    request = urllib.request.Request(f"{base}{download_path(state)}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        if "attachment" not in answer.headers.get("Content-Disposition", ""):
+            sys.exit("the chart download did not answer with a file")
     return {
         "user": BENCH_USER, "password": password, "region": region, "quarters": quarters,
         "agencies": inside["code"].tolist(),
         "ids": {"region": ids.FILTER_REGION, "agency": ids.FILTER_AGENCY, "quarter": ids.FILTER_QUARTER,
                 "window": ids.FILTER_WINDOW, "compare": ids.FILTER_COMPARE, "state": ids.FILTER_STATE},
         "bar": request_body(bar, {}, []), "cards": request_body(cards, {}, []),
-        "download": download_body(callbacks, state),
+        "download": f"/api/v1/charts/{DOWNLOADED_CHART}",
     }
 
 

@@ -39,11 +39,11 @@ from _serving import (  # noqa: E402
 )
 from selenium import webdriver  # noqa: E402
 
-from callbacks.chart_pages import PAGE_CHARTS  # noqa: E402
+from charts import PAGE_OF, PAGES  # noqa: E402
 from callbacks.services import Services  # noqa: E402
 from config import Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
-from layouts import chart_pages, ids  # noqa: E402
+from layouts import ids  # noqa: E402
 from layouts.shell import NAVIGATION  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.scope import REGION_PREFIX  # noqa: E402
@@ -114,9 +114,9 @@ def sign_in_chromium(driver, base: str, password: str, timeout_s: float) -> None
 
 def pages() -> list[tuple[str, str, int | None]]:
     """(name, path, chart cards expected or None) for every page in the header, and board mode."""
-    cards = {page.path: len(PAGE_CHARTS[page.slug]) for page in chart_pages.PAGES}
+    cards = {page.path: len(page.charts) for page in PAGES}
     out = [(text, path, cards.get(path)) for text, path, _ in NAVIGATION]
-    overview = chart_pages.OVERVIEW
+    overview = PAGE_OF["overview"]
     return out + [(f"{overview.title} (board)", overview.path + BOARD, cards[overview.path])]
 
 

@@ -47,12 +47,12 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from callbacks.chart_pages import PAGE_CHARTS  # noqa: E402
+from charts import PAGE_OF, PAGES  # noqa: E402
 from callbacks.services import Services  # noqa: E402
 from config import Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
-from layouts import chart_pages, ids  # noqa: E402
-from layouts.filters import ENGLAND  # noqa: E402
+from layouts import ids  # noqa: E402
+from charts.query import ENGLAND  # noqa: E402
 from layouts.shell import NAVIGATION  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from tests.browser.chromium import chromium_binary, chromium_options  # noqa: E402
@@ -60,7 +60,7 @@ from tests.browser.chromium import chromium_binary, chromium_options  # noqa: E4
 KINDS = ("LA", "RAA", "region", "England")
 TARGETS = {1: {"change_p95_ms": 150, "first_page_s": 2.0, "worker_mib": 400},
            10: {"change_p95_ms": 600}}
-CARDS = {page.path: len(PAGE_CHARTS[page.slug]) for page in chart_pages.PAGES}
+CARDS = {page.path: len(page.charts) for page in PAGES}
 
 
 @dataclass
@@ -103,8 +103,8 @@ def first_page(driver, base: str, password: str, quarter: str, timeout_s: float)
     submit.click()
     WebDriverWait(driver, timeout_s).until(staleness_of(submit))
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-    driver.get(page_url(base, chart_pages.OVERVIEW.path, ENGLAND, quarter))
-    drawn = driver.execute_async_script(DRAWN_JS, CARDS[chart_pages.OVERVIEW.path], None, timeout_s * 1000)
+    driver.get(page_url(base, PAGE_OF["overview"].path, ENGLAND, quarter))
+    drawn = driver.execute_async_script(DRAWN_JS, CARDS[PAGE_OF["overview"].path], None, timeout_s * 1000)
     return drawn / 1000 if drawn >= 0 else None
 
 

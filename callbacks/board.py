@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
-from callbacks.filters import describe, resolve_filters
+from callbacks.filters import resolve_filters
 from callbacks.services import Services
+from charts.query import ENGLAND, describe
 from layouts import ids
-from layouts.filters import ENGLAND
 
 def board_view(services: Services, filters: object) -> tuple[dict | None, str]:
     values = filters if isinstance(filters, dict) else {}

@@ -15,11 +15,9 @@ from urllib.parse import quote, urlencode
 from dash import Dash, Input, Output, ctx
 
 from callbacks.services import Services
+from charts.query import DEFAULT_WINDOW, ENGLAND, MAX_LENGTH, MAX_PEERS, WINDOW_LABELS
 from layouts import ids
-from layouts.filters import (
-    DEFAULT_WINDOW, ENGLAND, MAX_COMPARE, MAX_PARAM_LENGTH, WINDOWS, agency_options,
-    quarter_options, region_options,
-)
+from layouts.filters import agency_options, quarter_options, region_options
 from metrics.published import base_code, is_published, published_code, published_name
 from metrics.quarters import Quarter
 from metrics.scope import REGION_PREFIX, Geography, agency_tree
@@ -41,7 +39,7 @@ class FilterView(NamedTuple):
 
 
 def _text(value: object) -> str:
-    return str(value or "").strip()[:MAX_PARAM_LENGTH]
+    return str(value or "").strip()[:MAX_LENGTH]
 
 
 def _agency(geography: Geography, code: str):
@@ -102,10 +100,10 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
         quarter_text = ""
     if not quarter_text and known:
         quarter_text = known[0]
-    window_text = _text(window) if _text(window) in dict(WINDOWS) else DEFAULT_WINDOW
+    window_text = _text(window) if _text(window) in {str(w) for w in WINDOW_LABELS} else str(DEFAULT_WINDOW)
 
     peers: list[str] = []
-    for item in (compare or [])[:MAX_COMPARE] if isinstance(compare, list) else []:
+    for item in (compare or [])[:MAX_PEERS] if isinstance(compare, list) else []:
         text = _text(item)
         try:
             code = geography.scope(base_code(text)).code
@@ -139,18 +137,6 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
         quarter_options(known), quarter_text or None, window_text,
         compare_options(geography), peers, search, state, " ".join(messages),
     )
-
-
-def describe(geography: Geography, state: dict) -> str:
-    """The selection in words, for board mode's caption and the downloads' header block:
-    `Area: Adopt London South · Quarter: 2025-26 Q1 · Period: Rolling year · Compared with: …`."""
-    parts = [f"Area: {geography.scope(state['scope']).name}", f"Quarter: {state['quarter']}",
-             f"Period: {dict(WINDOWS)[str(state['window'])]}"]
-    if state.get("compare"):
-        parts.append("Compared with: " + ", ".join(
-            published_name(geography.scope(base_code(c)).name) if is_published(c)
-            else geography.scope(c).name for c in state["compare"]))
-    return " · ".join(parts)
 
 
 def register(app: Dash, services: Services) -> None:

@@ -3,13 +3,13 @@ page's charts as one PDF for the board papers.
 
 The server draws them with kaleido, which drives a headless Chrome or Chromium (BROWSER_PATH,
 or the first one on PATH), so each picture carries its active title and its caption (source,
-period, scope, cohort) inside it; plotly's modebar download would have neither. The board pack
-is a cover page, then one page per chart of each page in layouts/chart_pages.py's PAGES, in the
-order callbacks/chart_pages.py's PAGE_CHARTS lists them, for the page's FILTER_STATE and the
-caller every chart uses, so disclosure control applies as on screen. All of a pack's pages are
-drawn in one browser start. `chart_image` and `board_pack` are plain functions tests call
-directly. Imports dash, plotly, kaleido (and its browser driver choreographer), pypdf, config,
-db, metrics, layouts and callbacks only.
+period, scope, cohort) inside it; plotly's modebar download would have neither. A chart's
+picture is one of the data API's renderers (`/api/v1/charts/<id>?…&format=png`). The board pack
+is a cover page, then one page per chart of each page in `charts.PAGES`, in order, for the
+page's FILTER_STATE and the caller every chart uses, so disclosure control applies as on
+screen. All of a pack's pages are drawn in one browser start. `chart_picture` and `board_pack`
+are plain functions tests call directly. Imports dash, plotly, kaleido (and its browser driver
+choreographer), pypdf, charts, metrics, layouts and server only.
 """
 
 from __future__ import annotations
@@ -23,21 +23,21 @@ from concurrent.futures import ThreadPoolExecutor
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import BrowserFailedError, ChromeNotFoundError
-from dash import MATCH, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, no_update
 from pypdf import PdfWriter
 
-from callbacks.api import record_export
-from callbacks.chart_pages import PAGE_CHARTS
-from callbacks.charts import CHARTS, Chart, caption, chart_frame, chart_query
-from callbacks.filters import describe
-from callbacks.renderers import file_name
+from callbacks.exports import record_export
+from callbacks.auth import caller_of
 from callbacks.services import Services
+from charts import pack_charts
+from charts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, cover_figure, export_figure
+from charts.query import describe
+from charts.view import ChartView, view
 from layouts import ids
-from layouts.chart_pages import PAGES
-from layouts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, cover_figure, export_figure
 from layouts.filters import BOARD_PACK_LABEL
 from layouts.shell import SERVICE_NAME
 from metrics.disclosure import disclosure_note
+from metrics.export import file_name
 
 TABS = 2  # browser tabs drawing at once
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -69,34 +69,20 @@ def render(figures: list[go.Figure], format: str, size: Size, browser_path: str 
         raise NoBrowser(NO_BROWSER) from exc
 
 
-def chart_export(services: Services, chart: Chart, state: object, size: Size,
-                 heading: str = "") -> tuple[go.Figure, str]:
-    """The chart's figure for the selection with its title and caption inside, and the
-    download's file name (no extension). ValueError when the selection is wrong."""
-    query = chart_query(chart, state, services.measures.geography(), services.measures)
-    frame = chart_frame(services, chart, query)
-    figure = export_figure(chart.figure(frame), chart.title(frame, query),
-                           (chart.caption or caption)(frame, query), size, heading)
-    s = query.selection
-    return figure, file_name(chart.id, s.scope, str(query.first), "to", str(s.quarter))
+def picture(chart: ChartView, size: Size, heading: str = "") -> go.Figure:
+    """The chart's figure with its title and caption inside, at `size`."""
+    return export_figure(chart.figure, chart.title, chart.caption, size, heading)
+
+
+def chart_picture(services: Services, chart: ChartView, format: str) -> bytes:
+    """The chart as a PNG or SVG at IMAGE_SIZE (NoBrowser when none can draw it)."""
+    [body] = render([picture(chart, IMAGE_SIZE)], format, IMAGE_SIZE, services.settings.browser_path)
+    return body
 
 
 def as_download(body: bytes, name: str, format: str) -> dict:
     return {"content": base64.b64encode(body).decode("ascii"), "filename": f"{name}.{format}",
             "type": MIME_TYPES[format], "base64": True}
-
-
-def chart_image(services: Services, chart_id: str, format: str, state: object) -> dict:
-    """dcc.Download data: the chart as a PNG or SVG at IMAGE_SIZE."""
-    figure, name = chart_export(services, CHARTS[chart_id], state, IMAGE_SIZE)
-    [body] = render([figure], format, IMAGE_SIZE, services.settings.browser_path)
-    record_export(services, "export", *scope_and_quarter(state), f"{chart_id} {format}: {name}")
-    return as_download(body, name, format)
-
-
-def pack_charts() -> list[tuple[str, str]]:
-    """(page title, chart id) for every chart of every chart page, page by page in order."""
-    return [(page.title, chart) for page in PAGES for chart, _width in PAGE_CHARTS.get(page.slug, ())]
 
 
 def cover(services: Services, state: object, made: datetime.date) -> go.Figure:
@@ -110,8 +96,10 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     """The board pack PDF: the cover, then one landscape page per chart, each headed by the
     service and the page's name. ValueError when the selection is wrong."""
     # The charts first: their queries check the selection before the cover describes it.
-    charts = [chart_export(services, CHARTS[chart], state, PAGE_SIZE, f"{SERVICE_NAME} · {page_title}")[0]
-              for page_title, chart in pack_charts()]
+    caller = caller_of(services)
+    charts = [picture(view(chart, state, services.measures, caller, services.policy), PAGE_SIZE,
+                      f"{SERVICE_NAME} · {page.title}")
+              for page, chart in pack_charts()]
     figures = [cover(services, state, made or datetime.date.today()), *charts]
     writer = PdfWriter()
     for page in render(figures, "pdf", PAGE_SIZE, services.settings.browser_path):
@@ -134,21 +122,6 @@ def pack_name(state: object) -> str:
     return file_name("board-pack", *scope_and_quarter(state))
 
 
-def download_image(clicked: object, png_clicks, svg_clicks, state, services: Services):
-    """A card's PNG or SVG button (`clicked`, its id) -> (download, message)."""
-    if not isinstance(clicked, dict) or not (png_clicks or svg_clicks):
-        return no_update, no_update
-    if clicked.get("chart") not in CHARTS:
-        return no_update, f"There is no chart {str(clicked.get('chart'))[:40]!r}; reload the page."
-    format = "png" if clicked.get("type") == ids.CHART_PNG else "svg"
-    try:
-        return chart_image(services, clicked["chart"], format, state), ""
-    except NoBrowser as exc:
-        return no_update, str(exc)
-    except ValueError as exc:
-        return no_update, f"No image for this selection: {exc}"
-
-
 def download_board_pack(clicks, state, services: Services):
     """The board pack button -> (download, message)."""
     if not clicks:
@@ -162,14 +135,6 @@ def download_board_pack(clicks, state, services: Services):
 
 
 def register(app: Dash, services: Services) -> None:
-    app.callback(
-        Output({"type": ids.CHART_IMAGE_DOWNLOAD, "chart": MATCH}, "data"),
-        Output({"type": ids.CHART_IMAGE_MESSAGE, "chart": MATCH}, "children"),
-        Input({"type": ids.CHART_PNG, "chart": MATCH}, "n_clicks"),
-        Input({"type": ids.CHART_SVG, "chart": MATCH}, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
-    )(lambda png, svg, state: download_image(ctx.triggered_id, png, svg, state, services))
     app.callback(
         Output(ids.BOARD_PACK_DOWNLOAD, "data"),
         Output(ids.BOARD_PACK_MESSAGE, "children"),

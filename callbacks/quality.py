@@ -1,38 +1,32 @@
 """Handlers of the Data quality page: the filter state -> the returns-received grid with the
 data missing per table, the stored warnings and the completeness card.
 
-`quality_view` and `completeness_download` are plain functions of the services and the page's
-FILTER_STATE, so tests call them directly. The completeness card's frame is the data API's
-rows for `completeness?by=column` (same request, same disclosure), so its table and downloads
-equal the API's. Imports dash, werkzeug, pandas, config, db, metrics, layouts and callbacks only.
+`quality_view` is a plain function of the services and the page's FILTER_STATE, so tests call
+it directly. The completeness card is the chart registry's `completeness` chart, drawn like
+every chart card (its frame is the data API's rows for `completeness?by=column`, its downloads
+the API's chart files). Imports dash, pandas, charts, db, metrics, layouts and callbacks only.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
-from urllib.parse import quote, urlencode
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
-from werkzeug.datastructures import MultiDict
+from dash import Dash, Input, Output
 
-from callbacks.api import MeasureQuery, parse_query, query_frame, state_query
-from callbacks.auth import caller_of
-from callbacks.renderers import Export, as_download
+from callbacks.chart_pages import chart_view
 from callbacks.services import Services
+from charts.pages.data_quality import COMPLETENESS, MEASURE
+from charts.query import from_state
 from layouts import ids
-from layouts.quality import WARNING_COLUMNS, completeness_card, coverage_table, returns_key, returns_table
-from metrics.disclosure import SYMBOLS
-from metrics.export import export_rows
+from layouts.chart_card import chart_card
+from layouts.quality import WARNING_COLUMNS, coverage_table, returns_key, returns_table
 from metrics.quality import (
     coverage_by_table, grid_quarters, is_held_back, returns_grid, safe_warnings,
     submitting_agencies,
 )
 from metrics.quarters import Quarter
-from metrics.registry import MEASURES
-
-MEASURE = "completeness"
 
 
 class QualityView(NamedTuple):
@@ -43,36 +37,8 @@ class QualityView(NamedTuple):
 
 
 def _state(services: Services, state: object) -> tuple[str, Quarter]:
-    selection = state_query(MEASURE, state, services.measures.geography()).selection
-    return selection.scope, selection.quarter
-
-
-def completeness_query(services: Services, scope: str, quarter: Quarter) -> MeasureQuery:
-    params = {"scope": scope, "quarter": str(quarter), "by": "column"}
-    return parse_query(MEASURE, MultiDict(params), services.measures.geography())
-
-
-def completeness_url(query: MeasureQuery) -> str:
-    params = {"scope": query.selection.scope, "quarter": str(query.selection.quarter), "by": "column"}
-    return f"/api/v1/measures/{MEASURE}?" + urlencode(params, quote_via=quote)
-
-
-def completeness_frame(services: Services, query: MeasureQuery) -> pd.DataFrame:
-    return query_frame(query, services.measures, caller_of(services), services.policy)
-
-
-def completeness_section(services: Services, scope: str, quarter: Quarter) -> dbc.Card:
-    query = completeness_query(services, scope, quarter)
-    frame = completeness_frame(services, query)
-    measure = MEASURES[MEASURE]
-    scope_name = frame["scope_name"].iloc[0] if len(frame) else scope
-    total = frame.loc[frame["category"] == "Total", "shown"]
-    title = (f"{measure.title}: {total.iloc[0]} of optional cells filled in {quarter}"
-             if len(total) and total.iloc[0] not in SYMBOLS else f"{measure.title} in {quarter}")
-    caption = (f"{measure.title}, percent of rows with a value, by column. Source: Quarterly ASG "
-               f"returns. Period: {quarter}. Scope: {scope_name}.")
-    links = [("About this measure", f"/definitions#{MEASURE}"), ("Data API", completeness_url(query))]
-    return completeness_card(title, frame, caption, SYMBOLS, links)
+    query = from_state(MEASURE, state, services.measures.geography())
+    return query.scope, query.quarter
 
 
 def _with_own_la_returns(services: Services, scope: str, quarters: list, agencies: pd.DataFrame,
@@ -129,15 +95,7 @@ def quality_view(services: Services, state: object) -> QualityView:
     count += f" stored with the {quarter} returns."
     return QualityView([returns_table(grid, caption), returns_key(), coverage_table(coverage, coverage_caption)],
                        rows, count,
-                       [completeness_section(services, scope, quarter)])
-
-
-def completeness_download(services: Services, format: str, state: object) -> dict:
-    """dcc.Download data: byte for byte the data API's completeness?by=column rows."""
-    scope, quarter = _state(services, state)
-    query = completeness_query(services, scope, quarter)
-    rows = export_rows(completeness_frame(services, query))
-    return as_download(format, Export(rows, query.file_name))
+                       [chart_card(chart_view(services, COMPLETENESS, state))])
 
 
 def register(app: Dash, services: Services) -> None:
@@ -148,23 +106,3 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.QUALITY_COMPLETENESS, "children"),
         Input(ids.FILTER_STATE, "data"),
     )(lambda state: quality_view(services, state))
-
-    # The buttons come with the card, after the page loads, so their ids are pattern-matching
-    # ones (Dash checks plain ids against the pages' first layouts).
-    def download(csv_clicks, xlsx_clicks, state):
-        clicked = ctx.triggered_id
-        if not isinstance(clicked, dict) or not (any(csv_clicks) or any(xlsx_clicks)):
-            return no_update
-        try:
-            return completeness_download(
-                services, "csv" if clicked.get("type") == ids.QUALITY_CSV else "xlsx", state)
-        except ValueError:
-            return no_update
-
-    app.callback(
-        Output(ids.QUALITY_DOWNLOAD, "data"),
-        Input({"type": ids.QUALITY_CSV, "chart": ALL}, "n_clicks"),
-        Input({"type": ids.QUALITY_XLSX, "chart": ALL}, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
-    )(download)

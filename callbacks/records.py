@@ -19,15 +19,14 @@ from dash import Dash, Input, Output, html
 from flask import Response, request
 from werkzeug.datastructures import MultiDict
 
-from callbacks.api import (
-    SCOPE_HELP, choice, database_errors_as_503, problem, quarter_value, required,
-    single_values, state_query,
-)
+from callbacks.api import database_errors_as_503, problem
 from callbacks.auth import caller_of
-from callbacks.renderers import RENDERERS, Export, file_name, render
+from callbacks.renderers import ROW_FORMATS, Export, render
 from callbacks.services import Services
+from charts.query import SCOPE_HELP, choice, from_state, quarter_value, required, single_values
 from db.records import RecordsRefused
 from layouts import ids
+from metrics.export import file_name
 from metrics.access import Caller
 from metrics.quarters import Quarter
 
@@ -55,7 +54,7 @@ def parse_records_query(args: MultiDict[str, str], services: Services) -> tuple[
     values = single_values(args, PARAMETERS)
     scope = services.measures.geography().scope(required(values, "scope", SCOPE_HELP))
     quarter = quarter_value("quarter", required(values, "quarter", "a quarter like '2024-25 Q3'"))
-    return scope.code, quarter, choice("format", values.get("format") or "json", tuple(RENDERERS))
+    return scope.code, quarter, choice("format", values.get("format") or "json", ROW_FORMATS)
 
 
 def children_waiting_export(services: Services, caller: Caller,
@@ -93,8 +92,8 @@ def records_card(services: Services, caller: Caller, state: object) -> list:
     if not isinstance(state, dict):
         return []
     try:
-        selection = state_query("children_waiting", state, services.measures.geography()).selection
-        scope, quarter = selection.scope, selection.quarter
+        query = from_state("children_waiting", state, services.measures.geography())
+        scope, quarter = query.scope, query.quarter
         rows = services.store.children_waiting_records(caller, services.measures.geography(),
                                                        scope, quarter)
     except RecordsRefused:

@@ -1,20 +1,20 @@
-"""Renderers: one function per format turns an export's rows into an HTTP response.
+"""Renderers: one function per format turns an export into an HTTP response.
 
-The data API and every chart download build one frame (`metrics.export.export_rows` of the
+The data API's measures and charts build one frame (`metrics.export.export_rows` of the
 disclosed measure frame) and hand it here, so JSON, CSV and XLSX always carry the same rows
-(Datasette's registry of renderers). CSV and XLSX cells are formula-escaped; JSON is data for
-scripts and keeps the text as it is. A chart's download adds a header block above the rows (its
-title, filters, period and the disclosure note, as label/text pairs); the data API's files have
-none, so below the block a chart's file is the API's byte for byte. Imports flask, openpyxl,
-pandas and metrics only.
+(Datasette's registry of renderers); a chart's card links to each format, so a new format is
+one entry in `RENDERERS`. CSV and XLSX cells are formula-escaped; JSON is data for scripts and
+keeps the text as it is. A chart's file adds a header block above the rows (its title, filters,
+period and the disclosure note, as label/text pairs); the measures' files have none, so below
+the block a chart's file is the API's byte for byte. PNG and SVG draw the chart's picture
+(server/images.py), so only an export with one offers them. Imports flask, openpyxl, pandas and
+metrics only.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,12 +35,8 @@ class Export:
     name: str
     heading: dict[str, Any] = field(default_factory=dict)
     header_block: tuple[tuple[str, str], ...] = ()
-
-
-def file_name(*parts: str) -> str:
-    """Parts joined by `_`, each cut down to letters, digits, `_`, `.` and `-` so that no name
-    can break the header: `children_waiting_region-North-East_2025-26-Q1`."""
-    return "_".join(re.sub(r"[^A-Za-z0-9_.-]+", "-", part).strip("-") for part in parts)
+    # A chart's picture in a format ("png", "svg"), drawn only when asked for.
+    picture: Callable[[str], bytes] | None = None
 
 
 def records(rows: pd.DataFrame) -> list[dict[str, Any]]:
@@ -88,6 +84,20 @@ def as_xlsx(export: Export) -> Response:
     return _download(buffer.getvalue(), mimetype, f"{export.name}.xlsx")
 
 
+def as_png(export: Export) -> Response:
+    return _download(_picture(export, "png"), "image/png", f"{export.name}.png")
+
+
+def as_svg(export: Export) -> Response:
+    return _download(_picture(export, "svg"), "image/svg+xml", f"{export.name}.svg")
+
+
+def _picture(export: Export, format: str) -> bytes:
+    if export.picture is None:
+        raise ValueError(f"{format} is drawn for charts only")
+    return export.picture(format)
+
+
 def _download(body: bytes, mimetype: str, name: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -95,20 +105,12 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
 
 
 Renderer = Callable[[Export], Response]
-RENDERERS: dict[str, Renderer] = {"json": as_json, "csv": as_csv, "xlsx": as_xlsx}
+RENDERERS: dict[str, Renderer] = {"json": as_json, "csv": as_csv, "xlsx": as_xlsx,
+                                  "png": as_png, "svg": as_svg}
+PICTURES = ("png", "svg")  # formats that draw a chart: the measures' addresses offer the rest
+ROW_FORMATS = tuple(f for f in RENDERERS if f not in PICTURES)
 
 
 def render(format: str, export: Export) -> Response:
     """The export in one of RENDERERS' formats (the caller has checked the name)."""
     return RENDERERS[format](export)
-
-
-def as_download(format: str, export: Export) -> dict[str, Any]:
-    """The same bytes the data API sends for `format` (csv or xlsx), as dcc.Download's data."""
-    response = render(format, export)
-    return {
-        "content": base64.b64encode(response.get_data()).decode("ascii"),
-        "filename": f"{export.name}.{format}",
-        "type": response.mimetype,
-        "base64": True,
-    }

@@ -6,7 +6,7 @@ chart page's rows for England at each quarter, and with them each measure's nati
 per quarter, which any region's or agency's figures are then cut from. The workers are forked
 afterwards and start with all of it, so no first visit pays for reading ten quarters. A
 return loaded later changes its quarter's data version, and each worker re-reads just that
-quarter on its next request (db/measure_data.py). Imports callbacks modules only.
+quarter on its next request (db/measure_data.py). Imports flask, charts and server modules only.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import time
 
 from flask import Flask
 
-from callbacks.chart_pages import PAGE_CHARTS
-from callbacks.charts import CHARTS, chart_frame, chart_query
+from callbacks.auth import caller_of
 from callbacks.services import Services
+from charts import pack_charts
+from charts.frames import frame_of
+from charts.view import chart_query
 
 EXTENSION = "asg_dashboard"  # where create_app leaves the Services on the Flask server
 
@@ -32,12 +34,13 @@ def warm_up(services: Services, window: int = 4) -> dict[str, float]:
     Returns what it did: quarters, charts and seconds taken."""
     started = time.perf_counter()
     quarters = services.store.quarters()
-    geography = services.measures.geography()
-    charts = [CHARTS[chart] for page in PAGE_CHARTS.values() for chart, _ in page]
+    source, caller = services.measures, caller_of(services)
+    charts = [chart for _page, chart in pack_charts()]
     for quarter in quarters:
         state = {"scope": "england", "quarter": quarter, "window": window, "compare": []}
         for chart in charts:
-            chart_frame(services, chart, chart_query(chart, state, geography))
+            frame_of(chart.plan(chart_query(chart, state, source), source), source, caller,
+                     services.policy)
     services.measures.forget_rows()  # the workers would each copy them, for nothing
     # A connection must never be shared by two processes: the workers start with none.
     services.store.close_connections()

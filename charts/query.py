@@ -22,7 +22,7 @@ from metrics.engine import STATS, WINDOWS, Selection
 from metrics.published import base_code, is_published, published_code, published_name
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
-from metrics.scope import REGION_PREFIX, Geography, Scope
+from metrics.scope import Geography, Scope
 
 ENGLAND = "england"
 ENGLAND_PUBLISHED = published_code(ENGLAND)

@@ -5,8 +5,8 @@ and any other controls out of the page (from the layout, not just hidden), puts 
 what the page's charts need (the URL, FILTER_STATE) and a caption naming the filters, and marks
 the page `board-mode` for the large type in assets/style-board.css. callbacks/board.py settles the
 filters into FILTER_STATE; assets/board.js moves between pages with the arrow keys and keeps
-`present=1` on links. `direct_labels` turns a trend figure's legend into end-of-line labels.
-Imports dash, plotly and layouts only.
+`present=1` on links; a chart's figure gets direct labels (charts.figures.direct_labels).
+Imports dash and layouts only.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from layouts import ids
-from layouts.figures import FigureSpec
 from layouts.filters import filter_values
 
 PRESENT = frozenset({"1", "true", "yes", "on"})
 BOARD_CLASS = "board-mode"
-BOARD_HEIGHT = 340  # px: a chart's least height on a board, for its larger type
 # Class names of the parts of a page a board does not use.
 CONTROL_CLASSES = frozenset({"filters", "filter-bar", "chart-card__downloads", "load-controls"})
 
@@ -92,49 +90,3 @@ def board_aware(layout: object) -> Callable[..., object]:
 
     page.board_aware = True
     return page
-
-
-def direct_labels(figure: FigureSpec) -> FigureSpec:
-    """The figure in board size: each line labelled at its last shown point instead of a legend,
-    thicker lines, larger type. The figure's own notes (thresholds, [c] where a bar would be)
-    stay, larger. Bars of several series keep a large legend: a stacked segment is too narrow
-    to carry its stage's name."""
-    # A copy to change, but for the template: shared by every figure and never changed here.
-    layout = {k: copy.deepcopy(v) for k, v in figure["layout"].items() if k != "template"}
-    data = copy.deepcopy(figure["data"])
-    labels = []
-    for trace in data:
-        if trace.get("type") != "scatter" or trace.get("y") is None:
-            continue
-        ys = list(trace["y"])
-        texts = list(trace["text"]) if trace.get("text") is not None else [""] * len(ys)
-        points = [(x, y, t) for x, y, t in zip(list(trace["x"]), ys, texts) if y is not None and y == y]
-        if not points:
-            continue
-        x, y, text = points[-1]
-        line = trace.get("line", {})
-        labels.append({"x": x, "y": y, "text": f"{trace['name']}: {text}" if text else trace["name"],
-                       "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 8,
-                       "font": {"size": 16, "color": line.get("color") or "#0b0c0c"}})
-        trace["line"] = {**line, "width": 4}
-    notes = [{**note, "font": {**note.get("font", {}), "size": 16}} for note in layout.get("annotations", [])]
-    bar_series = [t for t in data if t.get("type") == "bar"]
-    legend = layout.get("legend", {})
-    layout.update(
-        annotations=[*notes, *labels], showlegend=len(bar_series) > 1,
-        legend={**legend, "font": {**legend.get("font", {}), "size": 16}},
-        font={**layout.get("font", {}), "size": 16},
-        margin={**layout.get("margin", {}), "r": 160 if labels else 10},
-        height=max(layout.get("height") or 0, BOARD_HEIGHT),
-    )
-    xaxis, yaxis = layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
-    ticks = xaxis.get("tickvals")
-    if ticks is not None and len(ticks) > 2:  # board-sized quarter labels need twice the room
-        xaxis["tickvals"] = list(ticks)[::2]
-        if xaxis.get("ticktext") is not None:
-            xaxis["ticktext"] = list(xaxis["ticktext"])[::2]
-    for axis in (xaxis, yaxis):
-        axis["tickfont"] = {**axis.get("tickfont", {}), "size": 14}
-    if "template" in figure["layout"]:
-        layout["template"] = figure["layout"]["template"]
-    return {"data": data, "layout": layout}

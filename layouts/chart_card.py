@@ -1,53 +1,54 @@
 """A chart card: active title, headline numbers, the chart, its caption, a table alternative,
 the key to the symbols and downloads of exactly its numbers.
 
-`chart_card` takes what callbacks/charts.py worked out (the title text, the disclosed frame,
-the figure) and lays it out; the download buttons are wired by callbacks/charts.py (CSV, XLSX)
-and callbacks/images.py (PNG, SVG) through pattern-matching ids. Imports dash, its component libraries, pandas and layouts only.
+`chart_card` lays out a `charts.view.ChartView` (the chart's frame, words and figure, worked out
+once). Its downloads are plain links to the data API's chart files
+(`/api/v1/charts/<id>?...&format=csv|xlsx|png|svg`, server/api.py), so every format the API
+renders is a link here and nothing else. Imports dash, its component libraries, pandas, charts,
+metrics and layouts only.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from charts.spec import Headline, TableShape
+from charts.view import ChartView
 from layouts import ids
-from layouts.figures import FigureSpec
+from metrics.disclosure import SYMBOLS
 
-
-class Headline(NamedTuple):
-    label: str  # the area's name
-    shown: str  # the disclosed text: "2,940", "[c]"
-    main: bool = False  # the scope itself (big), or a benchmark beside it
-
-
-class TableShape(NamedTuple):
-    """How a frame becomes the table view: which column makes the rows (headed `heading`),
-    which the columns, and which column names those."""
-
-    heading: str = "Quarter"
-    rows: str = "quarter"
-    columns: str = "scope"
-    names: str = "scope_name"
-
+# The chart's files, each a link to the data API's renderer of that format.
+DOWNLOADS = (("Download CSV", "csv"), ("Download XLSX", "xlsx"), ("Download PNG", "png"),
+             ("Download SVG", "svg"))
 
 def table_view(frame: pd.DataFrame, caption: str, shape: TableShape = TableShape()) -> html.Table:
-    """The frame's shown values: by default one row per quarter, one column per area."""
+    """The frame's shown values: by default one row per quarter, one column per area (and,
+    when the shape says so, a last column of each row's cohort)."""
+    frame = frame[frame[shape.rows].notna() & (frame[shape.rows] != "")] if shape.cohort else frame
     scopes = list(dict.fromkeys(frame[shape.columns]))
     names = dict(zip(frame[shape.columns], frame[shape.names]))
     quarters = list(dict.fromkeys(frame[shape.rows]))
     shown = {(s, q): t for s, q, t in zip(frame[shape.columns], frame[shape.rows], frame["shown"])}
+    cohorts = dict(zip(frame[shape.rows], frame["cohort"])) if shape.cohort else {}
+
+    def cohort(q: str) -> list:
+        if not shape.cohort:
+            return []
+        n = cohorts.get(q)
+        return [html.Td("" if n is None or pd.isna(n) else f"{float(n):,.0f}", className="num")]
+
     return html.Table(
         [
             html.Caption(caption, className="visually-hidden"),
             html.Thead(html.Tr([html.Th(shape.heading, scope="col")]
-                               + [html.Th(names[s], scope="col") for s in scopes])),
+                               + [html.Th(names[s], scope="col") for s in scopes]
+                               + ([html.Th(shape.cohort, scope="col")] if shape.cohort else []))),
             html.Tbody([
                 html.Tr([html.Th(q, scope="row")]
-                        + [html.Td(shown.get((s, q), ""), className="num") for s in scopes])
+                        + [html.Td(shown.get((s, q), ""), className="num") for s in scopes]
+                        + cohort(q))
                 for q in quarters
             ]),
         ],
@@ -80,48 +81,37 @@ def headline_numbers(headlines: list[Headline], chart: str) -> html.Div:
     return html.Div(parts, className="tile__numbers")
 
 
-def download_buttons(chart: str) -> html.Div:
+def download_links(view: ChartView) -> html.Div:
+    """The chart's files for the same selection. PNG and SVG are drawn by the server with the
+    title and source inside the picture; plotly's own modebar image would have neither."""
     return html.Div(
-        [
-            dbc.Button("Download CSV", id={"type": ids.CHART_CSV, "chart": chart},
-                       color="link", size="sm", className="chart-card__download"),
-            dbc.Button("Download XLSX", id={"type": ids.CHART_XLSX, "chart": chart},
-                       color="link", size="sm", className="chart-card__download"),
-            dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": chart}),
-            # Drawn by the server (callbacks/images.py) so the title and source are inside
-            # the picture; plotly's own modebar image would have neither.
-            dbc.Button("Download PNG", id={"type": ids.CHART_PNG, "chart": chart},
-                       color="link", size="sm", className="chart-card__download"),
-            dbc.Button("Download SVG", id={"type": ids.CHART_SVG, "chart": chart},
-                       color="link", size="sm", className="chart-card__download"),
-            dcc.Download(id={"type": ids.CHART_IMAGE_DOWNLOAD, "chart": chart}),
-            html.Span(id={"type": ids.CHART_IMAGE_MESSAGE, "chart": chart},
-                      className="chart-card__message", role="status"),
-        ],
+        [html.A(text, href=view.file_url(format), className="chart-card__download btn btn-link btn-sm")
+         for text, format in DOWNLOADS],
         className="chart-card__downloads",
     )
 
 
-def chart_card(chart: str, title: str, headlines: list[Headline], figure: FigureSpec,
-               frame: pd.DataFrame, caption: str, symbols: dict[str, str],
-               links: list[tuple[str, str]], table: TableShape = TableShape()) -> dbc.Card:
-    """One card. `links` are (text, href) pairs shown under the downloads."""
-    present = set(frame["shown"]) & set(symbols)
+def chart_card(view: ChartView) -> dbc.Card:
+    """One card: the chart's title, headline numbers, figure, caption, the key to the symbols
+    it shows, its table, its downloads and the links to its definition and data API."""
+    chart, frame = view.chart.id, view.frame
+    present = set(frame["shown"]) & set(SYMBOLS)
     return dbc.Card(
         dbc.CardBody([
-            html.H2(title, id=ids.chart_title(chart), className="chart-card__title h5"),
-            headline_numbers(headlines, chart),
+            html.H2(view.title, id=ids.chart_title(chart), className="chart-card__title h5"),
+            headline_numbers(list(view.headlines), chart),
             html.Div(  # hidden from screen readers: the table below says the same in text
-                dcc.Graph(figure=figure, config={"displayModeBar": False, "responsive": True},
+                dcc.Graph(figure=view.figure, config={"displayModeBar": False, "responsive": True},
                           className="chart-card__graph"),
                 **{"aria-hidden": "true"},
             ),
-            html.P(caption, className="chart-card__caption"),
-            symbol_key(symbols, present),
-            html.Details([html.Summary("Show as table"), table_view(frame, title, table)],
+            html.P(view.caption, className="chart-card__caption"),
+            symbol_key(SYMBOLS, present),
+            html.Details([html.Summary("Show as table"),
+                          table_view(frame, view.title, view.chart.table)],
                          className="chart-card__table-toggle"),
-            download_buttons(chart),
-            html.P([html.A(text, href=href, className="me-3") for text, href in links],
+            download_links(view),
+            html.P([html.A(text, href=href, className="me-3") for text, href in view.links],
                    className="chart-card__links"),
         ]),
         className="chart-card h-100",

@@ -3,7 +3,7 @@
 The bar is drawn from the URL's query string (`?scope=ALS&quarter=2024-25 Q4&window=4
 &compare=330`), so a copied link reopens the same view; callbacks/filters.py fills the choices
 from the store, resolves the selection and writes it back to the URL and to FILTER_STATE, which
-the page's charts listen to. Imports dash, its component libraries and layouts only.
+the page's charts listen to. Imports dash, its component libraries, charts and layouts only.
 """
 
 from __future__ import annotations
@@ -14,14 +14,10 @@ from typing import NamedTuple
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from charts.query import DEFAULT_WINDOW, ENGLAND, MAX_LENGTH, MAX_PEERS, WINDOW_LABELS
+from metrics.scope import REGION_PREFIX
 from layouts import ids
 
-ENGLAND = "england"
-REGION_PREFIX = "region:"
-WINDOWS = (("1", "Quarter"), ("4", "Rolling year"), ("12", "Three years"))
-DEFAULT_WINDOW = "4"
-MAX_PARAM_LENGTH = 100
-MAX_COMPARE = 3  # peers beside the scope, its region and England: the palette has six colours
 BOARD_PACK_LABEL = "Board pack (PDF)"
 
 
@@ -38,7 +34,7 @@ class FilterValues(NamedTuple):
 def _text(value: object) -> str:
     if isinstance(value, (list, tuple)):  # `?scope=a&scope=b`: the first one counts
         value = value[0] if value else ""
-    return str(value or "").strip()[:MAX_PARAM_LENGTH]
+    return str(value or "").strip()[:MAX_LENGTH]
 
 
 def filter_values(scope: object = None, quarter: object = None, window: object = None,
@@ -52,9 +48,9 @@ def filter_values(scope: object = None, quarter: object = None, window: object =
     else:
         region, agency = ENGLAND, ""
     window_text = _text(window)
-    peers = tuple(p.strip() for p in _text(compare).split(",") if p.strip())[:MAX_COMPARE]
+    peers = tuple(p.strip() for p in _text(compare).split(",") if p.strip())[:MAX_PEERS]
     return FilterValues(region or ENGLAND, agency, _text(quarter),
-                        window_text if window_text in dict(WINDOWS) else DEFAULT_WINDOW, peers)
+                        window_text if window_text in map(str, WINDOW_LABELS) else str(DEFAULT_WINDOW), peers)
 
 
 def region_options(regions: list[str]) -> list[dict]:
@@ -122,7 +118,7 @@ def filter_bar(values: FilterValues) -> html.Div:
                         value=values.quarter or None)),
                     _field("Period", ids.FILTER_WINDOW, dbc.Select(
                         id=ids.FILTER_WINDOW,
-                        options=[{"label": label, "value": v} for v, label in WINDOWS],
+                        options=[{"label": label, "value": str(v)} for v, label in WINDOW_LABELS.items()],
                         value=values.window), width=2),
                 ],
                 className="g-3",
@@ -133,7 +129,7 @@ def filter_bar(values: FilterValues) -> html.Div:
                         id=ids.FILTER_COMPARE,
                         options=[{"label": p, "value": p} for p in values.compare],
                         value=list(values.compare), multi=True, searchable=True,
-                        placeholder=f"Up to {MAX_COMPARE} other agencies or regions",
+                        placeholder=f"Up to {MAX_PEERS} other agencies or regions",
                     ), width=7),
                     board_pack_button(),
                 ],

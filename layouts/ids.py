@@ -36,24 +36,19 @@ BOARD_PACK_MESSAGE = "board-pack-message"
 # Definitions (layouts/definitions.py)
 DEFINITIONS_LIST = "definitions-list"
 
-# The chart pages' card grids (layouts/chart_pages.py)
-OVERVIEW_TILES = "overview-tiles"
-TIMELINESS_CARDS = "timeliness-cards"
-SUFFICIENCY_CARDS = "sufficiency-cards"
-CHILDREN_WAITING_CARDS = "children-waiting-cards"
-ADOPTERS_CARDS = "adopters-cards"
-SPECIAL_GUARDIANSHIP_CARDS = "special-guardianship-cards"
+# The chart pages' card grids (layouts/chart_pages.py): each page's is named by its slug.
+def page_cards(slug: str) -> str:
+    return f"{slug.replace('_', '-')}-cards"
+
+
+OVERVIEW_CARDS = page_cards("overview")
+TIMELINESS_CARDS = page_cards("timeliness")
+SUFFICIENCY_CARDS = page_cards("sufficiency")
+CHILDREN_WAITING_CARDS = page_cards("children_waiting")
+ADOPTERS_CARDS = page_cards("adopters")
+SPECIAL_GUARDIANSHIP_CARDS = page_cards("special_guardianship")
 # The Children waiting page's child-level list, below its cards (callbacks/records.py)
 CHILDREN_WAITING_RECORDS = "children-waiting-records"
-
-# Chart cards (layouts/chart_card.py): pattern-matching ids, {"type": ..., "chart": chart id}
-CHART_CSV = "chart-csv"
-CHART_XLSX = "chart-xlsx"
-CHART_DOWNLOAD = "chart-download"
-CHART_PNG = "chart-png"
-CHART_SVG = "chart-svg"
-CHART_IMAGE_DOWNLOAD = "chart-image-download"
-CHART_IMAGE_MESSAGE = "chart-image-message"
 
 # Data quality (layouts/quality.py)
 QUALITY_GRID = "quality-grid"
@@ -61,9 +56,6 @@ QUALITY_WARNINGS = "quality-warnings"
 QUALITY_WARNINGS_TITLE = "quality-warnings-title"
 QUALITY_WARNINGS_COUNT = "quality-warnings-count"
 QUALITY_COMPLETENESS = "quality-completeness"
-QUALITY_CSV = "quality-completeness-csv"
-QUALITY_XLSX = "quality-completeness-xlsx"
-QUALITY_DOWNLOAD = "quality-completeness-download"
 
 # Board mode, `?present=1` (layouts/board.py)
 BOARD_FILTERS = "board-filters"

@@ -5,20 +5,19 @@ the chosen quarter's returns, and the completeness of optional columns.
 The layout is a function of the query string, like the Overview's; callbacks/quality.py fills
 the three sections from FILTER_STATE. A missing return is shown by a dash, a hatched cell and
 the word "missing" for screen readers, a partial one by the word "partial" after its version,
-never by colour alone. Imports dash, its component
-libraries, pandas, plotly and layouts only.
+never by colour alone. The completeness card is the chart registry's (`completeness`,
+charts/pages/data_quality.py). Imports dash, its component libraries, pandas, charts and
+layouts only.
 """
 
 from __future__ import annotations
 
 import dash_ag_grid as dag
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from layouts import ids
-from layouts.chart_card import symbol_key
-from layouts.figures import COLOURS, FigureSpec, figure_spec, short_quarter
+from charts.figures import short_quarter
 from layouts.filters import filter_bar, filter_values
 
 PATH = "/data-quality"
@@ -135,72 +134,6 @@ def coverage_table(coverage: pd.DataFrame, caption: str) -> html.Div:
     ])
 
 
-def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
-    """Horizontal bars, one per column, the total last; each bar labelled with its shown value."""
-    rows = frame[frame["category"] != ""].iloc[::-1]  # plotly draws the first category lowest
-    bars = {
-        # A hidden value ([x], [z]) is a bar of no length, so that its symbol is drawn by it:
-        # plotly draws no text for a missing x, which left the row blank.
-        "type": "bar", "x": pd.to_numeric(rows["value"]).fillna(0).tolist(), "y": rows["category"].tolist(),
-        "orientation": "h", "text": rows["shown"].tolist(), "textposition": "outside",
-        "cliponaxis": False,
-        "marker": {"color": [COLOURS[1] if c == "Total" else COLOURS[0] for c in rows["category"]]},
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
-    }
-    return figure_spec([bars], {
-        "height": max(200, 28 * len(rows) + 60), "margin": {"l": 10, "r": 40, "t": 10, "b": 30},
-        "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
-        "font": {"family": "Arial, sans-serif", "size": 13, "color": "#0b0c0c"},
-        "xaxis": {"range": [0, 110], "gridcolor": "#e5e5e5", "ticksuffix": "%",
-                  "tickvals": [0, 25, 50, 75, 100]},
-        "yaxis": {"automargin": True},
-    })
-
-
-def completeness_table(frame: pd.DataFrame, caption: str) -> html.Table:
-    rows = frame[frame["category"] != ""]
-    return html.Table(
-        [
-            html.Caption(caption, className="visually-hidden"),
-            html.Thead(html.Tr([html.Th("Column", scope="col"), html.Th("Rows with a value (%)", scope="col"),
-                                html.Th("Rows", scope="col")])),
-            html.Tbody([
-                html.Tr([html.Th(c, scope="row"), html.Td(s, className="num"),
-                         html.Td("" if pd.isna(n) else f"{float(n):,.0f}", className="num")])
-                for c, s, n in zip(rows["category"], rows["shown"], rows["cohort"])
-            ]),
-        ],
-        className="table table-sm chart-card__table",
-    )
-
-
-def completeness_card(title: str, frame: pd.DataFrame, caption: str, symbols: dict[str, str],
-                      links: list[tuple[str, str]]) -> dbc.Card:
-    present = set(frame["shown"]) & set(symbols)
-    return dbc.Card(
-        dbc.CardBody([
-            html.H2(title, id=ids.chart_title("completeness"), className="chart-card__title h5"),
-            html.Div(dcc.Graph(figure=completeness_figure(frame),
-                               config={"displayModeBar": False, "responsive": True}),
-                     **{"aria-hidden": "true"}),
-            html.P(caption, className="chart-card__caption"),
-            symbol_key(symbols, present),
-            html.Details([html.Summary("Show as table"), completeness_table(frame, title)],
-                         className="chart-card__table-toggle"),
-            html.Div([
-                dbc.Button("Download CSV", id={"type": ids.QUALITY_CSV, "chart": "completeness"}, color="link", size="sm",
-                           className="chart-card__download"),
-                dbc.Button("Download XLSX", id={"type": ids.QUALITY_XLSX, "chart": "completeness"}, color="link", size="sm",
-                           className="chart-card__download"),
-            ], className="chart-card__downloads"),
-            html.P([html.A(text, href=href, className="me-3") for text, href in links],
-                   className="chart-card__links"),
-        ]),
-        className="chart-card",
-        id=ids.chart_part("card", "completeness"),
-    )
-
-
 def layout(scope: object = None, quarter: object = None, window: object = None,
            compare: object = None, **_other_params: object) -> html.Div:
     """The page for the query string; parameters it does not know are ignored."""
@@ -221,6 +154,5 @@ def layout(scope: object = None, quarter: object = None, window: object = None,
             ], className="mb-4"),
             html.Section(dcc.Loading(html.Div(id=ids.QUALITY_COMPLETENESS), type="default",
                                      delay_show=300), className="mb-4"),
-            dcc.Download(id=ids.QUALITY_DOWNLOAD),
         ]
     )

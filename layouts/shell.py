@@ -3,7 +3,7 @@
 `layout()` is the app's root layout; the current page is rendered into `dash.page_container`
 inside <main>. `INDEX_STRING` is the HTML document around it: it sets the page's language and,
 unlike Dash's default, puts no second <footer> landmark around the scripts.
-Imports dash and layouts only.
+Imports dash, charts and layouts only.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from layouts import chart_pages, ids
+from charts import PAGES
+from layouts import ids
 
 SERVICE_NAME = "ASG Dashboard"
 
@@ -34,7 +35,7 @@ INDEX_STRING = """<!DOCTYPE html>
 # (text, path, in the board's sequence): assets/board.js steps through the links marked
 # `data-board` in this order, so a page added here is added to board mode's arrow keys too.
 NAVIGATION = (
-    *((page.title, page.path, True) for page in chart_pages.PAGES),
+    *((page.title, page.path, True) for page in PAGES),
     ("Data quality", "/data-quality", True),
     ("Definitions", "/definitions", True),
     ("Returns loaded", "/returns", False),

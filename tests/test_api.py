@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
-from callbacks.api import PARAMETERS
+from charts.query import PARAMETERS
 from callbacks.renderers import Export, as_csv, as_xlsx
 from callbacks.services import Services
 from config import Settings

@@ -11,7 +11,8 @@ from plotly.offline import get_plotlyjs_version
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
-from callbacks.chart_pages import PAGE_CHARTS, page_cards
+from callbacks.chart_pages import page_cards
+from charts import PAGE_OF, PAGES
 from callbacks.returns import show_returns
 from config import PROJECT_ROOT, Settings
 from db.engine import engine_for
@@ -157,8 +158,8 @@ def test_every_chart_is_a_valid_figure_of_traces_the_basic_bundle_draws(demo_ser
     state = {"scope": "region:London", "quarter": demo_services.store.quarters()[0], "window": 4,
              "compare": [], **({"present": True} if present else {})}
     figures = [go.Figure(part.figure)
-               for slug in PAGE_CHARTS for column in page_cards(demo_services, slug, state)
+               for slug in PAGE_OF for column in page_cards(demo_services, slug, state)
                for part in column._traverse() if isinstance(part, dcc.Graph)]
-    assert len(figures) == sum(map(len, PAGE_CHARTS.values()))
+    assert len(figures) == sum(len(page.charts) for page in PAGES)
     kinds = {trace.type for figure in figures for trace in figure.data}
     assert kinds and kinds <= {"scatter", "bar", "pie"}, kinds

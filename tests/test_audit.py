@@ -7,7 +7,6 @@ the audit table; the audit page shows the events to admins only.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import threading
@@ -27,8 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import callbacks.images
 from app import create_app
 from callbacks.audit import audit_view
-from callbacks.charts import chart_download
-from callbacks.images import board_pack, chart_image
+from callbacks.images import board_pack
 from callbacks.services import Services
 from callbacks.warm import services_of
 from config import Settings
@@ -43,6 +41,7 @@ from layouts.shell import NAVIGATION
 from metrics.access import Caller
 from tests.accounts import PASSWORD, signed_in_client
 from tests.builders import D, valid_return
+from tests.chart_page_helpers import chart_url
 from tests.conftest import fresh_database
 from tests.measures_dataset import LONE_LA, load_dataset
 from tests.test_cli import db as run_db
@@ -175,14 +174,18 @@ def signed_in_request(dataset: Dataset, name: str) -> Iterator[None]:
         yield
 
 
-def test_chart_downloads_are_audited_without_any_child_data(dataset: Dataset) -> None:
-    with signed_in_request(dataset, "vic"):
-        before = len(events(dataset.sessions))
-        csv = chart_download(dataset.services, "children_waiting", "csv", STATE)
-        xlsx = chart_download(dataset.services, "children_waiting", "xlsx", STATE)
+def file_name_of(response) -> str:
+    return response.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
 
-    name = csv["filename"].removesuffix(".csv")
-    assert xlsx["filename"] == f"{name}.xlsx"
+
+def test_chart_downloads_are_audited_without_any_child_data(dataset: Dataset) -> None:
+    client = signed_in_client(dataset.app, "vic")
+    before = len(events(dataset.sessions))
+    csv, xlsx = (client.get(chart_url("children_waiting", STATE, f)) for f in ("csv", "xlsx"))
+
+    assert csv.status_code == xlsx.status_code == 200
+    name = file_name_of(csv).removesuffix(".csv")
+    assert file_name_of(xlsx) == f"{name}.xlsx"
     assert new_events(dataset, before) == [
         ("export", "vic", "942", "2024-25 Q3", None, f"children_waiting csv: {name}"),
         ("export", "vic", "942", "2024-25 Q3", None, f"children_waiting xlsx: {name}"),
@@ -190,9 +193,10 @@ def test_chart_downloads_are_audited_without_any_child_data(dataset: Dataset) ->
 
 
 def test_a_wrong_selection_exports_nothing_and_audits_nothing(dataset: Dataset) -> None:
+    client = signed_in_client(dataset.app, "vic")
     before = len(events(dataset.sessions))
-    with pytest.raises(ValueError):
-        chart_download(dataset.services, "children_waiting", "csv", {**STATE, "scope": "XYZ"})
+    refused = client.get(chart_url("children_waiting", {**STATE, "scope": "XYZ"}, "csv"))
+    assert refused.status_code == 400 and "unknown scope" in refused.get_json()["error"]
     assert new_events(dataset, before) == []
 
 
@@ -209,18 +213,20 @@ def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytes
         return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
 
     monkeypatch.setattr(callbacks.images, "render", drawn)
+    client = signed_in_client(dataset.app, "vic")
+    before = len(events(dataset.sessions))
+    png, svg = (client.get(chart_url("children_waiting", STATE, f)) for f in ("png", "svg"))
     with signed_in_request(dataset, "vic"):
-        before = len(events(dataset.sessions))
-        png = chart_image(dataset.services, "children_waiting", "png", STATE)
-        svg = chart_image(dataset.services, "children_waiting", "svg", STATE)
         pdf = board_pack(dataset.services, STATE)
 
-    assert base64.b64decode(png["content"]) == b"image" and pdf.startswith(b"%PDF")
-    png_name, svg_name = png["filename"].removesuffix(".png"), svg["filename"].removesuffix(".svg")
-    kinds = [(e[0], e[1], e[2], e[3]) for e in new_events(dataset, before)]
+    assert png.get_data() == b"image" and pdf.startswith(b"%PDF")
+    png_name = file_name_of(png).removesuffix(".png")
+    svg_name = file_name_of(svg).removesuffix(".svg")
+    exports = [e for e in new_events(dataset, before) if e[0] != "sign_in"]  # the pack's own
+    kinds = [(e[0], e[1], e[2], e[3]) for e in exports]
     assert kinds == [("export", "vic", "942", "2024-25 Q3")] * 2 \
         + [("board_pack", "vic", "942", "2024-25 Q3")]  # fmt: skip
-    details = [e[5] for e in new_events(dataset, before)]
+    details = [e[5] for e in exports]
     assert details[:2] == [f"children_waiting png: {png_name}", f"children_waiting svg: {svg_name}"]
     assert details[2].startswith("board pack of ") and details[2].endswith(" charts: board-pack_942_2024-25-Q3")
 

@@ -22,7 +22,7 @@ from callbacks import chart_pages as chart_pages_callbacks
 from config import Settings
 from db.engine import engine_for
 from db.importer import load_path
-from layouts import chart_pages, ids
+from layouts import ids
 from tests.accounts import signed_in_client
 from tests.builders import valid_return
 from tests.conftest import fresh_database
@@ -73,7 +73,7 @@ def api_waiting(client: FlaskClient) -> float:
 
 def card_title(app: Dash, client: FlaskClient) -> str:
     """The Overview's "Children waiting" card title, as the page's callback answers it."""
-    body = callback_request(app, f"{chart_pages.OVERVIEW.cards}.children",
+    body = callback_request(app, f"{ids.OVERVIEW_CARDS}.children",
                             {f"{ids.FILTER_STATE}.data": STATE})
     response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
     assert response.status_code == 200

@@ -29,7 +29,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from callbacks import images, inputs
-from callbacks.charts import CHARTS
+from charts import CHARTS
 from config import Settings
 from db.engine import engine_for
 from layouts import ids
@@ -324,16 +324,11 @@ REPORTED = [  # (output, values, MATCH's chart id, what the answer says)
                        NAME: "é" * 200 + ".xlsx"}, "", "é" * 100),
     (ids.QUALITY_GRID, {f"{ids.FILTER_STATE}.data": STATE_1900}, "",
      "must be between 2000-01 Q1 and 2098-99 Q4"),
-    (ids.OVERVIEW_TILES, {f"{ids.FILTER_STATE}.data": STATE_1900}, "",
+    (ids.OVERVIEW_CARDS, {f"{ids.FILTER_STATE}.data": STATE_1900}, "",
      "must be between 2000-01 Q1 and 2098-99 Q4"),
     (ids.CHILDREN_WAITING_RECORDS, {f"{ids.FILTER_STATE}.data": STATE_Q9}, "", "is not a quarter"),
     (ids.TIMELINESS_CARDS, {f"{ids.FILTER_STATE}.data": {**STATE_1900, "scope": "nowhere"}}, "",
      "nowhere"),
-    (ids.CHART_IMAGE_MESSAGE, {f"{ids.CHART_PNG}.n_clicks": 1,
-                               f"{ids.FILTER_STATE}.data": STATE_1900}, "made-up",
-     "There is no chart 'made-up'"),
-    (ids.CHART_DOWNLOAD, {f"{ids.CHART_CSV}.n_clicks": 1, f"{ids.FILTER_STATE}.data": STATE_1900},
-     "made-up", ""),  # a download has nowhere to say it: nothing is sent
 ]  # fmt: skip
 
 

@@ -17,26 +17,29 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
-from callbacks.charts import (
-    CHARTS, OVERVIEW, ChartQuery, active_title, api_params, caption, card_for, chart_frame,
-    chart_query, headlines, period_text,
-)
+from callbacks.chart_pages import chart_view
 from callbacks.definitions import measure_entries
 from callbacks.filters import resolve_filters
 from callbacks.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.measure_data import load_geography, load_measure_data
+from charts import CHARTS
+from charts.figures import ENGLAND_COLOUR, trend_figure
+from charts.query import DEFAULT_WINDOW, Query
+from charts.view import chart_query
+from charts.words import active_title, caption, headlines, period_text
 from layouts import definitions, ids
+from layouts.chart_card import chart_card
 from layouts.definitions import layout_for
-from layouts.figures import ENGLAND_COLOUR, trend_figure
-from layouts.filters import DEFAULT_WINDOW, filter_values
+from layouts.filters import filter_values
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, series
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import agency_tree
+from tests.chart_page_helpers import engine_rows, page_charts
 from tests.measures_dataset import Q1, Q3, RAA, load_dataset
 
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
@@ -69,27 +72,27 @@ def frame_of(rows: list[tuple]) -> pd.DataFrame:
 
 
 def query(measure: str = "children_waiting", scope: str = "ALS", quarter: str = "2025-26 Q1",
-          window: int = 1) -> ChartQuery:
-    return ChartQuery(Selection(measure, scope, Quarter.parse(quarter), window=window))
+          window: int = 1) -> Query:
+    return Query(measure, scope, Quarter.parse(quarter), window=window).trend()
 
 
 # ---------------------------------------------------------------- the registry and frames
 
 
 def test_the_overview_charts_are_registered_once_each() -> None:
-    assert OVERVIEW == ("children_waiting", "adopters_waiting", "adopters_per_child",
-                        "a10_care_to_placed_adjusted", "a2_order_to_match", "adoption_orders",
-                        "sgos", "asf_share_sg")
-    for chart_id in OVERVIEW:
+    assert page_charts("overview") == (
+        "children_waiting", "adopters_waiting", "adopters_per_child",
+        "a10_care_to_placed_adjusted", "a2_order_to_match", "adoption_orders", "sgos",
+        "asf_share_sg")
+    for chart_id in page_charts("overview"):
         chart = CHARTS[chart_id]
-        assert chart.measure in MEASURES and callable(chart.frame) and callable(chart.figure)
+        assert chart.measure in MEASURES and callable(chart.plan) and callable(chart.figure)
 
 
 def test_the_frame_is_the_engines_series_for_each_scope(services: Services, hand_url: str) -> None:
     state = {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": ["942"]}
-    chart = CHARTS["children_waiting"]
-    q = chart_query(chart, state, services.measures.geography())
-    frame = chart_frame(services, chart, q)
+    shown = chart_view(services, CHARTS["children_waiting"], state)
+    q, frame = shown.query, shown.frame
     sessions = sessionmaker(engine_for(hand_url), expire_on_commit=False)
     data, geography = load_measure_data(sessions, Q3 + -11, Q3), load_geography(sessions)
     scopes = [RAA, "region:North East", "england", "942"]
@@ -98,31 +101,33 @@ def test_the_frame_is_the_engines_series_for_each_scope(services: Services, hand
                 Caller.viewer(), DisclosurePolicy()) for s in scopes], ignore_index=True)
     assert list(dict.fromkeys(frame["scope"])) == scopes
     assert list(frame["quarter"][:8]) == [str(Q3 + i) for i in range(-7, 1)]
-    pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected)
-    assert api_params(q, geography) == {
+    pd.testing.assert_frame_equal(engine_rows(frame), expected)
+    [request] = shown.requests
+    assert request.params == {
         "scope": RAA, "quarter": str(Q3), "from": str(Q3 + -7), "window": "4",
         "compare": "region:North East,england,942"}
 
 
 def test_a_wrong_selection_is_refused(services: Services) -> None:
-    geography = services.measures.geography()
     chart = CHARTS["sgos"]
     for state in (None, {"scope": "nowhere", "quarter": "2024-25 Q3", "window": 4},
                   {"scope": "england", "quarter": "someday", "window": 4},
                   {"scope": "england", "quarter": "2024-25 Q3", "window": 5}):
         with pytest.raises(ValueError):
-            chart_query(chart, state, geography)
+            chart_query(chart, state, services.measures)
 
 
 def test_a_card_has_title_numbers_caption_table_and_downloads(services: Services) -> None:
-    card = card_for(services, CHARTS["children_waiting"],
-                    {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": []})
-    found = {c.id if isinstance(c.id, str) else (c.id["type"], c.id["chart"]): c
-             for c in card._traverse() if getattr(c, "id", None)}
+    card = chart_card(chart_view(services, CHARTS["children_waiting"],
+                                 {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": []}))
+    found = {c.id: c for c in card._traverse() if isinstance(getattr(c, "id", None), str)}
     assert found[ids.chart_title("children_waiting")].children.startswith("Children waiting")
     assert found[ids.tile_value("children_waiting")].children not in ("", None)
-    assert {(ids.CHART_CSV, "children_waiting"), (ids.CHART_XLSX, "children_waiting"),
-            (ids.CHART_DOWNLOAD, "children_waiting")} <= set(found)
+    downloads = {c.children: c.href for c in card._traverse()
+                 if "chart-card__download " in str(getattr(c, "className", ""))}
+    assert downloads == {
+        f"Download {f.upper()}": f"/api/v1/charts/children_waiting?scope={RAA}&quarter="
+        f"{str(Q3).replace(' ', '%20')}&window=4&format={f}" for f in ("csv", "xlsx", "png", "svg")}
     text = str(card)
     assert "Quarterly ASG returns" in text and "Show as table" in text
     assert "/definitions#children_waiting" in text and "/api/v1/measures/children_waiting?" in text
@@ -197,11 +202,11 @@ def test_caption_and_headlines() -> None:
 
 
 def test_filter_values_follow_the_query_string() -> None:
-    assert filter_values() == ("england", "", "", DEFAULT_WINDOW, ())
+    assert filter_values() == ("england", "", "", str(DEFAULT_WINDOW), ())
     assert filter_values(scope="region:London", quarter="2024-25 Q4", window="12") == (
         "London", "", "2024-25 Q4", "12", ())
     assert filter_values(scope=["ALS", "330"], window="7", compare="330,region:London") == (
-        "england", "ALS", "", DEFAULT_WINDOW, ("330", "region:London"))
+        "england", "ALS", "", str(DEFAULT_WINDOW), ("330", "region:London"))
     assert len(filter_values(quarter="Q" * 1000).quarter) == 100
 
 
@@ -264,13 +269,17 @@ def test_the_definitions_page_says_how_small_numbers_are_protected(demo_settings
 
 
 def test_a_caption_counts_the_partial_returns_behind_the_figure_and_the_title_claims_no_change() -> None:
+    # An Overview frame: the scope beside England (as every one is, unless England's published
+    # figure stands in for it).
     frame = frame_of([("ALS", "Adopt London South", "2024-25 Q4", 250, "250"),
-                      ("ALS", "Adopt London South", "2025-26 Q1", 293, "293", 0, 1)])
+                      ("ALS", "Adopt London South", "2025-26 Q1", 293, "293", 0, 1),
+                      ("england", "England", "2024-25 Q4", 3000, "3,000"),
+                      ("england", "England", "2025-26 Q1", 3100, "3,100")])
 
     assert caption(frame, query()).endswith(
         "Cohort: 293 children. 1 partial return (failing rows held back when loaded, so not "
         "counted).")
     assert active_title(frame, query()) == "Children waiting: 293 in 2025-26 Q1"
-    whole = frame.assign(partial_returns=[0, 0])
+    whole = frame.assign(partial_returns=0)
     assert "partial" not in caption(whole, query())
     assert active_title(whole, query()) == "Children waiting rose to 293 in 2025-26 Q1"

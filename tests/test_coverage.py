@@ -17,7 +17,6 @@ these tests need no Annex A workbook. Expected figures from the builder's rows, 
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -29,7 +28,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
-from callbacks.charts import CHARTS, card_for, chart_download
+from callbacks.chart_pages import chart_view
+from charts import CHARTS
+from layouts.chart_card import chart_card
+from tests.chart_page_helpers import chart_file
 from callbacks.quality import quality_view
 from callbacks.services import Services
 from config import Settings
@@ -250,13 +252,13 @@ def test_the_chart_card_and_its_download_say_why(sqlite_url, tmp_path) -> None:
     store(sessions, tmp_path, annex_a_like("942"), ANNEX_A)
     services = Services.from_settings(Settings.from_env(environ={}, database_url=sqlite_url, secret_key="test"))
     state = {"scope": "942", "quarter": QUARTER, "window": 1, "compare": []}
-    card = str(card_for(services, CHARTS["sgos"], state))
+    card = str(chart_card(chart_view(services, CHARTS["sgos"], state)))
     assert ("[x] not available: the returns for this scope and quarter (Annex A) do not carry "
             "special guardianship orders (Cumberland, 2024-25 Q3; North West, 2024-25 Q3; England, "
             "2024-25 Q3).") in card
     assert "no return was loaded" not in card  # earlier quarters' reasons are in the rows only
-    download = chart_download(services, "sgos", "csv", state)
-    text = base64.b64decode(download["content"]).decode("utf-8")
+    _, body = chart_file(services, "sgos", "csv", state)
+    text = body.decode("utf-8")
     assert text.count("do not carry special guardianship orders") >= 2  # the caption and the row
 
 

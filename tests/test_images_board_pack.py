@@ -8,7 +8,6 @@ where they must run (as tests/browser/conftest.py does).
 
 from __future__ import annotations
 
-import base64
 import io
 import os
 import struct
@@ -20,13 +19,13 @@ import pytest
 from dash import no_update
 from pypdf import PdfReader
 
-from callbacks.chart_pages import PAGE_CHARTS
-from callbacks.charts import CHARTS, chart_frame, chart_query
-from callbacks.images import board_pack, chart_image, download_board_pack, download_image
+from app import create_app
+from callbacks.images import board_pack, download_board_pack
 from callbacks.services import Services
-from layouts import ids
-from layouts.chart_pages import PAGES
-from layouts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, export_figure
+from charts import pack_charts
+from charts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, export_figure
+from tests.accounts import signed_in_client
+from tests.chart_page_helpers import chart_file, chart_url, view_for
 from tests.browser.chromium import chromium_binary
 
 pytestmark = pytest.mark.slow  # starts Chromium for every image: make test runs it, make test-fast does not
@@ -51,9 +50,7 @@ def words(text: str) -> str:
 
 
 def expected_title(services: Services, chart: str) -> str:
-    c = CHARTS[chart]
-    query = chart_query(c, STATE, services.measures.geography())
-    return c.title(chart_frame(services, c, query), query)
+    return view_for(services, chart, STATE).title
 
 
 # ---------------------------------------------------------------- the figure, no browser
@@ -84,31 +81,32 @@ def test_a_long_caption_wraps_and_markup_in_words_stays_text() -> None:
 # ---------------------------------------------------------------- no browser: a message
 
 
-def test_a_missing_browser_is_a_message_naming_what_to_install(demo_services: Services) -> None:
-    broken = replace(demo_services, settings=replace(demo_services.settings,
-                                                     browser_path="/nonexistent/chromium"))
-    clicked = {"type": ids.CHART_PNG, "chart": "children_waiting"}
-    download, message = download_image(clicked, 1, None, STATE, broken)
-    assert download is no_update
+def test_a_missing_browser_is_a_message_naming_what_to_install(demo_services: Services,
+                                                              demo_settings) -> None:
+    settings = replace(demo_settings, browser_path="/nonexistent/chromium")
+    client = signed_in_client(create_app(settings))
+    answer = client.get(chart_url("children_waiting", STATE, "png"))
+    message = answer.get_json()["error"]
+    assert answer.status_code == 503
     assert "chromium" in message and "BROWSER_PATH" in message
-    assert download_board_pack(1, STATE, broken)[1] == message
+    broken = replace(demo_services, settings=settings)
+    download, said = download_board_pack(1, STATE, broken)
+    assert download is no_update and said == message
 
 
 # ---------------------------------------------------------------- drawn by kaleido
 
 
 def test_png_has_the_signature_and_the_size(browser, demo_services: Services) -> None:
-    download = chart_image(demo_services, "children_waiting", "png", STATE)
-    body = base64.b64decode(download["content"])
+    name, body = chart_file(demo_services, "children_waiting", "png", STATE)
     assert body.startswith(PNG_SIGNATURE)
     assert struct.unpack(">II", body[16:24]) == IMAGE_SIZE  # the IHDR chunk: width, height
-    assert download["filename"] == "children_waiting_ALS_2023-24-Q2_to_2025-26-Q1.png"
-    assert download["type"] == "image/png"
+    assert name == "children_waiting_ALS_2023-24-Q2_to_2025-26-Q1.png"
 
 
 def test_svg_carries_the_title(browser, demo_services: Services) -> None:
-    download = chart_image(demo_services, "adopters_waiting", "svg", STATE)
-    svg = base64.b64decode(download["content"]).decode("utf-8")
+    _, body = chart_file(demo_services, "adopters_waiting", "svg", STATE)
+    svg = body.decode("utf-8")
     assert svg.lstrip().startswith("<svg")
     assert expected_title(demo_services, "adopters_waiting") in svg
     assert "Source: Quarterly ASG returns." in svg
@@ -118,7 +116,7 @@ def test_board_pack_has_a_cover_then_a_page_per_chart(browser, demo_services: Se
     started = time.perf_counter()
     pdf = board_pack(demo_services, STATE)
     print(f"board pack: {time.perf_counter() - started:.1f} s, {len(pdf) / 1e6:.1f} MB")
-    charts = [(page.title, chart) for page in PAGES for chart, _ in PAGE_CHARTS[page.slug]]
+    charts = [(page.title, chart.id) for page, chart in pack_charts()]
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1 + len(charts)
     cover = words(reader.pages[0].extract_text())

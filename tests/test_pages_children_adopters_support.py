@@ -12,27 +12,28 @@ import plotly.graph_objects as go
 import pytest
 
 from app import create_app
-from callbacks.chart_pages import PAGE_CHARTS, page_cards
-from callbacks.charts import CHARTS
-from callbacks.page_charts import largest_title
+from callbacks.chart_pages import page_cards
 from callbacks.services import Services
-from callbacks.waiting_adopters_guardianship_charts import (
-    ADOPTERS, ADOPTERS_OVER, CHILDREN_WAITING, FUNNEL, OVER_MONTHS, SGO_MADE_AND_ENDED,
-    SPECIAL_GUARDIANSHIP, over_months_title,
-)
+from charts import CHARTS, PAGES
+from charts.pages.adopters import ADOPTERS_OVER, FUNNEL
+from charts.pages.children_waiting import OVER_MONTHS, over_months_title
+from charts.pages.special_guardianship import SGO_MADE_AND_ENDED
+from charts.words import largest_title
 from config import Settings
-from layouts import chart_pages
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, measure_frame, series_rows, shown_to
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
-    engine_rows, frame_for,
+    engine_rows, frame_for, page_charts,
 )
 from tests.conftest import DEMO_SLICE
 
 LAST = DEMO_SLICE[1]
+CHILDREN_WAITING = page_charts("children_waiting")
+ADOPTERS = page_charts("adopters")
+SPECIAL_GUARDIANSHIP = page_charts("special_guardianship")
 ENGLAND = {"scope": "england", "quarter": str(LAST), "window": 4, "compare": []}
 # chart -> (measure, breakdown) of its one request for the scope at the quarter
 BY = {
@@ -57,17 +58,16 @@ NEW = (*CHILDREN_WAITING, *ADOPTERS, *SPECIAL_GUARDIANSHIP, "sufficiency_by_appr
 
 
 def test_the_pages_are_in_the_navigation_order_with_their_charts() -> None:
-    assert [p.title for p in chart_pages.PAGES] == [
+    assert [p.title for p in PAGES] == [
         "Overview", "Timeliness", "Sufficiency", "Children waiting", "Adopters",
         "Special guardianship"]
-    assert [p.path for p in chart_pages.PAGES[3:]] == ["/children-waiting", "/adopters",
+    assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters",
                                                        "/special-guardianship"]
     assert set(NEW) == set(BY) | set(SERIES) | set(TRENDS)
-    for page, charts in ((chart_pages.CHILDREN_WAITING, CHILDREN_WAITING),
-                         (chart_pages.ADOPTERS, ADOPTERS),
-                         (chart_pages.SPECIAL_GUARDIANSHIP, SPECIAL_GUARDIANSHIP)):
-        assert [c for c, _ in PAGE_CHARTS[page.slug]] == list(charts)
-    assert "sufficiency_by_approved_places" in [c for c, _ in PAGE_CHARTS["sufficiency"]]
+    for slug, charts in (("children_waiting", CHILDREN_WAITING), ("adopters", ADOPTERS),
+                         ("special_guardianship", SPECIAL_GUARDIANSHIP)):
+        assert page_charts(slug) == charts
+    assert "sufficiency_by_approved_places" in page_charts("sufficiency")
 
 
 # ---------------------------------------------------------------- frames equal the engine

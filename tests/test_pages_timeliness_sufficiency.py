@@ -10,25 +10,25 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from callbacks.charts import CHARTS, chart_query, chart_requests
-from callbacks.page_charts import (
-    A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES, SUFFICIENCY, TIMELINESS,
-    WAITING_BREAKDOWNS, agency_scopes,
-)
-from callbacks.services import Services
 from callbacks.chart_pages import page_cards
+from callbacks.services import Services
+from charts import CHARTS
+from charts.figures import category_bars
+from charts.pages.sufficiency import WAITING_BREAKDOWNS, agency_scopes
+from charts.pages.timeliness import A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES
 from config import Settings
-from layouts.page_figures import category_bars
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
-    engine_rows, frame_for,
+    engine_rows, frame_for, page_charts, view_for,
 )
 from tests.conftest import DEMO_SLICE
 
 FIRST, LAST = DEMO_SLICE
+TIMELINESS = page_charts("timeliness")
+SUFFICIENCY = page_charts("sufficiency")
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 
 
@@ -99,9 +99,8 @@ def test_downloads_are_the_api_rows_request_by_request(demo_services: Services, 
 
 
 def test_breakdown_downloads_ask_the_api_by_the_breakdown(demo_services: Services) -> None:
-    query = chart_query(CHARTS["sufficiency_by_sibling"], ALS, demo_services.measures.geography())
-    [(measure, params)] = chart_requests(CHARTS["sufficiency_by_sibling"], query,
-                                         demo_services.measures.geography())
+    [request] = view_for(demo_services, "sufficiency_by_sibling").requests
+    measure, params = request.measure, request.params
     assert measure == "children_waiting" and params["by"] == "sibling" and "compare" not in params
 
 

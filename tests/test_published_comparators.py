@@ -17,13 +17,16 @@ from pypdf import PdfWriter
 from sqlalchemy.orm import sessionmaker
 
 import callbacks.images as images
-from callbacks.charts import CHARTS, api_params, caption, chart_frame, chart_query, headlines
+from callbacks.chart_pages import chart_view
 from callbacks.filters import compare_options, resolve_filters
 from callbacks.services import Services
+from charts import CHARTS
+from charts.figures import trend_figure
+from charts.frames import replaces_england
+from charts.words import caption, england_stands_in, headlines
 from config import Settings
 from db.engine import engine_for
 from db.published import read_published, store_published
-from layouts.figures import trend_figure
 from tests.test_api import client_for
 from tests.test_published import NATIONAL, REGIONAL
 
@@ -111,32 +114,36 @@ def test_the_csv_carries_the_published_row(client: FlaskClient) -> None:
 
 
 def test_a_chart_draws_england_published_as_its_own_marker_with_its_year(services: Services) -> None:
-    chart = CHARTS["adoption_orders"]
     state = {**ENGLAND_YEAR, "compare": ["england-published"]}
-    query = chart_query(chart, state, services.measures.geography(), services.measures)
-    frame = chart_frame(services, chart, query)
+    shown = chart_view(services, CHARTS["adoption_orders"], state)
+    query, frame = shown.query, shown.frame
     figure = trend_figure(frame)
     [published] = [t for t in figure["data"] if t["mode"] == "markers"]
     assert published["name"] == "England (published) 2024-25"
     assert published["x"] == ["2024-25 Q4"] and published["y"] == [3040.0]
     assert published["text"] == ["3,040 (2024-25)"]
     assert "England (published): DfE, Children looked after in England including adoptions" in caption(frame, query)
-    assert api_params(query, services.measures.geography())["compare"] == "england-published"
+    assert shown.requests[0].params["compare"] == "england-published"
+    assert not england_stands_in(frame, query)  # asked for beside England's own, not instead
 
 
 def test_with_no_returns_for_the_rest_of_england_the_published_figure_stands_in(services: Services) -> None:
     chart = CHARTS["adoption_orders"]
     state = {"scope": "region:North East", "quarter": "2024-25 Q4", "window": 4, "compare": []}
-    query = chart_query(chart, state, services.measures.geography(), services.measures)
-    frame = chart_frame(services, chart, query)
-    assert query.england_published
+    shown = chart_view(services, chart, state)
+    query, frame = shown.query, shown.frame
+    assert replaces_england(query, services.measures) and england_stands_in(frame, query)
     assert list(dict.fromkeys(frame["scope"])) == ["region:North East", "england-published"]
     assert ("England (published)", "3,040") in [(h.label, h.shown) for h in headlines(frame, query)]
     assert "England is the published figure: the store holds returns for too little of England" in caption(frame, query)
-    assert api_params(query, services.measures.geography())["compare"] == "england-published"
-    # Without the source (as before this change) England's own figure is drawn.
-    plain = chart_query(chart, state, services.measures.geography())
-    assert not plain.england_published
+    assert shown.requests[0].params["compare"] == "england-published"
+    # Charts of the scope and England only (not the Overview's benchmarks) draw England's own.
+    trend = chart_view(services, CHARTS["sgo_share_trend"], state)
+    assert "england" in set(trend.frame["scope"]) and "england-published" not in set(trend.frame["scope"])
+    # In a quarter no published year fits, the caption still says whose England it is.
+    other = chart_view(services, chart, {**state, "window": 1})
+    assert "england" not in set(other.frame["scope"])
+    assert "England's published figures are years to 31 March: none for this period." in other.caption
 
 
 def test_the_filter_bar_offers_and_keeps_the_published_comparators(services: Services) -> None:

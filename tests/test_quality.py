@@ -7,11 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from charts import PAGE_OF
+from charts.figures import direct_labels, figure_spec, journey_figure, threshold_figure
 from layouts import ids
-from layouts.board import board_aware, direct_labels, is_present, without_controls
-from layouts.chart_pages import OVERVIEW, page_layout
-from layouts.figures import figure_spec
-from layouts.page_figures import journey_figure, threshold_figure
+from layouts.board import board_aware, is_present, without_controls
+from layouts.chart_pages import page_layout
 from metrics.quality import MISSING, returns_grid, safe_warnings, submitting_agencies
 from metrics.quarters import Quarter
 from metrics.scope import Geography
@@ -49,7 +49,7 @@ def test_safe_warnings_replace_messages_that_may_quote_data() -> None:
 
 
 def test_board_version_of_a_page_has_no_controls() -> None:
-    page = board_aware(page_layout(OVERVIEW))
+    page = board_aware(page_layout(PAGE_OF["overview"]))
     normal = str(page(scope="ALS"))
     assert ids.FILTER_REGION in normal and "board-mode" not in normal
     board = page(scope="ALS", quarter="2025-26 Q1", present="1")
@@ -57,7 +57,7 @@ def test_board_version_of_a_page_has_no_controls() -> None:
     assert board.className == "board-mode"
     for control in (ids.FILTER_REGION, ids.FILTER_AGENCY, ids.FILTER_QUARTER, ids.FILTER_WINDOW):
         assert f"'{control}'" not in text
-    assert ids.FILTER_STATE in text and ids.OVERVIEW_TILES in text and "ALS" in text
+    assert ids.FILTER_STATE in text and ids.OVERVIEW_CARDS in text and "ALS" in text
     assert board_aware(page) is page
     assert is_present(["1"]) and not is_present("0") and not is_present(None)
 

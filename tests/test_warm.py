@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event
 
 from app import create_app
-from callbacks.chart_pages import PAGE_CHARTS
-from callbacks.charts import CHARTS, chart_frame, chart_query
+from callbacks.chart_pages import chart_view
+from charts import PAGE_OF, PAGES
 from callbacks.services import Services
 from callbacks.warm import services_of
 from config import PROJECT_ROOT
@@ -59,10 +59,8 @@ class Statements:
 
 
 def page_frames(services: Services, slug: str, scope: str, quarter: str) -> list[pd.DataFrame]:
-    geography = services.measures.geography()
     state = {"scope": scope, "quarter": quarter, "window": 4, "compare": []}
-    return [chart_frame(services, CHARTS[c], chart_query(CHARTS[c], state, geography))
-            for c, _ in PAGE_CHARTS[slug]]
+    return [chart_view(services, chart, state).frame for chart, _ in PAGE_OF[slug].charts]
 
 
 def test_gunicorn_loads_the_app_once_in_the_master() -> None:
@@ -74,10 +72,10 @@ def test_after_the_warm_up_no_page_reads_rows_from_the_database(demo_settings) -
     logged = start_master(server)
     services = services_of(server)
     quarters = services.store.quarters()
-    assert logged == [f"Caches warmed: {len(quarters) * sum(map(len, PAGE_CHARTS.values()))} charts "
+    assert logged == [f"Caches warmed: {len(quarters) * sum(len(page.charts) for page in PAGES)} charts "
                       f"over {len(quarters)} quarters in " + logged[0].rsplit(" in ", 1)[1]]
     with Statements(demo_settings.database_url) as sql:
-        for slug in PAGE_CHARTS:
+        for slug in PAGE_OF:
             for quarter in quarters:
                 page_frames(services, slug, "england", quarter)
             page_frames(services, slug, "region:North West", quarters[0])
@@ -93,7 +91,7 @@ def test_without_the_warm_up_the_first_page_reads_rows(demo_settings) -> None:
     assert sql.reading("child") and sql.reading("adopter")
 
 
-@pytest.mark.parametrize("slug", list(PAGE_CHARTS))
+@pytest.mark.parametrize("slug", list(PAGE_OF))
 def test_warm_answers_are_the_cold_answers(demo_settings, slug) -> None:
     server = create_app(demo_settings).server
     start_master(server)

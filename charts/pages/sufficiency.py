@@ -11,14 +11,14 @@ import pandas as pd
 from charts.figures import category_bars, measure_lines, ranked_bars
 from charts.frames import Source
 from charts.plans import CATEGORY_TABLE, MEASURE_TABLE, ask, breakdown_plan, by_chart, planned_chart
-from charts.query import ENGLAND, REGION_PREFIX, Query
+from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Page, TableShape
 from charts.words import (
     hidden, measure_headlines, scope_name_of, scope_row, total_headline,
 )
 from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.registry import BREAKDOWN_TITLES
-from metrics.scope import Geography
+from metrics.scope import REGION_PREFIX, Geography
 
 SUPPLY = ("adopters_waiting", "children_waiting")
 WAITING_BREAKDOWNS = ("age_band", "ethnic_group", "sibling", "disability", "harder_to_place")

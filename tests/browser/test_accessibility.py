@@ -23,9 +23,10 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+import charts
 from app import create_app  # building the default app registers every page, so the list below is whole
 from config import Settings
-from layouts import chart_pages, ids
+from layouts import ids
 from tests.accounts import start_signed_in
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ FOCUS_YELLOW = "rgb(255, 221, 0)"  # #ffdd00
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SERIOUS = {"serious", "critical"}
 # The grids a callback fills with a chart page's cards: drawn means at least one card in each.
-CARD_GRIDS = [page.cards for page in chart_pages.PAGES]
+CARD_GRIDS = [ids.page_cards(page.slug) for page in charts.PAGES]
 
 
 def registered_pages() -> dict[str, str]:

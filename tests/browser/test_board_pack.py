@@ -14,14 +14,13 @@ from dash.testing.wait import until
 from pypdf import PdfReader
 
 from app import create_app
-from callbacks.chart_pages import PAGE_CHARTS
-from callbacks.charts import CHARTS, chart_frame, chart_query
 from callbacks.services import Services
+from charts import pack_charts
+from charts.export_figure import IMAGE_SIZE
 from config import Settings
 from layouts import ids
-from layouts.chart_pages import PAGES
-from layouts.export_figure import IMAGE_SIZE
 from tests.accounts import start_signed_in
+from tests.chart_page_helpers import view_for
 from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
@@ -61,7 +60,7 @@ def test_png_and_board_pack_downloads(dash_duo, dashboard, demo_services: Servic
 
     click(dash_duo, dash_duo.driver.find_element(
         "xpath", f"//*[@id='{ids.chart_part('card', 'children_waiting')}']"
-                 "//button[normalize-space()='Download PNG']"))
+                 "//a[normalize-space()='Download PNG']"))
     png = downloaded(dash_duo.download_path, ".png", timeout=60)
     assert png.name == "children_waiting_ALS_2023-24-Q2_to_2025-26-Q1.png"  # eight quarters
     body = png.read_bytes()
@@ -72,11 +71,9 @@ def test_png_and_board_pack_downloads(dash_duo, dashboard, demo_services: Servic
     pdf = downloaded(dash_duo.download_path, ".pdf", timeout=300)
     assert pdf.name == "board-pack_ALS_2025-26-Q1.pdf"
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
-    charts = [chart for page in PAGES for chart, _ in PAGE_CHARTS[page.slug]]
+    charts = [chart.id for _page, chart in pack_charts()]
     assert len(reader.pages) == 1 + len(charts)
-    first = CHARTS[charts[0]]
-    query = chart_query(first, STATE, demo_services.measures.geography())
-    assert first.title(chart_frame(demo_services, first, query), query) in words(reader.pages[1].extract_text())
+    assert view_for(demo_services, charts[0], STATE).title in words(reader.pages[1].extract_text())
     assert "Adopt London South" in reader.pages[0].extract_text()
     dash_duo.wait_for_text_to_equal(f"#{ids.BOARD_PACK}", "Board pack (PDF)")  # ready again
     assert dash_duo.get_logs() == []

@@ -5,7 +5,6 @@ header block above the data API's rows."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from pathlib import Path
@@ -17,16 +16,18 @@ from dash.testing.wait import until
 from selenium.webdriver.support.select import Select
 
 from app import create_app
-from callbacks.charts import CHARTS, OVERVIEW, api_url, chart_download, chart_frame, chart_query, headlines
 from callbacks.services import Services
 from config import Settings
 from layouts import ids
 from metrics.registry import MEASURES
 from tests.accounts import signed_in_client, start_signed_in
+from tests.chart_page_helpers import page_charts, view_for
 from tests.conftest import DEMO_SLICE
 from tests.downloads import BLOCK_LABELS, split_csv, split_xlsx
 
 pytestmark = pytest.mark.browser
+
+OVERVIEW = page_charts("overview")
 
 FIRST, LAST = DEMO_SLICE
 TILE = f"#{ids.tile_value('children_waiting')}"
@@ -41,8 +42,7 @@ def dashboard(demo_settings: Settings):
 def shown(demo_services: Services, chart: str, **state: object) -> str:
     """What a tile should show for a selection, worked out without the browser."""
     state = {"window": 4, "compare": [], **state}
-    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
-    return next(h.shown for h in headlines(chart_frame(demo_services, CHARTS[chart], query), query) if h.main)
+    return next(h.shown for h in view_for(demo_services, chart, state).headlines if h.main)
 
 
 def choose(dash_duo, control: str, value: str) -> None:
@@ -127,15 +127,16 @@ def test_overview_alias_keeps_the_query(dash_duo, dashboard, demo_services, free
 @pytest.mark.parametrize("chart", ["children_waiting", "a10_care_to_placed_adjusted"])
 def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> None:
     state = {"scope": "ALS", "quarter": "2024-25 Q4", "window": 4, "compare": ["330"]}
-    download = chart_download(demo_services, chart, "csv", state)
-    block, body = split_csv(base64.b64decode(download["content"]))
-    query = chart_query(CHARTS[chart], state, demo_services.measures.geography())
-    url = api_url(query, demo_services.measures.geography())
     client = signed_in_client(dashboard)
+    shown = view_for(demo_services, chart, state)
+    download = client.get(shown.file_url("csv"))  # the card's link
+    block, body = split_csv(download.get_data())
+    [(_, url)] = shown.api_links
     api_csv = client.get(url + "&format=csv")
     assert api_csv.status_code == 200
     assert body == api_csv.get_data()
-    assert download["filename"] == api_csv.headers["Content-Disposition"].split('"')[1]
+    assert (download.headers["Content-Disposition"] == api_csv.headers["Content-Disposition"]
+            == f'attachment; filename="{chart}_ALS_2023-24-Q1_to_2024-25-Q4.csv"')
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     api_rows = client.get(url).get_json()["rows"]
     assert len(rows) == len(api_rows) == 4 * 8  # ALS, London, England, 330 over 8 quarters
@@ -144,15 +145,14 @@ def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> N
     assert [r["value"] for r in rows] == ["" if r["value"] is None else str(r["value"]) for r in api_rows]
     # The header block says what the rows are.
     assert list(block) == BLOCK_LABELS
-    frame = chart_frame(demo_services, CHARTS[chart], query)
-    assert block["Title"] == CHARTS[chart].title(frame, query)
+    assert block["Title"] == shown.title
     assert block["Filters"] == ("Area: Adopt London South · Quarter: 2024-25 Q4 · Period: Rolling year"
                                 " · Compared with: Birmingham")
     assert block["Period"].startswith("2023-24 Q1 to 2024-25 Q4")
     assert "[c]" in block["Disclosure"] and block["Data API"] == url
-    xlsx = chart_download(demo_services, chart, "xlsx", state)
-    assert xlsx["filename"].endswith(".xlsx")
-    xlsx_block, table = split_xlsx(base64.b64decode(xlsx["content"]))
+    xlsx = client.get(shown.file_url("xlsx"))
+    assert xlsx.headers["Content-Disposition"].endswith('.xlsx"')
+    xlsx_block, table = split_xlsx(xlsx.get_data())
     assert xlsx_block == block
     assert [str(c) for c in table[0]] == list(rows[0]) and len(table) == 1 + len(rows)
 
@@ -170,9 +170,8 @@ def test_a_downloaded_csv_is_the_api_s_rows(dash_duo, dashboard, demo_services, 
     until(lambda: [p for p in folder.glob("*.csv")], 10)
     saved = next(folder.glob("*.csv"))
     state = {"scope": "ALS", "quarter": str(LAST), "window": 4, "compare": []}
-    query = chart_query(CHARTS["children_waiting"], state, demo_services.measures.geography())
-    api = signed_in_client(dashboard).get(api_url(query, demo_services.measures.geography())
-                                      + "&format=csv")
+    [(_, url)] = view_for(demo_services, "children_waiting", state).api_links
+    api = signed_in_client(dashboard).get(url + "&format=csv")
     block, body = split_csv(saved.read_bytes())
     assert body == api.get_data() and saved.name == api.headers["Content-Disposition"].split('"')[1]
     assert block["Title"].startswith("Children waiting")

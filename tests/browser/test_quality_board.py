@@ -65,7 +65,8 @@ def test_data_quality_page_marks_a_missing_return(dash_duo, dashboard, free_port
     assert dash_duo.find_element("#quality-row-ALS td:last-child").text == "1"
     dash_duo.wait_for_contains_text(f"#{ids.QUALITY_WARNINGS_COUNT}", "stored with the 2025-26 Q2 returns")
     dash_duo.wait_for_element(f"#{ids.chart_title('completeness')}", timeout=10)
-    assert [b.text for b in dash_duo.find_elements(".chart-card__download")] == ["Download CSV", "Download XLSX"]
+    assert [b.text for b in dash_duo.find_elements(".chart-card__download")] == [
+        "Download CSV", "Download XLSX", "Download PNG", "Download SVG"]
     # The header links to the page.
     assert dash_duo.find_element(".site-header__links a[href='/data-quality']").text == "Data quality"
     assert dash_duo.get_logs() == []

@@ -17,26 +17,23 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from app import create_app
-from callbacks.page_charts import SUFFICIENCY, TIMELINESS
-from callbacks.waiting_adopters_guardianship_charts import (
-    ADOPTERS, CHILDREN_WAITING, SPECIAL_GUARDIANSHIP,
-)
 from config import Settings
 from layouts import ids
 from tests.accounts import sign_in_in_browser, start_signed_in
 from tests.browser.chromium import chromium_options
-from tests.chart_page_helpers import expected
+from tests.chart_page_helpers import expected, page_charts
 from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
 
 FIRST, LAST = DEMO_SLICE
 PAGES = {
-    "/timeliness": ("Timeliness", TIMELINESS, "timeliness_a10"),
-    "/sufficiency": ("Sufficiency", SUFFICIENCY, "sufficiency_supply"),
-    "/children-waiting": ("Children waiting", CHILDREN_WAITING, "waiting_by_age_year"),
-    "/adopters": ("Adopters", ADOPTERS, "adopters_funnel"),
-    "/special-guardianship": ("Special guardianship", SPECIAL_GUARDIANSHIP, "sgos_by_guardian"),
+    "/timeliness": ("Timeliness", page_charts("timeliness"), "timeliness_a10"),
+    "/sufficiency": ("Sufficiency", page_charts("sufficiency"), "sufficiency_supply"),
+    "/children-waiting": ("Children waiting", page_charts("children_waiting"), "waiting_by_age_year"),
+    "/adopters": ("Adopters", page_charts("adopters"), "adopters_funnel"),
+    "/special-guardianship": ("Special guardianship", page_charts("special_guardianship"),
+                              "sgos_by_guardian"),
 }
 
 

@@ -6,7 +6,7 @@ A PNG pasted into board papers, or a page of the board pack, leaves the card beh
 card says around the chart has to travel inside the picture. Text follows the Analysis Function
 guidance: left-aligned active title, the caption in smaller grey-black type under the chart,
 Arial, no colour-only cues added. Sizes are fixed so every export of a chart looks the same.
-Imports plotly and layouts only.
+Imports plotly and charts only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import plotly.graph_objects as go
 
-from layouts.figures import FigureSpec
+from charts.figures import FigureSpec
 
 
 class Size(NamedTuple):
