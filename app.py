@@ -12,16 +12,14 @@ import secrets
 
 from dash import Dash
 
-from callbacks import (
-    api, audit, auth, board, chart_pages, charts, filters, health, images, inputs, load, quality,
-    records, returns, security, warm,
-)
+from callbacks import audit, board, chart_pages, charts, filters, load, quality, records, returns
 from callbacks.definitions import measure_entries
-from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
 from layouts import shell
 from layouts.pages import register_pages
 from metrics.disclosure import disclosure_note
+from server import api, auth, health, images, inputs, security, warm
+from server.services import Services
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -27,7 +27,7 @@ preload_app = True
 
 def on_starting(arbiter) -> None:
     """After the app is loaded (preload_app), before the port opens and workers fork."""
-    from callbacks.warm import services_of, warm_up
+    from server.warm import services_of, warm_up
 
     done = warm_up(services_of(arbiter.app.wsgi()))
     arbiter.log.info("Caches warmed: %(charts)d charts over %(quarters)d quarters in %(seconds)s s", done)

@@ -14,8 +14,8 @@ from typing import NamedTuple
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 from db.audit import KINDS
 from db.queries import AuditRefused
 from layouts import ids

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
 from callbacks.filters import describe, resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from layouts import ids
 from layouts.filters import ENGLAND
 

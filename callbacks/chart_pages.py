@@ -12,13 +12,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 
-from callbacks.cache import answers
+from server.cache import answers
 from callbacks.charts import CHARTS, OVERVIEW, card_for
 from callbacks.page_charts import SUFFICIENCY, TIMELINESS
 from callbacks.waiting_adopters_guardianship_charts import (
     ADOPTERS, CHILDREN_WAITING, SPECIAL_GUARDIANSHIP,
 )
-from callbacks.services import Services
+from server.services import Services
 from layouts import chart_pages, ids
 
 HALF = {"lg": 6}

@@ -17,11 +17,11 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
-from callbacks.api import record_export, state_query, with_published
-from callbacks.auth import caller_of
+from server.api import record_export, state_query, with_published
+from server.auth import caller_of
 from callbacks.filters import describe
-from callbacks.renderers import Export, as_download, file_name
-from callbacks.services import Services
+from server.renderers import Export, as_download, file_name
+from server.services import Services
 from db.measure_data import MeasureSource
 from layouts import ids
 from layouts.board import direct_labels

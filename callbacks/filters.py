@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 from dash import Dash, Input, Output, ctx
 
-from callbacks.services import Services
+from server.services import Services
 from layouts import ids
 from layouts.filters import (
     DEFAULT_WINDOW, ENGLAND, MAX_COMPARE, MAX_PARAM_LENGTH, WINDOWS, agency_options,

@@ -22,8 +22,8 @@ from urllib.parse import quote, urlencode
 from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 from db.engine import session_factory
 from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_upload, load_upload
 from db.importer.formats import FORMATS

@@ -17,10 +17,10 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from werkzeug.datastructures import MultiDict
 
-from callbacks.api import MeasureQuery, parse_query, query_frame, state_query
-from callbacks.auth import caller_of
-from callbacks.renderers import Export, as_download
-from callbacks.services import Services
+from server.api import MeasureQuery, parse_query, query_frame, state_query
+from server.auth import caller_of
+from server.renderers import Export, as_download
+from server.services import Services
 from layouts import ids
 from layouts.quality import WARNING_COLUMNS, completeness_card, coverage_table, returns_key, returns_table
 from metrics.disclosure import SYMBOLS

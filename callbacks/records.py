@@ -19,13 +19,13 @@ from dash import Dash, Input, Output, html
 from flask import Response, request
 from werkzeug.datastructures import MultiDict
 
-from callbacks.api import (
+from server.api import (
     SCOPE_HELP, choice, database_errors_as_503, problem, quarter_value, required,
     single_values, state_query,
 )
-from callbacks.auth import caller_of
-from callbacks.renderers import RENDERERS, Export, file_name, render
-from callbacks.services import Services
+from server.auth import caller_of
+from server.renderers import RENDERERS, Export, file_name, render
+from server.services import Services
 from db.records import RecordsRefused
 from layouts import ids
 from metrics.access import Caller

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.services import Services
+from server.services import Services
 from db.queries import Store
 from layouts import ids
 from layouts.returns import ALL, COLUMNS, MAX_PARAM_LENGTH, quarter_options

@@ -13,7 +13,7 @@ import pandas as pd
 
 from app import create_app
 from callbacks.charts import CHARTS, chart_api_urls, chart_download, chart_frame, chart_query, chart_requests
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from layouts import ids
 from tests.accounts import signed_in_client

@@ -25,9 +25,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
-from callbacks.api import PARAMETERS
-from callbacks.renderers import Export, as_csv, as_xlsx
-from callbacks.services import Services
+from server.api import PARAMETERS
+from server.renderers import Export, as_csv, as_xlsx
+from server.services import Services
 from config import Settings
 from db.demo import load_demo
 from db.engine import engine_for

@@ -23,7 +23,7 @@ from callbacks.charts import (
 )
 from callbacks.definitions import measure_entries
 from callbacks.filters import resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.measure_data import load_geography, load_measure_data

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import create_app
 from callbacks.charts import CHARTS, card_for, chart_download
 from callbacks.quality import quality_view
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.importer import load_path

@@ -15,7 +15,7 @@ from app import create_app
 from callbacks.chart_pages import PAGE_CHARTS, page_cards
 from callbacks.charts import CHARTS
 from callbacks.page_charts import largest_title
-from callbacks.services import Services
+from server.services import Services
 from callbacks.waiting_adopters_guardianship_charts import (
     ADOPTERS, ADOPTERS_OVER, CHILDREN_WAITING, FUNNEL, OVER_MONTHS, SGO_MADE_AND_ENDED,
     SPECIAL_GUARDIANSHIP, over_months_title,

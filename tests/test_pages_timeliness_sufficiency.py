@@ -15,7 +15,7 @@ from callbacks.page_charts import (
     A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES, SUFFICIENCY, TIMELINESS,
     WAITING_BREAKDOWNS, agency_scopes,
 )
-from callbacks.services import Services
+from server.services import Services
 from callbacks.chart_pages import page_cards
 from config import Settings
 from layouts.page_figures import category_bars

@@ -19,7 +19,7 @@ from app import create_app
 from callbacks.charts import CHARTS, caption, chart_frame, chart_query
 from callbacks.quality import quality_view
 from callbacks.returns import show_returns
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.importer import check_path, load_path

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from pypdf import PdfWriter
 from sqlalchemy.orm import sessionmaker
 
-import callbacks.images as images
+import server.images as images
 from callbacks.charts import CHARTS, api_params, caption, chart_frame, chart_query, headlines
 from callbacks.filters import compare_options, resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.published import read_published, store_published

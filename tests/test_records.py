@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import db.records
 from app import create_app
 from callbacks import records
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db import users
 from db.engine import engine_for

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from app import create_app
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, chart_frame, chart_query
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from layouts import ids
 from layouts.chart_pages import PAGES

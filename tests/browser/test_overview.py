@@ -18,7 +18,7 @@ from selenium.webdriver.support.select import Select
 
 from app import create_app
 from callbacks.charts import CHARTS, OVERVIEW, api_url, chart_download, chart_frame, chart_query, headlines
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from layouts import ids
 from metrics.registry import MEASURES

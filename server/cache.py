@@ -24,8 +24,8 @@ from typing import TypeVar
 from flask import Flask
 from flask_caching import Cache
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 from config import PROJECT_ROOT
 
 EXTENSION = "asg_answers"
@@ -38,7 +38,7 @@ def code_version() -> str:
     """A hash of the code that draws the answers: a new release never reads an old one's
     answers from a shared Redis."""
     digest = hashlib.sha256()
-    for package in ("callbacks", "layouts", "metrics", "db"):
+    for package in ("callbacks", "server", "layouts", "metrics", "db"):
         for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -23,7 +23,7 @@ from typing import Any
 from dash import Dash
 from flask import Response, jsonify, request
 
-from callbacks.services import Services
+from server.services import Services
 from layouts import ids
 
 CALLBACK_PATH = "/_dash-update-component"

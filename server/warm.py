@@ -17,7 +17,7 @@ from flask import Flask
 
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, chart_frame, chart_query
-from callbacks.services import Services
+from server.services import Services
 
 EXTENSION = "asg_dashboard"  # where create_app leaves the Services on the Flask server
 

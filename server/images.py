@@ -26,12 +26,12 @@ from choreographer.errors import BrowserFailedError, ChromeNotFoundError
 from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 from pypdf import PdfWriter
 
-from callbacks.api import record_export
+from server.api import record_export
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, Chart, caption, chart_frame, chart_query
 from callbacks.filters import describe
-from callbacks.renderers import file_name
-from callbacks.services import Services
+from server.renderers import file_name
+from server.services import Services
 from layouts import ids
 from layouts.chart_pages import PAGES
 from layouts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, cover_figure, export_figure

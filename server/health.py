@@ -13,7 +13,7 @@ from dash import Dash
 from flask import Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.services import Services
+from server.services import Services
 from db.queries import Store
 
 log = logging.getLogger(__name__)

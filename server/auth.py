@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from flask import Response, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from callbacks.services import Services
+from server.services import Services
 from db.users import TooManyAttempts
 from layouts import ids, shell
 from layouts.board import is_present

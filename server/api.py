@@ -22,9 +22,9 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
-from callbacks.auth import caller_of
-from callbacks.renderers import RENDERERS, Export, file_name, json_response, render
-from callbacks.services import Services
+from server.auth import caller_of
+from server.renderers import RENDERERS, Export, file_name, json_response, render
+from server.services import Services
 from db.measure_data import MeasureSource
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy

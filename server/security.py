@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from dash import Dash
 from flask import Flask, Response, jsonify, request
 
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 
 NO_SECRET_KEY = (
