@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
-from callbacks.filters import describe, resolve_filters
+from callbacks.filters import resolve_filters
+from server.api import describe
 from server.services import Services
 from layouts import ids
 from layouts.filters import ENGLAND

@@ -19,7 +19,7 @@ from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 
 from server.api import record_export, state_query, with_published
 from server.auth import caller_of
-from callbacks.filters import describe
+from server.api import describe
 from server.renderers import Export, as_download, file_name
 from server.services import Services
 from db.measure_data import MeasureSource

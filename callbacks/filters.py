@@ -141,18 +141,6 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
     )
 
 
-def describe(geography: Geography, state: dict) -> str:
-    """The selection in words, for board mode's caption and the downloads' header block:
-    `Area: Adopt London South · Quarter: 2025-26 Q1 · Period: Rolling year · Compared with: …`."""
-    parts = [f"Area: {geography.scope(state['scope']).name}", f"Quarter: {state['quarter']}",
-             f"Period: {dict(WINDOWS)[str(state['window'])]}"]
-    if state.get("compare"):
-        parts.append("Compared with: " + ", ".join(
-            published_name(geography.scope(base_code(c)).name) if is_published(c)
-            else geography.scope(c).name for c in state["compare"]))
-    return " · ".join(parts)
-
-
 def register(app: Dash, services: Services) -> None:
     def update(region, agency, quarter, window, compare) -> FilterView:
         return resolve_filters(services.measures.geography(), services.store.quarters(), region,

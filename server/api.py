@@ -26,11 +26,12 @@ from server.auth import caller_of
 from server.renderers import RENDERERS, Export, file_name, json_response, render
 from server.services import Services
 from db.measure_data import MeasureSource
+from layouts.filters import WINDOWS as WINDOW_NAMES
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import STATS, WINDOWS, Selection, compute_shown, quarters_needed
 from metrics.export import export_rows
-from metrics.published import base_code, comparator_rows, is_published, published_code
+from metrics.published import base_code, comparator_rows, is_published, published_code, published_name
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography, Scope
@@ -201,6 +202,20 @@ def state_query(measure_id: str, state: object, geography: Geography) -> Measure
     if compare:
         params["compare"] = ",".join(compare)
     return parse_query(measure_id, params, geography)
+
+
+def describe(geography: Geography, state: dict) -> str:
+    """The selection in words, for board mode's caption, the downloads' header block and the
+    board pack's cover:
+    `Area: Adopt London South · Quarter: 2025-26 Q1 · Period: Rolling year · Compared with: …`."""
+    parts = [f"Area: {geography.scope(state['scope']).name}", f"Quarter: {state['quarter']}",
+             f"Period: {dict(WINDOW_NAMES)[str(state['window'])]}"]
+    if state.get("compare"):
+        parts.append("Compared with: " + ", ".join(
+            published_name(geography.scope(base_code(c)).name) if is_published(c)
+            else geography.scope(c).name for c in state["compare"]))
+    return " · ".join(parts)
+
 
 
 # ---------------------------------------------------------------- answering it

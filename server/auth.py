@@ -30,7 +30,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from server.services import Services
 from db.users import TooManyAttempts
-from layouts import ids, shell
+from layouts import ids
 from layouts.board import is_present
 from layouts import sign_in as page
 from metrics.access import Caller
@@ -131,15 +131,6 @@ def caller_of(services: Services) -> Caller:
     if not has_request_context():
         return PUBLIC if services.settings.public_mode else Caller.viewer("nobody")
     return current_caller(services) or replace(PUBLIC, public=services.settings.public_mode)
-
-
-def page_frame(services: Services):
-    """The page frame for this request: who is signed in (none in public mode), and whether
-    they are an admin (who gets the audit log in the header)."""
-    caller = current_caller(services) if has_request_context() else None
-    if caller is None or caller.public:
-        return shell.layout()
-    return shell.layout(caller.name, caller.may_read_audit())
 
 
 def _safe_next(target: str | None) -> str:

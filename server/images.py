@@ -23,19 +23,15 @@ from concurrent.futures import ThreadPoolExecutor
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import BrowserFailedError, ChromeNotFoundError
-from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 from pypdf import PdfWriter
 
-from server.api import record_export
+from server.api import describe, record_export
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, Chart, caption, chart_frame, chart_query
-from callbacks.filters import describe
 from server.renderers import file_name
 from server.services import Services
-from layouts import ids
 from layouts.chart_pages import PAGES
 from layouts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, cover_figure, export_figure
-from layouts.filters import BOARD_PACK_LABEL
 from layouts.shell import SERVICE_NAME
 from metrics.disclosure import disclosure_note
 
@@ -132,51 +128,3 @@ def scope_and_quarter(state: object) -> tuple[str, str]:
 
 def pack_name(state: object) -> str:
     return file_name("board-pack", *scope_and_quarter(state))
-
-
-def download_image(clicked: object, png_clicks, svg_clicks, state, services: Services):
-    """A card's PNG or SVG button (`clicked`, its id) -> (download, message)."""
-    if not isinstance(clicked, dict) or not (png_clicks or svg_clicks):
-        return no_update, no_update
-    if clicked.get("chart") not in CHARTS:
-        return no_update, f"There is no chart {str(clicked.get('chart'))[:40]!r}; reload the page."
-    format = "png" if clicked.get("type") == ids.CHART_PNG else "svg"
-    try:
-        return chart_image(services, clicked["chart"], format, state), ""
-    except NoBrowser as exc:
-        return no_update, str(exc)
-    except ValueError as exc:
-        return no_update, f"No image for this selection: {exc}"
-
-
-def download_board_pack(clicks, state, services: Services):
-    """The board pack button -> (download, message)."""
-    if not clicks:
-        return no_update, no_update
-    try:
-        return as_download(board_pack(services, state), pack_name(state), "pdf"), ""
-    except NoBrowser as exc:
-        return no_update, str(exc)
-    except ValueError as exc:
-        return no_update, f"No board pack for this selection: {exc}"
-
-
-def register(app: Dash, services: Services) -> None:
-    app.callback(
-        Output({"type": ids.CHART_IMAGE_DOWNLOAD, "chart": MATCH}, "data"),
-        Output({"type": ids.CHART_IMAGE_MESSAGE, "chart": MATCH}, "children"),
-        Input({"type": ids.CHART_PNG, "chart": MATCH}, "n_clicks"),
-        Input({"type": ids.CHART_SVG, "chart": MATCH}, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
-    )(lambda png, svg, state: download_image(ctx.triggered_id, png, svg, state, services))
-    app.callback(
-        Output(ids.BOARD_PACK_DOWNLOAD, "data"),
-        Output(ids.BOARD_PACK_MESSAGE, "children"),
-        Input(ids.BOARD_PACK, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
-        # A pack takes some seconds: the button says so and cannot be pressed twice meanwhile.
-        running=[(Output(ids.BOARD_PACK, "disabled"), True, False),
-                 (Output(ids.BOARD_PACK, "children"), "Making the board pack…", BOARD_PACK_LABEL)],
-    )(lambda clicks, state: download_board_pack(clicks, state, services))

@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import time
 
+from dash import Dash
 from flask import Flask
 
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, chart_frame, chart_query
 from server.services import Services
 
-EXTENSION = "asg_dashboard"  # where create_app leaves the Services on the Flask server
+EXTENSION = "asg_dashboard"  # where `register` leaves the Services on the Flask server
+
+
+def register(app: Dash, services: Services) -> None:
+    app.server.extensions[EXTENSION] = services  # for gunicorn.conf.py's warm-up
 
 
 def services_of(server: Flask) -> Services:

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 
 from callbacks.chart_pages import PAGE_CHARTS
 from callbacks.charts import CHARTS, chart_frame, chart_query
-from server.images import board_pack, chart_image, download_board_pack, download_image
+from callbacks.board_pack import download_board_pack, download_image
+from server.images import board_pack, chart_image
 from server.services import Services
 from layouts import ids
 from layouts.chart_pages import PAGES
