@@ -1,7 +1,7 @@
 """gunicorn's settings for `make run` and the container (`gunicorn --config gunicorn.conf.py`).
 
 The master imports the app once and warms its caches before it listens: every quarter's rows
-read and each chart page's England figures worked out (callbacks/warm.py). Workers are forked
+read and each chart page's England figures worked out (server/warm.py). Workers are forked
 from it with all of that in memory, so the first visitor of the day waits no longer than the
 next one. Until the warm-up ends the port is closed: /health does not answer, and a container
 or load balancer holds traffic back (the Dockerfile's HEALTHCHECK allows for it).

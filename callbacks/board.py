@@ -1,10 +1,9 @@
 """Handlers of board mode (`?present=1`): the query string's filters -> FILTER_STATE and the
-caption that names them.
+caption that names them. Imports dash, layouts, server and callbacks only.
 
 In board mode the page has no filter bar, so callbacks/filters.py never fires; this settles the
 same selection with `resolve_filters` (same defaults, same checks) and marks it `present`, so
 charts can draw direct labels. `board_view` is a plain function, so tests call it directly.
-Imports dash, config, db, metrics, layouts and callbacks only.
 """
 
 from __future__ import annotations

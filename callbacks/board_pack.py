@@ -1,10 +1,10 @@
 """Handlers of the chart cards' Download PNG / Download SVG buttons and the filter bar's Board
-pack (PDF) button: the button's clicks and the page's FILTER_STATE -> dcc.Download's data, or a
-message saying why there is none (no Chromium, a wrong selection).
+pack (PDF) button: the clicks and the page's FILTER_STATE -> dcc.Download's data, or a message
+saying why there is none (no Chromium, a wrong selection). Imports dash, layouts, server and
+callbacks only.
 
 The drawing is server/images.py's (`chart_image`, `board_pack`); these handlers only turn a
-click into a download and its failures into words. Imports dash, layouts, server and the chart
-registry (callbacks.charts) only.
+click into a download and its failures into words.
 """
 
 from __future__ import annotations

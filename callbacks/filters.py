@@ -1,10 +1,10 @@
 """Handlers of the shared filter bar: its values -> the checked selection, the choices, the URL.
+Imports dash, layouts, metrics and server only.
 
 `resolve_filters` is a plain function of the geography, the quarters with returns and the
 controls' values, so tests call it directly. The selection it settles on goes to the URL (a
 copied link reopens the view) and to FILTER_STATE, which every chart on the page listens to.
-Defaults: England, the newest quarter with returns, a rolling year. Imports dash, config, db,
-metrics, layouts and callbacks only.
+Defaults: England, the newest quarter with returns, a rolling year.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Handlers of the "Load a return" page: set the page up, check an upload, load it on confirm
 (or, for a file whose errors are all about single rows, load the rows that pass on a second
-confirm, as a partial return).
+confirm, as a partial return). Imports dash, sqlalchemy's errors, db, metrics, layouts and
+server only; it opens no session (the store does).
 
 Stateless between requests, as gunicorn's workers share nothing: the check keeps nothing, and
 the confirm takes the upload's contents again from the browser, checks them again and stores
-them in one transaction. The store opens the sessions (`Store.check_upload`, `load_upload`,
-`store_published`); these handlers open none. Who may load is decided by
+them in one transaction (`Store.load_upload`; `Store.check_upload` and `store_published` for
+the check and published statistics). Who may load is decided by
 `metrics.access.Caller.may_load`. File contents are never logged; the page shows only the
-importer's own report on the uploader's file. Imports dash, sqlalchemy's errors, db, metrics,
-layouts and server only.
+importer's own report on the uploader's file.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """The app's root layout, drawn for each request: layouts/shell.py's frame (skip link, header,
 main, footer) naming who is signed in (nobody in public mode) and linking an admin to the
-audit log.
+audit log. Imports dash, flask (is there a request?), layouts and server only.
 
 `register` makes it the Dash app's layout, a function Dash calls for every page it serves.
-Imports dash, flask (is there a request?), layouts and server only.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Handlers of the Data quality page: the filter state -> the returns-received grid with the
-data missing per table, the stored warnings and the completeness card.
+data missing per table, the stored warnings and the completeness card. Imports dash, its
+component libraries, werkzeug, pandas, metrics, layouts and server only.
 
 `quality_view` and `completeness_download` are plain functions of the services and the page's
 FILTER_STATE, so tests call them directly. The completeness card's frame is the data API's
 rows for `completeness?by=column` (same request, same disclosure), so its table and downloads
-equal the API's. Imports dash, werkzeug, pandas, config, db, metrics, layouts and callbacks only.
+equal the API's.
 """
 
 from __future__ import annotations

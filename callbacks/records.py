@@ -1,12 +1,12 @@
 """The Children waiting page's "Longest-waiting children" card: the child-level list for the
-page's selection, or a short message saying who may see it.
+page's selection, or a short message saying who may see it. Imports dash, its component
+libraries, pandas, db, layouts, metrics and server only.
 
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
 before reading a child's row; the card turns that refusal into the message. Every list shown is
 audited as a `records_view` event naming the user, scope, quarter and row count, never a child.
 In public mode and in board mode there are no child-level views, and the card says so. The
-same list on the data API is server/records.py. Imports dash, its component libraries, pandas,
-db, layouts, metrics and server only.
+same list on the data API is server/records.py.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The rows the measures need, read from current returns and kept per quarter in memory.
+Imports config, db and metrics only.
 
 `load_measure_data` reads a quarter range once (tests, the bench). `MeasureSource` is what the
 app holds: it keeps each quarter's rows after the first read, keyed by that quarter's data
 version (the newest return id and the number of current returns), so a load in any worker is
-seen by every worker on its next request while repeat questions cost no database reads. Imports
-db and metrics modules only.
+seen by every worker on its next request while repeat questions cost no database reads.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Reading the store: `Store` is the one object the dashboard and the CLI read through.
+"""Reading the store: `Store` is the one object the dashboard and the CLI read through, and
+the one the dashboard writes through. Imports config, db and metrics only.
 
 It wraps a session factory and answers questions with tidy pandas frames, so that callers
 never open sessions or write SQL. Writing returns stays with the importer and published
 statistics with `db.published`: the Load page reaches them through thin methods here
 (`check_upload`, `load_upload`, `store_published`), as sign-in, bearer tokens and audit events
-go through thin methods over `db.users` and `db.audit`, each in its own transaction. Imports
-config, db and metrics only.
+go through thin methods over `db.users` and `db.audit`, each in its own transaction.
 """
 
 from __future__ import annotations

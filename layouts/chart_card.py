@@ -3,7 +3,7 @@ the key to the symbols and downloads of exactly its numbers.
 
 `chart_card` takes what callbacks/charts.py worked out (the title text, the disclosed frame,
 the figure) and lays it out; the download buttons are wired by callbacks/charts.py (CSV, XLSX)
-and callbacks/images.py (PNG, SVG) through pattern-matching ids. Imports dash, its component libraries, pandas and layouts only.
+and callbacks/board_pack.py (PNG, SVG) through pattern-matching ids. Imports dash, its component libraries, pandas and layouts only.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def download_buttons(chart: str) -> html.Div:
             dbc.Button("Download XLSX", id={"type": ids.CHART_XLSX, "chart": chart},
                        color="link", size="sm", className="chart-card__download"),
             dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": chart}),
-            # Drawn by the server (callbacks/images.py) so the title and source are inside
+            # Drawn by the server (server/images.py) so the title and source are inside
             # the picture; plotly's own modebar image would have neither.
             dbc.Button("Download PNG", id={"type": ids.CHART_PNG, "chart": chart},
                        color="link", size="sm", className="chart-card__download"),

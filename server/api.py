@@ -1,11 +1,13 @@
-"""The data API (contract v1): `GET /api/v1/measures` and `GET /api/v1/measures/<id>`.
+"""The data API (contract v1), `GET /api/v1/measures` and `GET /api/v1/measures/<id>`, and the
+one parser of a selection that the pages share with it (`parse_query`; `state_query` for a
+page's FILTER_STATE; `describe` puts it in words). Imports dash, flask, pandas, werkzeug,
+sqlalchemy's errors, db, layouts (the windows' names), metrics and server only.
 
 Every parameter is checked against what is allowed (known measures, scopes and quarters, the
 windows, breakdowns, statistics and formats there are); anything else gets HTTP 400 with a
 message saying what is allowed, and no data. The rows are the disclosed measure frame the
-dashboard draws for the caller (a signed-in session or a bearer token: callbacks/auth.py lets
-nobody else through), rendered by callbacks.renderers. Imports dash, flask, werkzeug,
-sqlalchemy's errors, config, db, metrics and callbacks only.
+dashboard draws for the caller (a signed-in session or a bearer token: server/auth.py lets
+nobody else through), rendered by server/renderers.py.
 """
 
 from __future__ import annotations

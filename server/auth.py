@@ -1,4 +1,6 @@
-"""Sign-in, sign-out and who is asking, for every request.
+"""Sign-in, sign-out and who is asking, for every request: the /sign-in and /sign-out routes,
+the gate before every request, and `caller_of(services)`, the caller every handler answers.
+Imports dash, flask, flask_login, sqlalchemy's errors, db, layouts, metrics and server only.
 
 Flask-Login keeps the signed-in user's name in the signed session cookie, with the time they
 signed in. `current_caller(services)` turns a request into the `Caller` that every query,
@@ -12,8 +14,7 @@ user is disabled, or when their password changes (db/users.py): the cookie carri
 session version, which the last three move on in the database, so a kept copy of the cookie
 is refused on the server. A request from a page in board mode is answered as a viewer, whoever
 is signed in (`presenting`). Sign-in attempts are limited from the audit table (5 failures in
-15 minutes, per name and per address, counted atomically in db/users.py). Imports flask,
-flask_login, callbacks, config, db, layouts and metrics.
+15 minutes, per name and per address, counted atomically in db/users.py).
 """
 
 from __future__ import annotations

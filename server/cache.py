@@ -1,5 +1,5 @@
 """The answer cache: what a page's callback answered, kept for the next caller who asks the
-same question (flask-caching).
+same question (flask-caching). Imports flask, flask_caching, config and server only.
 
 The key is everything that changes the answer: the question (the page and its selection),
 what the caller may see (role, granted agencies, public mode), the disclosure thresholds, the
@@ -8,8 +8,7 @@ a return anywhere changes the data version, so the next request asks under a new
 older answer is read again (they age out after CACHE_SECONDS). With REDIS_URL set the cache is
 Redis, shared by every worker and every instance behind a load balancer; without it each
 worker keeps its own in memory. A cache that cannot be reached is a miss, never an error: the
-answer is worked out as if there were no cache. Imports flask, flask_caching, config, db and
-callbacks only.
+answer is worked out as if there were no cache.
 """
 
 from __future__ import annotations

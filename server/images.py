@@ -1,5 +1,8 @@
-"""Chart images and the board pack: a chart card's figure as a PNG or SVG, and every chart
-page's charts as one PDF for the board papers.
+"""Chart images and the board pack, drawn on the server: a chart card's figure as a PNG or SVG,
+and every chart page's charts as one PDF for the board papers (the buttons' handlers are
+callbacks/board_pack.py). Imports plotly, kaleido (and its browser driver choreographer),
+pypdf, layouts, metrics, server and, until the chart registry has a package of its own,
+callbacks.charts and callbacks.chart_pages only.
 
 The server draws them with kaleido, which drives a headless Chrome or Chromium (BROWSER_PATH,
 or the first one on PATH), so each picture carries its active title and its caption (source,
@@ -8,8 +11,7 @@ is a cover page, then one page per chart of each page in layouts/chart_pages.py'
 order callbacks/chart_pages.py's PAGE_CHARTS lists them, for the page's FILTER_STATE and the
 caller every chart uses, so disclosure control applies as on screen. All of a pack's pages are
 drawn in one browser start. `chart_image` and `board_pack` are plain functions tests call
-directly. Imports dash, plotly, kaleido (and its browser driver choreographer), pypdf, config,
-db, metrics, layouts and callbacks only.
+directly.
 """
 
 from __future__ import annotations

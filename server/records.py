@@ -1,4 +1,5 @@
-"""Child-level records on the data API: `GET /api/v1/records/children_waiting`.
+"""Child-level records on the data API: `GET /api/v1/records/children_waiting`. Imports dash,
+flask, werkzeug, db, metrics and server only.
 
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
 before reading a child's row; this endpoint turns that refusal into 403. The sign-in gate
@@ -6,7 +7,7 @@ before reading a child's row; this endpoint turns that refusal into 403. The sig
 and answers 401 otherwise. Every list handed out is audited as an `export` event naming the
 user, scope, quarter, format and row count, never a child. In public mode there are no
 child-level records: 404. The Children waiting page's card of the same list is
-callbacks/records.py. Imports dash, flask, werkzeug, db, metrics and server only.
+callbacks/records.py.
 """
 
 from __future__ import annotations

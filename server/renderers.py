@@ -1,12 +1,12 @@
-"""Renderers: one function per format turns an export's rows into an HTTP response.
+"""Renderers: one function per format turns an export's rows into an HTTP response. Imports
+flask, openpyxl, pandas and metrics only.
 
 The data API and every chart download build one frame (`metrics.export.export_rows` of the
 disclosed measure frame) and hand it here, so JSON, CSV and XLSX always carry the same rows
 (Datasette's registry of renderers). CSV and XLSX cells are formula-escaped; JSON is data for
 scripts and keeps the text as it is. A chart's download adds a header block above the rows (its
 title, filters, period and the disclosure note, as label/text pairs); the data API's files have
-none, so below the block a chart's file is the API's byte for byte. Imports flask, openpyxl,
-pandas and metrics only.
+none, so below the block a chart's file is the API's byte for byte.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The production baseline: refuse an unsafe start, security headers, cookie flags, a same-origin
-check on state-changing requests and the request size limit (docs/security.md).
+check on state-changing requests and the request size limit (docs/security.md). Imports dash,
+flask, config and server only.
 
 `check_production` runs in the app factory before anything is served; `register` hooks the rest
-onto the Flask server with before_request and after_request. Imports dash, flask, config and
-callbacks only.
+onto the Flask server with before_request and after_request.
 """
 
 from __future__ import annotations

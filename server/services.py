@@ -1,10 +1,10 @@
 """What every handler and server module may use: the settings, the store, the measures' data
-and the disclosure policy, built once by the app factory.
+and the disclosure policy, built once by the app factory. Imports config, db and metrics only.
 
 Handlers receive this object through `register(app, services)` rather than reaching for
 globals, so a test can hand them a store on its own database. The store and the measure source
 each build their session factory in db/ (`from_settings`), over the one connection pool per
-database URL that db/engine.py keeps. Imports config, db and metrics only.
+database URL that db/engine.py keeps.
 """
 
 from __future__ import annotations

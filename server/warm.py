@@ -1,4 +1,6 @@
-"""Warm a process's caches before it serves anyone.
+"""Warm a process's caches before it serves anyone; `register` leaves the Services on the Flask
+server for gunicorn.conf.py to find. Imports dash, flask, server and, until the chart registry
+has a package of its own, callbacks.charts and callbacks.chart_pages only.
 
 gunicorn's master loads the app once (`preload_app` in gunicorn.conf.py) and calls
 `warm_up`: it reads the rows of every quarter with returns, newest first, and works out every
@@ -6,7 +8,7 @@ chart page's rows for England at each quarter, and with them each measure's nati
 per quarter, which any region's or agency's figures are then cut from. The workers are forked
 afterwards and start with all of it, so no first visit pays for reading ten quarters. A
 return loaded later changes its quarter's data version, and each worker re-reads just that
-quarter on its next request (db/measure_data.py). Imports callbacks modules only.
+quarter on its next request (db/measure_data.py).
 """
 
 from __future__ import annotations
