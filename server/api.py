@@ -219,7 +219,6 @@ def describe(geography: Geography, state: dict) -> str:
     return " · ".join(parts)
 
 
-
 # ---------------------------------------------------------------- answering it
 
 
