@@ -13,15 +13,16 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    api, audit, auth, board, chart_pages, filters, health, images, inputs, load, quality, records,
-    returns, security, warm,
+    audit, board, board_pack, chart_pages, filters, load, page_frame, quality, records, returns,
 )
 from callbacks.definitions import measure_entries
-from callbacks.services import Services
 from config import PROJECT_ROOT, Settings
 from layouts import shell
 from layouts.pages import register_pages
 from metrics.disclosure import disclosure_note
+from server import api, auth, health, inputs, security, warm
+from server import records as records_api
+from server.services import Services
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -52,11 +53,13 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.before_request(services.measures.begin_reading)  # first: before the gate
     app.server.teardown_request(lambda error: services.measures.end_reading())
     register_pages(measure_entries(), disclosure_note(services.policy))
-    app.layout = lambda: auth.page_frame(services)
-    for module in (security, auth, inputs, api, health, returns, load, filters, chart_pages, images,
-                   quality, board, records, audit):
+    # The Flask side first, in this order: its before_request hooks run as registered (the
+    # cross-origin check, then the sign-in gate, then the callback door).
+    for module in (security, auth, inputs, api, records_api, health, warm):
         module.register(app, services)
-    app.server.extensions[warm.EXTENSION] = services  # for gunicorn.conf.py's warm-up
+    for module in (page_frame, returns, load, filters, chart_pages, board_pack, quality, board,
+                   records, audit):
+        module.register(app, services)
     # Dash sets itself up on its first request, marking that done before it has registered the
     # script files it may serve: under gunicorn's threads a worker's first page asked for
     # scripts in that gap and got 500s. One request here does the set-up before any worker.

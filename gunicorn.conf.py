@@ -1,7 +1,7 @@
 """gunicorn's settings for `make run` and the container (`gunicorn --config gunicorn.conf.py`).
 
 The master imports the app once and warms its caches before it listens: every quarter's rows
-read and each chart page's England figures worked out (callbacks/warm.py). Workers are forked
+read and each chart page's England figures worked out (server/warm.py). Workers are forked
 from it with all of that in memory, so the first visitor of the day waits no longer than the
 next one. Until the warm-up ends the port is closed: /health does not answer, and a container
 or load balancer holds traffic back (the Dockerfile's HEALTHCHECK allows for it).
@@ -27,7 +27,7 @@ preload_app = True
 
 def on_starting(arbiter) -> None:
     """After the app is loaded (preload_app), before the port opens and workers fork."""
-    from callbacks.warm import services_of, warm_up
+    from server.warm import services_of, warm_up
 
     done = warm_up(services_of(arbiter.app.wsgi()))
     arbiter.log.info("Caches warmed: %(charts)d charts over %(quarters)d quarters in %(seconds)s s", done)

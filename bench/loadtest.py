@@ -32,7 +32,7 @@ from _serving import (  # noqa: E402
     given_or_demo, outputs_of, request_body, serve, session_cookie,
 )
 
-from callbacks.services import Services  # noqa: E402
+from server.services import Services  # noqa: E402
 from config import PROJECT_ROOT, Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
 from layouts import ids  # noqa: E402

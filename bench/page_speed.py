@@ -40,7 +40,7 @@ from _serving import (  # noqa: E402
 from selenium import webdriver  # noqa: E402
 
 from charts import PAGE_OF, PAGES  # noqa: E402
-from callbacks.services import Services  # noqa: E402
+from server.services import Services  # noqa: E402
 from config import Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
 from layouts import ids  # noqa: E402

@@ -48,7 +48,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of  # noqa:
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from charts import PAGE_OF, PAGES  # noqa: E402
-from callbacks.services import Services  # noqa: E402
+from server.services import Services  # noqa: E402
 from config import Settings  # noqa: E402
 from db.demo import FIRST_QUARTER, LAST_QUARTER  # noqa: E402
 from layouts import ids  # noqa: E402

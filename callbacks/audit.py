@@ -1,9 +1,9 @@
-"""Handlers of the "Audit log" page: filters -> store -> grid rows, or who may read it.
+"""Handlers of the "Audit log" page: filters -> store -> grid rows, or who may read it. Imports
+dash, pandas, db, metrics, layouts and server only.
 
 `audit_view` is a plain function of the services, the caller and the filters, so tests call it
 directly; whether the caller may read the log is decided by the store (`Store.audit_log`), not
-here. Anyone but an admin is told who may read it; the header links admins to it. Imports
-dash, config, db, metrics, layouts and callbacks only.
+here. Anyone but an admin is told who may read it; the header links admins to it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import NamedTuple
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 from db.audit import KINDS
 from db.queries import AuditRefused
 from layouts import ids

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
 from callbacks.filters import resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from charts.query import ENGLAND, describe
 from layouts import ids
 

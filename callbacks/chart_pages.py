@@ -10,9 +10,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 
-from callbacks.cache import answers
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.cache import answers
+from server.auth import caller_of
+from server.services import Services
 from charts import PAGE_OF, PAGES
 from charts.spec import Chart
 from charts.view import ChartView, view

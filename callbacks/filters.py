@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 from dash import Dash, Input, Output, ctx
 
-from callbacks.services import Services
+from server.services import Services
 from charts.query import DEFAULT_WINDOW, ENGLAND, MAX_LENGTH, MAX_PEERS, WINDOW_LABELS
 from layouts import ids
 from layouts.filters import agency_options, quarter_options, region_options

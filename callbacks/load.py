@@ -1,13 +1,14 @@
 """Handlers of the "Load a return" page: set the page up, check an upload, load it on confirm
 (or, for a file whose errors are all about single rows, load the rows that pass on a second
-confirm, as a partial return).
+confirm, as a partial return). Imports dash, sqlalchemy's errors, db, metrics, layouts and
+server only; it opens no session (the store does).
 
 Stateless between requests, as gunicorn's workers share nothing: the check keeps nothing, and
 the confirm takes the upload's contents again from the browser, checks them again and stores
-them in one transaction (`db.importer.load_upload`). Who may load is decided by
+them in one transaction (`Store.load_upload`; `Store.check_upload` and `store_published` for
+the check and published statistics). Who may load is decided by
 `metrics.access.Caller.may_load`. File contents are never logged; the page shows only the
-importer's own report on the uploader's file. Imports dash, config, db, metrics, layouts and
-callbacks only.
+importer's own report on the uploader's file.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from urllib.parse import quote, urlencode
 from dash import Dash, Input, Output, State, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
-from db.engine import session_factory
-from db.importer import LoadRaced, NotPermitted, Report, UsageError, check_upload, load_upload
+from server.auth import caller_of
+from server.services import Services
+from db.importer import LoadRaced, NotPermitted, Report, UsageError
 from db.importer.formats import FORMATS
 from layouts import ids
 from layouts.load import (
@@ -232,7 +232,6 @@ def check_published(caller: Caller, data: bytes, file_name: str) -> CheckView:
 
 
 def load_published(services: Services, caller: Caller, data: bytes, file_name: str) -> LoadView:
-    from db.published import store_published
     from metrics.published import NotTidyData
 
     if caller.role != "admin":
@@ -244,7 +243,7 @@ def load_published(services: Services, caller: Caller, data: bytes, file_name: s
     if found.mapped.figures.empty:
         return LoadView(f"Rejected: nothing in it is a figure of ours; {NOTHING_STORED}.", False,
                         [], RETURNS_PATH)
-    stored = store_published(session_factory(services.settings), found, caller.name)
+    stored = services.store.store_published(found, caller.name)
     log.info("load page: %s loaded %s published figure(s)", caller.name, stored)
     return LoadView(f"Loaded {_plural(stored, 'published figure')} as comparators: compare with "
                     "England (published) on the charts.", True, [], RETURNS_PATH)
@@ -261,11 +260,10 @@ def check_file(services: Services, caller: Caller, contents: str | None, file_na
         if is_published_csv(data):
             return check_published(caller, data, file_name or "")
         geography = services.measures.geography()
-        with session_factory(settings).begin() as session:  # commits a refusal's audit event
-            report = check_upload(session, data, file_name or "", agency=_named(agency),
-                                  quarter=_quarter(quarter), max_rows=settings.import_max_rows,
-                                  max_bytes=settings.upload_max_bytes, user=caller.name,
-                                  may_load=lambda code: caller.may_load(code, geography))
+        report = services.store.check_upload(  # commits a refusal's audit event
+            data, file_name or "", agency=_named(agency), quarter=_quarter(quarter),
+            max_rows=settings.import_max_rows, max_bytes=settings.upload_max_bytes,
+            user=caller.name, may_load=lambda code: caller.may_load(code, geography))
     except UploadRefused as exc:
         return refused(str(exc))
     except UsageError as exc:
@@ -310,8 +308,8 @@ def load_file(services: Services, caller: Caller, contents: str | None, file_nam
         data = decode_upload(contents, settings.upload_max_bytes)
         if is_published_csv(data):
             return load_published(services, caller, data, file_name or "")
-        report = load_upload(
-            session_factory(settings), data, file_name or "", user=caller.name,
+        report = services.store.load_upload(
+            data, file_name or "", user=caller.name,
             agency=_named(agency), quarter=_quarter(quarter), max_rows=settings.import_max_rows,
             max_bytes=settings.upload_max_bytes, may_load=lambda code: caller.may_load(code or "", geography),
             accept_valid_rows=accept_valid_rows,

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Dash, Input, Output
 
 from callbacks.chart_pages import chart_view
-from callbacks.services import Services
+from server.services import Services
 from charts.pages.data_quality import COMPLETENESS, MEASURE
 from charts.query import from_state
 from layouts import ids

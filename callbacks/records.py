@@ -1,14 +1,12 @@
-"""Child-level records: `GET /api/v1/records/children_waiting` and the Children waiting page's
-"Longest-waiting children" card.
+"""The Children waiting page's "Longest-waiting children" card: the child-level list for the
+page's selection, or a short message saying who may see it. Imports dash, its component
+libraries, pandas, db, layouts, metrics and server only.
 
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
-before reading a child's row; the endpoint turns that refusal into 403 and the card into a
-short message. The sign-in gate (callbacks/auth.py) lets the API through for a signed-in session
-or an `Authorization: Bearer <token>` and answers 401 otherwise. Every list handed out is
-audited, naming the user, scope, quarter and row count, never a child: the endpoint writes an
-`export` event (with the format), the card a `records_view` event. In public mode there are no
-child-level views: the endpoint answers 404 and the card says so. Imports dash, its component
-libraries, flask, config, db, metrics, layouts and callbacks only.
+before reading a child's row; the card turns that refusal into the message. Every list shown is
+audited as a `records_view` event naming the user, scope, quarter and row count, never a child.
+In public mode and in board mode there are no child-level views, and the card says so. The
+same list on the data API is server/records.py.
 """
 
 from __future__ import annotations
@@ -16,22 +14,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
-from flask import Response, request
-from werkzeug.datastructures import MultiDict
 
-from callbacks.api import database_errors_as_503, problem
-from callbacks.auth import caller_of
-from callbacks.renderers import ROW_FORMATS, Export, render
-from callbacks.services import Services
-from charts.query import SCOPE_HELP, choice, from_state, quarter_value, required, single_values
+from charts.query import from_state
 from db.records import RecordsRefused
 from layouts import ids
-from metrics.export import file_name
 from metrics.access import Caller
-from metrics.quarters import Quarter
+from server.auth import caller_of
+from server.services import Services
 
-PATH = "/api/v1/records/children_waiting"
-PARAMETERS = ("scope", "quarter", "format")
 TITLE = "Longest-waiting children"
 REFUSED = ("Child-level lists are shown only to analysts granted every LA in the area, and to "
            "admins. Sign in as one to see them.")
@@ -44,40 +34,6 @@ HEADERS = {
     "placement_order_date": "Placement order", "matched_date": "Matched",
     "days_waiting": "Days waiting",
 }  # fmt: skip
-
-
-# ---------------------------------------------------------------- the API
-
-
-def parse_records_query(args: MultiDict[str, str], services: Services) -> tuple[str, Quarter, str]:
-    """(scope code, quarter, format); ValueError with a message for the caller otherwise."""
-    values = single_values(args, PARAMETERS)
-    scope = services.measures.geography().scope(required(values, "scope", SCOPE_HELP))
-    quarter = quarter_value("quarter", required(values, "quarter", "a quarter like '2024-25 Q3'"))
-    return scope.code, quarter, choice("format", values.get("format") or "json", ROW_FORMATS)
-
-
-def children_waiting_export(services: Services, caller: Caller,
-                            args: MultiDict[str, str]) -> Response:
-    """The list for a caller the sign-in gate let through (a session or a bearer token)."""
-    if services.settings.public_mode:
-        return problem("there are no child-level records on a public dashboard", 404)
-    try:
-        scope, quarter, format = parse_records_query(args, services)
-    except ValueError as exc:
-        return problem(str(exc), 400)
-    try:
-        rows = services.store.children_waiting_records(caller, services.measures.geography(),
-                                                       scope, quarter)
-    except RecordsRefused as exc:
-        return problem(str(exc), 403)
-    services.store.record_event("export", caller.name, scope=scope, quarter=str(quarter),
-                                detail=f"children_waiting records as {format}, {len(rows)} rows")
-    name = file_name("children_waiting_records", scope, str(quarter))
-    return render(format, Export(rows, name, {"scope": scope, "quarter": str(quarter)}))
-
-
-# ---------------------------------------------------------------- the page's card
 
 
 def records_table(rows: pd.DataFrame) -> dbc.Table:
@@ -112,11 +68,6 @@ def records_card(services: Services, caller: Caller, state: object) -> list:
 
 
 def register(app: Dash, services: Services) -> None:
-    app.server.add_url_rule(
-        PATH, endpoint="api_records_children_waiting", methods=["GET"],
-        view_func=database_errors_as_503(lambda: children_waiting_export(
-            services, caller_of(services), request.args)),
-    )
     app.callback(
         Output(ids.CHILDREN_WAITING_RECORDS, "children"),
         Input(ids.FILTER_STATE, "data"),

@@ -1,8 +1,8 @@
 """Handlers of the "Returns loaded" page: quarter filter -> store -> grid, count line, URL.
+Imports dash, pandas, db, metrics, layouts and server only.
 
 `show_returns` is a plain function of the store and the chosen quarter, so tests call it
-directly; `register` wires it to the page's components. Imports dash, config, db, metrics,
-layouts and callbacks only.
+directly; `register` wires it to the page's components.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from dash import Dash, Input, Output
 
-from callbacks.services import Services
+from server.services import Services
 from db.queries import Store
 from layouts import ids
 from layouts.returns import ALL, COLUMNS, MAX_PARAM_LENGTH, quarter_options

@@ -1,10 +1,10 @@
 """The rows the measures need, read from current returns and kept per quarter in memory.
+Imports config, db and metrics only.
 
 `load_measure_data` reads a quarter range once (tests, the bench). `MeasureSource` is what the
 app holds: it keeps each quarter's rows after the first read, keyed by that quarter's data
 version (the newest return id and the number of current returns), so a load in any worker is
-seen by every worker on its next request while repeat questions cost no database reads. Imports
-db and metrics modules only.
+seen by every worker on its next request while repeat questions cost no database reads.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import Settings
+from db.engine import session_factory
 from db.frames import current_rows
 from db.models import ROW_MODELS, Agency, DisclosureKey, Return
 from metrics.engine import MeasureData, Part
@@ -147,6 +149,10 @@ class LruMemo(MutableMapping):
 class MeasureSource:
     """Per-process cache of quarter rows and computed results, checked against the database on
     every request (one small query), so a load in any worker is seen by all of them."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "MeasureSource":
+        return cls(session_factory(settings))
 
     def __init__(self, sessions: sessionmaker[Session], max_quarters: int = 48, max_results: int = 100_000):
         self._sessions = sessions

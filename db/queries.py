@@ -1,22 +1,27 @@
-"""Reading the store: `Store` is the one object the dashboard and the CLI read through.
+"""Reading the store: `Store` is the one object the dashboard and the CLI read through, and
+the one the dashboard writes through. Imports config, db and metrics only.
 
 It wraps a session factory and answers questions with tidy pandas frames, so that callers
-never open sessions or write SQL. Writing returns stays with the importer; sign-in, bearer
-tokens and audit events go through thin methods over `db.users` and `db.audit`, each in its own
-transaction. Imports config, db and metrics only.
+never open sessions or write SQL. Writing returns stays with the importer and published
+statistics with `db.published`: the Load page reaches them through thin methods here
+(`check_upload`, `load_upload`, `store_published`), as sign-in, bearer tokens and audit events
+go through thin methods over `db.users` and `db.audit`, each in its own transaction.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
-from db import audit, records, users
+from db import audit, importer, records, users
 from db.engine import session_factory
+from db.importer import Report
+from db.published import PublishedLoad, store_published
 from db.models import Agency, Return, ReturnIssue
 from metrics.access import Caller
 from metrics.quarters import Quarter
@@ -40,7 +45,8 @@ class AuditRefused(PermissionError):
 
 
 class Store:
-    """Read access to the database behind one session factory."""
+    """The database behind one session factory: questions answered as frames, and the thin
+    writes of the module's docstring, each in a transaction of its own."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -172,6 +178,23 @@ class Store:
         PermissionError, before any read when the caller may not see them."""
         with self._sessions() as session:
             return records.children_waiting_records(session, caller, geography, scope, quarter)
+
+    # ------------------------------------------------------------ loading returns
+
+    def check_upload(self, contents: bytes, file_name: str, **options: Any) -> Report:
+        """`db.importer.check_upload` (its keyword options) in a transaction of its own: it
+        stores no return, but the audit event of a refused upload is committed."""
+        with self._sessions.begin() as session:
+            return importer.check_upload(session, contents, file_name, **options)
+
+    def load_upload(self, contents: bytes, file_name: str, **options: Any) -> Report:
+        """`db.importer.load_upload` (its keyword options): check again and store in one
+        transaction."""
+        return importer.load_upload(self._sessions, contents, file_name, **options)
+
+    def store_published(self, load: PublishedLoad, user: str) -> int:
+        """`db.published.store_published`: the mapped figures stored, audited; how many."""
+        return store_published(self._sessions, load, user)
 
     # ------------------------------------------------------------ sign-in, tokens, audit log
 

@@ -83,7 +83,7 @@ def _field(label: str, control_id: str, control, width: int = 3) -> dbc.Col:
 
 
 def board_pack_button() -> dbc.Col:
-    """Every chart page's charts for the bar's selection as one PDF (callbacks/images.py)."""
+    """Every chart page's charts for the bar's selection as one PDF (callbacks/board_pack.py)."""
     return dbc.Col(
         [
             dbc.Button(BOARD_PACK_LABEL, id=ids.BOARD_PACK, color="secondary", outline=True),

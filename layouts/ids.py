@@ -28,7 +28,7 @@ FILTER_QUARTER = "filter-quarter"
 FILTER_WINDOW = "filter-window"
 FILTER_COMPARE = "filter-compare"
 FILTER_MESSAGE = "filter-message"
-# The board pack button in the filter bar (callbacks/images.py)
+# The board pack button in the filter bar (callbacks/board_pack.py)
 BOARD_PACK = "board-pack"
 BOARD_PACK_DOWNLOAD = "board-pack-download"
 BOARD_PACK_MESSAGE = "board-pack-message"

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from callbacks.warm import services_of
+from server.warm import services_of
 from config import Settings
 from db import users
 from db.engine import session_factory

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pandas as pd
 
 from app import create_app
-from callbacks.api import chart_export
+from server.api import chart_export
 from callbacks.chart_pages import chart_view
-from callbacks.renderers import render
-from callbacks.services import Services
+from server.renderers import render
+from server.services import Services
 from charts import CHARTS, PAGE_OF
 from charts.query import state_args
 from charts.view import ChartView

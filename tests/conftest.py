@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.demo import load_demo
 from db.engine import engine_for

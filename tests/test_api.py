@@ -26,8 +26,8 @@ from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from charts.query import PARAMETERS
-from callbacks.renderers import Export, as_csv, as_xlsx
-from callbacks.services import Services
+from server.renderers import Export, as_csv, as_xlsx
+from server.services import Services
 from config import Settings
 from db.demo import load_demo
 from db.engine import engine_for

@@ -1,5 +1,10 @@
-"""Imports run one way (see docs/architecture.md); this walks every module and fails on a
-wrong-way arrow, naming the file, the line and the rule it breaks."""
+"""Imports run one way, and each side of the house keeps to its job (see docs/architecture.md).
+
+This walks every module and fails, naming the file, the line and the rule it breaks, on a
+wrong-way import; on a Flask route or request hook in callbacks/ (the server's side is
+server/) or a Dash callback in server/ (the handlers' side is callbacks/); and on anything
+outside db/ that could open a session or write SQL (db.engine, SQLAlchemy beyond its errors,
+a session factory or `.begin()`)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import pytest
 
 from config import PROJECT_ROOT
 
-OURS = {"app", "config", "db", "metrics", "charts", "layouts", "callbacks", "tests"}
+OURS = {"app", "config", "db", "metrics", "charts", "layouts", "server", "callbacks", "tests"}
 
 # Which of our top-level packages each may import (itself included where listed).
 ALLOWED: dict[str, set[str]] = {
@@ -19,10 +24,19 @@ ALLOWED: dict[str, set[str]] = {
     "db": {"config", "db", "metrics"},
     "charts": {"charts", "metrics"},
     "layouts": {"layouts", "charts", "metrics"},
-    "callbacks": {"config", "db", "metrics", "charts", "layouts", "callbacks"},
-    "app": {"config", "db", "metrics", "charts", "layouts", "callbacks"},
+    "server": {"config", "db", "metrics", "charts", "layouts", "server"},
+    "callbacks": {"config", "db", "metrics", "charts", "layouts", "server", "callbacks"},
+    "app": {"config", "db", "metrics", "charts", "layouts", "server", "callbacks"},
 }
-CHECKED = ("app.py", "config.py", "db", "metrics", "charts", "layouts", "callbacks")
+CHECKED = ("app.py", "config.py", "db", "metrics", "charts", "layouts", "server", "callbacks")
+
+# Registering with Flask: a route or a hook around every request (the server's side).
+FLASK_HOOKS = frozenset({"add_url_rule", "route", "before_request", "after_request",
+                         "teardown_request", "errorhandler", "register_blueprint"})
+# Registering with Dash: a callback (the handlers' side).
+DASH_HOOKS = frozenset({"callback", "clientside_callback"})
+# What makes or opens sessions; db/ alone calls them.
+SESSION_CALLS = frozenset({"session_factory", "sessionmaker"})
 
 
 def module_name(path: Path, root: Path = PROJECT_ROOT) -> str:
@@ -66,6 +80,76 @@ def wrong_way_imports(module: str, source: str, is_package: bool = False) -> lis
     return problems
 
 
+def _called(node: ast.Call) -> tuple[str | None, bool]:
+    """The name a call is made by and whether it is a method: `f(...)` -> ("f", False),
+    `x.y.f(...)` -> ("f", True)."""
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr, True
+    if isinstance(node.func, ast.Name):
+        return node.func.id, False
+    return None, False
+
+
+def misplaced_hooks(module: str, source: str) -> list[str]:
+    """Flask routes and request hooks registered in callbacks/, and Dash callbacks or the app's
+    layout set in server/."""
+    top = module.split(".")[0]
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name, method = _called(node)
+            if top == "callbacks" and method and name in FLASK_HOOKS:
+                problems.append(f"{module}:{node.lineno} calls {name}: Flask routes and request "
+                                "hooks belong in server/")
+            elif top == "server" and name in DASH_HOOKS:
+                problems.append(f"{module}:{node.lineno} calls {name}: Dash callbacks belong in "
+                                "callbacks/")
+        elif top == "server" and isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Attribute) and t.attr == "layout" for t in node.targets):
+                problems.append(f"{module}:{node.lineno} sets a Dash layout: Dash's side belongs "
+                                "in callbacks/")
+    return problems
+
+
+def _under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def imported_names(module: str, source: str, is_package: bool = False) -> list[tuple[int, str]]:
+    """(line, name) for everything imported, `from a import b` giving `a.b` (b may be a module
+    or a name in it), relative imports resolved."""
+    found: list[tuple[int, str]] = []
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            found += [(node.lineno, ".".join([*base, *filter(None, [node.module]), a.name]))
+                      for a in node.names]
+    return found
+
+
+def sessions_outside_db(module: str, source: str, is_package: bool = False) -> list[str]:
+    """Outside db/: an import of db.engine or of SQLAlchemy beyond its errors (sqlalchemy.exc),
+    or a call that makes a session factory or begins a transaction on one."""
+    if module.split(".")[0] == "db":
+        return []
+    problems = []
+    for line, name in imported_names(module, source, is_package):
+        if _under(name, "db.engine") or (_under(name, "sqlalchemy")
+                                         and not _under(name, "sqlalchemy.exc")):
+            problems.append(f"{module}:{line} imports {name}: only db/ opens sessions or writes "
+                            "SQL (ask db.queries.Store; outside db/, sqlalchemy.exc only)")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name, method = _called(node)
+            if name in SESSION_CALLS or (method and name == "begin"):
+                problems.append(f"{module}:{node.lineno} calls {name}(): only db/ opens sessions "
+                                "(ask db.queries.Store)")
+    return problems
+
+
 def checked_files() -> list[Path]:
     files: list[Path] = []
     for entry in CHECKED:
@@ -88,6 +172,21 @@ def test_imports_run_one_way() -> None:
     assert problems == [], "wrong-way imports:\n" + "\n".join(problems)
 
 
+def test_flask_is_registered_in_server_and_dash_in_callbacks() -> None:
+    problems = []
+    for path in checked_files():
+        problems += misplaced_hooks(module_name(path), path.read_text(encoding="utf-8"))
+    assert problems == [], "registered on the wrong side:\n" + "\n".join(problems)
+
+
+def test_only_db_opens_sessions() -> None:
+    problems = []
+    for path in checked_files():
+        source = path.read_text(encoding="utf-8")
+        problems += sessions_outside_db(module_name(path), source, path.name == "__init__.py")
+    assert problems == [], "sessions outside db/:\n" + "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     ("module", "source", "expected"),
     [
@@ -98,12 +197,30 @@ def test_imports_run_one_way() -> None:
         ("db.queries", "def f():\n    from layouts import ids\n", ["db may import config"]),
         ("layouts.returns", "from layouts import ids\nimport dash\n", []),
         ("layouts.returns", "from callbacks.returns import show\n", ["layouts may import charts, layouts"]),
+        ("layouts.returns", "from metrics.quarters import Quarter\nfrom charts import PAGES\n", []),
         ("layouts.returns", "from db.queries import Store\n", ["layouts may import"]),
+        ("charts.view", "from metrics.engine import compute_many\nfrom charts.query import Query\n", []),
+        ("charts.view", "from layouts import ids\n", ["charts may import charts, metrics"]),
+        ("charts.view", "from server.api import rows\n", ["charts may import charts, metrics"]),
         ("callbacks.returns", "from db.queries import Store\nfrom layouts import ids\n", []),
         ("callbacks.returns", "from app import app\n", ["nothing imports app"]),
         ("db.importer.store", "from ..models import Return\n", []),
         ("config", "from db import engine\n", ["config may import nothing of ours"]),
         ("app", "from callbacks import returns\nfrom layouts import shell\n", []),
+        ("app", "from server import api\nfrom server.services import Services\n", []),
+        ("server.api", "from db.queries import Store\nfrom layouts import ids\n"
+         "from server.auth import caller_of\n", []),
+        ("server.api", "from callbacks.returns import show_returns\n",
+         ["server may import charts, config, db, layouts, metrics, server"]),
+        ("server.images", "from callbacks.filters import describe\n", ["server may import"]),
+        ("server.warm", "from charts import CHARTS\n", []),
+        ("server.warm", "from callbacks.chart_pages import page_cards\n", ["server may import"]),
+        ("server.auth", "from app import app\n", ["nothing imports app"]),
+        ("callbacks.records", "from server.api import problem\n", []),
+        ("callbacks.records", "from charts import CHARTS\n", []),
+        ("db.queries", "from server.services import Services\n", ["db may import"]),
+        ("layouts.returns", "from server import renderers\n", ["layouts may import"]),
+        ("metrics.export", "from charts import CHARTS\n", ["metrics may import"]),
     ],
 )
 def test_checker_catches_wrong_way_arrows(module: str, source: str, expected: list[str]) -> None:
@@ -126,3 +243,67 @@ def test_checker_resolves_relative_imports(module: str, source: str, expected: l
     # be wrong-way; resolving them keeps the names right for anyone reading a report.
     assert [name for _, name in imported_modules(module, source, is_package=True)] == expected
     assert wrong_way_imports(module, source, is_package=True) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("server.health", "def register(app, services):\n"
+         "    app.server.add_url_rule('/health', view_func=f)\n", []),
+        ("server.security", "def register(app, services):\n"
+         "    app.server.before_request(f)\n    app.server.after_request(g)\n", []),
+        ("callbacks.returns", "def register(app, services):\n"
+         "    app.callback(Output('a', 'b'), Input('c', 'd'))(f)\n", []),
+        ("callbacks.records", "def register(app, services):\n"
+         "    app.server.add_url_rule('/api/x', view_func=f)\n", ["calls add_url_rule"]),
+        ("callbacks.load", "def register(app, services):\n"
+         "    app.server.before_request(f)\n", ["calls before_request"]),
+        ("callbacks.load", "def register(app, services):\n"
+         "    app.server.after_request(f)\n", ["calls after_request"]),
+        ("callbacks.audit", "@server.route('/audit.csv')\ndef audit_csv():\n    pass\n",
+         ["calls route"]),
+        ("callbacks.board", "def route(x):\n    return x\nroute(1)\n", []),  # not Flask's
+        ("server.images", "def register(app, services):\n"
+         "    app.callback(Output('a', 'b'), Input('c', 'd'))(f)\n", ["calls callback"]),
+        ("server.auth", "from dash import callback\n@callback(Output('a', 'b'), Input('c', 'd'))\n"
+         "def f(x):\n    pass\n", ["calls callback"]),
+        ("server.auth", "def register(app, services):\n    app.layout = frame\n",
+         ["sets a Dash layout"]),
+        ("app", "app.server.before_request(f)\napp.callback(Output('a', 'b'))(g)\n", []),
+    ],
+)
+def test_checker_catches_hooks_on_the_wrong_side(module: str, source: str,
+                                                 expected: list[str]) -> None:
+    problems = misplaced_hooks(module, source)
+    assert len(problems) == len(expected), problems
+    for problem, words in zip(problems, expected):
+        assert words in problem
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("db.importer.pipeline", "from sqlalchemy.orm import Session, sessionmaker\n"
+         "with sessions.begin() as session:\n    pass\n", []),
+        ("db.queries", "from db.engine import session_factory\nsessions = session_factory(s)\n", []),
+        ("server.api", "from sqlalchemy.exc import SQLAlchemyError\nfrom sqlalchemy import exc\n", []),
+        ("server.services", "services.measures.begin_reading()\n", []),
+        ("callbacks.load", "from db.engine import session_factory\n",
+         ["imports db.engine.session_factory"]),
+        ("callbacks.load", "from db import engine\n", ["imports db.engine"]),
+        ("server.services", "import db.engine\n", ["imports db.engine"]),
+        ("callbacks.load", "from sqlalchemy.orm import Session\n", ["imports sqlalchemy.orm"]),
+        ("server.health", "from sqlalchemy import text\n", ["imports sqlalchemy.text"]),
+        ("app", "import sqlalchemy\n", ["imports sqlalchemy"]),
+        ("callbacks.load", "with session_factory(settings).begin() as session:\n    pass\n",
+         ["calls begin()", "calls session_factory()"]),
+        ("server.services", "store = Store(sessionmaker(engine))\n", ["calls sessionmaker()"]),
+        ("callbacks.load", "with services.store._sessions.begin() as session:\n    pass\n",
+         ["calls begin()"]),
+    ],
+)
+def test_checker_catches_sessions_outside_db(module: str, source: str, expected: list[str]) -> None:
+    problems = sessions_outside_db(module, source)
+    assert len(problems) == len(expected), problems
+    for words in expected:
+        assert any(words in problem for problem in problems), (words, problems)

@@ -23,12 +23,12 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import callbacks.images
+import server.images
 from app import create_app
 from callbacks.audit import audit_view
-from callbacks.images import board_pack
-from callbacks.services import Services
-from callbacks.warm import services_of
+from server.images import board_pack
+from server.services import Services
+from server.warm import services_of
 from config import Settings
 from db import audit, users
 from db.engine import engine_for
@@ -212,7 +212,7 @@ def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytes
     def drawn(figures, format, size, browser_path=""):
         return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
 
-    monkeypatch.setattr(callbacks.images, "render", drawn)
+    monkeypatch.setattr(server.images, "render", drawn)
     client = signed_in_client(dataset.app, "vic")
     before = len(events(dataset.sessions))
     png, svg = (client.get(chart_url("children_waiting", STATE, f)) for f in ("png", "svg"))

@@ -12,8 +12,9 @@ import pytest
 from dash import Dash
 
 from app import create_app
-from callbacks import auth, records
-from callbacks.warm import services_of
+from callbacks import records
+from server import auth
+from server.warm import services_of
 from config import Settings
 from db import users
 from db.engine import engine_for, session_factory

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app
-from callbacks import images, inputs
+from server import images, inputs
 from charts import CHARTS
 from config import Settings
 from db.engine import engine_for

@@ -20,7 +20,7 @@ from app import create_app
 from callbacks.chart_pages import chart_view
 from callbacks.definitions import measure_entries
 from callbacks.filters import resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.measure_data import load_geography, load_measure_data

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callbacks import load
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db import audit
 from db.cli import main as db_main

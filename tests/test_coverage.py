@@ -33,7 +33,7 @@ from charts import CHARTS
 from layouts.chart_card import chart_card
 from tests.chart_page_helpers import chart_file
 from callbacks.quality import quality_view
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.importer import load_path

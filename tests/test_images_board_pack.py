@@ -20,8 +20,9 @@ from dash import no_update
 from pypdf import PdfReader
 
 from app import create_app
-from callbacks.images import board_pack, download_board_pack
-from callbacks.services import Services
+from callbacks.board_pack import download_board_pack
+from server.images import board_pack
+from server.services import Services
 from charts import pack_charts
 from charts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, export_figure
 from tests.accounts import signed_in_client

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callbacks.auth import caller_of
+from server.auth import caller_of
 from callbacks.load import MAY_NOT_LOAD, SWITCHED_OFF, check_file, load_file, page_setup
 from callbacks.returns import show_returns
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.importer import load_path
 from db.importer.store import DbHistory

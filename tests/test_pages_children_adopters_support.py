@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 from callbacks.chart_pages import page_cards
-from callbacks.services import Services
+from server.services import Services
 from charts import CHARTS, PAGES
 from charts.pages.adopters import ADOPTERS_OVER, FUNNEL
 from charts.pages.children_waiting import OVER_MONTHS, over_months_title

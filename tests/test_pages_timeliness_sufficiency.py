@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks.chart_pages import page_cards
-from callbacks.services import Services
+from server.services import Services
 from charts import CHARTS
 from charts.figures import category_bars
 from charts.pages.sufficiency import WAITING_BREAKDOWNS, agency_scopes

@@ -20,7 +20,7 @@ from callbacks.chart_pages import chart_view
 from charts import CHARTS
 from callbacks.quality import quality_view
 from callbacks.returns import show_returns
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.engine import engine_for
 from db.importer import check_path, load_path

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from pypdf import PdfWriter
 from sqlalchemy.orm import sessionmaker
 
-import callbacks.images as images
+import server.images as images
 from callbacks.chart_pages import chart_view
 from callbacks.filters import compare_options, resolve_filters
-from callbacks.services import Services
+from server.services import Services
 from charts import CHARTS
 from charts.figures import trend_figure
 from charts.frames import replaces_england

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 import db.records
 from app import create_app
 from callbacks import records
-from callbacks.services import Services
+from server import records as records_api
+from server.services import Services
 from config import Settings
 from db import users
 from db.engine import engine_for
@@ -87,7 +88,7 @@ def client(store: Dataset, **overrides: object) -> FlaskClient:
 
 def get(store: Dataset, token: str | None = None, **params: str):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client(store).get(records.PATH, query_string=params, headers=headers)
+    return client(store).get(records_api.PATH, query_string=params, headers=headers)
 
 
 # ---------------------------------------------------------------- the data layer
@@ -161,7 +162,7 @@ def test_the_api_needs_a_working_token(store) -> None:
         assert refused.status_code == 401 and "rows" not in refused.get_json()
         assert "token is not valid" in refused.get_json()["error"]
         assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
-    basic = client(store).get(records.PATH, query_string=params,
+    basic = client(store).get(records_api.PATH, query_string=params,
                               headers={"Authorization": "Basic YWRhOnB3"})
     assert basic.status_code == 401 and "rows" not in basic.get_json()
 
@@ -225,7 +226,7 @@ def test_every_export_is_audited_without_a_child(store) -> None:
 
 def test_a_public_dashboard_has_no_records(store) -> None:
     response = client(store, public_mode=True).get(
-        records.PATH, query_string={"scope": "942", "quarter": str(Q3)},
+        records_api.PATH, query_string={"scope": "942", "quarter": str(Q3)},
         headers={"Authorization": f"Bearer {store.tokens['ada']}"})
     assert response.status_code == 404 and "rows" not in response.get_json()
 

@@ -18,7 +18,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 
 from app import create_app
-from callbacks import security
+from server import security
 from config import Settings
 from layouts import ids
 from tests.accounts import PASSWORD, ensure_user, signed_in_client

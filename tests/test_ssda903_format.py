@@ -176,7 +176,7 @@ def test_the_data_quality_grid_says_a_return_is_from_ssda903(
     cli, sqlite_url: str, tmp_path: Path
 ) -> None:
     from callbacks.quality import quality_view
-    from callbacks.services import Services
+    from server.services import Services
     from config import Settings
 
     cli(sqlite_url, "load", str(extract_folder(tmp_path / "x")), "--agency", "942", "--quarter", Q3)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from callbacks import load
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from db.importer import UsageError, check_upload
 from db.importer.pipeline import MAX_NAME_BYTES, upload_name, uploaded_file

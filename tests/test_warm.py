@@ -14,8 +14,8 @@ from sqlalchemy import event
 from app import create_app
 from callbacks.chart_pages import chart_view
 from charts import PAGE_OF, PAGES
-from callbacks.services import Services
-from callbacks.warm import services_of
+from server.services import Services
+from server.warm import services_of
 from config import PROJECT_ROOT
 from db.engine import engine_for
 

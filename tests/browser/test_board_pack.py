@@ -14,7 +14,7 @@ from dash.testing.wait import until
 from pypdf import PdfReader
 
 from app import create_app
-from callbacks.services import Services
+from server.services import Services
 from charts import pack_charts
 from charts.export_figure import IMAGE_SIZE
 from config import Settings

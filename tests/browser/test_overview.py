@@ -16,7 +16,7 @@ from dash.testing.wait import until
 from selenium.webdriver.support.select import Select
 
 from app import create_app
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 from layouts import ids
 from metrics.registry import MEASURES

@@ -13,12 +13,12 @@ from dash.testing.wait import until
 from selenium.webdriver.support.select import Select
 
 from app import create_app
-from callbacks import auth
+from server import auth
 from config import Settings
 from db.users import MAX_FAILED_SIGN_INS
 from layouts import ids
 from layouts import sign_in as page
-from callbacks.warm import services_of
+from server.warm import services_of
 from tests.accounts import PASSWORD, ensure_user, sign_in_in_browser
 from tests.browser.test_accessibility import serious_violations, save_screenshot
 from tests.conftest import DEMO_SLICE

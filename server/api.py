@@ -8,7 +8,7 @@ rows are the disclosed frame the dashboard draws for the caller (a signed-in ses
 bearer token: server/auth.py lets nobody else through), built by charts.frames and rendered by
 server/renderers.py. A chart's address takes the page's selection (scope, quarter, window,
 compare) and answers with the chart's own file: its header block above the rows of its data API
-queries, or its picture. Imports flask, werkzeug, sqlalchemy's errors, charts, metrics and
+queries, or its picture. Imports dash, flask, werkzeug, sqlalchemy's errors, charts, metrics and
 server only.
 """
 
@@ -24,11 +24,6 @@ from flask import Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
-from callbacks.auth import caller_of
-from callbacks.exports import record_export
-from callbacks.images import NoBrowser, chart_picture
-from callbacks.renderers import RENDERERS, ROW_FORMATS, Export, json_response, render
-from callbacks.services import Services
 from charts import CHARTS
 from charts.frames import rows
 from charts.query import Query, choice, parse_args, single_values
@@ -36,6 +31,11 @@ from charts.view import ChartView, view
 from metrics.engine import STATS
 from metrics.export import export_rows, file_name
 from metrics.registry import MEASURES, Measure
+from server.auth import caller_of
+from server.exports import record_export
+from server.images import NoBrowser, chart_picture
+from server.renderers import RENDERERS, ROW_FORMATS, Export, json_response, render
+from server.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Warm a process's caches before it serves anyone.
+"""Warm a process's caches before it serves anyone; `register` leaves the Services on the Flask
+server for gunicorn.conf.py to find.
 
 gunicorn's master loads the app once (`preload_app` in gunicorn.conf.py) and calls
 `warm_up`: it reads the rows of every quarter with returns, newest first, and works out every
@@ -6,22 +7,27 @@ chart page's rows for England at each quarter, and with them each measure's nati
 per quarter, which any region's or agency's figures are then cut from. The workers are forked
 afterwards and start with all of it, so no first visit pays for reading ten quarters. A
 return loaded later changes its quarter's data version, and each worker re-reads just that
-quarter on its next request (db/measure_data.py). Imports flask, charts and server modules only.
+quarter on its next request (db/measure_data.py). Imports dash, flask, charts and server only.
 """
 
 from __future__ import annotations
 
 import time
 
+from dash import Dash
 from flask import Flask
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
 from charts import pack_charts
 from charts.frames import frame_of
 from charts.view import chart_query
+from server.auth import caller_of
+from server.services import Services
 
-EXTENSION = "asg_dashboard"  # where create_app leaves the Services on the Flask server
+EXTENSION = "asg_dashboard"  # where `register` leaves the Services on the Flask server
+
+
+def register(app: Dash, services: Services) -> None:
+    app.server.extensions[EXTENSION] = services  # for gunicorn.conf.py's warm-up
 
 
 def services_of(server: Flask) -> Services:

@@ -1,4 +1,6 @@
-"""Sign-in, sign-out and who is asking, for every request.
+"""Sign-in, sign-out and who is asking, for every request: the /sign-in and /sign-out routes,
+the gate before every request, and `caller_of(services)`, the caller every handler answers.
+Imports dash, flask, flask_login, sqlalchemy's errors, db, layouts, metrics and server only.
 
 Flask-Login keeps the signed-in user's name in the signed session cookie, with the time they
 signed in. `current_caller(services)` turns a request into the `Caller` that every query,
@@ -12,8 +14,7 @@ user is disabled, or when their password changes (db/users.py): the cookie carri
 session version, which the last three move on in the database, so a kept copy of the cookie
 is refused on the server. A request from a page in board mode is answered as a viewer, whoever
 is signed in (`presenting`). Sign-in attempts are limited from the audit table (5 failures in
-15 minutes, per name and per address, counted atomically in db/users.py). Imports flask,
-flask_login, callbacks, config, db, layouts and metrics.
+15 minutes, per name and per address, counted atomically in db/users.py).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from flask import Response, g, has_request_context, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from callbacks.services import Services
+from server.services import Services
 from db.users import TooManyAttempts
-from layouts import ids, shell
+from layouts import ids
 from layouts.board import is_present
 from layouts import sign_in as page
 from metrics.access import Caller
@@ -131,15 +132,6 @@ def caller_of(services: Services) -> Caller:
     if not has_request_context():
         return PUBLIC if services.settings.public_mode else Caller.viewer("nobody")
     return current_caller(services) or replace(PUBLIC, public=services.settings.public_mode)
-
-
-def page_frame(services: Services):
-    """The page frame for this request: who is signed in (none in public mode), and whether
-    they are an admin (who gets the audit log in the header)."""
-    caller = current_caller(services) if has_request_context() else None
-    if caller is None or caller.public:
-        return shell.layout()
-    return shell.layout(caller.name, caller.may_read_audit())
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,5 +1,5 @@
 """The answer cache: what a page's callback answered, kept for the next caller who asks the
-same question (flask-caching).
+same question (flask-caching). Imports flask, flask_caching, config and server only.
 
 The key is everything that changes the answer: the question (the page and its selection),
 what the caller may see (role, granted agencies, public mode), the disclosure thresholds, the
@@ -8,8 +8,7 @@ a return anywhere changes the data version, so the next request asks under a new
 older answer is read again (they age out after CACHE_SECONDS). With REDIS_URL set the cache is
 Redis, shared by every worker and every instance behind a load balancer; without it each
 worker keeps its own in memory. A cache that cannot be reached is a miss, never an error: the
-answer is worked out as if there were no cache. Imports flask, flask_caching, config, db and
-callbacks only.
+answer is worked out as if there were no cache.
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ from typing import TypeVar
 from flask import Flask
 from flask_caching import Cache
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 from config import PROJECT_ROOT
 
 EXTENSION = "asg_answers"
@@ -38,7 +37,7 @@ def code_version() -> str:
     """A hash of the code that draws the answers: a new release never reads an old one's
     answers from a shared Redis."""
     digest = hashlib.sha256()
-    for package in ("callbacks", "layouts", "metrics", "db"):
+    for package in ("callbacks", "server", "charts", "layouts", "metrics", "db"):
         for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -1,8 +1,8 @@
 """`GET /health`: is the app up, and can it reach its database? For load balancers and Docker.
+Imports dash, flask, sqlalchemy's errors, db and server only.
 
 200 `{"status": "ok", "database": "ok"}`, or 503 when `SELECT 1` fails. It says nothing
-else about the database (no URL, no error text): the route needs no sign-in. Imports flask,
-sqlalchemy's errors, db and callbacks only.
+else about the database (no URL, no error text): the route needs no sign-in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dash import Dash
 from flask import Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.services import Services
+from server.services import Services
 from db.queries import Store
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
 """The audit trail of figures leaving the dashboard: a download, a picture, a board pack, a
-data API answer. Imports the server's services and sign-in only.
+data API answer. Imports server only.
 """
 
 from __future__ import annotations
 
-from callbacks.auth import caller_of
-from callbacks.services import Services
+from server.auth import caller_of
+from server.services import Services
 
 
 def record_export(services: Services, kind: str, scope: str, quarter: str, detail: str) -> None:

@@ -7,9 +7,10 @@ period, scope, cohort) inside it; plotly's modebar download would have neither. 
 picture is one of the data API's renderers (`/api/v1/charts/<id>?…&format=png`). The board pack
 is a cover page, then one page per chart of each page in `charts.PAGES`, in order, for the
 page's FILTER_STATE and the caller every chart uses, so disclosure control applies as on
-screen. All of a pack's pages are drawn in one browser start. `chart_picture` and `board_pack`
-are plain functions tests call directly. Imports dash, plotly, kaleido (and its browser driver
-choreographer), pypdf, charts, metrics, layouts and server only.
+screen; its button's handler is callbacks/board_pack.py. All of a pack's pages are drawn in one
+browser start. `chart_picture` and `board_pack` are plain functions tests call directly.
+Imports plotly, kaleido (and its browser driver choreographer), pypdf, charts, metrics,
+layouts and server only.
 """
 
 from __future__ import annotations
@@ -23,21 +24,18 @@ from concurrent.futures import ThreadPoolExecutor
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import BrowserFailedError, ChromeNotFoundError
-from dash import Dash, Input, Output, State, no_update
 from pypdf import PdfWriter
 
-from callbacks.exports import record_export
-from callbacks.auth import caller_of
-from callbacks.services import Services
 from charts import pack_charts
 from charts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, cover_figure, export_figure
 from charts.query import describe
 from charts.view import ChartView, view
-from layouts import ids
-from layouts.filters import BOARD_PACK_LABEL
 from layouts.shell import SERVICE_NAME
 from metrics.disclosure import disclosure_note
 from metrics.export import file_name
+from server.auth import caller_of
+from server.exports import record_export
+from server.services import Services
 
 TABS = 2  # browser tabs drawing at once
 MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -120,28 +118,3 @@ def scope_and_quarter(state: object) -> tuple[str, str]:
 
 def pack_name(state: object) -> str:
     return file_name("board-pack", *scope_and_quarter(state))
-
-
-def download_board_pack(clicks, state, services: Services):
-    """The board pack button -> (download, message)."""
-    if not clicks:
-        return no_update, no_update
-    try:
-        return as_download(board_pack(services, state), pack_name(state), "pdf"), ""
-    except NoBrowser as exc:
-        return no_update, str(exc)
-    except ValueError as exc:
-        return no_update, f"No board pack for this selection: {exc}"
-
-
-def register(app: Dash, services: Services) -> None:
-    app.callback(
-        Output(ids.BOARD_PACK_DOWNLOAD, "data"),
-        Output(ids.BOARD_PACK_MESSAGE, "children"),
-        Input(ids.BOARD_PACK, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
-        prevent_initial_call=True,
-        # A pack takes some seconds: the button says so and cannot be pressed twice meanwhile.
-        running=[(Output(ids.BOARD_PACK, "disabled"), True, False),
-                 (Output(ids.BOARD_PACK, "children"), "Making the board pack…", BOARD_PACK_LABEL)],
-    )(lambda clicks, state: download_board_pack(clicks, state, services))

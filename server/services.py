@@ -1,9 +1,10 @@
-"""What every handler may use: the settings, the store, the measures' data and the disclosure
-policy, built once by the app factory.
+"""What every handler and server module may use: the settings, the store, the measures' data
+and the disclosure policy, built once by the app factory. Imports config, db and metrics only.
 
 Handlers receive this object through `register(app, services)` rather than reaching for
 globals, so a test can hand them a store on its own database. The store and the measure source
-share one session factory. Imports config, db and metrics only.
+each build their session factory in db/ (`from_settings`), over the one connection pool per
+database URL that db/engine.py keeps.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import Settings
-from db.engine import session_factory
 from db.measure_data import MeasureSource
 from db.queries import Store
 from metrics.disclosure import DisclosurePolicy
@@ -38,10 +38,9 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Services":
-        sessions = session_factory(settings)
         return cls(
             settings=settings,
-            store=Store(sessions),
-            measures=MeasureSource(sessions),
+            store=Store.from_settings(settings),
+            measures=MeasureSource.from_settings(settings),
             policy=disclosure_policy(settings),
         )

@@ -1,9 +1,9 @@
 """The production baseline: refuse an unsafe start, security headers, cookie flags, a same-origin
-check on state-changing requests and the request size limit (docs/security.md).
+check on state-changing requests and the request size limit (docs/security.md). Imports dash,
+flask, config and server only.
 
 `check_production` runs in the app factory before anything is served; `register` hooks the rest
-onto the Flask server with before_request and after_request. Imports dash, flask, config and
-callbacks only.
+onto the Flask server with before_request and after_request.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from dash import Dash
 from flask import Flask, Response, jsonify, request
 
-from callbacks.services import Services
+from server.services import Services
 from config import Settings
 
 NO_SECRET_KEY = (

@@ -1,5 +1,6 @@
-"""The door every callback request passes before its handler runs: the shape of the request and
-the type and length of every value in it.
+"""The door every callback request passes before its handler runs (a before_request hook): the
+shape of the request and the type and length of every value in it. Imports dash, flask,
+layouts and server only.
 
 `POST /_dash-update-component` carries, for one callback of the app's callback map, each
 input's and state's component id, property and value. A browser only ever sends the values its
@@ -9,8 +10,7 @@ declared inputs and each value against its kind in `KINDS` (by component id and 
 property alone), and `register` answers anything else with HTTP 400 and `{"error": "..."}`
 before Dash or a handler sees it. What the values mean (a known quarter, scope, chart or
 agency) is checked by each handler with the shared parsers (the data API's `parse_query` for a
-selection, `db.importer`'s for an upload's name), which put their message on the page. Imports
-dash, flask, layouts and callbacks only.
+selection, `db.importer`'s for an upload's name), which put their message on the page.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from dash import Dash
 from flask import Response, jsonify, request
 
-from callbacks.services import Services
+from server.services import Services
 from layouts import ids
 
 CALLBACK_PATH = "/_dash-update-component"
