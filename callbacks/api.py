@@ -28,12 +28,13 @@ from callbacks.services import Services
 from db.measure_data import MeasureSource
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import STATS, WINDOWS, Selection, compute_shown, quarters_needed
+from metrics.engine import compute_shown
 from metrics.export import export_rows
 from metrics.published import base_code, comparator_rows, is_published, published_code
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography, Scope
+from metrics.selection import STATS, WINDOWS, Selection, quarters_needed
 
 log = logging.getLogger(__name__)
 

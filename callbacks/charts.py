@@ -29,15 +29,14 @@ from layouts.chart_card import Headline, TableShape, chart_card
 from layouts.figures import FigureSpec, trend_figure
 from metrics.access import Caller
 from metrics.disclosure import SYMBOLS, TOTAL, DisclosurePolicy, disclosure_note
-from metrics.engine import (
-    Selection, benchmark_scopes, compute, compute_shown, quarters_needed,
-)
+from metrics.engine import benchmark_scopes, compute, compute_shown
 from metrics.published import SOURCE as PUBLISHED_SOURCE
 from metrics.published import is_published, published_code
 from metrics.export import export_rows
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure
 from metrics.scope import Geography
+from metrics.selection import Selection, quarters_needed
 
 TREND_QUARTERS = 8
 ENGLAND = "england"

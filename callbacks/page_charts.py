@@ -30,10 +30,11 @@ from layouts.page_figures import (
 from metrics.access import Caller
 from metrics.breakdowns import category_words
 from metrics.disclosure import SYMBOLS, DisclosurePolicy
-from metrics.engine import Selection, compute_shown, quarters_needed
+from metrics.engine import compute_shown
 from metrics.quarters import Quarter
 from metrics.registry import BREAKDOWN_TITLES, MEASURES
 from metrics.scope import REGION_PREFIX, Geography
+from metrics.selection import Selection, quarters_needed
 
 JOURNEY_STAGES = ("stage_care_to_adm", "stage_adm_to_order", "stage_order_to_match",
                   "stage_match_to_placed", "stage_placed_to_adopted")

@@ -23,51 +23,13 @@ from metrics.perturbation import NO_KEY, cell_key
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure, Need, merged, need_words
 from metrics.scope import Geography, Scope
+from metrics.selection import Selection
 
-WINDOWS = (1, 4, 12)
-STATS = ("mean", "median")
 RESULT_COLUMNS = [
     "scope", "scope_name", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
     "missing_returns", "value_type", "status", "not_available_reason", "partial_returns",
 ]  # fmt: skip
 TABLES = ("children", "adopters", "special_guardianship", "support")
-
-
-@dataclass(frozen=True)
-class Selection:
-    measure: str
-    scope: str
-    quarter: Quarter
-    window: int = 1
-    breakdown: str | None = None
-    stat: str = "mean"
-
-    def check(self) -> Measure:
-        """The measure, once every part of the selection is known to be allowed."""
-        measure = MEASURES.get(self.measure)
-        if measure is None:
-            raise ValueError(f"unknown measure {self.measure!r}; GET /api/v1/measures lists them")
-        if self.window not in WINDOWS:
-            raise ValueError(f"window must be one of {', '.join(map(str, WINDOWS))}")
-        if self.stat not in STATS:
-            raise ValueError("stat must be mean or median")
-        if self.breakdown and self.breakdown not in measure.breakdowns:
-            allowed = ", ".join(measure.breakdowns) or "none"
-            raise ValueError(f"{self.measure} cannot be broken down by {self.breakdown!r} (allowed: {allowed})")
-        return measure
-
-    @property
-    def quarters(self) -> list[Quarter]:
-        """The quarters the selection reads: the window for flows and timeliness, else one."""
-        if MEASURES[self.measure].windowed:
-            return list(_window_quarters(self.quarter, self.window))
-        return [self.quarter]
-
-
-@lru_cache(maxsize=1024)
-def _window_quarters(last: Quarter, window: int) -> tuple[Quarter, ...]:
-    """The `window` quarters ending at `last` (asked several times for every result)."""
-    return tuple(quarter_range(last + (1 - window), last))
 
 
 KEY_COLUMNS = {"children": "la_code", "special_guardianship": "la_code", "adopters": "agency_code", "support": "agency_code"}
@@ -779,7 +741,3 @@ def series(
     """One row set per quarter from `first` to the selection's quarter."""
     return shown_to(caller, series_rows(selection, first, data, geography), geography, policy)
 
-
-def quarters_needed(selections: list[Selection]) -> list[Quarter]:
-    """Every quarter the selections read, oldest first."""
-    return sorted({q for s in selections for q in s.quarters})

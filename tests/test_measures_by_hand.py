@@ -44,9 +44,10 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from db.engine import engine_for  # noqa: E402
 from db.measure_data import load_geography, load_measure_data  # noqa: E402
-from metrics.engine import Selection, compute  # noqa: E402
+from metrics.engine import compute  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.registry import MEASURES  # noqa: E402
+from metrics.selection import Selection  # noqa: E402
 from tests.conftest import fresh_database  # noqa: E402
 from tests.measures_dataset import BEFORE, Q3, load_dataset  # noqa: E402
 

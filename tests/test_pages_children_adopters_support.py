@@ -24,7 +24,8 @@ from config import Settings
 from layouts import chart_pages
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, measure_frame, series_rows, shown_to
+from metrics.engine import measure_frame, series_rows, shown_to
+from metrics.selection import Selection
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,

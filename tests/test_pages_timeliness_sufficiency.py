@@ -21,7 +21,8 @@ from config import Settings
 from layouts.page_figures import category_bars
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
+from metrics.engine import benchmark, measure_frame, series_rows, shown_to
+from metrics.selection import Selection
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
     engine_rows, frame_for,
