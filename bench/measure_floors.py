@@ -49,12 +49,13 @@ from db.engine import session_factory  # noqa: E402
 from db.measure_data import load_geography, load_measure_data, relax_garbage_collection  # noqa: E402
 from db.queries import Store  # noqa: E402
 from layouts.filters import DEFAULT_WINDOW  # noqa: E402
-from metrics.engine import MeasureData, Part, compute_many  # noqa: E402
+from metrics.engine import compute_many  # noqa: E402
 from metrics.measures import (  # noqa: E402
     ADOPTER_EVENTS, ADOPTER_STAGES, CHILD_EVENTS, OPTIONAL_COLUMNS, STAGES,
 )
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.registry import MEASURES  # noqa: E402
+from metrics.rows import MeasureData, Part  # noqa: E402
 from metrics.scope import REGION_PREFIX, Geography  # noqa: E402
 from metrics.selection import Selection  # noqa: E402
 

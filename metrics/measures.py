@@ -17,8 +17,9 @@ from metrics.breakdowns import (
 )
 from metrics.registry import MEASURES, Need
 from metrics.engine import (
-    Cell, Context, Tally, cells_for, measure_function, quarter_ends, share_cell,
+    Cell, Context, Tally, cells_for, measure_function, share_cell,
 )
+from metrics.rows import quarter_ends
 from metrics.perturbation import NO_KEY, cell_key
 
 OPTIONAL_COLUMNS = {

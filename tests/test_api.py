@@ -35,9 +35,10 @@ from db.measure_data import load_geography, load_measure_data
 from db.models import Agency
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import MeasureData, benchmark, measure_frame, series
+from metrics.engine import benchmark, measure_frame, series
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
+from metrics.rows import MeasureData
 from metrics.scope import Geography
 from metrics.selection import Selection
 from tests.accounts import signed_in_client
