@@ -16,9 +16,8 @@ from metrics.breakdowns import (
     age_band, age_years, approved_places, child_categories,
 )
 from metrics.registry import MEASURES, Need
-from metrics.engine import (
-    Cell, Context, Tally, cells_for, measure_function, share_cell,
-)
+from metrics.context import Context
+from metrics.engine import Cell, Tally, cells_for, measure_function, share_cell
 from metrics.rows import quarter_ends
 from metrics.perturbation import NO_KEY, cell_key
 
