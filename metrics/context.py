@@ -47,6 +47,15 @@ class Context:
     def quarters(self) -> list[Quarter]:
         return self.selection.quarters
 
+    @property
+    def end(self) -> pd.Timestamp:
+        """The selection's quarter's last day: the day stocks are counted at."""
+        return pd.Timestamp(self.selection.quarter.end)
+
+    def at_end(self, rows: pd.DataFrame) -> pd.Series:
+        """That day for each of `rows` (a stock's waits and ages end there)."""
+        return pd.Series(self.end, index=rows.index)
+
     def rows(self, table: str, quarters: list[Quarter] | None = None, event: str | None = None) -> pd.DataFrame:
         """The table's rows that this scope counts, from the returns of `quarters` (with
         `event`: only the rows whose event fell in the quarter of their return)."""

@@ -1,187 +1,35 @@
-"""Compute a measure for a selection (scope, quarter, window, breakdown, statistic).
+"""Compute measures for selections: from the rows of current returns (a `MeasureData`) to
+tidy result rows, disclosed for a caller or not.
 
-`compute` turns the rows of current returns (a `MeasureData`) into tidy result rows, one per
-category plus a Total when broken down, with the cohort behind every value, the number of
-expected returns that are missing and how many of those behind it are partial. `measure_frame` adds disclosure control for the caller;
-`benchmark` and `series` put scopes side by side and quarters in a row. Pure: imports pandas
-and metrics only.
+A selection's `result` is its measure's cells (metrics.measures.FUNCTIONS) with what describes
+them: the missing and partial returns behind them, `[z]` where the scope has no such rows, `[x]`
+where no return carries what the figure needs, and each cell's smallest enclosing count. The
+charts and the data API ask `compute_shown` (rows as a caller may see them); `compute` and
+`compute_many` give the rows before disclosure. `measure_frame`, `benchmark` and `series` put
+disclosed rows side by side and quarters in a row. Pure: imports pandas, numpy and metrics only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from metrics.access import Caller
-from metrics.context import Context, coverage, missing_returns, not_available, partial_returns
+from metrics.context import Context, missing_returns, not_available, partial_returns
 from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose, disclose_columns
-from metrics.perturbation import NO_KEY, cell_key
+from metrics.measures import FUNCTIONS
 from metrics.quarters import Quarter, quarter_range
-from metrics.rows import KEY_COLUMNS, MeasureData
+from metrics.rows import MeasureData
 from metrics.scope import Geography, Scope
 from metrics.selection import Selection
+from metrics.tallies import Cell, cells_for
 
 RESULT_COLUMNS = [
     "scope", "scope_name", "scope_kind", "quarter", "breakdown", "category", "value", "cohort",
     "missing_returns", "value_type", "status", "not_available_reason", "partial_returns",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One number of a result. `key` is the cell key of the records counted in `cohort` (the
-    value's own records for a count); a percentage or ratio also carries the counts it is made
-    of, `part` (those in it) and `rest` (the others of a share), with their cell keys, so that
-    disclosure control can hide it when either is a count it hides, and show it from their
-    perturbed counts."""
-
-    category: str
-    value: float
-    cohort: float
-    status: str = ""
-    key: int = NO_KEY
-    part: float = np.nan
-    part_key: int = NO_KEY
-    rest: float = np.nan
-    rest_key: int = NO_KEY
-    enclosing: float = np.nan  # the smallest same count of the areas that contain this one
-
-
-# ---------------------------------------------------------------- cells from rows
-
-
-def share_cell(numerator: Cell, rest: Cell) -> Cell:
-    """The share `numerator` is of `numerator` and `rest` together (two counts of people)."""
-    denominator = numerator.value + rest.value
-    key = (numerator.key + rest.key) % 256 if NO_KEY not in (numerator.key, rest.key) else NO_KEY
-    if denominator == 0:
-        return Cell("", np.nan, 0.0, "z", key)
-    return Cell("", 100.0 * numerator.value / denominator, float(denominator), "", key,
-                numerator.value, numerator.key, rest.value, rest.key)
-
-
-# ---------------------------------------------------------------- compute
-
-
-@dataclass(frozen=True)
-class Tally:
-    """What one quarter contributes to a flow or timeliness measure: a value per event (1 for a
-    count, days for an average, a 0/1 flag for a percentage) and its category. A window is its
-    quarters' tallies put together, so a 12-quarter series reuses each quarter's tally instead of
-    re-reading 12 quarters for every point. Plain arrays: these are cut and joined many times
-    per page, where pandas' own overhead would dominate."""
-
-    how: str  # count, sum, groups, average, percent
-    values: np.ndarray
-    categories: np.ndarray | None = None
-    order: tuple[str, ...] = ()
-    key_codes: np.ndarray | None = None  # each value's LA (or agency), as a code into key_names
-    key_names: np.ndarray | None = None
-    record_keys: np.ndarray | None = None  # each value's record key (metrics.perturbation)
-
-    @classmethod
-    def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = (),
-           record_keys: pd.Series | np.ndarray | None = None) -> "Tally":
-        cats = None if categories is None else categories.reindex(values.index).to_numpy(dtype=object)
-        # one byte a value: national tallies of every measure and quarter are kept in memory
-        keys = None if record_keys is None else np.asarray(record_keys, dtype=np.uint8)
-        return cls(how, values.to_numpy(dtype=float), cats, order, record_keys=keys)
-
-    def with_keys(self, keys: pd.Series) -> "Tally":
-        codes, names = pd.factorize(keys)
-        return replace(self, key_codes=codes, key_names=np.asarray(names, dtype=object))
-
-    def only(self, keys: frozenset[str]) -> "Tally":
-        """The part of an England tally that belongs to a scope's LAs (or agencies)."""
-        wanted = np.fromiter((k in keys for k in self.key_names), dtype=bool, count=len(self.key_names))
-        inside = wanted[self.key_codes] if len(self.key_codes) else np.zeros(0, dtype=bool)
-        categories = self.categories[inside] if self.categories is not None else None
-        keys = self.record_keys[inside] if self.record_keys is not None else None
-        return Tally(self.how, self.values[inside], categories, self.order, record_keys=keys)
-
-
-def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
-    first = tallies[0]
-    values = np.concatenate([t.values for t in tallies])
-    keyed = all(t.record_keys is not None for t in tallies)
-    keys = np.concatenate([t.record_keys for t in tallies]) if keyed else np.zeros(len(values), dtype=np.uint8)
-    everything = np.ones(len(values), dtype=bool)
-    groups: list[tuple[str, np.ndarray]] = [("", everything)] if not first.order else []
-    if first.order:
-        categories = np.concatenate([t.categories for t in tallies])
-        groups = [(c, categories == c) for c in first.order] + [("Total", everything)]
-    cells = []
-    for name, inside in groups:
-        v, k = values[inside], keys[inside]
-        key = cell_key(k) if keyed else NO_KEY
-        if first.how == "count":
-            cells.append(Cell(name, float(len(v)), float(len(v)), "", key))
-        elif first.how == "sum":
-            cells.append(Cell(name, float(v.sum()), float(v.sum()), "", key))
-        elif first.how == "groups":  # one value per group: its size; the cohort is the children
-            cells.append(Cell(name, float(len(v)), float(v.sum()), "", key))
-        elif len(v) == 0:
-            cells.append(Cell(name, np.nan, 0.0, "z", key))
-        elif first.how == "average":
-            cells.append(Cell(name, float(np.median(v) if stat == "median" else v.mean()), float(len(v)), "", key))
-        else:  # percent: 1 for each record in it, 0 for the others
-            yes = v > 0
-            part_key = cell_key(k[yes]) if keyed else NO_KEY
-            rest_key = cell_key(k[~yes]) if keyed else NO_KEY
-            cells.append(Cell(name, 100.0 * float(v.mean()), float(len(v)), "", key,
-                              float(yes.sum()), part_key, float((~yes).sum()), rest_key))
-    return cells
-
-
-MeasureFunction = Callable[[Context], list[Cell]]
-FUNCTIONS: dict[str, MeasureFunction] = {}
-PER_QUARTER: set[str] = set()  # functions that return one quarter's Tally
-
-
-def measure_function(*ids: str, per_quarter: bool = False) -> Callable[[MeasureFunction], MeasureFunction]:
-    def register(function: MeasureFunction) -> MeasureFunction:
-        for measure_id in ids:
-            FUNCTIONS[measure_id] = function
-            if per_quarter:
-                PER_QUARTER.add(measure_id)
-        return function
-
-    return register
-
-
-def quarter_tally(ctx: Context, quarter: Quarter) -> Tally:
-    """One quarter's tally for the context's scope, cut from England's: each (measure, quarter)
-    is tallied once, whatever scopes are asked for afterwards."""
-    england = ctx.geography.scope("england")
-    selection = replace(ctx.selection, scope=england.code, quarter=quarter, window=1, stat="mean")
-    key = ("tally", selection, ctx.data.versions.get(quarter.index))
-    memo = ctx.data.memo
-    national = memo.get(key) if memo is not None else None
-    if national is None:
-        rows, national = FUNCTIONS[ctx.measure.id](replace(ctx, selection=selection, scope=england))
-        national = national.with_keys(rows[KEY_COLUMNS[ctx.measure.table]])
-        if memo is not None:
-            memo[key] = national
-    # Only the rows of LAs (or agencies) whose returns carry what the figure needs count.
-    keys = coverage(ctx, quarter, ctx.measure.table).keys
-    if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
-        return national
-    cut_key = (key, keys)  # scopes (and needs) that count the same LAs share their cut
-    if memo is not None and (cut := memo.get(cut_key)) is not None:
-        return cut
-    cut = national.only(keys)
-    if memo is not None:
-        memo[cut_key] = cut
-    return cut
-
-
-def cells_for(ctx: Context) -> list[Cell]:
-    if ctx.measure.id not in PER_QUARTER:
-        return FUNCTIONS[ctx.measure.id](ctx)
-    return tally_cells([quarter_tally(ctx, q) for q in ctx.quarters], ctx.selection.stat)
 
 
 @dataclass(frozen=True)
@@ -279,8 +127,6 @@ def compute(selection: Selection, data: MeasureData, geography: Geography) -> pd
 
 
 def _compute(selection: Selection, data: MeasureData, geography: Geography) -> Result:
-    import metrics.measures  # noqa: F401  (fills FUNCTIONS)
-
     measure = selection.check()
     scope = geography.scope(selection.scope)
     ctx = Context(selection, measure, data, geography, scope)
@@ -292,7 +138,7 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
     elif measure.kind != "quality" and (reason := not_available(ctx)):
         cells = [Cell("", np.nan, np.nan, "x")]  # nothing carries it: not available, not zero
     else:
-        cells = cells_for(ctx)
+        cells = cells_for(ctx, FUNCTIONS[measure.id])
     if measure.id == "returns_received":
         missing = int(cells[0].cohort - cells[0].value)
     elif measure.kind != "quality":

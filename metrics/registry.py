@@ -1,8 +1,8 @@
 """The measure registry: every measure's id, title, unit, kind, breakdowns and plain-words
 definition, as the definitions page, the chart captions and the data API show them.
 
-How each is computed lives in metrics/measures.py, keyed by the same id. Pure data: imports
-nothing of ours.
+How each is computed lives in metrics/measures/ (a module per table), keyed by the same id.
+Pure data: imports nothing of ours.
 """
 
 from __future__ import annotations
