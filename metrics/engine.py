@@ -4,9 +4,9 @@ tidy result rows, disclosed for a caller or not.
 A selection's `result` is its measure's cells (metrics.measures.FUNCTIONS) with what describes
 them: the missing and partial returns behind them, `[z]` where the scope has no such rows, `[x]`
 where no return carries what the figure needs, and each cell's smallest enclosing count. The
-charts and the data API ask `compute_shown` (rows as a caller may see them); `compute` and
-`compute_many` give the rows before disclosure. `measure_frame`, `benchmark` and `series` put
-disclosed rows side by side and quarters in a row. Pure: imports pandas, numpy and metrics only.
+charts and the data API ask `compute_shown` (rows as a caller may see them, disclosed
+together); `compute` and `compute_many` give the rows before disclosure; `benchmark_scopes`
+names the areas a figure is set beside. Pure: imports pandas, numpy and metrics only.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ import pandas as pd
 
 from metrics.access import Caller
 from metrics.context import Context, missing_returns, not_available, partial_returns
-from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose, disclose_columns
+from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose_columns
 from metrics.measures import FUNCTIONS
-from metrics.quarters import Quarter, quarter_range
 from metrics.rows import MeasureData
 from metrics.scope import Geography, Scope
 from metrics.selection import Selection
@@ -85,8 +84,9 @@ def result_frame(results: list[Result]) -> pd.DataFrame:
 
 def shown_frame(results: list[Result], caller: Caller, geography: Geography,
                 policy: DisclosurePolicy) -> pd.DataFrame:
-    """`shown_to(caller, result_frame(results), ...)`, deciding on the columns before they are
-    a frame: one frame built, not one built, read and copied (a third of a page's time)."""
+    """`disclose(result_frame(results), ...)` for the caller, deciding on the columns before
+    they are a frame: one frame built, not one built, read and copied (a third of a page's
+    time)."""
     columns = _result_columns(results)
     value, cohort, shown = disclose_columns(columns, policy, caller.sees_unsuppressed(geography))
     kept = {name: column for name, column in columns.items() if name not in PROTECTION_COLUMNS}
@@ -181,13 +181,6 @@ def _with_enclosing(cells: list[Cell], selection: Selection, data: MeasureData, 
     return [replace(c, enclosing=smallest.get(c.category, np.nan)) for c in cells]
 
 
-def measure_frame(
-    selection: Selection, data: MeasureData, geography: Geography, caller: Caller, policy: DisclosurePolicy
-) -> pd.DataFrame:
-    """`compute` with disclosure control for the caller: what the dashboard and API show."""
-    return disclose(compute(selection, data, geography), policy, caller.sees_unsuppressed(geography))
-
-
 def benchmark_scopes(selection: Selection, geography: Geography, peers: tuple[str, ...] = ()) -> list[str]:
     """The selection's scope, its region and England (where different), then any peers."""
     scope = geography.scope(selection.scope)
@@ -198,39 +191,3 @@ def benchmark_scopes(selection: Selection, geography: Geography, peers: tuple[st
     if scope.kind != "england":
         scopes.append("england")
     return scopes + [c for c in (geography.scope(p).code for p in peers) if c not in scopes]
-
-
-def benchmark_rows(selection: Selection, data: MeasureData, geography: Geography, peers: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Undisclosed rows of the scope beside its region, England and peers (see `benchmark`)."""
-    scopes = benchmark_scopes(selection, geography, peers)
-    return compute_many([replace(selection, scope=s) for s in scopes], data, geography)
-
-
-def series_rows(selection: Selection, first: Quarter, data: MeasureData, geography: Geography) -> pd.DataFrame:
-    """Undisclosed rows, one set per quarter from `first` to the selection's quarter."""
-    if first > selection.quarter:
-        raise ValueError("from must not be after quarter")
-    quarters = quarter_range(first, selection.quarter)
-    return compute_many([replace(selection, quarter=q) for q in quarters], data, geography)
-
-
-def shown_to(caller: Caller, rows: pd.DataFrame, geography: Geography, policy: DisclosurePolicy) -> pd.DataFrame:
-    """Disclosure control for this caller over any rows (a page discloses its rows once)."""
-    return disclose(rows, policy, caller.sees_unsuppressed(geography))
-
-
-def benchmark(
-    selection: Selection, data: MeasureData, geography: Geography, caller: Caller,
-    policy: DisclosurePolicy, peers: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """The selection's scope beside its region, England and any peer scopes, same period."""
-    return shown_to(caller, benchmark_rows(selection, data, geography, peers), geography, policy)
-
-
-def series(
-    selection: Selection, first: Quarter, data: MeasureData, geography: Geography, caller: Caller,
-    policy: DisclosurePolicy,
-) -> pd.DataFrame:
-    """One row set per quarter from `first` to the selection's quarter."""
-    return shown_to(caller, series_rows(selection, first, data, geography), geography, policy)
-

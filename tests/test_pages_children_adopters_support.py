@@ -24,7 +24,6 @@ from config import Settings
 from layouts import chart_pages
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import measure_frame, series_rows, shown_to
 from metrics.selection import Selection
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import (
@@ -32,6 +31,7 @@ from tests.chart_page_helpers import (
     engine_rows, frame_for,
 )
 from tests.conftest import DEMO_SLICE
+from tests.oracles import measure_frame, series_rows, shown_to
 
 LAST = DEMO_SLICE[1]
 ENGLAND = {"scope": "england", "quarter": str(LAST), "window": 4, "compare": []}

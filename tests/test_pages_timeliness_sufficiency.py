@@ -21,13 +21,13 @@ from config import Settings
 from layouts.page_figures import category_bars
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import benchmark, measure_frame, series_rows, shown_to
 from metrics.selection import Selection
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
     engine_rows, frame_for,
 )
 from tests.conftest import DEMO_SLICE
+from tests.oracles import benchmark, measure_frame, series_rows, shown_to
 
 FIRST, LAST = DEMO_SLICE
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
