@@ -139,7 +139,7 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
         cells = [Cell("", np.nan, np.nan, "x")]  # nothing carries it: not available, not zero
     else:
         cells = cells_for(ctx, FUNCTIONS[measure.id])
-    if measure.id == "returns_received":
+    if measure.counts_returns:
         missing = int(cells[0].cohort - cells[0].value)
     elif measure.kind != "quality":
         cells = _with_enclosing(cells, selection, data, geography, scope, value_type)

@@ -25,8 +25,14 @@ def _child_breakdown(ctx: Context, rows: pd.DataFrame, at: pd.Series) -> tuple[p
 
 def _child_tally(ctx: Context, how: str, rows: pd.DataFrame, values: pd.Series,
                  at: pd.Series | None = None) -> tuple[pd.DataFrame, Tally]:
+    """A tally of children by the selection's breakdown, their ages taken at the measure's
+    `age_at` date if it has one, else at `at`, else at the end of the quarter of the return
+    they came from."""
     rows = rows.loc[values.index]
-    at = quarter_ends(rows["quarter_index"]) if at is None else at.loc[values.index]
+    if ctx.measure.age_at:
+        at = rows[ctx.measure.age_at]
+    else:
+        at = quarter_ends(rows["quarter_index"]) if at is None else at.loc[values.index]
     categories, order = _child_breakdown(ctx, rows, at)
     return tallied(how, rows, values, categories, order)
 
@@ -123,8 +129,7 @@ def child_flow(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     rows = child_events(ctx, column)
     if ctx.selection.breakdown == "reason":
         return tallied("count", rows, ones(rows), rows["decision_reversed_reason"], REVERSAL_REASONS)
-    at = rows["placed_date"] if ctx.measure.id == "placements" else None
-    return _child_tally(ctx, "count", rows, ones(rows), at)
+    return _child_tally(ctx, "count", rows, ones(rows))
 
 
 # ---------------------------------------------------------------- timeliness of children adopted
