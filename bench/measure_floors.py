@@ -18,7 +18,7 @@ the server works out at warm-up and again only for a quarter whose returns chang
 forgotten. "cold" is the same with nothing worked out yet (no memo, no event masks, a new
 Geography: England's tallies are built even for the region); "repeat" is the same question asked
 again (the answer kept); "floor" is one DuckDB statement returning the value
-and cohort (FLOORS below, one per measure, written from metrics/measures.py). Each is the median of
+and cohort (FLOORS below, one per measure, written from metrics/measures/). Each is the median of
 --repeats runs. "same" says whether the floor's value and cohort agree with ours to 1e-6: a floor
 that computes other numbers is not a floor. The bar: every measure within 5 times its floor at
 scale 10; the ratio is ours as served over the floor, and cold over the floor is printed too. Prints figures only; nothing here passes or fails.
@@ -49,13 +49,15 @@ from db.engine import session_factory  # noqa: E402
 from db.measure_data import load_geography, load_measure_data, relax_garbage_collection  # noqa: E402
 from db.queries import Store  # noqa: E402
 from charts.query import DEFAULT_WINDOW  # noqa: E402
-from metrics.engine import MeasureData, Part, Selection, compute_many  # noqa: E402
-from metrics.measures import (  # noqa: E402
-    ADOPTER_EVENTS, ADOPTER_STAGES, CHILD_EVENTS, OPTIONAL_COLUMNS, STAGES,
-)
+from metrics.engine import compute_many  # noqa: E402
+from metrics.measures.adopters import ADOPTER_EVENTS, ADOPTER_STAGES  # noqa: E402
+from metrics.measures.children import CHILD_EVENTS, STAGES  # noqa: E402
+from metrics.measures.quality import OPTIONAL_COLUMNS  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.registry import MEASURES  # noqa: E402
+from metrics.rows import MeasureData, Part  # noqa: E402
 from metrics.scope import REGION_PREFIX, Geography  # noqa: E402
+from metrics.selection import Selection  # noqa: E402
 
 WINDOW = DEFAULT_WINDOW
 BAR = 5.0  # times the floor

@@ -20,7 +20,9 @@ from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
 from metrics.access import Caller
 from metrics.breakdowns import category_words
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import MeasureData, compute_many, compute_shown, quarters_needed
+from metrics.engine import compute_many, compute_shown
+from metrics.rows import MeasureData
+from metrics.selection import quarters_needed
 from metrics.published import base_code, comparator_rows, is_published
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES

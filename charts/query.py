@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
-from metrics.engine import STATS, WINDOWS, Selection
+from metrics.selection import STATS, WINDOWS, Selection
 from metrics.published import base_code, is_published, published_code, published_name
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Measure

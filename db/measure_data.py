@@ -24,9 +24,9 @@ from config import Settings
 from db.engine import session_factory
 from db.frames import current_rows
 from db.models import ROW_MODELS, Agency, DisclosureKey, Return
-from metrics.engine import MeasureData, Part
 from metrics.perturbation import record_keys
 from metrics.quarters import Quarter, quarter_range
+from metrics.rows import MeasureData, Part
 from metrics.scope import Geography
 
 # Columns no measure reads: left out to keep the per-quarter frames small.

@@ -2,9 +2,9 @@
 
 Access is checked here, before any child's row is read: `children_waiting_records` raises
 `RecordsRefused` unless the caller may see the scope's records (metrics.access). The children
-listed are those the measure counts (metrics.measures.children_waiting_rows on the quarter's
-current returns for the scope's LAs), so the list is as long as the measure's value. Imports db
-and metrics only.
+listed are those the measure counts (metrics.measures.children.children_waiting_rows on the
+quarter's current returns for the scope's LAs), so the list is as long as the measure's value.
+Imports db and metrics only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.frames import current_rows
 from metrics.access import Caller
 from metrics.breakdowns import age_years, ethnic_group
-from metrics.measures import children_waiting_rows
+from metrics.measures.children import children_waiting_rows
 from metrics.quarters import Quarter
 from metrics.scope import Geography
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.engine import LA_TABLES, MeasureData
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Need, need_words
+from metrics.rows import LA_TABLES, MeasureData
 from metrics.scope import Geography, agency_tree
 
 MISSING = "—"

@@ -1,8 +1,8 @@
 """The measure registry: every measure's id, title, unit, kind, breakdowns and plain-words
 definition, as the definitions page, the chart captions and the data API show them.
 
-How each is computed lives in metrics/measures.py, keyed by the same id. Pure data: imports
-nothing of ours.
+How each is computed lives in metrics/measures/ (a module per table), keyed by the same id.
+Pure data: imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -98,6 +98,12 @@ class Measure:
     # Reads a window of quarters (flows, timeliness and shares of flows), not the quarter's end.
     windowed: bool = False
     cohort_noun: str = ""  # what its cohort counts, in words: "children", "households" ...
+    # The date column a child's age is taken at in its breakdowns (age, harder to place); "":
+    # the last day of the quarter counted, the selection's for a stock, the return's for an event.
+    age_at: str = ""
+    # Counts returns itself (its cohort the agencies expected, its value those with one): its
+    # missing_returns is the difference, not its table's coverage.
+    counts_returns: bool = False
 
     def needs_for(self, breakdown: str | None = None) -> tuple[Need, ...]:
         """What the figure (broken down by `breakdown`) needs its returns to carry."""
@@ -198,18 +204,19 @@ MEASURES_LIST = [
     # ---- flows: events in the window
     *[_m(id, title, "children", "flow", "children",
          f"Children whose {what} fell in the window (each event once, from the return of the "
-         "quarter it fell in).", breakdowns=CHILD_BREAKDOWNS, columns=(event,))
-      for id, title, what, event in (
+         "quarter it fell in).", breakdowns=CHILD_BREAKDOWNS, columns=(event,), age_at=age_at)
+      for id, title, what, event, age_at in (
           ("adm_decisions", "Decisions that a child should be adopted", "agency decision",
-           "adm_decision_date"),
-          ("placement_orders", "Placement orders", "placement order", "placement_order_date"),
-          ("matches", "Children matched", "match with adopters", "matched_date"),
-          ("placements", "Children placed", "placement with adopters", "placed_date"),
-          ("adoption_orders", "Adoption orders", "adoption order", "adoption_order_date"),
+           "adm_decision_date", ""),
+          ("placement_orders", "Placement orders", "placement order", "placement_order_date", ""),
+          ("matches", "Children matched", "match with adopters", "matched_date", ""),
+          ("placements", "Children placed", "placement with adopters", "placed_date",
+           "placed_date"),
+          ("adoption_orders", "Adoption orders", "adoption order", "adoption_order_date", ""),
           ("ffa_cp_placements", "Fostering for adoption placements",
-           "fostering-for-adoption or concurrent planning placement", "ffa_cp_placed_date"),
+           "fostering-for-adoption or concurrent planning placement", "ffa_cp_placed_date", ""),
           ("disruptions", "Disruptions", "adoptive placement ended before an order (disruption)",
-           "disruption_date"),
+           "disruption_date", ""),
       )],
     _m("decisions_reversed", "Decisions reversed", "children", "flow", "children",
        "Children whose decision that they should be adopted was reversed in the window, by reason "
@@ -308,7 +315,8 @@ MEASURES_LIST = [
     # ---- data quality
     _m("returns_received", "Returns received", "returns", "quality", "children",
        "Agencies expected to make a return for the scope and quarter that have made one "
-       "(an LA is covered by its own return or its RAA's); missing_returns counts the rest."),
+       "(an LA is covered by its own return or its RAA's); missing_returns counts the rest.",
+       counts_returns=True),
     _m("completeness", "Completeness of optional columns", "percent", "quality", "children",
        "For each optional column of the children, adopters and special guardianship tables: the "
        "percentage of rows with a value, in the quarter's returns (foster_carer_adoption is left "

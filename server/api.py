@@ -28,7 +28,7 @@ from charts import CHARTS
 from charts.frames import rows
 from charts.query import Query, choice, parse_args, single_values
 from charts.view import ChartView, view
-from metrics.engine import STATS
+from metrics.selection import STATS
 from metrics.export import export_rows, file_name
 from metrics.registry import MEASURES, Measure
 from server.auth import caller_of

@@ -29,11 +29,12 @@ import pandas as pd
 from metrics.access import Caller
 from metrics.breakdowns import AGE_BANDS
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, compute_shown, enclosing_scopes, result
+from metrics.engine import compute_shown, enclosing_scopes, result
 from metrics.perturbation import MAX_NOISE, SMALLEST_SHOWN
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import Geography
+from metrics.selection import Selection
 
 INF = float("inf")
 AGE_BAND_YEARS = {"Under 1": range(0, 1), "1-4": range(1, 5), "5-9": range(5, 10), "10+": range(10, 18)}

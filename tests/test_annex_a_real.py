@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.measure_data import load_geography, load_measure_data
 from db.models import Adopter, Child, Return
-from metrics.engine import Selection, compute
+from tests.oracles import compute
 from metrics.quarters import Quarter
+from metrics.selection import Selection
 from tests.annex_a_files import LA, QUARTER, SSD_10, SSD_11, AnnexA, adopter, child
 from tests.cli_in_process import cli  # noqa: F401  (a fixture)
 from tests.test_cli import sessions_for

@@ -35,13 +35,15 @@ from db.measure_data import load_geography, load_measure_data
 from db.models import Agency
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import MeasureData, Selection, benchmark, measure_frame, series
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
+from metrics.rows import MeasureData
 from metrics.scope import Geography
+from metrics.selection import Selection
 from tests.accounts import signed_in_client
 from tests.conftest import PG_ADMIN_URL
 from tests.downloads import split_csv
+from tests.oracles import benchmark, measure_frame, series
 
 FIRST, LAST = Quarter.parse("2024-25 Q4"), Quarter.parse("2025-26 Q1")
 FIELDS = ["scope", "scope_name", "quarter", "breakdown", "category", "value", "shown", "cohort",

@@ -21,7 +21,8 @@ from db.engine import engine_for, session_factory
 from layouts import ids
 from layouts import sign_in as page
 from metrics.access import Caller
-from metrics.engine import Selection, compute
+from tests.oracles import compute
+from metrics.selection import Selection
 from tests.accounts import PASSWORD, ensure_user, signed_in_client
 from tests.conftest import DEMO_SLICE
 from tests.test_security import OWN, callback_request

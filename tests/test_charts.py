@@ -35,12 +35,13 @@ from layouts.definitions import layout_for
 from layouts.filters import filter_values
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, series
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import agency_tree
+from metrics.selection import Selection
 from tests.chart_page_helpers import engine_rows, page_charts
 from tests.measures_dataset import Q1, Q3, RAA, load_dataset
+from tests.oracles import series
 
 AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 

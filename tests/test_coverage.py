@@ -40,9 +40,10 @@ from db.importer import load_path
 from db.measure_data import load_geography, load_measure_data
 from db.models import Return
 from db.return_format import TABLES
-from metrics.engine import Selection, compute
+from tests.oracles import compute
 from metrics.quality import LISTED, coverage_by_table
 from metrics.quarters import Quarter
+from metrics.selection import Selection
 from tests.accounts import signed_in_client
 from tests.builders import QUARTER, ReturnFile, valid_return
 

@@ -2,9 +2,9 @@
 
 The dataset's timelines are cut into eight returns (AC2C, an RAA with LAs 840 and 394, in Q1-Q3;
 942, an LA outside any RAA, in Q1 and Q3 only; AMAT, a VAA, in Q1-Q3), loaded through the real
-importer once per backend, and every selection below is computed by `metrics.engine.compute`.
-The expected numbers were derived from the definitions (shared/spec/metrics.md and the
-project's readings of it), not from the code: each carries the arithmetic behind it.
+importer once per backend, and every selection below is computed by `tests.oracles.compute`
+(the engine's `compute_many` for one selection). The expected numbers were derived from the
+definitions (shared/spec/metrics.md and the project's readings of it), not from the code: each carries the arithmetic behind it.
 
 Shorthand in the comments: E1/E2/E3 = 30 Jun / 30 Sep / 31 Dec 2024 (the ends of 2024-25 Q1, Q2,
 Q3); "w4" = a window of 4 quarters ending in Q3 (2023-24 Q4, which nobody returned, to 2024-25
@@ -44,9 +44,10 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from db.engine import engine_for  # noqa: E402
 from db.measure_data import load_geography, load_measure_data  # noqa: E402
-from metrics.engine import Selection, compute  # noqa: E402
+from tests.oracles import compute  # noqa: E402
 from metrics.quarters import Quarter  # noqa: E402
 from metrics.registry import MEASURES  # noqa: E402
+from metrics.selection import Selection  # noqa: E402
 from tests.conftest import fresh_database  # noqa: E402
 from tests.measures_dataset import BEFORE, Q3, load_dataset  # noqa: E402
 

@@ -22,13 +22,14 @@ from charts.words import largest_title
 from config import Settings
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, measure_frame, series_rows, shown_to
+from metrics.selection import Selection
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
     engine_rows, frame_for, page_charts,
 )
 from tests.conftest import DEMO_SLICE
+from tests.oracles import measure_frame, series_rows, shown_to
 
 LAST = DEMO_SLICE[1]
 CHILDREN_WAITING = page_charts("children_waiting")

@@ -19,12 +19,13 @@ from charts.pages.timeliness import A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES,
 from config import Settings
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import Selection, benchmark, measure_frame, series_rows, shown_to
+from metrics.selection import Selection
 from tests.chart_page_helpers import (
     ALS, assert_cards_carry_caption_table_and_downloads, assert_download_is_the_api_rows,
     engine_rows, frame_for, page_charts, view_for,
 )
 from tests.conftest import DEMO_SLICE
+from tests.oracles import benchmark, measure_frame, series_rows, shown_to
 
 FIRST, LAST = DEMO_SLICE
 TIMELINESS = page_charts("timeliness")

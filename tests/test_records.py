@@ -32,8 +32,9 @@ from db.models import Child
 from db.records import RECORD_COLUMNS, RecordsRefused
 from layouts import ids
 from metrics.access import Caller
-from metrics.engine import Selection, compute
+from tests.oracles import compute
 from metrics.quarters import Quarter
+from metrics.selection import Selection
 from tests.accounts import PASSWORD, signed_in_client
 from tests.conftest import fresh_database
 from tests.measures_dataset import BEFORE, Q1, Q2, Q3, load_dataset

@@ -12,7 +12,7 @@ import pytest
 from db.importer.ssda903_derive import derive, quarters_covered
 from db.importer.validate import child_rules, parse_table, sgo_rules
 from db.return_format import TABLES
-from metrics.measures import children_waiting_rows
+from metrics.measures.children import children_waiting_rows
 from metrics.quarters import Quarter
 
 D = date.fromisoformat

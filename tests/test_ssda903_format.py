@@ -24,9 +24,10 @@ from sqlalchemy import select
 from db.importer.ssda903_files import TABLE_COLUMNS
 from db.measure_data import load_geography, load_measure_data
 from db.models import Child, Return, SpecialGuardianship
-from metrics.engine import Selection, compute
+from tests.oracles import compute
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
+from metrics.selection import Selection
 from tests.cli_in_process import cli  # noqa: F401  (a fixture)
 from tests.test_cli import sessions_for
 
