@@ -1,10 +1,10 @@
 """Record what the dashboard answers, and compare two records: the proof that a renovation (code
 moved into new packages, nothing meant to change) changed nothing a user or a script sees.
 
-    python scripts/behaviour.py demo /work/snap/demo.sqlite3          # once: the shared database
-    python scripts/behaviour.py record --database sqlite:////work/snap/demo.sqlite3 before.json
+    python scripts/behaviour.py demo demo.sqlite3          # once: the shared database
+    python scripts/behaviour.py record --database sqlite:///demo.sqlite3 before.json
     ... move the code ...
-    python scripts/behaviour.py record --database sqlite:////work/snap/demo.sqlite3 after.json
+    python scripts/behaviour.py record --database sqlite:///demo.sqlite3 after.json
     python scripts/behaviour.py compare before.json after.json         # exit 1 if anything differs
 
 Run it from the project root with the project's interpreter (PYTHONPATH=. so the checkout's own
@@ -64,29 +64,14 @@ FORMAT_VERSION = 1
 
 
 # ================================================================ ADAPTER
-# The only code here that names the dashboard's Python functions (not its HTTP addresses).
-# After the renovation moves them, change this section and nothing else:
-#
-# - download(): today a chart's CSV/XLSX comes from the chart card's Download CSV/XLSX buttons:
-#   the Dash callback `{"chart": MATCH, "type": "chart-download"}.data`, posted as the browser
-#   does (it runs `callbacks.charts.chart_download(services, chart_id, format, state)` for the
-#   signed-in caller). The new address, GET /api/v1/charts/<chart_id>?scope=..&quarter=..&
-#   window=..&compare=a,b&format=csv|xlsx, is tried first: it answers 404 today, and
-#   `download_mode` says which way a record used. When downloads are links, nothing needs
-#   changing here if the new address takes those parameters (compare comma-separated) and sends
-#   the file name in Content-Disposition; if its parameters differ, change `chart_download_url`.
-#   Once the old callback is gone, `_download_by_callback` can be deleted.
-# - export_figure_json(), pack_list(): call `callbacks.images.chart_export`, `CHARTS`,
-#   `IMAGE_SIZE`, `pack_charts` and `cover` in-process, inside a request made as the signed-in
-#   caller (so disclosure control is that caller's). After the move, change the imports in
-#   these two functions (e.g. `from charts... import CHARTS`, `from server.images import
-#   chart_export, pack_charts, cover`) and keep what they return; `as_caller` finds the app's
-#   Services with `callbacks.warm.services_of` (the Flask extension the factory sets).
+# The only code here that names the dashboard's Python functions (not its HTTP addresses). The
+# "before" record of the renovation (issue 17) was taken with this section as it was at commit
+# 98d4057: downloads by the chart card's Dash callback, pictures by callbacks.images. Since
+# then a chart's files are links to GET /api/v1/charts/<chart_id>?scope=..&quarter=..&window=..
+# &compare=a,b&format=csv|xlsx, and pictures and the pack come from charts/ and server/images.
 # Each line that imports from the app's packages is marked `# ADAPTER`.
 
-NEW_DOWNLOAD_PATH = "/api/v1/charts/{chart}"  # the renovation's chart download address
-DOWNLOAD_OUTPUT_TYPE = "chart-download"  # today's dcc.Download of a chart card (layouts/ids.py)
-DOWNLOAD_BUTTON_TYPES = {"csv": "chart-csv", "xlsx": "chart-xlsx"}
+DOWNLOAD_PATH = "/api/v1/charts/{chart}"  # a chart's file: what its card links to
 COVER_DATE_LINE = "Made on "  # the cover's line that says the day the pack was made
 
 
@@ -95,33 +80,17 @@ def chart_download_url(chart_id: str, format: str, state: dict) -> str:
     if state.get("compare"):
         params["compare"] = ",".join(state["compare"])
     params["format"] = format
-    return NEW_DOWNLOAD_PATH.format(chart=quote(chart_id)) + "?" + urlencode(params, quote_via=quote)
+    return DOWNLOAD_PATH.format(chart=quote(chart_id)) + "?" + urlencode(params, quote_via=quote)
 
 
 def download(session: "Session", chart_id: str, format: str, state: dict) -> tuple[str, bytes]:
     """(file name, bytes) of a chart's CSV or XLSX for the filter state, as `session`'s caller."""
-    if session.recorder.download_mode is None:  # decided once per record, by the first download
-        answer = session.client.get(chart_download_url(chart_id, format, state))
-        session.recorder.download_mode = "callback" if answer.status_code == 404 else "api"
-    if session.recorder.download_mode == "api":
-        answer = session.client.get(chart_download_url(chart_id, format, state))
-        if answer.status_code != 200:
-            raise RuntimeError(f"{answer.status_code} from the chart download address: "
-                               f"{answer.get_data(as_text=True)[:300]}")
-        return disposition_name(answer.headers.get("Content-Disposition", "")), answer.get_data()
-    return _download_by_callback(session, chart_id, format, state)
-
-
-def _download_by_callback(session: "Session", chart_id: str, format: str, state: dict) -> tuple[str, bytes]:
-    dependency = session.recorder.callback_with_output(f'"type":"{DOWNLOAD_OUTPUT_TYPE}"')
-    clicked = DOWNLOAD_BUTTON_TYPES[format]
-    values = {(t, "n_clicks"): (1 if t == clicked else None) for t in DOWNLOAD_BUTTON_TYPES.values()}
-    values[(FILTER_STATE, "data")] = state
-    answer = session.callback(dependency, values, match={"chart": chart_id},
-                              changed=({"chart": chart_id, "type": clicked}, "n_clicks"))
-    [data] = [props["data"] for props in answer.values()]
-    body = base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode("utf-8")
-    return data["filename"], body
+    session.recorder.download_mode = "api"
+    answer = session.client.get(chart_download_url(chart_id, format, state))
+    if answer.status_code != 200:
+        raise RuntimeError(f"{answer.status_code} from the chart download address: "
+                           f"{answer.get_data(as_text=True)[:300]}")
+    return disposition_name(answer.headers.get("Content-Disposition", "")), answer.get_data()
 
 
 @contextlib.contextmanager
@@ -130,7 +99,7 @@ def as_caller(session: "Session") -> Iterator[Any]:
     session cookie, then every before_request hook: the data version, the sign-in gate); yields
     the app's Services."""
     server = session.recorder.app.server
-    from callbacks.warm import services_of  # ADAPTER: where the app factory leaves its Services
+    from server.warm import services_of  # ADAPTER: where the app factory leaves its Services
     cookie = session.client.get_cookie(server.config["SESSION_COOKIE_NAME"])
     headers = {"Cookie": f"{cookie.key}={cookie.value}"} if cookie else {}
     with server.test_request_context("/", headers=headers):
@@ -144,12 +113,14 @@ def export_figure_json(session: "Session", chart_id: str, state: dict) -> dict:
     """The figure a chart's PNG/SVG is drawn from, as plotly JSON, and the image's file name."""
     import plotly.utils
 
-    from callbacks.charts import CHARTS  # ADAPTER
-    from callbacks.images import chart_export  # ADAPTER
-    from layouts.export_figure import IMAGE_SIZE  # ADAPTER
+    from callbacks.chart_pages import chart_view  # ADAPTER
+    from charts import CHARTS  # ADAPTER
+    from charts.export_figure import IMAGE_SIZE  # ADAPTER
+    from server.images import picture  # ADAPTER
 
     with as_caller(session) as services:
-        figure, name = chart_export(services, CHARTS[chart_id], state, IMAGE_SIZE)
+        shown = chart_view(services, CHARTS[chart_id], state)
+        figure, name = picture(shown, IMAGE_SIZE), shown.image_stem
     plain = json.loads(json.dumps(figure.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder))
     return {"name": name, "figure": plain}
 
@@ -159,13 +130,14 @@ def pack_list(session: "Session", state: dict) -> dict:
     lines without the date it was made."""
     import datetime
 
-    from callbacks.images import cover, pack_charts  # ADAPTER
+    from charts import pack_charts  # ADAPTER
+    from server.images import cover  # ADAPTER
 
     with as_caller(session) as services:
         figure = cover(services, state, datetime.date(2000, 1, 1))
     lines = [line for note in figure.layout.annotations for line in str(note.text).split("<br>")
              if not line.startswith(COVER_DATE_LINE)]
-    return {"pages": [list(pair) for pair in pack_charts()], "cover": lines}
+    return {"pages": [[page.title, chart.id] for page, chart in pack_charts()], "cover": lines}
 
 
 # ================================================================ the sample
