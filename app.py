@@ -15,9 +15,9 @@ from dash import Dash
 from callbacks import (
     audit, board, board_pack, chart_pages, filters, load, page_frame, quality, records, returns,
 )
-from callbacks.definitions import measure_entries
 from config import PROJECT_ROOT, Settings
 from layouts import shell
+from layouts.definitions import measure_entries
 from layouts.pages import register_pages
 from metrics.disclosure import disclosure_note
 from server import api, auth, health, inputs, security, warm

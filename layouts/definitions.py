@@ -1,8 +1,8 @@
 """The Definitions page (`/definitions`): every measure in the registry, one anchor per id.
 
-The app factory hands `register_pages` the measures as plain dicts (id, title, unit, kind,
-definition, breakdowns, published), so this module needs nothing but dash; `/definitions#<id>`
-jumps to one measure. Imports dash and layouts only.
+`measure_entries` turns the registry into plain dicts (id, title, unit, kind, definition,
+breakdowns, published), which the page lays out; `/definitions#<id>` jumps to one measure.
+Imports dash, metrics and layouts only.
 """
 
 from __future__ import annotations
@@ -12,9 +12,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dash import html
 
 from layouts import ids
+from metrics.registry import BREAKDOWN_TITLES, MEASURES
 
 PATH = "/definitions"
 TITLE = "Definitions"
+
+
+def measure_entries() -> list[dict]:
+    return [
+        {"id": m.id, "title": m.title, "unit": m.unit, "kind": m.kind,
+         "definition": m.definition, "published": m.published,
+         "breakdowns": [f"{BREAKDOWN_TITLES.get(b, b)} ({b})" for b in m.breakdowns]}
+        for m in MEASURES.values()
+    ]
 
 
 def entry(measure: Mapping) -> html.Section:

@@ -2,13 +2,22 @@
 
 This walks every module and fails, naming the file, the line and the rule it breaks, on a
 wrong-way import; on a Flask route or request hook in callbacks/ (the server's side is
-server/) or a Dash callback in server/ (the handlers' side is callbacks/); and on anything
-outside db/ that could open a session or write SQL (db.engine, SQLAlchemy beyond its errors,
-a session factory or `.begin()`)."""
+server/) or a Dash callback in server/ (the handlers' side is callbacks/); on a callbacks
+module without `register`; on anything outside db/ that could open a session or write SQL
+(db.engine, SQLAlchemy beyond its errors, a session factory or `.begin()`); on Dash, Flask or
+SQLAlchemy in the pure packages (charts/, metrics/); on an import cycle between any two modules
+of ours, imports inside functions included; and on a chart registry that is filled from
+outside charts/__init__.py or that `import charts` alone does not fill. Each checker has cases
+that break its rule on purpose and must be caught."""
 
 from __future__ import annotations
 
 import ast
+import importlib
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,6 +46,10 @@ FLASK_HOOKS = frozenset({"add_url_rule", "route", "before_request", "after_reque
 DASH_HOOKS = frozenset({"callback", "clientside_callback"})
 # What makes or opens sessions; db/ alone calls them.
 SESSION_CALLS = frozenset({"session_factory", "sessionmaker"})
+# The frameworks the pure packages never import: they take frames and give frames or figures.
+PURE = ("charts", "metrics")
+FRAMEWORKS = ("dash", "dash_bootstrap_components", "dash_ag_grid", "flask", "flask_login",
+              "flask_caching", "werkzeug", "sqlalchemy")
 
 
 def module_name(path: Path, root: Path = PROJECT_ROOT) -> str:
@@ -307,3 +320,224 @@ def test_checker_catches_sessions_outside_db(module: str, source: str, expected:
     assert len(problems) == len(expected), problems
     for words in expected:
         assert any(words in problem for problem in problems), (words, problems)
+
+
+# ---------------------------------------------------------------- the pure packages
+
+
+def frameworks_in_pure_packages(module: str, source: str, is_package: bool = False) -> list[str]:
+    """An import of Dash, Flask or SQLAlchemy (or their kin) in charts/ or metrics/."""
+    if module.split(".")[0] not in PURE:
+        return []
+    return [f"{module}:{line} imports {name}: {module.split('.')[0]}/ is pure (frames in, frames "
+            "or figures out); Dash belongs in layouts/ and callbacks/, Flask in server/, "
+            "SQLAlchemy in db/"
+            for line, name in imported_modules(module, source, is_package)
+            if name.split(".")[0] in FRAMEWORKS]
+
+
+def test_charts_and_metrics_import_no_framework() -> None:
+    problems = []
+    for path in checked_files():
+        source = path.read_text(encoding="utf-8")
+        problems += frameworks_in_pure_packages(module_name(path), source, path.name == "__init__.py")
+    assert problems == [], "frameworks in pure packages:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("charts.view", "import pandas as pd\nimport plotly.graph_objects as go\n", []),
+        ("charts.view", "from dash import html\n", ["imports dash"]),
+        ("charts.pages.overview", "def f():\n    import flask\n", ["imports flask"]),
+        ("metrics.engine", "from sqlalchemy import select\n", ["imports sqlalchemy"]),
+        ("metrics.engine", "from sqlalchemy.exc import SQLAlchemyError\n", ["imports sqlalchemy"]),
+        ("charts.query", "from werkzeug.datastructures import MultiDict\n", ["imports werkzeug"]),
+        ("layouts.filters", "from dash import html\n", []),
+        ("server.api", "from flask import request\n", []),
+    ],
+)
+def test_checker_catches_frameworks_in_pure_packages(module: str, source: str,
+                                                     expected: list[str]) -> None:
+    problems = frameworks_in_pure_packages(module, source)
+    assert len(problems) == len(expected), problems
+    for problem, words in zip(problems, expected):
+        assert words in problem
+
+
+# ---------------------------------------------------------------- callbacks/ is Dash handlers
+
+
+def test_every_callbacks_module_registers_its_handlers() -> None:
+    """A module in callbacks/ is a page's Dash handlers: `register(app, services)`."""
+    missing = [module_name(p) for p in sorted((PROJECT_ROOT / "callbacks").glob("*.py"))
+               if p.name != "__init__.py" and not has_register(p.read_text(encoding="utf-8"))]
+    assert missing == [], f"callbacks modules without register(app, services): {missing}"
+
+
+def has_register(source: str) -> bool:
+    return any(isinstance(node, ast.FunctionDef) and node.name == "register"
+               for node in ast.parse(source).body)
+
+
+def test_checker_finds_register() -> None:
+    assert has_register("def register(app, services):\n    pass\n")
+    assert not has_register("def measure_entries():\n    pass\n")
+    assert not has_register("class A:\n    def register(self):\n        pass\n")
+
+
+# ---------------------------------------------------------------- no import cycles
+
+
+def import_graph(sources: dict[str, tuple[str, bool]]) -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports (anywhere in it, inside functions too). `from
+    a import b` is an import of the module a.b when there is one, else of a."""
+    graph: dict[str, set[str]] = {}
+    for module, (source, is_package) in sources.items():
+        found = set()
+        for _line, name in imported_names(module, source, is_package):
+            target = name if name in sources else name.rpartition(".")[0]
+            while target and target not in sources:  # `import a.b.c` where a.b.c is a name
+                target = target.rpartition(".")[0]
+            if target and target != module:
+                found.add(target)
+        graph[module] = found
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import cycle once, as the modules around it (Tarjan's strongly connected parts)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            part = []
+            while True:
+                top = stack.pop()
+                part.append(top)
+                if top == module:
+                    break
+            if len(part) > 1:
+                found.append(sorted(part))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles_between_our_modules() -> None:
+    sources = {module_name(p): (p.read_text(encoding="utf-8"), p.name == "__init__.py")
+               for p in checked_files()}
+    found = cycles(import_graph(sources))
+    assert found == [], "import cycles (each line: modules that import each other round):\n" + \
+        "\n".join(" <-> ".join(c) for c in found)
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        ({"metrics.engine": "from metrics.tallies import Cell\n", "metrics.tallies": ""}, []),
+        # the engine <-> measures cycle this package once hid in a function-level import
+        ({"metrics.engine": "def f():\n    import metrics.measures\n",
+          "metrics.measures": "from metrics.engine import Context\n"},
+         [["metrics.engine", "metrics.measures"]]),
+        ({"charts.a": "from charts.b import x\n", "charts.b": "from charts.c import y\n",
+          "charts.c": "from charts import a\n", "charts": ""},
+         [["charts.a", "charts.b", "charts.c"]]),
+        ({"charts": "from charts.pages import overview\n", "charts.pages": "",
+          "charts.pages.overview": "from charts.spec import Page\n", "charts.spec": ""}, []),
+        ({"charts": "from charts.pages import overview\n", "charts.pages": "",
+          "charts.pages.overview": "from charts import CHARTS\n"},
+         [["charts", "charts.pages.overview"]]),
+    ],
+)
+def test_checker_catches_import_cycles(sources: dict[str, str], expected: list[list[str]]) -> None:
+    graph = import_graph({m: (s, False) for m, s in sources.items()})
+    assert cycles(graph) == expected
+
+
+# ---------------------------------------------------------------- the chart registry
+
+
+def registry_writes(module: str, source: str) -> list[str]:
+    """`CHARTS[...] = `, `CHARTS.update(...)`, `PAGES += ...` and the like outside
+    charts/__init__.py: the registry is built in one place, never filled by an import."""
+    if module == "charts":
+        return []
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            base = target.value if isinstance(target, ast.Subscript) else target
+            if isinstance(node, ast.AugAssign) or isinstance(target, ast.Subscript):
+                if isinstance(base, (ast.Name, ast.Attribute)) and \
+                        getattr(base, "id", getattr(base, "attr", "")) in ("CHARTS", "PAGES"):
+                    problems.append(f"{module}:{node.lineno} changes the chart registry")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("update", "setdefault", "append", "extend", "pop") and \
+                getattr(node.func.value, "id", getattr(node.func.value, "attr", "")) in ("CHARTS", "PAGES"):
+            problems.append(f"{module}:{node.lineno} calls {node.func.attr} on the chart registry")
+    return problems
+
+
+def test_the_chart_registry_is_built_in_one_place() -> None:
+    problems = []
+    for path in checked_files():
+        problems += registry_writes(module_name(path), path.read_text(encoding="utf-8"))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("charts", "CHARTS = {c.id: c for c in charts}\n", []),
+        ("callbacks.chart_pages", "from charts import CHARTS\nCHARTS.update({'x': chart})\n",
+         ["calls update"]),
+        ("charts.pages.adopters", "from charts import CHARTS\nCHARTS['x'] = chart\n",
+         ["changes the chart registry"]),
+        ("server.api", "import charts\ncharts.CHARTS['x'] = chart\n", ["changes the chart registry"]),
+        ("charts.pages.extra", "import charts\ncharts.PAGES += (page,)\n", ["changes the chart registry"]),
+        ("callbacks.chart_pages", "cards = {}\ncards['x'] = 1\n", []),
+    ],
+)
+def test_checker_catches_registry_writes(module: str, source: str, expected: list[str]) -> None:
+    problems = registry_writes(module, source)
+    assert len(problems) == len(expected), problems
+    for problem, words in zip(problems, expected):
+        assert words in problem
+
+
+def test_import_charts_alone_yields_every_chart() -> None:
+    """In a fresh interpreter, `import charts` and nothing else: every chart the pages draw is
+    in CHARTS, and no framework was imported on the way."""
+    script = ("import json, sys, charts; print(json.dumps({'charts': sorted(charts.CHARTS), "
+              "'drawn': sorted({c.id for p in charts.PAGES for c, _ in p.charts} | "
+              "{c.id for c in charts.ELSEWHERE}), 'frameworks': sorted({m.split('.')[0] for m in "
+              f"sys.modules}} & set({list(FRAMEWORKS)!r}))}}))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    fresh = json.loads(out.stdout)
+    assert fresh["frameworks"] == []
+    assert fresh["charts"] == fresh["drawn"] and len(fresh["charts"]) == 37
+    # The same registry once every other module is loaded too (app.py, which builds the
+    # default app, aside): no import adds to it.
+    for path in checked_files():
+        if module_name(path) != "app":
+            importlib.import_module(module_name(path))
+    import charts  # noqa: PLC0415
+
+    assert sorted(charts.CHARTS) == fresh["charts"]

@@ -18,7 +18,6 @@ from sqlalchemy.orm import sessionmaker
 
 from app import create_app
 from callbacks.chart_pages import chart_view
-from callbacks.definitions import measure_entries
 from callbacks.filters import resolve_filters
 from server.services import Services
 from config import Settings
@@ -31,7 +30,7 @@ from charts.view import chart_query
 from charts.words import active_title, caption, headlines, period_text
 from layouts import definitions, ids
 from layouts.chart_card import chart_card
-from layouts.definitions import layout_for
+from layouts.definitions import layout_for, measure_entries
 from layouts.filters import filter_values
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy
