@@ -4,7 +4,7 @@ caption that names them.
 In board mode the page has no filter bar, so callbacks/filters.py never fires; this settles the
 same selection with `resolve_filters` (same defaults, same checks) and marks it `present`, so
 charts can draw direct labels. `board_view` is a plain function, so tests call it directly.
-Imports dash, config, db, metrics, layouts and callbacks only.
+Imports dash, charts, layouts, server and callbacks only.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 `resolve_filters` is a plain function of the geography, the quarters with returns and the
 controls' values, so tests call it directly. The selection it settles on goes to the URL (a
 copied link reopens the view) and to FILTER_STATE, which every chart on the page listens to.
-Defaults: England, the newest quarter with returns, a rolling year. Imports dash, config, db,
-metrics, layouts and callbacks only.
+Defaults: England, the newest quarter with returns, a rolling year. Imports dash, charts, metrics,
+layouts and server only.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ data missing per table, the stored warnings and the completeness card.
 `quality_view` is a plain function of the services and the page's FILTER_STATE, so tests call
 it directly. The completeness card is the chart registry's `completeness` chart, drawn like
 every chart card (its frame is the data API's rows for `completeness?by=column`, its downloads
-the API's chart files). Imports dash, pandas, charts, db, metrics, layouts and callbacks only.
+the API's chart files). Imports dash, pandas, charts, metrics, layouts, server and callbacks
+only.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Children waiting page's "Longest-waiting children" card: the child-level list for the
 page's selection, or a short message saying who may see it. Imports dash, its component
-libraries, pandas, db, layouts, metrics and server only.
+libraries, pandas, charts, db, layouts, metrics and server only.
 
 Who may see the list is decided in the data layer (db.records via `Store`), which refuses
 before reading a child's row; the card turns that refusal into the message. Every list shown is

@@ -7,7 +7,7 @@ England is always a dashed dark-grey reference line, and each line has its own d
 too, so colour is never the only cue. Hidden values ([c], [x], [z]) are gaps with their symbol
 written where the bar would be, never a zero; thresholds are labelled horizontal lines.
 `direct_labels` makes a figure board-sized, its lines labelled at their ends instead of a
-legend. Imports plotly, numpy and pandas only.
+legend. Imports plotly, numpy, pandas, charts and metrics only.
 """
 
 from __future__ import annotations

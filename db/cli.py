@@ -2,7 +2,7 @@
 spec interfaces.md).
 
 Exit statuses: 0 done (or loaded), 1 rejected, 2 usage error. DATABASE_URL selects the
-database. Imports config and db modules.
+database. Imports config, db and metrics modules.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Create or migrate the schema with Alembic and load the agency registry (`python -m db init`,
-the benchmarks and the tests use this)."""
+the benchmarks and the tests use this). Imports db modules only."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 The bar is drawn from the URL's query string (`?scope=ALS&quarter=2024-25 Q4&window=4
 &compare=330`), so a copied link reopens the same view; callbacks/filters.py fills the choices
 from the store, resolves the selection and writes it back to the URL and to FILTER_STATE, which
-the page's charts listen to. Imports dash, its component libraries, charts and layouts only.
+the page's charts listen to. Imports dash, its component libraries, charts,
+metrics and layouts only.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import ast
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -543,3 +544,57 @@ def test_import_charts_alone_yields_every_chart() -> None:
     import charts  # noqa: PLC0415
 
     assert sorted(charts.CHARTS) == fresh["charts"]
+
+
+# ---------------------------------------------------------------- docstrings say what they import
+
+IMPORTS_SENTENCE = re.compile(r"(?:^|[.:;)]\s)\s*[Ii]mports (.+?)\.(?:\s|$)", re.S)
+
+
+def unsaid_imports(module: str, source: str, is_package: bool = False) -> list[str]:
+    """A module's first docstring says what it may import ("Imports dash, charts and layouts
+    only."); each package of ours it does import must be named there. A module with no code
+    (an empty package) is exempt; so are the migrations and `python -m` entry points."""
+    tree = ast.parse(source)
+    if not tree.body or module.startswith("db.migrations") or module.endswith("__main__"):
+        return []
+    found = IMPORTS_SENTENCE.search((ast.get_docstring(tree) or "").replace("\n", " "))
+    if found is None:
+        return [f"{module}: its docstring does not say what it imports ('Imports ... only.')"]
+    said = set(re.findall(r"[a-z_]+", found.group(1).lower()))
+    if "everything" in said:  # app.py
+        return []
+    used = {name.split(".")[0] for _, name in imported_modules(module, source, is_package)}
+    top = module.split(".")[0]
+    return [f"{module}: imports {name} but its docstring says it imports {found.group(1)!r}"
+            for name in sorted((used & OURS) - said - {top, "tests"})]
+
+
+def test_module_docstrings_name_the_packages_they_import() -> None:
+    problems = []
+    for path in checked_files():
+        source = path.read_text(encoding="utf-8")
+        problems += unsaid_imports(module_name(path), source, path.name == "__init__.py")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("charts.view", '"""A view. Imports pandas, charts and metrics only."""\n'
+         "from metrics.engine import x\nfrom charts.query import Query\n", []),
+        ("charts.view", '"""A view. Imports pandas and charts only."""\nfrom metrics.engine import x\n',
+         ["imports metrics"]),
+        ("server.api", '"""The API.\n\nImports flask and server only."""\nfrom charts import CHARTS\n'
+         "from layouts import ids\n", ["imports charts", "imports layouts"]),
+        ("metrics.export", '"""Rows. Pure pandas; imports nothing of ours."""\nimport pandas\n', []),
+        ("callbacks.board", '"""Board mode."""\nfrom server.auth import caller_of\n',
+         ["does not say what it imports"]),
+        ("layouts", "", []),
+    ],
+)
+def test_checker_catches_unsaid_imports(module: str, source: str, expected: list[str]) -> None:
+    problems = unsaid_imports(module, source)
+    assert len(problems) == len(expected), problems
+    for problem, words in zip(problems, expected):
+        assert words in problem

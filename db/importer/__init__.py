@@ -1,4 +1,5 @@
-"""The importer: read a return file (xlsx, zip, folder, Annex A), validate it, store it."""
+"""The importer: read a return file (the return workbook, zip or folder, Annex A, the SSDA903),
+validate it, store it. Imports db modules only."""
 
 from db.importer.pipeline import (
     NotPermitted, UsageError, check_path, check_upload, load_path, load_upload, quarters_in,

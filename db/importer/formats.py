@@ -4,7 +4,7 @@ name for it (agency, quarter), how it is read into the return's tables, and what
 The CLI, the Load page and the reports ask this registry; none of them knows a format by name.
 Each format is one module with NAME, TITLE, DESCRIPTION, NEEDS, CARRIES, `recognise(path, kind)`
 and `read(path, kind, request)` (and `quarters(path, kind, request)` when a file covers several); a new format is that module and one line in FORMATS (the
-first whose `recognise` says yes reads the file). Imports db modules only.
+first whose `recognise` says yes reads the file). Imports db and metrics modules only.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Also the database-backed `History` the validator asks about earlier returns. Everything here
 runs inside the caller's session and transaction: an error, or a killed process, leaves no part
-of a return behind. Imports db modules only.
+of a return behind. Imports db and metrics modules only.
 """
 
 from __future__ import annotations
