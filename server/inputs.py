@@ -9,7 +9,7 @@ crafted request may send anything. `check_request` checks the request against th
 declared inputs and each value against its kind in `KINDS` (by component id and property, or by
 property alone), and `register` answers anything else with HTTP 400 and `{"error": "..."}`
 before Dash or a handler sees it. What the values mean (a known quarter, scope, chart or
-agency) is checked by each handler with the shared parsers (the data API's `parse_query` for a
+agency) is checked by each handler with the shared parsers (charts.query's `parse_args` for a
 selection, `db.importer`'s for an upload's name), which put their message on the page.
 """
 

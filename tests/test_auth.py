@@ -1,5 +1,5 @@
 """Sign-in, sign-out, sessions that end, API tokens, and an attacker with a valid viewer session
-(callbacks/auth.py). Through the Flask test client, as a browser or a script would send them;
+(server/auth.py). Through the Flask test client, as a browser or a script would send them;
 tests/browser/test_sign_in.py does the same in Chromium."""
 
 from __future__ import annotations

@@ -274,7 +274,7 @@ def test_the_hints_name_components_that_exist(fuzzed: Fuzzed) -> None:
 
 
 def test_every_callback_input_has_a_declared_kind(fuzzed: Fuzzed) -> None:
-    """A new callback's inputs must be given a kind in callbacks/inputs.py, or the door would
+    """A new callback's inputs must be given a kind in server/inputs.py, or the door would
     let any value through to its handler."""
     missing = [(key, item["id"], item["property"])
                for key in server_callbacks(fuzzed.app)
