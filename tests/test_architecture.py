@@ -104,7 +104,7 @@ def _called(node: ast.Call) -> tuple[str | None, bool]:
     return None, False
 
 
-def misplaced_hooks(module: str, source: str) -> list[str]:
+def misplaced_hooks(module: str, source: str, is_package: bool = False) -> list[str]:
     """Flask routes and request hooks registered in callbacks/, and Dash callbacks or the app's
     layout set in server/."""
     top = module.split(".")[0]
@@ -164,6 +164,22 @@ def sessions_outside_db(module: str, source: str, is_package: bool = False) -> l
     return problems
 
 
+def tree_problems(check) -> list[str]:
+    """What `check(module, source, is_package)` finds in every checked module."""
+    problems: list[str] = []
+    for path in checked_files():
+        problems += check(module_name(path), path.read_text(encoding="utf-8"),
+                          path.name == "__init__.py")
+    return problems
+
+
+def assert_caught(problems: list[str], expected: list[str]) -> None:
+    """The checker found one problem for each expected one, each saying those words."""
+    assert len(problems) == len(expected), problems
+    for problem, words in zip(problems, expected):
+        assert words in problem
+
+
 def checked_files() -> list[Path]:
     files: list[Path] = []
     for entry in CHECKED:
@@ -179,25 +195,17 @@ def test_every_package_is_checked() -> None:
 
 
 def test_imports_run_one_way() -> None:
-    problems = []
-    for path in checked_files():
-        source = path.read_text(encoding="utf-8")
-        problems += wrong_way_imports(module_name(path), source, path.name == "__init__.py")
+    problems = tree_problems(wrong_way_imports)
     assert problems == [], "wrong-way imports:\n" + "\n".join(problems)
 
 
 def test_flask_is_registered_in_server_and_dash_in_callbacks() -> None:
-    problems = []
-    for path in checked_files():
-        problems += misplaced_hooks(module_name(path), path.read_text(encoding="utf-8"))
+    problems = tree_problems(misplaced_hooks)
     assert problems == [], "registered on the wrong side:\n" + "\n".join(problems)
 
 
 def test_only_db_opens_sessions() -> None:
-    problems = []
-    for path in checked_files():
-        source = path.read_text(encoding="utf-8")
-        problems += sessions_outside_db(module_name(path), source, path.name == "__init__.py")
+    problems = tree_problems(sessions_outside_db)
     assert problems == [], "sessions outside db/:\n" + "\n".join(problems)
 
 
@@ -238,10 +246,7 @@ def test_only_db_opens_sessions() -> None:
     ],
 )
 def test_checker_catches_wrong_way_arrows(module: str, source: str, expected: list[str]) -> None:
-    problems = wrong_way_imports(module, source)
-    assert len(problems) == len(expected), problems
-    for problem, words in zip(problems, expected):
-        assert words in problem
+    assert_caught(wrong_way_imports(module, source), expected)
 
 
 @pytest.mark.parametrize(
@@ -288,10 +293,7 @@ def test_checker_resolves_relative_imports(module: str, source: str, expected: l
 )
 def test_checker_catches_hooks_on_the_wrong_side(module: str, source: str,
                                                  expected: list[str]) -> None:
-    problems = misplaced_hooks(module, source)
-    assert len(problems) == len(expected), problems
-    for problem, words in zip(problems, expected):
-        assert words in problem
+    assert_caught(misplaced_hooks(module, source), expected)
 
 
 @pytest.mark.parametrize(
@@ -338,10 +340,7 @@ def frameworks_in_pure_packages(module: str, source: str, is_package: bool = Fal
 
 
 def test_charts_and_metrics_import_no_framework() -> None:
-    problems = []
-    for path in checked_files():
-        source = path.read_text(encoding="utf-8")
-        problems += frameworks_in_pure_packages(module_name(path), source, path.name == "__init__.py")
+    problems = tree_problems(frameworks_in_pure_packages)
     assert problems == [], "frameworks in pure packages:\n" + "\n".join(problems)
 
 
@@ -360,10 +359,7 @@ def test_charts_and_metrics_import_no_framework() -> None:
 )
 def test_checker_catches_frameworks_in_pure_packages(module: str, source: str,
                                                      expected: list[str]) -> None:
-    problems = frameworks_in_pure_packages(module, source)
-    assert len(problems) == len(expected), problems
-    for problem, words in zip(problems, expected):
-        assert words in problem
+    assert_caught(frameworks_in_pure_packages(module, source), expected)
 
 
 # ---------------------------------------------------------------- callbacks/ is Dash handlers
@@ -472,7 +468,7 @@ def test_checker_catches_import_cycles(sources: dict[str, str], expected: list[l
 # ---------------------------------------------------------------- the chart registry
 
 
-def registry_writes(module: str, source: str) -> list[str]:
+def registry_writes(module: str, source: str, is_package: bool = False) -> list[str]:
     """`CHARTS[...] = `, `CHARTS.update(...)`, `PAGES += ...` and the like outside
     charts/__init__.py: the registry is built in one place, never filled by an import."""
     if module == "charts":
@@ -496,9 +492,7 @@ def registry_writes(module: str, source: str) -> list[str]:
 
 
 def test_the_chart_registry_is_built_in_one_place() -> None:
-    problems = []
-    for path in checked_files():
-        problems += registry_writes(module_name(path), path.read_text(encoding="utf-8"))
+    problems = tree_problems(registry_writes)
     assert problems == [], "\n".join(problems)
 
 
@@ -516,10 +510,7 @@ def test_the_chart_registry_is_built_in_one_place() -> None:
     ],
 )
 def test_checker_catches_registry_writes(module: str, source: str, expected: list[str]) -> None:
-    problems = registry_writes(module, source)
-    assert len(problems) == len(expected), problems
-    for problem, words in zip(problems, expected):
-        assert words in problem
+    assert_caught(registry_writes(module, source), expected)
 
 
 def test_import_charts_alone_yields_every_chart() -> None:
@@ -571,10 +562,7 @@ def unsaid_imports(module: str, source: str, is_package: bool = False) -> list[s
 
 
 def test_module_docstrings_name_the_packages_they_import() -> None:
-    problems = []
-    for path in checked_files():
-        source = path.read_text(encoding="utf-8")
-        problems += unsaid_imports(module_name(path), source, path.name == "__init__.py")
+    problems = tree_problems(unsaid_imports)
     assert problems == [], "\n".join(problems)
 
 
@@ -594,7 +582,4 @@ def test_module_docstrings_name_the_packages_they_import() -> None:
     ],
 )
 def test_checker_catches_unsaid_imports(module: str, source: str, expected: list[str]) -> None:
-    problems = unsaid_imports(module, source)
-    assert len(problems) == len(expected), problems
-    for problem, words in zip(problems, expected):
-        assert words in problem
+    assert_caught(unsaid_imports(module, source), expected)
