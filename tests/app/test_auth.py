@@ -23,7 +23,7 @@ from metrics.access import Caller
 from metrics.engine import Selection, compute
 from tests.accounts import PASSWORD, ensure_user, signed_in_client
 from tests.conftest import DEMO_SLICE
-from tests.test_security import OWN, callback_request
+from tests.app.test_security import OWN, callback_request
 
 QUARTER = str(DEMO_SLICE[1])
 

@@ -24,8 +24,8 @@ from config import Settings
 from db.engine import engine_for
 from db.published import read_published, store_published
 from layouts.figures import trend_figure
-from tests.test_api import client_for
-from tests.test_published import NATIONAL, REGIONAL
+from tests.app.test_api import client_for
+from tests.db.test_published import NATIONAL, REGIONAL
 
 ENGLAND_YEAR = {"scope": "england", "quarter": "2024-25 Q4", "window": 4}
 
