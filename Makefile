@@ -1,7 +1,9 @@
 # make run   - install (Chromium too when root, for chart images and the board pack), create the
 #              embedded database with demo data if empty, and serve it
-# make test  - install what the tests need (Chromium, PostgreSQL when root) and run them all
-# make test-fast - the unit tests on SQLite only, on both cores, for the inner loop
+# make test  - install what the tests need (Chromium, PostgreSQL and Redis when root) and run
+#              them all: tests/unit, tests/db, tests/app and tests/browser
+# make test-fast - the unit tests only (no database, app or browser), for the inner loop
+# make test-db, test-app, test-browser - one folder of tests, with what that folder needs
 # make bench - run every benchmark in bench/
 # make loadtest - 50 users on the demo for 60 s (locust, in its own .venv-loadtest)
 # Each works from a fresh clone and is safe to run again.
@@ -18,12 +20,14 @@ PORT ?= 8050
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-fast bench loadtest install install-test browser-deps
+.PHONY: help run test test-fast test-db test-app test-browser bench loadtest install \
+	install-test browser-deps
 
 help:
 	@echo "make run    serve the dashboard on http://$(HOST):$(PORT)/ (PORT=... to change)"
-	@echo "make test   run the whole test suite"
-	@echo "make test-fast  the unit tests on SQLite, without the slow ones (about two minutes)"
+	@echo "make test   run the whole test suite (about 15 minutes; starts PostgreSQL and Redis)"
+	@echo "make test-fast  the unit tests: no database, app or browser (under a minute)"
+	@echo "make test-db, test-app, test-browser  the tests in tests/db, tests/app or tests/browser"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make loadtest  a board meeting's load on the demo: 50 users for 60 s"
 
@@ -75,19 +79,33 @@ browser-deps:
 		echo "(as root, make run and make test install Debian's chromium and chromium-driver)"; \
 	fi
 
-test: install-test browser-deps
+# pytest on the folders given, with a local PostgreSQL and Redis started (and their URLs set)
+# unless TEST_POSTGRES_URL and TEST_REDIS_URL are set already.
+define pytest_with_services
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests use $${url##*@}"; \
 	else echo "No PostgreSQL server: the PostgreSQL tests will skip"; fi; \
 	redis="$${TEST_REDIS_URL:-$$(bash .ci/start-redis)}"; \
 	if [ -n "$$redis" ]; then echo "Redis tests use $${redis#redis://}"; \
 	else echo "No Redis server: the live-Redis tests will skip"; fi; \
-	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest tests -q $(PYTEST_ARGS)
+	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest $(1) -q $(PYTEST_ARGS)
+endef
 
-# No PostgreSQL, Redis or browser: those tests skip here; make test and CI run them.
+test: install-test browser-deps
+	$(call pytest_with_services,tests)
+
+test-db: install-test
+	$(call pytest_with_services,tests/db)
+
+test-app: install-test browser-deps
+	$(call pytest_with_services,tests/app)
+
+test-browser: install-test browser-deps
+	$(PY) -m pytest tests/browser -q $(PYTEST_ARGS)
+
+# The unit tests need no database, app or browser; one process is quicker than two here.
 test-fast: install-test
-	env -u TEST_POSTGRES_URL -u TEST_REDIS_URL -u CI $(PY) -m pytest tests --ignore=tests/browser \
-		-m "not slow" -n 2 -q $(PYTEST_ARGS)
+	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
 
 bench: install-test browser-deps
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \

@@ -4,7 +4,7 @@
 from the page modules' lists (and the Data quality page's chart), never updated from elsewhere,
 so `import charts` alone yields them all. A new chart is one entry in its page's module; a new
 chart page is one module in charts/pages/ and one line in `PAGES`. Nothing in this package
-imports Dash, Flask or SQLAlchemy (tests/test_architecture.py checks): the card is drawn by
+imports Dash, Flask or SQLAlchemy (tests/unit/test_architecture.py checks): the card is drawn by
 layouts/chart_card.py, files and images are served by server/. Imports charts and metrics only.
 """
 

@@ -22,7 +22,7 @@ signature callbacks/ has, so app.py registers both sides alike. It hooks only on
 (routes, before_request and after_request, extensions) and reads from the Dash app only what
 Flask cannot know: the callback map (inputs.py) and the hashes of Dash's inline scripts
 (security.py). It registers no Dash callback and sets no layout, as callbacks/ registers no
-Flask route or hook (tests/test_architecture.py checks both). Modules with nothing to hook
+Flask route or hook (tests/unit/test_architecture.py checks both). Modules with nothing to hook
 (services, renderers, cache, images) have no `register`. The hooks run in the order app.py
 registers them: security's origin check, then auth's gate, then the inputs door.
 """

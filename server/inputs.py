@@ -105,7 +105,7 @@ SELECTION = Kind("selection", _object)
 UPLOAD = Kind("upload", _upload)
 
 # (component id, or a pattern-matching id's type; property) -> kind. Every input and state of
-# every callback must be here or in BY_PROPERTY (tests/test_callback_fuzz.py checks it).
+# every callback must be here or in BY_PROPERTY (tests/app/test_callback_fuzz.py checks it).
 KINDS: dict[tuple[str, str], Kind] = {
     (ids.FILTER_STATE, "data"): SELECTION,
     (ids.FILTER_REGION, "value"): TEXT,

@@ -5,13 +5,20 @@ a server's maintenance database as a role that may CREATE DATABASE; `.ci/run` an
 start a local server and set it), and a live Redis from TEST_REDIS_URL (`redis_url`, started
 the same way). Without them those cases skip locally, and fail under CI=true, where they must
 run. Each test gets its own database cloned from a migrated template, so tests never see each
-other's rows.
+other's rows. The PostgreSQL cases are marked `postgres` and the live-Redis ones `redis`, so
+`-m "not postgres"` leaves them out instead of skipping them.
+
+No test touches the default database (config.default_database_url(), data/asg.sqlite3 under the
+project root, which `make run` serves): DATABASE_URL points at a throwaway file for the session
+before any test module is imported, so `app.py`'s `app = create_app()` and every subprocess
+use that instead, and a test that still creates or changes the default file fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,17 +30,95 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.services import Services
-from config import Settings
+from config import Settings, default_database_url
 from db.demo import load_demo
 from db.engine import engine_for
 from db.schema import initialise
 from metrics.quarters import Quarter
+from server.services import Services
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+DEFAULT_DATABASE = Path(make_url(default_database_url()).database)
+WROTE_DEFAULT = ("{who} touched the default database {path} ({files}); tests use their own "
+                 "databases (the fixtures here), never Settings()'s or DATABASE_URL's default")
+_SESSION_START = pytest.StashKey[dict]()  # the default database's state when the run began
+_THROWAWAY = pytest.StashKey[str]()  # the folder of the session's DATABASE_URL
+
+
+def _default_database_state() -> dict[str, object]:
+    """Whether the default database's folder exists, and the size and modification time of
+    each of its files (None when absent). Any difference means something opened or wrote it."""
+    folder = DEFAULT_DATABASE.parent
+    state: dict[str, object] = {f"{folder.name}/": folder.is_dir()}
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = DEFAULT_DATABASE.with_name(DEFAULT_DATABASE.name + suffix)
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            state[path.name] = None
+        else:
+            state[path.name] = (found.st_size, found.st_mtime_ns)
+    return state
+
+
+def _changed(before: dict[str, object], after: dict[str, object]) -> list[str]:
+    return [name for name in after if before.get(name) != after[name]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported: the default database's state, and DATABASE_URL
+    pointing at a throwaway file (importing `app` builds an app on it)."""
+    config.stash[_SESSION_START] = _default_database_state()
+    folder = tempfile.mkdtemp(prefix="asg-tests-")
+    config.stash[_THROWAWAY] = folder
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/default.sqlite3"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_THROWAWAY, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_leaves_the_default_database_alone(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the run when the default database changed since the session began, in a test or
+    outside any (on import, in a session fixture)."""
+    yield
+    changed = _changed(request.config.stash[_SESSION_START], _default_database_state())
+    if changed:
+        pytest.fail(WROTE_DEFAULT.format(who="This test session", path=DEFAULT_DATABASE,
+                                         files=", ".join(changed)), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _test_leaves_the_default_database_alone(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test that created, opened or changed the default database."""
+    before = _default_database_state()
+    yield
+    after = _default_database_state()
+    changed = _changed(before, after)
+    if changed:
+        request.config.stash[_SESSION_START] = after  # this test takes the blame, not the session
+        pytest.fail(WROTE_DEFAULT.format(who="This test", path=DEFAULT_DATABASE,
+                                         files=", ".join(changed)), pytrace=False)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every PostgreSQL case (a backend parameter "postgresql", from `db_url` or a module's
+    own backend fixture) `postgres`, and every test of a live Redis `redis`."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and any(isinstance(v, str) and v == "postgresql"
+                            for v in callspec.params.values()):
+            item.add_marker(pytest.mark.postgres)
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
 
 
 # Every test database gets this disclosure secret instead of its own random one, so perturbed

@@ -23,7 +23,7 @@ guardianship: order made, or ended, in the quarter), and every date after the qu
 is blank because it had not happened yet. The files are written with tests.builders.ReturnFile
 and loaded through the real importer, so every row passed validation.
 
-The expected figures in tests/test_measures_by_hand.py are worked out by hand from these tables.
+The expected figures in tests/db/test_measures_by_hand.py are worked out by hand from these tables.
 """
 
 from __future__ import annotations

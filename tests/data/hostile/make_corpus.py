@@ -1,7 +1,7 @@
 """Write the hostile-file corpus: small files the importer must refuse, each named for its trap.
 
 Run from the project root, `.venv/bin/python -m tests.data.hostile.make_corpus`, after changing
-the table below; the files are committed, and tests/test_hostile_files.py says what each one must
+the table below; the files are committed, and tests/db/test_hostile_files.py says what each one must
 be refused for. Zip entries carry a fixed date so that a file's bytes change only when its recipe
 does (workbooks written by openpyxl still carry the time they were made). The two `loads_*` files
 are not hostile: they are encodings the importer decodes. Imports tests.builders.
@@ -133,7 +133,7 @@ SHEET_CHILDREN = "xl/worksheets/sheet2.xml"  # openpyxl writes the sheets in the
 
 
 def corpus() -> dict[str, Callable[[], bytes]]:
-    """File name -> its bytes. tests/test_hostile_files.py holds what each is refused for."""
+    """File name -> its bytes. tests/db/test_hostile_files.py holds what each is refused for."""
     return {
         # not what the name says, empty, encrypted or corrupt (F01)
         "empty.xlsx": lambda: b"",

@@ -25,7 +25,7 @@ from tests.oracles import compute
 from metrics.selection import Selection
 from tests.accounts import PASSWORD, ensure_user, signed_in_client
 from tests.conftest import DEMO_SLICE
-from tests.test_security import OWN, callback_request
+from tests.app.test_security import OWN, callback_request
 
 QUARTER = str(DEMO_SLICE[1])
 

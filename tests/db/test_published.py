@@ -20,9 +20,9 @@ from db.published import published_figures, read_published, store_published
 from metrics.published import (
     NotTidyData, financial_year, map_rows, shown_as_published,
 )
-from tests.test_cli import db
+from tests.db.test_cli import db
 
-DATA = Path(__file__).resolve().parent / "data" / "published"
+DATA = Path(__file__).resolve().parents[1] / "data" / "published"
 NATIONAL = DATA / "national_adopted_sgo.csv"
 AGES = DATA / "national_age_at_adoption.csv"
 REGIONAL = DATA / "synthetic_regional.csv"

@@ -26,7 +26,7 @@ from metrics.quarters import Quarter
 
 pytestmark = pytest.mark.slow  # loads the demo, at scale ten too: make test runs it, make test-fast does not
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = read_reference()
 Q = Quarter.parse
 

@@ -26,7 +26,7 @@ from layouts import ids
 from tests.accounts import signed_in_client
 from tests.builders import valid_return
 from tests.conftest import fresh_database
-from tests.test_security import OWN, callback_request
+from tests.app.test_security import OWN, callback_request
 
 AGENCY, QUARTER = "942", "2024-25 Q3"
 STATE = {"scope": AGENCY, "quarter": QUARTER, "window": 4, "compare": []}

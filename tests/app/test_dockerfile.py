@@ -144,7 +144,7 @@ def test_requirements_are_pinned_exactly(name: str) -> None:
 
 
 def test_the_container_and_make_run_serve_with_the_same_gunicorn_config() -> None:
-    """gunicorn.conf.py warms the caches before the port opens (tests/test_warm.py): both
+    """gunicorn.conf.py warms the caches before the port opens (tests/app/test_warm.py): both
     ways of serving must read it."""
     cmd = json.loads(last("CMD"))
     config = cmd[cmd.index("--config") + 1]

@@ -29,9 +29,9 @@ from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.selection import Selection
 from tests.cli_in_process import cli  # noqa: F401  (a fixture)
-from tests.test_cli import sessions_for
+from tests.db.test_cli import sessions_for
 
-SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 Q3 = "2024-25 Q3"
 
 
@@ -191,9 +191,9 @@ def test_the_data_quality_grid_says_a_return_is_from_ssda903(
 
 
 def _write_extract(folder: Path) -> Path:
-    """tests/test_ssda903_derive.py's hand-built extract (children A01 … H08, every derived date
+    """tests/unit/test_ssda903_derive.py's hand-built extract (children A01 … H08, every derived date
     worked out in its comments) written as the CSV files an LA exports."""
-    from tests.test_ssda903_derive import tables
+    from tests.unit.test_ssda903_derive import tables
 
     folder.mkdir()
     names = {"header": "header.csv", "episodes": "episodes.csv",
@@ -214,7 +214,7 @@ def test_measures_from_a_903_extract_agree_with_the_same_children_as_our_own_ret
     cli, sqlite_url: str, tmp_path: Path
 ) -> None:
     from tests.builders import valid_return
-    from tests.test_ssda903_derive import OWN_RETURN_Q3
+    from tests.unit.test_ssda903_derive import OWN_RETURN_Q3
 
     # LA 942 sends the extract; LA 943 (also outside any RAA) the same children as our return,
     # with the two orders G07 (E45, 1 November 2024) and H08 (E43 read as E45, 1 December).

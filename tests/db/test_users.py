@@ -32,8 +32,8 @@ from db.queries import Store
 from db.schema import alembic_config
 from metrics.access import Caller
 from tests.builders import valid_return
-from tests.test_cli import PROJECT
-from tests.test_cli import db as run_db
+from tests.db.test_cli import PROJECT
+from tests.db.test_cli import db as run_db
 
 PASSWORD = "correct horse battery staple"
 ALS_MEMBERS = {"306", "314", "208", "209", "315", "318", "210", "319", "212"}  # registry CSV

@@ -22,7 +22,7 @@ from db.importer import load_path
 from db.models import AuditEvent, Child, Return
 from tests.builders import D, snapshot, two_bad_of_forty, valid_return
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 ANNEX_A = Path("tests/data/samples/annex-a/Annex_A_2024_Jan.xlsx")  # as typed in the project
 
 

@@ -38,13 +38,13 @@ from metrics.selection import Selection
 from tests.accounts import PASSWORD, signed_in_client
 from tests.conftest import fresh_database
 from tests.measures_dataset import BEFORE, Q1, Q2, Q3, load_dataset
-from tests.test_security import OWN, callback_request
+from tests.app.test_security import OWN, callback_request
 
 ADMIN = Caller("ada", "admin")
 COAST = Caller("cora", "analyst", frozenset({"AC2C"}))  # Adopt Coast to Coast: 840 and 394
 VIEWER = Caller.viewer("vic")
 NE = "region:North East"
-# AC2C's children waiting at 31 Dec 2024 (tests/test_measures_by_hand.py), longest first: days
+# AC2C's children waiting at 31 Dec 2024 (tests/db/test_measures_by_hand.py), longest first: days
 # from the placement order to 31 Dec 2024; C12-C14 tie at 365 and go by child id.
 AC2C_Q3 = [("C01", 747), ("C11", 543), ("C12", 365), ("C13", 365), ("C14", 365), ("C30", 275),
            ("C20", 200), ("C09", 164), ("C10", 29)]

@@ -1,7 +1,7 @@
-"""The cell key method (metrics.perturbation) and how disclosure control uses it: each database's
-secret is made once, the same records always show the same number, no shown count strays
-further than the published table allows, and what an analyst or admin sees of their own
-agencies stays exact."""
+"""The cell key method (metrics.perturbation) and how disclosure control uses it: the same
+records always show the same number, no shown count strays further than the published table
+allows, and what an analyst or admin sees of their own agencies stays exact. Each database's
+secret, made once, is tests/db/test_disclosure_secret.py's."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import sessionmaker
-
-from db.engine import engine_for
-from db.measure_data import disclosure_secret
-from db.schema import initialise
 
 from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose
 from metrics.perturbation import (
@@ -146,19 +141,3 @@ def test_public_mode_rounds_a_region_s_perturbed_count_to_ten() -> None:
     out = disclosed(row(1234, scope="region:North East", scope_kind="region", key=0),
                     policy=DisclosurePolicy(public=True))
     assert out["value"][0] % 10 == 0 and abs(out["value"][0] - 1234) <= 5 + MAX_NOISE
-
-
-def test_every_database_makes_its_own_secret_once(tmp_path) -> None:
-    secrets = []
-    for name in ("one", "two"):
-        url = f"sqlite:///{tmp_path / name}.sqlite3"
-        sessions = sessionmaker(engine_for(url))
-        initialise(url, sessions)
-        with sessions() as session:
-            first = disclosure_secret(session)
-        initialise(url, sessions)  # `python -m db init` again keeps it: the noise never changes
-        with sessions() as session:
-            assert disclosure_secret(session) == first and len(first) == 64
-        secrets.append(first)
-        engine_for(url).dispose()
-    assert secrets[0] != secrets[1]

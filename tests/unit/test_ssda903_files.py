@@ -15,7 +15,7 @@ from db.importer.ssda903_files import TABLE_COLUMNS, describe, read_extract, rec
 from tests.annex_a_files import AnnexA
 from tests.builders import valid_return
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 ONE_YEAR = SAMPLES / "ssda903"
 MULTI = SAMPLES / "ssda903-multiyear"
 XML = SAMPLES / "ssda903-xml" / "generated_903.xml"

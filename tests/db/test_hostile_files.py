@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.importer import load_path
 from db.importer.report import Report
 from tests.builders import AGENCY, QUARTER, snapshot, valid_return
-from tests.test_cli import db
+from tests.db.test_cli import db
 
-CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
 MiB = 2**20
 
 # file -> (rule, words its message must contain)

@@ -37,9 +37,6 @@ from typing import Any, NamedTuple
 
 import pytest
 
-pytest.importorskip("metrics.engine", reason="metrics.engine (the measures engine) is not written yet")
-pytest.importorskip("db.measure_data", reason="db.measure_data is not written yet")
-
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from db.engine import engine_for  # noqa: E402

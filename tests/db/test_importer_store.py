@@ -30,7 +30,7 @@ from db.models import ROW_MODELS, Adopter, Child, Return, Support
 from metrics.quarters import Quarter
 from tests.builders import AGENCY, QUARTER, snapshot, valid_return
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 EXPECTED_COUNTS = {"children": 3, "adopters": 2, "special_guardianship": 1, "support": 1}
 
 

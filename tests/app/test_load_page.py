@@ -31,7 +31,7 @@ from metrics.access import Caller
 from metrics.scope import Geography
 from tests.builders import D, snapshot, two_bad_of_forty, valid_return
 
-ANNEX_A = Path(__file__).resolve().parent / "data" / "samples" / "annex-a" / "Annex_A_2024_Jan.xlsx"
+ANNEX_A = Path(__file__).resolve().parents[1] / "data" / "samples" / "annex-a" / "Annex_A_2024_Jan.xlsx"
 ADMIN = Caller("someone", "admin")
 COAST = Caller("cora", "analyst", frozenset({"AC2C"}))  # Adopt Coast to Coast: 840 and 394
 VIEWER = Caller.viewer("vic")
@@ -437,7 +437,7 @@ def test_a_refused_check_reads_no_stored_return_and_is_audited(
                           "probe.xlsx: refused at the check: the loader may not load for this agency")
 
 
-PUBLISHED = Path(__file__).resolve().parent / "data" / "published" / "national_adopted_sgo.csv"
+PUBLISHED = Path(__file__).resolve().parents[1] / "data" / "published" / "national_adopted_sgo.csv"
 
 
 def test_an_admin_loads_published_statistics_on_the_load_page(

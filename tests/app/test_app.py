@@ -20,7 +20,7 @@ from db.queries import Store
 from layouts import ids
 from layouts import returns as returns_page
 from tests.accounts import signed_in_client
-from tests.test_queries import load_annex_a
+from tests.db.test_queries import load_annex_a
 
 UNREACHABLE = "postgresql+psycopg2://asg:asg@127.0.0.1:1/none"
 

@@ -44,9 +44,9 @@ from tests.builders import D, valid_return
 from tests.chart_page_helpers import chart_url
 from tests.conftest import fresh_database
 from tests.measures_dataset import LONE_LA, load_dataset
-from tests.test_cli import db as run_db
-from tests.test_load_page import upload
-from tests.test_security import OWN, callback_request
+from tests.db.test_cli import db as run_db
+from tests.app.test_load_page import upload
+from tests.app.test_security import OWN, callback_request
 
 ADMIN = Caller("ada", "admin")
 STATE = {"scope": LONE_LA, "quarter": "2024-25 Q3", "window": 1, "compare": []}
@@ -208,7 +208,7 @@ def one_page_pdf() -> bytes:
 
 
 def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Drawing is kaleido's job (tests/test_images_board_pack.py); here each figure is a stand-in.
+    # Drawing is kaleido's job (tests/app/test_images_board_pack.py); here each figure is a stand-in.
     def drawn(figures, format, size, browser_path=""):
         return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
 

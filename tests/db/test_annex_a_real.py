@@ -26,7 +26,7 @@ from metrics.quarters import Quarter
 from metrics.selection import Selection
 from tests.annex_a_files import LA, QUARTER, SSD_10, SSD_11, AnnexA, adopter, child
 from tests.cli_in_process import cli  # noqa: F401  (a fixture)
-from tests.test_cli import sessions_for
+from tests.db.test_cli import sessions_for
 
 
 @pytest.fixture

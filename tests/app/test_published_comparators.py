@@ -27,8 +27,8 @@ from charts.words import caption, england_stands_in, headlines
 from config import Settings
 from db.engine import engine_for
 from db.published import read_published, store_published
-from tests.test_api import client_for
-from tests.test_published import NATIONAL, REGIONAL
+from tests.app.test_api import client_for
+from tests.db.test_published import NATIONAL, REGIONAL
 
 ENGLAND_YEAR = {"scope": "england", "quarter": "2024-25 Q4", "window": 4}
 
