@@ -25,6 +25,7 @@ from metrics.disclosure import DisclosurePolicy, disclosure_note
 from metrics.export import file_name
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
+from metrics.scope import Geography
 
 CHART_API = "/api/v1/charts"
 MEASURE_API = "/api/v1/measures"
@@ -79,7 +80,8 @@ class ChartView:
         return file_name(self.chart.id, self.query.scope, str(self.query.first), "to",
                          str(self.query.quarter))
 
-    def header_block(self, geography, policy: DisclosurePolicy) -> tuple[tuple[str, str], ...]:
+    def header_block(self, geography: Geography,
+                     policy: DisclosurePolicy) -> tuple[tuple[str, str], ...]:
         """What a downloaded file says above its rows: the title, the filters, the period, the
         caption, the disclosure note and the data API's addresses for the same rows."""
         return (
