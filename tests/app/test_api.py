@@ -40,7 +40,7 @@ from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import Geography
 from tests.accounts import signed_in_client
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import PG_ADMIN_URL, drop_database
 from tests.downloads import split_csv
 
 FIRST, LAST = Quarter.parse("2024-25 Q4"), Quarter.parse("2025-26 Q1")
@@ -84,8 +84,7 @@ def postgresql_demo(pg_template: str) -> Iterator[str]:
     load_demo(sessions_for(url), first=FIRST, last=LAST)
     yield url
     engine_for(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(name)
     admin.dispose()
 
 
