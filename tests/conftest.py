@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -41,6 +42,12 @@ from metrics.quarters import Quarter
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# Under pytest-xdist (make test runs two workers) each worker empties and fills a Redis database
+# of its own: TEST_REDIS_URL's number plus the worker's (gw0, gw1, ...).
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    _redis = urlsplit(REDIS_URL)
+    _number = int(_redis.path.strip("/") or 0) + int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_number}"))
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 DEFAULT_DATABASE = Path(make_url(default_database_url()).database)
