@@ -79,8 +79,13 @@ browser-deps:
 		echo "(as root, make run and make test install Debian's chromium and chromium-driver)"; \
 	fi
 
-# pytest on the folders given, with a local PostgreSQL and Redis started (and their URLs set)
-# unless TEST_POSTGRES_URL and TEST_REDIS_URL are set already.
+# Two workers, one per core, each taking a whole test module at a time (so a module's fixtures,
+# a demo database or an attacker's haul, are built once). Much of a test's time is spent
+# waiting for Chromium, PostgreSQL or a subprocess, which the other worker fills.
+PARALLEL := -n 2 --dist loadfile
+
+# pytest on the folders given, on both cores, with a local PostgreSQL and Redis started (and
+# their URLs set) unless TEST_POSTGRES_URL and TEST_REDIS_URL are set already.
 define pytest_with_services
 	@url="$${TEST_POSTGRES_URL:-$$(bash .ci/start-postgres)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests use $${url##*@}"; \
@@ -88,7 +93,8 @@ define pytest_with_services
 	redis="$${TEST_REDIS_URL:-$$(bash .ci/start-redis)}"; \
 	if [ -n "$$redis" ]; then echo "Redis tests use $${redis#redis://}"; \
 	else echo "No Redis server: the live-Redis tests will skip"; fi; \
-	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest $(1) -q $(PYTEST_ARGS)
+	TEST_POSTGRES_URL="$$url" TEST_REDIS_URL="$$redis" $(PY) -m pytest $(1) $(PARALLEL) -q \
+		$(PYTEST_ARGS)
 endef
 
 test: install-test browser-deps

@@ -23,11 +23,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, default_database_url
@@ -40,6 +42,12 @@ from server.services import Services
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# Under pytest-xdist (make test runs two workers) each worker empties and fills a Redis database
+# of its own: TEST_REDIS_URL's number plus the worker's (gw0, gw1, ...).
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+    _redis = urlsplit(REDIS_URL)
+    _number = int(_redis.path.strip("/") or 0) + int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_number}"))
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 DEFAULT_DATABASE = Path(make_url(default_database_url()).database)
@@ -140,6 +148,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def drop_database(name: str) -> None:
+    """Drop a test's PostgreSQL database. WITH (FORCE) ends connections a test left open; it
+    may not end an autovacuum worker (not our role's), which visits a database some time after
+    a large load, but a plain DROP stops autovacuum itself."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except ProgrammingError as error:
+        if "pg_signal_backend" not in str(error):
+            raise
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
     if not PG_ADMIN_URL:
@@ -152,11 +177,10 @@ def pg_template() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    admin.dispose()
     _migrate(url)
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_database(name)
 
 
 @contextmanager
@@ -180,13 +204,12 @@ def fresh_database(request: pytest.FixtureRequest, folder: Path, backend: str,
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    admin.dispose()
     try:
         yield url
     finally:
         engine_for(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -41,7 +41,7 @@ from metrics.rows import MeasureData
 from metrics.scope import Geography
 from metrics.selection import Selection
 from tests.accounts import signed_in_client
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import PG_ADMIN_URL, drop_database
 from tests.downloads import split_csv
 from tests.oracles import benchmark, measure_frame, series
 
@@ -86,8 +86,7 @@ def postgresql_demo(pg_template: str) -> Iterator[str]:
     load_demo(sessions_for(url), first=FIRST, last=LAST)
     yield url
     engine_for(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(name)
     admin.dispose()
 
 

@@ -27,6 +27,7 @@ from db.importer import Report, load_path
 from db.importer.readers import sha256_of_path
 from db.models import Adopter, Return, ReturnIssue
 from tests.builders import ReturnFile, snapshot, valid_return
+from tests.conftest import drop_database
 
 D = date.fromisoformat
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how encrypted workbooks (and .xls) start
@@ -57,8 +58,7 @@ def store(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[sessionm
     url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
     yield sessionmaker(engine_for(url), expire_on_commit=False)
     engine_for(url).dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(name)
     admin.dispose()
 
 
