@@ -91,11 +91,17 @@ def test_without_the_warm_up_the_first_page_reads_rows(demo_settings) -> None:
     assert sql.reading("child") and sql.reading("adopter")
 
 
-@pytest.mark.parametrize("slug", list(PAGE_OF))
-def test_warm_answers_are_the_cold_answers(demo_settings, slug) -> None:
+@pytest.fixture(scope="module")
+def warmed(demo_settings) -> Services:
+    """The services of an app warmed as gunicorn's master warms it, once for the pages below."""
     server = create_app(demo_settings).server
     start_master(server)
-    warm, cold = services_of(server), Services.from_settings(demo_settings)
+    return services_of(server)
+
+
+@pytest.mark.parametrize("slug", list(PAGE_OF))
+def test_warm_answers_are_the_cold_answers(warmed, demo_settings, slug) -> None:
+    warm, cold = warmed, Services.from_settings(demo_settings)
     quarter = cold.store.quarters()[0]
     for scope in ("england", "region:London", "330"):
         for warm_frame, cold_frame in zip(page_frames(warm, slug, scope, quarter),
