@@ -255,7 +255,8 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
-    """Real-world sample formats with fake children (tests/data/samples: each folder's SOURCES.md says where its files come from)."""
+    """Real-world sample formats with fake children (tests/data/samples; each folder's
+    SOURCES.md says where its files come from)."""
     return SAMPLES
 
 
