@@ -1,7 +1,7 @@
 # make run   - install (Chromium too when root, for chart images and the board pack), create the
 #              embedded database with demo data if empty, and serve it
 # make test  - install what the tests need (Chromium, PostgreSQL and Redis when root) and run
-#              them all: tests/unit, tests/db, tests/app and tests/browser
+#              them all on both cores: tests/unit, tests/db, tests/app and tests/browser
 # make test-fast - the unit tests only (no database, app or browser), for the inner loop
 # make test-db, test-app, test-browser - one folder of tests, with what that folder needs
 # make bench - run every benchmark in bench/
@@ -25,8 +25,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    serve the dashboard on http://$(HOST):$(PORT)/ (PORT=... to change)"
-	@echo "make test   run the whole test suite (about 15 minutes; starts PostgreSQL and Redis)"
-	@echo "make test-fast  the unit tests: no database, app or browser (under a minute)"
+	@echo "make test   run the whole test suite (about 9 minutes; starts PostgreSQL and Redis)"
+	@echo "make test-fast  the unit tests: no database, app or browser (about 15 s)"
 	@echo "make test-db, test-app, test-browser  the tests in tests/db, tests/app or tests/browser"
 	@echo "make bench  run the benchmarks in bench/"
 	@echo "make loadtest  a board meeting's load on the demo: 50 users for 60 s"
