@@ -64,6 +64,8 @@ class Tally:
 
     how: str  # count, sum, groups, average, percent
     values: np.ndarray
+    # each value's category as its position in `order` (-1: none of them, so in the Total only):
+    # two bytes a value, where the names themselves were a Python string a value
     categories: np.ndarray | None = None
     order: tuple[str, ...] = ()
     key_codes: np.ndarray | None = None  # each value's LA (or agency), as a code into key_names
@@ -73,7 +75,7 @@ class Tally:
     @classmethod
     def of(cls, how: str, values: pd.Series, categories: pd.Series | None = None, order: tuple[str, ...] = (),
            record_keys: pd.Series | np.ndarray | None = None) -> "Tally":
-        cats = None if categories is None else categories.reindex(values.index).to_numpy(dtype=object)
+        cats = None if categories is None else category_codes(categories.reindex(values.index), order)
         # one byte a value: national tallies of every measure and quarter are kept in memory
         keys = None if record_keys is None else np.asarray(record_keys, dtype=np.uint8)
         return cls(how, values.to_numpy(dtype=float), cats, order, record_keys=keys)
@@ -91,6 +93,11 @@ class Tally:
         return Tally(self.how, self.values[inside], categories, self.order, record_keys=keys)
 
 
+def category_codes(categories: pd.Series, order: tuple[str, ...]) -> np.ndarray:
+    """Each category's position in `order`, -1 for one not in it (or none)."""
+    return pd.Categorical(categories, categories=list(order)).codes.astype(np.int16)
+
+
 def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
     first = tallies[0]
     values = np.concatenate([t.values for t in tallies])
@@ -100,7 +107,7 @@ def tally_cells(tallies: list[Tally], stat: str) -> list[Cell]:
     groups: list[tuple[str, np.ndarray]] = [("", everything)] if not first.order else []
     if first.order:
         categories = np.concatenate([t.categories for t in tallies])
-        groups = [(c, categories == c) for c in first.order] + [("Total", everything)]
+        groups = [(c, categories == n) for n, c in enumerate(first.order)] + [("Total", everything)]
     cells = []
     for name, inside in groups:
         v, k = values[inside], keys[inside]

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
@@ -38,6 +39,11 @@ from db.engine import engine_for
 from db.schema import initialise
 from metrics.quarters import Quarter
 from server.services import Services
+
+# No property test is timed: hypothesis' default 200 ms deadline per example failed tests on
+# a busy machine (a timed assertion in all but name). Speed is measured in bench/.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "")
