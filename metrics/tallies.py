@@ -82,7 +82,9 @@ class Tally:
 
     def with_keys(self, keys: pd.Series) -> "Tally":
         codes, names = pd.factorize(keys)
-        return replace(self, key_codes=codes, key_names=np.asarray(names, dtype=object))
+        # two bytes a value, not eight: England has some 150 LAs and fewer agencies
+        small = np.int16 if len(names) < np.iinfo(np.int16).max else np.int32
+        return replace(self, key_codes=codes.astype(small), key_names=np.asarray(names, dtype=object))
 
     def only(self, keys: frozenset[str]) -> "Tally":
         """The part of an England tally that belongs to a scope's LAs (or agencies)."""
