@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from charts.figures import category_bars, grouped_bars, measure_bars, ranked_bars, threshold_figure, trend_figure
 from charts.marks import chart_note, returns_words
+from charts.pages.adopters import adopters_left_title
 from charts.query import Query
 from charts.words import TITLE_LENGTH, active_title, caption, threshold_title
 from metrics.quarters import Quarter
@@ -150,3 +151,25 @@ def test_incomplete_bars_are_white_hatched_and_outlined() -> None:
     figure = go.Figure(category_bars(broken))
     assert list(figure.data[0].marker.color) == ["white", "white"]
     assert len(figure.layout.annotations) == 1  # one note for the area, not one a category
+
+
+def left_frame(counts: dict[str, int]) -> pd.DataFrame:
+    rows = [{"scope": "ALS", "quarter": NOW, "category": c, "value": n, "shown": str(n)}
+            for c, n in counts.items()]
+    total = sum(counts.values())
+    rows.append({"scope": "ALS", "quarter": NOW, "category": "Total", "value": total, "shown": str(total)})
+    return frame_of(rows, "households_left").assign(breakdown="reason")
+
+
+def test_the_households_leaving_title_says_how_most_left() -> None:
+    q = Query("households_left", "ALS", Quarter.parse(NOW), window=4, breakdown="reason").trend()
+    # 12 of 30 is the most common way but not a majority
+    assert adopters_left_title(left_frame({"WITHDREW": 12, "NOT_APPROVED": 8, "ADOPTED": 10}), q) == (
+        "Households that left the process most often withdrew: 12 of 30 in the year to 2025-26 Q1")
+    # 16 of 30 is most of them; adopting is completing the process, and the title says so
+    assert adopters_left_title(left_frame({"WITHDREW": 8, "NOT_APPROVED": 6, "ADOPTED": 16}), q) == (
+        "Most households that left the process adopted (completed the process): 16 of 30 in the "
+        "year to 2025-26 Q1")
+    assert adopters_left_title(left_frame({"WITHDREW": 10, "ADOPTED": 10, "OTHER": 4}), q) == (
+        "Households that left the process most often withdrew or adopted (completed the process): "
+        "10 each of 24 in the year to 2025-26 Q1")
