@@ -85,7 +85,9 @@ def chart_note(frame: pd.DataFrame, how: str) -> str:
         pick = pick[pick["quarter"] == max(pick["quarter"], key=str)]
     row = pick.iloc[0].to_dict()
     where = ", ".join(str(row[c]) for c in ("scope_name", "quarter") if c in row)
-    points = marked.drop_duplicates([c for c in ("scope", "quarter", "measure") if c in marked])
+    # Other marked figures drawn ([x] and [c] are not drawn, so not marked).
+    points = pick if not len(shown) else shown
+    points = points.drop_duplicates([c for c in ("scope", "quarter", "measure") if c in points])
     others = len(points) - 1
     more = f"; {others} other figure{'' if others == 1 else 's'} marked" if others > 0 else ""
     return f"{how}: {returns_words(row)}" + (f" ({where})" if where else "") + more
