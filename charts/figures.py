@@ -248,6 +248,7 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     traces = []
     for n, stage in enumerate(stages):
         rows = frame[frame["measure"] == stage]
+        flags = incomplete_flags(rows)
         traces.append({
             "type": "bar", "y": rows["scope_name"].tolist(), "x": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
@@ -255,8 +256,11 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
             "orientation": "h",
             "marker": hatched({"color": COLOURS[n % len(COLOURS)],
                                "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
-                              incomplete_flags(rows)),
-            "textposition": "inside", "insidetextanchor": "middle", "textfont": {"color": "white"},
+                              flags),
+            "textposition": "inside", "insidetextanchor": "middle",
+            # white on the colour; the colour on a white (incomplete) bar
+            "textfont": {"color": [COLOURS[n % len(COLOURS)] if f else "white" for f in flags]
+                         if flags.any() else "white"},
             "hovertemplate": "%{y}: %{text} days%{customdata}<extra>%{fullData.name}</extra>",
         })
     # One note per area's returns, not one per stage.

@@ -78,7 +78,7 @@ def trend_words(measure: Measure, rows: dict, query: Query) -> str:
         if not _usable(before):
             continue
         if is_incomplete(before):
-            return f"{when} incomplete"
+            return f"{when}'s returns incomplete"
         verdict = judge(measure.id, now["value"], now["cohort"], before["value"], before["cohort"])
         if verdict == "about the same":
             return f"about the same as {when}"

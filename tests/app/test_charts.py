@@ -191,7 +191,7 @@ def test_titles_name_the_window_and_units_and_claim_no_change_over_gaps() -> Non
     # Nothing is judged from incomplete returns: the title says so instead.
     earlier_incomplete = frame.assign(missing_returns=[2, 0])
     assert active_title(earlier_incomplete, q).endswith(
-        ": 452 days in the year to 2025-26 Q1, last quarter incomplete")
+        ": 452 days in the year to 2025-26 Q1, last quarter's returns incomplete")
     incomplete = frame.assign(missing_returns=[0, 2], returns_missing=[0, 1],
                               returns_expected=[20, 20], returns_missing_names=["", "Aspire"])
     assert active_title(incomplete, q) == (
