@@ -73,7 +73,9 @@ def line_styles(scopes: list[str]) -> dict[str, dict]:
 # ---------------------------------------------------------------- marks of incomplete returns
 
 NOTE_COLOUR = "#0b0c0c"
-NOTE_WIDTH = 60  # characters of the note on a line: a half-width card's plot
+NOTE_WIDTH = 52  # characters of the note on a line: a third-width card's plot
+NOTE_LINE = 20  # px of top margin a line of the note takes (board mode draws it at 16 px)
+NOTE_NAME = "incomplete-returns"  # the note's annotation name, for board mode and the tests
 
 
 def hollow(marker: dict, flags: np.ndarray) -> dict:
@@ -128,8 +130,8 @@ def with_note(figure: FigureSpec, frame: pd.DataFrame, how: str) -> FigureSpec:
     on_top = any(a.get("y") == 1 and a.get("yanchor") == "bottom" for a in layout.get("annotations", []))
     lift = 20 if on_top else 0
     margin = dict(layout.get("margin", {}))
-    margin["t"] = margin.get("t", 10) + 18 * len(lines) + lift
-    note = {"text": "<br>".join(lines), "showarrow": False, "align": "left",
+    margin["t"] = margin.get("t", 10) + NOTE_LINE * len(lines) + lift
+    note = {"name": NOTE_NAME, "text": "<br>".join(lines), "showarrow": False, "align": "left",
             "xref": "paper", "x": 0, "xanchor": "left", "yref": "paper", "y": 1,
             "yanchor": "bottom", "yshift": lift + 2, "font": {"size": 12, "color": NOTE_COLOUR}}
     layout.update(annotations=[*layout.get("annotations", []), note], margin=margin)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from callbacks.quality import quality_view
 from charts import CHARTS
+from charts.figures import NOTE_NAME
 from charts.view import view
 from metrics.access import Caller
 from config import Settings
@@ -70,7 +71,8 @@ def test_the_chart_marks_the_figure_and_names_the_missing_agency(services: Servi
     assert "LAs not counted: 2 " in shown.caption
     # The board pack and board mode take the same view: the present figure keeps the note.
     present = admin_view(services, {**STATE, "present": True})
-    assert any("Adopt Coast to Coast" in a["text"] for a in present.figure["layout"]["annotations"])
+    assert any("Adopt Coast to Coast" in a["text"].replace("<br>", " ")
+               for a in present.figure["layout"]["annotations"] if a.get("name") == NOTE_NAME)
 
 
 def test_the_caption_counts_missing_returns_as_the_data_quality_page_does(services: Services) -> None:

@@ -121,9 +121,9 @@ def test_an_incomplete_point_is_hollow_and_the_chart_names_the_missing_agency() 
     assert list(als.marker.size) == [7, 12]
     assert england.marker.symbol == "circle-open"  # complete: as before
     [note] = figure.layout.annotations
-    assert note.text == "Hollow points: 1 of 5 returns missing: Aspire (Adopt London<br>South, 2025-26 Q1)"
+    assert note.text == "Hollow points: 1 of 5 returns missing: Aspire (Adopt<br>London South, 2025-26 Q1)"
     assert note.yref == "paper" and note.y == 1 and note.yanchor == "bottom"
-    assert figure.layout.margin.t == 10 + 2 * 18  # room above the plot for two lines
+    assert figure.layout.margin.t == 10 + 2 * 20  # room above the plot for two lines
     assert list(als.customdata) == ["", " (incomplete: 1 of 5 returns missing: Aspire)"]
     # The threshold's own label stays beside the note.
     texts = [a.text for a in go.Figure(threshold_figure(incomplete_trend(), 426, "14 months")).layout.annotations]
