@@ -40,15 +40,15 @@ def incomplete_flags(frame: pd.DataFrame) -> np.ndarray:
     return flags
 
 
-def returns_words(row: Mapping) -> str:
-    """What is incomplete behind one row: `1 of 5 returns missing: Aspire`, `1 partial return`,
-    or `2 LAs not counted` (their returns' format does not carry the figure); "" when complete.
-    """
+def returns_words(row: Mapping, named: bool = True) -> str:
+    """What is incomplete behind one row: `1 of 5 returns missing: Aspire` (with `named`),
+    `1 partial return`, or `2 LAs not counted` (their returns' format does not carry the
+    figure); "" when complete."""
     parts = []
     missing, expected = _count(row, "returns_missing"), _count(row, "returns_expected")
     if missing:
         names = row.get("returns_missing_names") or ""
-        parts.append(f"{missing} of {expected} returns missing" + (f": {names}" if names else ""))
+        parts.append(f"{missing} of {expected} returns missing" + (f": {names}" if names and named else ""))
     partial = _count(row, "partial_returns")
     if partial:
         parts.append(f"{partial} partial return{'' if partial == 1 else 's'}")

@@ -121,13 +121,9 @@ def judged_title(head: str, parts: list[str]) -> str:
 
 
 def incomplete_title(head: str, row: dict) -> str:
-    """`head (incomplete: 1 of 5 returns missing: Aspire)`: nothing is judged from it. The
-    agencies' names go first when the title would be too long."""
-    words = returns_words(row)
-    title = f"{head} (incomplete: {words})"
-    if len(title) > TITLE_LENGTH and ": " in words:
-        title = f"{head} (incomplete: {words.split(': ')[0]})"
-    return title
+    """`head (incomplete: 1 of 5 returns missing)`: nothing is judged from it. The agencies
+    are named on the figure and in the caption, not in the projected title."""
+    return f"{head} (incomplete: {returns_words(row, named=False)})"
 
 
 def active_title(frame: pd.DataFrame, query: Query, first: str = "") -> str:

@@ -196,9 +196,7 @@ def test_titles_name_the_window_and_units_and_claim_no_change_over_gaps() -> Non
                               returns_expected=[20, 20], returns_missing_names=["", "Aspire"])
     assert active_title(incomplete, q) == (
         "Entering care to placed (adjusted for foster carers): 452 days in the year to 2025-26 Q1 "
-        "(incomplete: 1 of 20 returns missing)")  # the name left out to keep it short
-    assert active_title(incomplete, query("children_waiting")) == (
-        "Children waiting: 452 in 2025-26 Q1 (incomplete: 1 of 20 returns missing: Aspire)")
+        "(incomplete: 1 of 20 returns missing)")  # the figure's note and the caption name it
     assert period_text(MEASURES["children_waiting"], Quarter.parse("2025-26 Q1"), 12) == "2025-26 Q1"
     assert period_text(MEASURES["sgos"], Quarter.parse("2025-26 Q1"), 12) == "the three years to 2025-26 Q1"
 

@@ -65,7 +65,7 @@ def test_the_chart_marks_the_figure_and_names_the_missing_agency(services: Servi
     notes = " ".join(a.text.replace("<br>", " ") for a in figure.layout.annotations)
     assert "1 of 3 returns missing: Adopt Coast to Coast (North East, 2024-25 Q3)" in notes
     # Nothing is judged from it: the title says it is incomplete instead.
-    # (the agency's name would take the projected title past 90 characters: the note names it)
+    # (the note and the caption name the agency; the projected title stays short)
     assert shown.title == f"Children waiting: {now['shown']} in 2024-25 Q3 (incomplete: 1 of 3 returns missing)"
     assert "Returns missing: 1 of 3 expected (Adopt Coast to Coast)." in shown.caption
     assert "LAs not counted: 2 " in shown.caption

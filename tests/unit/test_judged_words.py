@@ -81,7 +81,7 @@ def test_a_threshold_comes_first_and_is_not_claimed_from_incomplete_returns() ->
                            returns_missing_names=["Aspire", ""])
     assert threshold_title(121, "4 months", missing, q) == (
         "Placement order to match: 130 days in 2025-26 Q1 (incomplete: 1 of 5 returns missing)")
-    # (the agency's name would take it past TITLE_LENGTH: the chart's note names it)
+    # (the chart's note and the caption name the agency; the projected title stays short)
 
 
 def test_the_caption_counts_returns_as_the_data_quality_page_does() -> None:
