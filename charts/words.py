@@ -146,6 +146,8 @@ def active_title(frame: pd.DataFrame, query: Query, first: str = "") -> str:
         return head
     if is_incomplete(now):
         return incomplete_title(head, now)
+    # A measure with a threshold says which side of it the figure is first, wherever it is shown.
+    first = first or against_threshold(measure.id, now["value"])
     return judged_title(head, [first, england_words(measure, rows, s), trend_words(measure, rows, s)])
 
 

@@ -183,14 +183,18 @@ def test_the_title_states_the_message(before, now, title) -> None:
 def test_titles_name_the_window_and_units_and_claim_no_change_over_gaps() -> None:
     frame = frame_of([("ALS", "ALS", "2024-25 Q4", 500.4, "500"), ("ALS", "ALS", "2025-26 Q1", 452, "452")])
     q = query("a10_care_to_placed_adjusted", window=4)
-    # Means of cohorts 500 and 452 (the frame's cohorts are its values): 1.96 * sqrt(0.36 * 500.4
-    # + 0.36 * 452) = 36.3 days, so 48 days shorter is beyond chance, and shorter is better.
+    # A10's threshold comes first (426 days); the change, beyond chance (cohorts 500 and 452,
+    # the frame's values: 1.96 * sqrt(0.36 * 500.4 + 0.36 * 452) = 36.3 < 48 days), would take
+    # the title past its length.
     assert active_title(frame, q) == ("Entering care to placed (adjusted for foster carers): "
-                                      "452 days in the year to 2025-26 Q1, shorter than last "
-                                      "quarter: better")
+                                      "452 days in the year to 2025-26 Q1, above the 14-month "
+                                      "threshold")
+    a1 = query("a1_care_to_placed", window=4)  # no threshold: the change is said
+    assert active_title(frame, a1) == ("Entering care to placed with adopters: 452 days in the "
+                                       "year to 2025-26 Q1, shorter than last quarter: better")
     # Nothing is judged from incomplete returns: the title says so instead.
     earlier_incomplete = frame.assign(missing_returns=[2, 0])
-    assert active_title(earlier_incomplete, q).endswith(
+    assert active_title(earlier_incomplete, a1).endswith(
         ": 452 days in the year to 2025-26 Q1, last quarter's returns incomplete")
     incomplete = frame.assign(missing_returns=[0, 2], returns_missing=[0, 1],
                               returns_expected=[20, 20], returns_missing_names=["", "Aspire"])
