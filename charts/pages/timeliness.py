@@ -17,12 +17,15 @@ from charts.words import (
     hidden, headlines, measure_period, scope_name_of, scope_row, threshold_title,
 )
 from metrics.disclosure import SYMBOLS
+from metrics.judgement import THRESHOLDS
 
 JOURNEY_STAGES = ("stage_care_to_adm", "stage_adm_to_order", "stage_order_to_match",
                   "stage_match_to_placed", "stage_placed_to_adopted")
 ADOPTER_STAGES = ("adopter_enquiry_to_approval", "adopter_approval_to_match")
-A10_THRESHOLD, A10_LABEL = 426, "14 months"
-A2_THRESHOLD, A2_LABEL = 121, "4 months"
+# The scorecard's thresholds are facts about their measures (metrics.judgement), read here.
+A10_THRESHOLD = THRESHOLDS["a10_care_to_placed_adjusted"].value
+A10_LABEL = THRESHOLDS["a10_care_to_placed_adjusted"].label
+A2_THRESHOLD, A2_LABEL = THRESHOLDS["a2_order_to_match"].value, THRESHOLDS["a2_order_to_match"].label
 STAGE_TABLE = TableShape("Stage", "measure_title", "scope", "scope_name")
 
 
