@@ -13,6 +13,7 @@ legend. Imports plotly, numpy, pandas, charts and metrics only.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 
 import numpy as np
@@ -23,6 +24,7 @@ from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
 
 ENGLAND_COLOUR = "#3D3D3D"
+THRESHOLD_COLOUR = "#801650"
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1")  # the scope first
 DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
@@ -198,7 +200,7 @@ def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: 
     figure["layout"].update(
         shapes=[{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                  "y0": threshold, "y1": threshold, "name": label,
-                 "line": {"color": "#801650", "dash": "dot", "width": 1.5}}],
+                 "line": {"color": THRESHOLD_COLOUR, "dash": "dot", "width": 1.5}}],
         annotations=[{"text": f"{label} ({threshold:,.0f} days)", "showarrow": False,
                       "xref": "x domain", "x": 0, "xanchor": "left",
                       "yref": "y", "y": threshold, "yanchor": "bottom"}],
@@ -327,17 +329,147 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
 
 # ---------------------------------------------------------------- board mode
 
-BOARD_HEIGHT = 340  # px: a chart's least height on a board, for its larger type
+BOARD_FONT = 18  # px: the least type size on a projected screen at 1280x720
+DIRECT_LABEL = "direct-label"  # the name of a line-end label (assets/board.js nudges them apart)
+WRAP_AT = 16  # characters: a bar's category name is broken into lines about this long
+MANY_BARS = 8  # categories: more than this stay upright bars, as a histogram reads
+QUARTER = re.compile(r"^\d{4}-\d{2} Q[1-4]$")
 
 
-def direct_labels(figure: FigureSpec) -> FigureSpec:
-    """The figure in board size: each line labelled at its last shown point instead of a legend,
-    thicker lines, larger type. The figure's own notes (thresholds, [c] where a bar would be)
-    stay, larger. Bars of several series keep a large legend: a stacked segment is too narrow
-    to carry its stage's name."""
+def text_width(text: str, size: int = BOARD_FONT) -> float:
+    """A line of Arial's width in px, roughly (its average glyph is about 0.55 em; a label's
+    room is reserved from this, so it errs on the wide side)."""
+    return 0.58 * size * max((len(line) for line in str(text).split("<br>")), default=0)
+
+
+def wrapped(text: str, width: int = WRAP_AT) -> str:
+    """A category's name broken at spaces into lines about `width` characters long."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def quarter_ticks(quarters: list) -> list:
+    """Board mode's quarters to label: the first and the latest always, and the one midway when
+    there are five or more."""
+    if len(quarters) <= 2:
+        return list(quarters)
+    picked = [quarters[0], quarters[(len(quarters) - 1) // 2], quarters[-1]] if len(quarters) >= 5 \
+        else [quarters[0], quarters[-1]]
+    return list(dict.fromkeys(picked))
+
+
+def _quarters_of(data: list[dict], axis: str) -> list:
+    values = [v for t in data for v in (t.get(axis) or [])]
+    return list(dict.fromkeys(v for v in values if isinstance(v, str) and QUARTER.match(v)))
+
+
+def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
+    """Bars over quarters (one series per measure) as one horizontal bar per measure at the latest
+    quarter: a board reads where things stand, and eight quarters of grouped bars need type
+    too small for the room. The trend stays on the normal page and in the table."""
+    bars = []
+    for n, trace in enumerate(data):
+        points = [(x, y, t) for x, y, t in zip(trace["x"], trace["y"], trace.get("text") or trace["y"])]
+        if not points:
+            continue
+        x, y, text = points[-1]
+        bars.append((trace, x, y, text))
+    latest = bars[-1][1] if bars else ""
+    names = [wrapped(t.get("name", "")) for t, *_ in bars]
+    layout["yaxis"] = {**{k: v for k, v in layout.get("yaxis", {}).items() if k != "title"},
+                       "type": "category", "categoryorder": "array", "categoryarray": names[::-1],
+                       "automargin": True}
+    layout["xaxis"] = {"title": {"text": f"{latest}"}, "rangemode": "tozero", "gridcolor": "#e5e5e5",
+                       "automargin": True}
+    layout["barmode"] = "overlay"
+    layout["showlegend"] = False
+    return [{**trace, "x": [y], "y": [name], "text": [text], "orientation": "h",
+             "textposition": "outside", "cliponaxis": False,
+             "hovertemplate": "%{y}: %{text}<extra></extra>"}
+            for (trace, _x, y, text), name in zip(bars, names)]
+
+
+def _horizontal(data: list[dict], layout: dict) -> list[dict]:
+    """Upright bars of a few named categories as horizontal bars, so each name is written level
+    (wrapped onto lines) beside its bar instead of turned or cut under it; the first category
+    at the top. Notes written where a hidden bar would stand move with them."""
+    names = list(dict.fromkeys(v for t in data for v in t.get("x") or []))
+    label = {n: wrapped(n) for n in names}
+    turned = [{**t, "x": t.get("y"), "y": [label[v] for v in t.get("x") or []], "orientation": "h",
+               "textposition": "outside" if t.get("textposition") else t.get("textposition"),
+               "hovertemplate": "%{y}: %{text}<extra>%{fullData.name}</extra>"} for t in data]
+    notes = []
+    for note in layout.get("annotations", []):
+        if note.get("x") in label and not note.get("xref"):
+            note = {**note, "x": 0, "y": label[note["x"]], "xanchor": "left", "yanchor": "middle"}
+        notes.append(note)
+    x, y = layout.get("xaxis", {}), layout.get("yaxis", {})
+    layout["annotations"] = notes
+    layout["xaxis"] = {**{k: v for k, v in y.items() if k not in ("title",)}, "title": y.get("title", {}),
+                       "automargin": True}
+    layout["yaxis"] = {**{k: v for k, v in x.items() if k not in ("tickvals", "ticktext", "title")},
+                       "type": "category", "categoryorder": "array",
+                       "categoryarray": [label[n] for n in names][::-1], "automargin": True}
+    return turned
+
+
+def _headroom(data: list[dict], layout: dict) -> None:
+    """Room on the value axis for the values written outside the bars' ends."""
+    for axis, values in (("xaxis", "x"), ("yaxis", "y")):
+        outside = [t for t in data if t.get("type") == "bar" and t.get("textposition") == "outside"
+                   and (t.get("orientation") == "h") == (axis == "xaxis")]
+        numbers = [v for t in outside for v in t.get(values) or [] if isinstance(v, (int, float)) and v == v]
+        if numbers and max(numbers) > 0:
+            longest = max((len(str(x)) for t in outside for x in t.get("text") or []), default=3)
+            room = 1.25 + (0.04 * longest if axis == "xaxis" else 0)
+            layout[axis] = {**layout.get(axis, {}), "range": [0, max(numbers) * room],
+                            "autorange": False}
+
+
+def _board_note(note: dict) -> dict:
+    """A figure's note at board size. A line's label drawn across the plot (a threshold's, at
+    its left end) would be written over the lines: it goes above the plot instead, in the
+    line's colour after a dotted stroke, as a key."""
+    note = {**note, "font": {**note.get("font", {}), "size": BOARD_FONT}}
+    if note.get("xref") == "x domain" and note.get("yref") == "y":
+        note.update(text=f"┈┈ {note['text']}", xref="paper", x=0, xanchor="left", yref="paper",
+                    y=1, yanchor="bottom", yshift=4,
+                    font={**note["font"], "color": THRESHOLD_COLOUR})
+    return note
+
+
+def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
+    """The figure for a projected board card: its height follows the card, every text at least
+    BOARD_FONT px, and nothing written over another text or out of the figure.
+
+    Each line is labelled at its last shown point instead of a legend (`name: value`, or the
+    value alone when `names` is False because the card's numbers above it name the lines), in
+    the line's colour, with a right margin as wide as the longest label; assets/board.js nudges
+    labels that would touch apart by at least a line of type. The quarters axis labels the first
+    and the latest quarter always. A few named categories become horizontal bars with their names
+    level and wrapped; bars over quarters show the latest quarter. Bars of several series keep a
+    legend (a stacked segment is too narrow to carry its stage's name); a value that does not fit
+    inside its bar at board size is left to the table. The figure's own notes (thresholds, [c]
+    where a bar would be) stay, at board size."""
     # A copy to change, but for the template: shared by every figure and never changed here.
     layout = {k: copy.deepcopy(v) for k, v in figure["layout"].items() if k != "template"}
     data = copy.deepcopy(figure["data"])
+    font = {"size": BOARD_FONT}
+    bars = [t for t in data if t.get("type") == "bar"]
+    upright = [t for t in bars if t.get("orientation") != "h"]
+    if upright and len(upright) == len(bars):
+        if _quarters_of(upright, "x"):
+            data = [*_latest_bars(upright, layout), *(t for t in data if t.get("type") != "bar")]
+        elif len({v for t in upright for v in t.get("x") or []}) <= MANY_BARS:
+            data = [*_horizontal(upright, layout), *(t for t in data if t.get("type") != "bar")]
+        else:  # too many to write each one's value at board size: the axis and the table say it
+            for t in upright:
+                t["text"], t["textposition"] = None, "none"
     labels = []
     for trace in data:
         if trace.get("type") != "scatter" or trace.get("y") is None:
@@ -349,28 +481,49 @@ def direct_labels(figure: FigureSpec) -> FigureSpec:
             continue
         x, y, text = points[-1]
         line = trace.get("line", {})
-        labels.append({"x": x, "y": y, "text": f"{trace['name']}: {text}" if text else trace["name"],
-                       "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 8,
-                       "font": {"size": 16, "color": line.get("color") or "#0b0c0c"}})
-        trace["line"] = {**line, "width": 4}
-    notes = [{**note, "font": {**note.get("font", {}), "size": 16}} for note in layout.get("annotations", [])]
-    bar_series = [t for t in data if t.get("type") == "bar"]
+        colour = line.get("color") or trace.get("marker", {}).get("color") or FONT["color"]
+        said = (f"{trace['name']}: {text}" if text else trace["name"]) if names or not text else text
+        labels.append({"x": x, "y": y, "text": said, "name": DIRECT_LABEL,
+                       "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 10,
+                       "font": {"size": BOARD_FONT, "color": colour}})
+        if "lines" in str(trace.get("mode", "lines")):
+            trace["line"] = {**line, "width": 4}
+        trace["marker"] = {**trace.get("marker", {}), "size": 10}
+    notes = [_board_note(note) for note in layout.get("annotations", [])]
+    several = [t for t in data if t.get("type") == "bar" and t.get("showlegend", True)]
     legend = layout.get("legend", {})
+    margin = layout.get("margin", {})
+    right = max((text_width(a["text"]) for a in labels), default=0) + 24 if labels else 20
     layout.update(
-        annotations=[*notes, *labels], showlegend=len(bar_series) > 1,
-        legend={**legend, "font": {**legend.get("font", {}), "size": 16}},
-        font={**layout.get("font", {}), "size": 16},
-        margin={**layout.get("margin", {}), "r": 160 if labels else 10},
-        height=max(layout.get("height") or 0, BOARD_HEIGHT),
+        annotations=[*notes, *labels], showlegend=len(several) > 1 and not labels,
+        # Above the chart: below it, a legend meets the axis's labels and title.
+        legend={**legend, "font": {**legend.get("font", {}), **font}, "orientation": "h",
+                "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        font={**layout.get("font", FONT), **font},
+        margin={"l": 10, "t": 34 if any(n.get("yanchor") == "bottom" for n in notes) else 12,
+                "b": 10, "r": max(right, 20), "pad": 4},
+        uniformtext={"minsize": BOARD_FONT, "mode": "hide"},
+        autosize=True,
     )
+    layout.pop("height", None)
     xaxis, yaxis = layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
-    ticks = xaxis.get("tickvals")
-    if ticks is not None and len(ticks) > 2:  # board-sized quarter labels need twice the room
-        xaxis["tickvals"] = list(ticks)[::2]
-        if xaxis.get("ticktext") is not None:
-            xaxis["ticktext"] = list(xaxis["ticktext"])[::2]
+    quarters = _quarters_of([t for t in data if t.get("type") == "scatter"], "x")
+    if quarters:
+        ticks = quarter_ticks(quarters)
+        # Half a quarter's room at each end, and the labels set below the axis, so that the
+        # first quarter's label meets neither the edge nor the value axis's 0.
+        xaxis.update(tickvals=ticks, ticktext=[short_quarter(q) for q in ticks], tickangle=0,
+                     range=[-0.5, len(quarters) - 0.5], autorange=False, ticklabelstandoff=10)
+    _headroom(data, layout)
     for axis in (xaxis, yaxis):
-        axis["tickfont"] = {**axis.get("tickfont", {}), "size": 14}
+        axis["tickfont"] = {**axis.get("tickfont", {}), **font}
+        axis["automargin"] = True
+        if isinstance(axis.get("title"), dict) and axis["title"].get("text"):
+            axis["title"] = {**axis["title"], "font": font, "standoff": 8}
+    yaxis.setdefault("nticks", 5)
+    for trace in data:
+        if trace.get("type") == "bar" and trace.get("text") is not None:
+            trace["textfont"] = {**trace.get("textfont", {}), **font}
     if "template" in figure["layout"]:
         layout["template"] = figure["layout"]["template"]
     return {"data": data, "layout": layout}

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from charts import PAGE_OF
-from charts.figures import direct_labels, figure_spec, journey_figure, threshold_figure
+from charts.figures import BOARD_FONT, direct_labels, figure_spec, journey_figure, threshold_figure
 from layouts import ids
 from layouts.board import board_aware, is_present, without_controls
 from layouts.chart_pages import page_layout
@@ -87,7 +87,7 @@ def test_direct_labels_keep_the_figures_own_notes_larger() -> None:
     labelled = go.Figure(direct_labels(threshold_figure(frame, threshold=426, label="14 months")))
     texts = [a.text for a in labelled.layout.annotations]
     assert texts == ["14 months (426 days)", "Adopt London South: 450"]
-    assert {a.font.size for a in labelled.layout.annotations} == {16}
+    assert {a.font.size for a in labelled.layout.annotations} == {BOARD_FONT}
     assert labelled.layout.shapes[0].y0 == 426  # the threshold line itself
 
 
@@ -96,4 +96,4 @@ def test_stacked_bars_keep_a_legend_in_board_mode() -> None:
                            "scope": ["ALS", "ALS"], "scope_name": ["Adopt London South"] * 2,
                            "value": [100.0, 200.0], "shown": ["100", "200"]})
     labelled = go.Figure(direct_labels(journey_figure(stages)))
-    assert labelled.layout.showlegend is True and labelled.layout.legend.font.size == 16
+    assert labelled.layout.showlegend is True and labelled.layout.legend.font.size == BOARD_FONT
