@@ -331,9 +331,10 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
 
 BOARD_FONT = 18  # px: the least type size on a projected screen at 1280x720
 DIRECT_LABEL = "direct-label"  # the name of a line-end label (assets/board.js nudges them apart)
-WRAP_AT = 16  # characters: a bar's category name is broken into lines about this long
+WRAP_AT = 15  # characters: a bar's category name is broken into lines about this long
 MANY_BARS = 8  # categories: more than this stay upright bars, as a histogram reads
 QUARTER = re.compile(r"^\d{4}-\d{2} Q[1-4]$")
+JOINING_WORDS = frozenset({"over", "under", "from", "for", "of", "in", "at", "by", "to", "with"})
 
 
 def text_width(text: str, size: int = BOARD_FONT) -> float:
@@ -368,53 +369,60 @@ def _quarters_of(data: list[dict], axis: str) -> list:
     return list(dict.fromkeys(v for v in values if isinstance(v, str) and QUARTER.match(v)))
 
 
+def common_start(names: list[str]) -> str:
+    """The words every name starts with (`Children waiting` of `Children waiting over 6
+    months` and `... over 12 months`), when there are two or more of them."""
+    words = [str(n).split() for n in names]
+    shared = []
+    for group in zip(*words):
+        if len(set(group)) > 1:
+            break
+        shared.append(group[0])
+    while shared and shared[-1].lower() in JOINING_WORDS:  # `over 6 months`, not `6 months`
+        shared.pop()
+    return " ".join(shared) if len(names) > 1 and len(shared) >= 2 else ""
+
+
 def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
-    """Bars over quarters (one series per measure) as one horizontal bar per measure at the latest
-    quarter: a board reads where things stand, and eight quarters of grouped bars need type
-    too small for the room. The trend stays on the normal page and in the table."""
+    """Bars over quarters (one series per measure) as one bar per measure at the latest quarter,
+    named under it: a board reads where things stand, and eight quarters of grouped bars need
+    type too small for the room. The trend stays on the normal page and in the table. Words
+    every name shares are left out of the bars' names (the card's title and numbers say them),
+    and the quarter is the screen's."""
     bars = []
-    for n, trace in enumerate(data):
-        points = [(x, y, t) for x, y, t in zip(trace["x"], trace["y"], trace.get("text") or trace["y"])]
-        if not points:
-            continue
-        x, y, text = points[-1]
-        bars.append((trace, x, y, text))
-    latest = bars[-1][1] if bars else ""
-    names = [wrapped(t.get("name", "")) for t, *_ in bars]
+    for trace in data:
+        points = list(zip(trace.get("x") or [], trace.get("y") or [], trace.get("text") or trace.get("y") or []))
+        if points:
+            bars.append((trace, *points[-1]))
+    names = [str(t.get("name", "")) for t, *_ in bars]
+    shared = common_start(names)
+    short = [(n[len(shared):].strip() or "All") if shared else n for n in names]
+    layout["xaxis"] = {"type": "category", "tickangle": 0, "automargin": True}
     layout["yaxis"] = {**{k: v for k, v in layout.get("yaxis", {}).items() if k != "title"},
-                       "type": "category", "categoryorder": "array", "categoryarray": names[::-1],
-                       "automargin": True}
-    layout["xaxis"] = {"title": {"text": f"{latest}"}, "rangemode": "tozero", "gridcolor": "#e5e5e5",
-                       "automargin": True}
-    layout["barmode"] = "overlay"
-    layout["showlegend"] = False
-    return [{**trace, "x": [y], "y": [name], "text": [text], "orientation": "h",
-             "textposition": "outside", "cliponaxis": False,
-             "hovertemplate": "%{y}: %{text}<extra></extra>"}
-            for (trace, _x, y, text), name in zip(bars, names)]
+                       "rangemode": "tozero", "automargin": True}
+    layout["barmode"] = "group"
+    return [{"type": "bar", "x": [wrapped(n, WRAP_AT) for n in short],
+             "y": [y for _t, _x, y, _s in bars], "text": [str(s) for *_r, s in bars],
+             "textposition": "outside", "cliponaxis": False, "showlegend": False,
+             "name": shared or "Latest quarter",
+             "marker": {"color": [t.get("marker", {}).get("color", COLOURS[0]) for t, *_ in bars],
+                        "pattern": {"shape": [t.get("marker", {}).get("pattern", {}).get("shape", "")
+                                              for t, *_ in bars], "fgcolor": "white"}},
+             "hovertemplate": "%{x}: %{text}<extra></extra>"}]
 
 
-def _horizontal(data: list[dict], layout: dict) -> list[dict]:
-    """Upright bars of a few named categories as horizontal bars, so each name is written level
-    (wrapped onto lines) beside its bar instead of turned or cut under it; the first category
-    at the top. Notes written where a hidden bar would stand move with them."""
+def _wrapped_categories(data: list[dict], layout: dict) -> list[dict]:
+    """Upright bars of a few named categories with each name written level under its bar,
+    broken onto lines, never turned or cut. Notes written where a hidden bar would stand
+    follow their category's new name."""
     names = list(dict.fromkeys(v for t in data for v in t.get("x") or []))
-    label = {n: wrapped(n) for n in names}
-    turned = [{**t, "x": t.get("y"), "y": [label[v] for v in t.get("x") or []], "orientation": "h",
-               "textposition": "outside" if t.get("textposition") else t.get("textposition"),
-               "hovertemplate": "%{y}: %{text}<extra>%{fullData.name}</extra>"} for t in data]
-    notes = []
-    for note in layout.get("annotations", []):
-        if note.get("x") in label and not note.get("xref"):
-            note = {**note, "x": 0, "y": label[note["x"]], "xanchor": "left", "yanchor": "middle"}
-        notes.append(note)
-    x, y = layout.get("xaxis", {}), layout.get("yaxis", {})
-    layout["annotations"] = notes
-    layout["xaxis"] = {**{k: v for k, v in y.items() if k not in ("title",)}, "title": y.get("title", {}),
-                       "automargin": True}
-    layout["yaxis"] = {**{k: v for k, v in x.items() if k not in ("tickvals", "ticktext", "title")},
-                       "type": "category", "categoryorder": "array",
-                       "categoryarray": [label[n] for n in names][::-1], "automargin": True}
+    label = {n: wrapped(n, WRAP_AT) for n in names}
+    turned = [{**t, "x": [label[v] for v in t.get("x") or []]} for t in data]
+    layout["annotations"] = [{**n, "x": label[n["x"]]} if n.get("x") in label and not n.get("xref")
+                             else n for n in layout.get("annotations", [])]
+    layout["xaxis"] = {**{k: v for k, v in layout.get("xaxis", {}).items()
+                          if k not in ("tickvals", "ticktext")},
+                       "type": "category", "tickangle": 0, "automargin": True}
     return turned
 
 
@@ -427,8 +435,7 @@ def _headroom(data: list[dict], layout: dict) -> None:
         if numbers and max(numbers) > 0:
             longest = max((len(str(x)) for t in outside for x in t.get("text") or []), default=3)
             room = 1.25 + (0.04 * longest if axis == "xaxis" else 0)
-            layout[axis] = {**layout.get(axis, {}), "range": [0, max(numbers) * room],
-                            "autorange": False}
+            layout.setdefault(axis, {}).update(range=[0, max(numbers) * room], autorange=False)
 
 
 def _board_note(note: dict) -> dict:
@@ -451,8 +458,8 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     value alone when `names` is False because the card's numbers above it name the lines), in
     the line's colour, with a right margin as wide as the longest label; assets/board.js nudges
     labels that would touch apart by at least a line of type. The quarters axis labels the first
-    and the latest quarter always. A few named categories become horizontal bars with their names
-    level and wrapped; bars over quarters show the latest quarter. Bars of several series keep a
+    and the latest quarter always. A few named categories keep upright bars with their names
+    level under them, wrapped; bars over quarters show the latest quarter. Bars of several series keep a
     legend (a stacked segment is too narrow to carry its stage's name); a value that does not fit
     inside its bar at board size is left to the table. The figure's own notes (thresholds, [c]
     where a bar would be) stay, at board size."""
@@ -466,7 +473,7 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         if _quarters_of(upright, "x"):
             data = [*_latest_bars(upright, layout), *(t for t in data if t.get("type") != "bar")]
         elif len({v for t in upright for v in t.get("x") or []}) <= MANY_BARS:
-            data = [*_horizontal(upright, layout), *(t for t in data if t.get("type") != "bar")]
+            data = [*_wrapped_categories(upright, layout), *(t for t in data if t.get("type") != "bar")]
         else:  # too many to write each one's value at board size: the axis and the table say it
             for t in upright:
                 t["text"], t["textposition"] = None, "none"
@@ -520,7 +527,7 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         axis["automargin"] = True
         if isinstance(axis.get("title"), dict) and axis["title"].get("text"):
             axis["title"] = {**axis["title"], "font": font, "standoff": 8}
-    yaxis.setdefault("nticks", 5)
+    yaxis.setdefault("nticks", 3)  # a short chart has room for three values' type
     for trace in data:
         if trace.get("type") == "bar" and trace.get("text") is not None:
             trace["textfont"] = {**trace.get("textfont", {}), **font}

@@ -14,13 +14,13 @@ import re
 
 from dash import dcc, html
 
-from charts.figures import FigureSpec, direct_labels, short_quarter
+from charts.figures import FigureSpec, common_start, direct_labels, short_quarter
 from charts.spec import WHOLE, Headline
 from charts.view import ChartView
-from charts.words import SOURCE
 from layouts import ids
 from metrics.disclosure import SYMBOLS
 
+BOARD_SOURCE = "ASG returns"  # charts.words.SOURCE, short for a card's one source line
 # plotly's dashes as CSS border styles, for the swatch beside each number.
 SWATCH_STYLES = {"solid": "solid", "dot": "dotted", "dash": "dashed", "dashdot": "dashed",
                  "longdash": "dashed", "longdashdot": "dashed"}
@@ -37,16 +37,19 @@ def short_title(view: ChartView) -> str:
         title = title.replace(period, "")
     for name in names:
         title = title.replace(f" in {name}", "").replace(f" for {name}", "")
+    # A figure in brackets repeats one the card shows (a threshold's days, England's value).
+    title = re.sub(r" \([^()]*\d[^()]*\)", "", title)
     return re.sub(r"\s+([,:])", r"\1", re.sub(r"\s{2,}", " ", title)).strip()
 
 
 def source_line(view: ChartView) -> str:
-    """`Source: Quarterly ASG returns, 23-24 Q2 to 25-26 Q1`, short enough for one line of a
-    card; the period's kind (the year to the quarter) is on the screen's line above."""
+    """`Source: ASG returns, 23-24 Q2 to 25-26 Q1`, short enough for one line of a third of the
+    screen; the period's kind (the year to the quarter) is on the screen's line above, the
+    source's full name in the normal page's caption."""
     quarters = sorted({q for q in view.frame["quarter"] if isinstance(q, str) and q}) if len(view.frame) else []
     if len(quarters) > 1:
-        return f"Source: {SOURCE}, {short_quarter(quarters[0])} to {short_quarter(quarters[-1])}"
-    return f"Source: {SOURCE}, {short_quarter(str(view.query.quarter))}"
+        return f"Source: {BOARD_SOURCE}, {short_quarter(quarters[0])} to {short_quarter(quarters[-1])}"
+    return f"Source: {BOARD_SOURCE}, {short_quarter(str(view.query.quarter))}"
 
 
 def line_keys(figure: FigureSpec) -> dict[str, dict]:
@@ -65,8 +68,11 @@ def swatch(style: dict | None) -> list:
 
 
 def numbers(headlines: list[Headline], chart: str, keys: dict[str, dict]) -> html.Div:
-    """The big number and the figures beside it on one line, each by its line's swatch."""
+    """The big number and the figures beside it on one line, each by its line's swatch. Words
+    all their names start with are said once, by the big number (`197 Children waiting over 6
+    months`, then `over 12 months: 120`)."""
     parts = []
+    shared = common_start([h.label for h in headlines])
     for h in headlines:
         if h.main:
             parts.append(html.Span([html.Span(h.shown, id=ids.tile_value(chart), className="tile__value"),
@@ -74,7 +80,8 @@ def numbers(headlines: list[Headline], chart: str, keys: dict[str, dict]) -> htm
                                               className="tile__label")],
                                    className="tile__main"))
         else:
-            parts.append(html.Span([*swatch(keys.get(h.label)), f"{h.label}: ", html.Strong(h.shown)],
+            label = h.label[len(shared):].strip() if shared and h.label != shared else h.label
+            parts.append(html.Span([*swatch(keys.get(h.label)), f"{label}: ", html.Strong(h.shown)],
                                    className="tile__benchmark"))
     return html.Div(parts, className="board-card__numbers")
 
@@ -121,13 +128,30 @@ def grid_shape(count: int, wide: int) -> tuple[int, int]:
     return columns, rows
 
 
+def row_heights(wide: list[bool], columns: int) -> list[str]:
+    """Each grid row's share of the screen: equal, but where a wide card (a stacked bar of a
+    few areas) has a row of its own it takes 5 parts to the other rows' 7 (their trends need
+    the height more)."""
+    heights, column = [], 0
+    for w in wide:
+        if w:
+            heights.append("minmax(0, 5fr)" if any(not x for x in wide) else "minmax(0, 1fr)")
+            column = 0
+            continue
+        if column == 0:
+            heights.append("minmax(0, 7fr)" if any(wide) else "minmax(0, 1fr)")
+        column = (column + 1) % columns
+    return heights
+
+
 def board_cards(views: list[tuple[ChartView, dict]]) -> html.Div:
     """The page's board cards on a grid of one screen; each chart a whole row wide on the
     normal page (the journey) is a whole row here too."""
     wide = [width == WHOLE for _view, width in views]
-    columns, rows = grid_shape(len(views), sum(wide))
+    columns, _rows = grid_shape(len(views), sum(wide))
+    heights = row_heights(wide, columns)
     return html.Div(
         [board_card(view, w) for (view, _width), w in zip(views, wide)],
         className="board-grid",
-        style={"--board-columns": str(columns), "--board-rows": str(rows)},
+        style={"--board-columns": str(columns), "--board-rows": " ".join(heights)},
     )
