@@ -331,7 +331,8 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
 
 BOARD_FONT = 18  # px: the least type size on a projected screen at 1280x720
 DIRECT_LABEL = "direct-label"  # the name of a line-end label (assets/board.js nudges them apart)
-WRAP_AT = 15  # characters: a bar's category name is broken into lines about this long
+ROW_NAME = 18  # characters: a longer name beside a horizontal bar is broken onto lines
+WRAP_ROOM = 36  # characters: the names under a card's bars share about this much of a line
 MANY_BARS = 8  # categories: more than this stay upright bars, as a histogram reads
 QUARTER = re.compile(r"^\d{4}-\d{2} Q[1-4]$")
 JOINING_WORDS = frozenset({"over", "under", "from", "for", "of", "in", "at", "by", "to", "with"})
@@ -343,7 +344,12 @@ def text_width(text: str, size: int = BOARD_FONT) -> float:
     return 0.58 * size * max((len(line) for line in str(text).split("<br>")), default=0)
 
 
-def wrapped(text: str, width: int = WRAP_AT) -> str:
+def wrap_width(count: int) -> int:
+    """How many characters each of `count` names under bars may take on a line."""
+    return max(8, WRAP_ROOM // max(count, 1))
+
+
+def wrapped(text: str, width: int = 16) -> str:
     """A category's name broken at spaces into lines about `width` characters long."""
     lines: list[str] = []
     for word in str(text).split():
@@ -401,7 +407,7 @@ def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
     layout["yaxis"] = {**{k: v for k, v in layout.get("yaxis", {}).items() if k != "title"},
                        "rangemode": "tozero", "automargin": True}
     layout["barmode"] = "group"
-    return [{"type": "bar", "x": [wrapped(n, WRAP_AT) for n in short],
+    return [{"type": "bar", "x": [wrapped(n, wrap_width(len(short))) for n in short],
              "y": [y for _t, _x, y, _s in bars], "text": [str(s) for *_r, s in bars],
              "textposition": "outside", "cliponaxis": False, "showlegend": False,
              "name": shared or "Latest quarter",
@@ -416,7 +422,7 @@ def _wrapped_categories(data: list[dict], layout: dict) -> list[dict]:
     broken onto lines, never turned or cut. Notes written where a hidden bar would stand
     follow their category's new name."""
     names = list(dict.fromkeys(v for t in data for v in t.get("x") or []))
-    label = {n: wrapped(n, WRAP_AT) for n in names}
+    label = {n: wrapped(n, wrap_width(len(names))) for n in names}
     turned = [{**t, "x": [label[v] for v in t.get("x") or []]} for t in data]
     layout["annotations"] = [{**n, "x": label[n["x"]]} if n.get("x") in label and not n.get("xref")
                              else n for n in layout.get("annotations", [])]
@@ -426,12 +432,32 @@ def _wrapped_categories(data: list[dict], layout: dict) -> list[dict]:
     return turned
 
 
+def _wrapped_rows(data: list[dict], layout: dict) -> None:
+    """Long names beside horizontal bars broken onto lines, so the bars keep their width."""
+    names = {v for t in data if t.get("type") == "bar" and t.get("orientation") == "h"
+             for v in t.get("y") or [] if isinstance(v, str)}
+    label = {n: wrapped(n, ROW_NAME) for n in names if len(n) > ROW_NAME}
+    if not label:
+        return
+    for t in data:
+        if t.get("orientation") == "h" and t.get("y") is not None:
+            t["y"] = [label.get(v, v) for v in t["y"]]
+    layout["annotations"] = [{**n, "y": label[n["y"]]} if n.get("y") in label else n
+                             for n in layout.get("annotations", [])]
+    yaxis = layout.setdefault("yaxis", {})
+    if yaxis.get("categoryarray") is not None:
+        yaxis["categoryarray"] = [label.get(v, v) for v in yaxis["categoryarray"]]
+
+
 def _headroom(data: list[dict], layout: dict) -> None:
-    """Room on the value axis for the values written outside the bars' ends."""
+    """Room on the value axis for the values written outside the bars' ends, and for a
+    reference line drawn across them (England's)."""
     for axis, values in (("xaxis", "x"), ("yaxis", "y")):
         outside = [t for t in data if t.get("type") == "bar" and t.get("textposition") == "outside"
                    and (t.get("orientation") == "h") == (axis == "xaxis")]
         numbers = [v for t in outside for v in t.get(values) or [] if isinstance(v, (int, float)) and v == v]
+        numbers += [s[f"{values}0"] for s in layout.get("shapes", []) if outside
+                    and s.get(f"{values}ref") == values and isinstance(s.get(f"{values}0"), (int, float))]
         if numbers and max(numbers) > 0:
             longest = max((len(str(x)) for t in outside for x in t.get("text") or []), default=3)
             room = 1.25 + (0.04 * longest if axis == "xaxis" else 0)
@@ -448,6 +474,16 @@ def _board_note(note: dict) -> dict:
                     y=1, yanchor="bottom", yshift=4,
                     font={**note["font"], "color": THRESHOLD_COLOUR})
     return note
+
+
+def legend_place(data: list[dict], layout: dict) -> dict:
+    """Where a board's legend goes: beside stacked horizontal bars (a few areas' bars, which
+    need the height to carry their values), above anything else (below it, a legend meets the
+    axis's labels and title)."""
+    if layout.get("barmode") == "stack" and any(t.get("orientation") == "h" for t in data):
+        return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                "tracegroupgap": 0}
+    return {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 
 
 def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
@@ -503,9 +539,7 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     right = max((text_width(a["text"]) for a in labels), default=0) + 24 if labels else 20
     layout.update(
         annotations=[*notes, *labels], showlegend=len(several) > 1 and not labels,
-        # Above the chart: below it, a legend meets the axis's labels and title.
-        legend={**legend, "font": {**legend.get("font", {}), **font}, "orientation": "h",
-                "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        legend={**legend, "font": {**legend.get("font", {}), **font}, **legend_place(data, layout)},
         font={**layout.get("font", FONT), **font},
         margin={"l": 10, "t": 34 if any(n.get("yanchor") == "bottom" for n in notes) else 12,
                 "b": 10, "r": max(right, 20), "pad": 4},
@@ -521,13 +555,22 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         # first quarter's label meets neither the edge nor the value axis's 0.
         xaxis.update(tickvals=ticks, ticktext=[short_quarter(q) for q in ticks], tickangle=0,
                      range=[-0.5, len(quarters) - 0.5], autorange=False, ticklabelstandoff=10)
+    if layout.get("barmode") == "stack" and any(t.get("orientation") == "h" for t in data):
+        # Each segment carries its value: the axis's scale would take the height the bars need
+        # to carry them (and the legend beside them) at board size.
+        xaxis.update(showticklabels=False, showgrid=False, title={"text": ""})
+    _wrapped_rows(data, layout)
     _headroom(data, layout)
+    if any(t.get("orientation") == "h" for t in data):
+        xaxis.setdefault("nticks", 4)  # level values, not turned ones crowded into the width
+        xaxis["tickangle"] = 0
     for axis in (xaxis, yaxis):
         axis["tickfont"] = {**axis.get("tickfont", {}), **font}
         axis["automargin"] = True
         if isinstance(axis.get("title"), dict) and axis["title"].get("text"):
             axis["title"] = {**axis["title"], "font": font, "standoff": 8}
-    yaxis.setdefault("nticks", 3)  # a short chart has room for three values' type
+    if yaxis.get("type") != "category":  # (on a category axis nticks would skip names)
+        yaxis.setdefault("nticks", 3)  # a short chart has room for three values' type
     for trace in data:
         if trace.get("type") == "bar" and trace.get("text") is not None:
             trace["textfont"] = {**trace.get("textfont", {}), **font}

@@ -35,8 +35,8 @@ def short_title(view: ChartView) -> str:
     for period in (f" in the year to {quarter}", f" in the three years to {quarter}",
                    f" in {quarter}", f" at {quarter}"):
         title = title.replace(period, "")
-    for name in names:
-        title = title.replace(f" in {name}", "").replace(f" for {name}", "")
+    for name in names:  # not `in England's regions`
+        title = re.sub(rf" (?:in|for) {re.escape(name)}(?![\w'’])", "", title)
     # A figure in brackets repeats one the card shows (a threshold's days, England's value).
     title = re.sub(r" \([^()]*\d[^()]*\)", "", title)
     return re.sub(r"\s+([,:])", r"\1", re.sub(r"\s{2,}", " ", title)).strip()
