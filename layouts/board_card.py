@@ -4,7 +4,7 @@ Its short title, the big number with the region's and England's beside it (each 
 of its line, so the numbers are the chart's key), the chart filling the rest of the card and one
 short source line; a key to [c], [x] or [z] only when one shows. No links, table, downloads or
 long caption: those stay on the normal page. `board_cards` lays a page's board charts out on a
-grid that fills one screen (assets/style-board.css). Imports dash, pandas, charts, metrics and
+grid that fills one screen (assets/style-board.css). Imports dash, charts, metrics and
 layouts only.
 """
 

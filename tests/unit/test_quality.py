@@ -87,7 +87,10 @@ def test_direct_labels_keep_the_figures_own_notes_larger() -> None:
                           "shown": ["300", "450"], "value_type": ["mean", "mean"]})
     labelled = go.Figure(direct_labels(threshold_figure(frame, threshold=426, label="14 months")))
     texts = [a.text for a in labelled.layout.annotations]
-    assert texts == ["14 months (426 days)", "Adopt London South: 450"]
+    # The threshold's label goes above the plot as a key (at its left end it lay over the lines).
+    assert texts == ["┈┈ 14 months (426 days)", "Adopt London South: 450"]
+    note = labelled.layout.annotations[0]
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")
     assert {a.font.size for a in labelled.layout.annotations} == {BOARD_FONT}
     assert labelled.layout.shapes[0].y0 == 426  # the threshold line itself
 
