@@ -1,5 +1,6 @@
-/* Board mode (?present=1): a presentation clicker's keys move between the board's pages, and
-   links inside the dashboard keep the filters and present=1.
+/* Board mode (?present=1): a presentation clicker's keys move between the board's pages, links
+   inside the dashboard keep the filters and present=1, and the labels at the charts' line ends
+   are nudged apart so that none is written over another or out of its chart.
    ArrowRight / PageDown: next page; ArrowLeft / PageUp: previous page (no wrap at the ends). */
 (function () {
   "use strict";
@@ -44,4 +45,61 @@
     if (url.pathname === window.location.pathname && url.hash) return;  // a jump within the page
     link.setAttribute("href", url.pathname + window.location.search + url.hash);
   }, true);
+
+  // Line-end labels (annotations named "direct-label", charts/figures.py direct_labels) sit at
+  // their line's last value; two lines ending close together would write one label over the
+  // other. Once a chart is drawn (and whenever it is drawn again: a resize, new figures), the
+  // labels are measured where they stand and moved apart by at least their height, kept inside
+  // the chart; a chart whose labels are settled is marked data-labels-settled.
+  var LABEL = "direct-label";
+  var GAP = 2;  // px between two labels
+
+  function nudge(gd) {
+    var layout = gd.layout || {};
+    var notes = layout.annotations || [];
+    var box = gd.getBoundingClientRect();
+    var labels = [];
+    notes.forEach(function (note, i) {
+      if (note.name !== LABEL) return;
+      var el = gd.querySelector('.annotation[data-index="' + i + '"]');
+      if (!el) return;
+      var r = el.getBoundingClientRect();
+      if (!r.height) return;
+      var shift = note.yshift || 0;  // plotly's yshift is upwards, the screen's y downwards
+      labels.push({i: i, natural: (r.top + r.bottom) / 2 + shift, height: r.height, shift: shift});
+    });
+    if (labels.length < 2) { gd.setAttribute("data-labels-settled", "1"); return; }
+    labels.sort(function (a, b) { return a.natural - b.natural; });
+    var step = Math.max.apply(null, labels.map(function (l) { return l.height; })) + GAP;
+    var top = box.top + step / 2, bottom = box.bottom - step / 2;
+    var at = labels.map(function (l) { return Math.min(Math.max(l.natural, top), bottom); });
+    for (var k = 1; k < at.length; k++) at[k] = Math.max(at[k], at[k - 1] + step);
+    if (at[at.length - 1] > bottom) {  // pushed out at the foot: pack them upwards instead
+      at[at.length - 1] = bottom;
+      for (k = at.length - 2; k >= 0; k--) at[k] = Math.min(at[k], at[k + 1] - step);
+    }
+    var update = {};
+    labels.forEach(function (l, n) {
+      var shift = Math.round(l.natural - at[n]);
+      if (Math.abs(shift - l.shift) >= 1) update["annotations[" + l.i + "].yshift"] = shift;
+    });
+    if (Object.keys(update).length && window.Plotly) {
+      gd.removeAttribute("data-labels-settled");
+      window.Plotly.relayout(gd, update);  // draws again, and comes back here to check
+    } else {
+      gd.setAttribute("data-labels-settled", "1");
+    }
+  }
+
+  function watchCharts() {
+    if (!inBoardMode()) return;
+    var charts = document.querySelectorAll(".board-mode .js-plotly-plot");
+    Array.prototype.forEach.call(charts, function (gd) {
+      if (gd.__boardLabels || typeof gd.on !== "function") return;
+      gd.__boardLabels = true;
+      gd.on("plotly_afterplot", function () { nudge(gd); });
+      nudge(gd);
+    });
+  }
+  window.setInterval(watchCharts, 250);
 })();

@@ -2,7 +2,8 @@
 
 `page_cards` is a plain function of the services, the page and its FILTER_STATE, so tests call
 it directly. Each card is `charts.view.view` of its chart drawn by layouts/chart_card.py, through
-the answer cache. Imports dash, its component libraries, charts, layouts, server and callbacks.
+the answer cache; in board mode (FILTER_STATE marked `present`) the page's board charts only,
+drawn by layouts/board_card.py. Imports dash, its component libraries, charts, layouts, server and callbacks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from charts import PAGE_OF, PAGES
 from charts.spec import Chart
 from charts.view import ChartView, view
 from layouts import ids
+from layouts.board_card import board_cards
 from layouts.chart_card import chart_card
 
 
@@ -29,6 +31,9 @@ def page_cards(services: Services, slug: str, state: object) -> list:
     if not state:
         return []
     try:
+        if isinstance(state, dict) and state.get("present"):  # board mode: its charts only
+            return [board_cards([(chart_view(services, chart, state), width)
+                                 for chart, width in PAGE_OF[slug].board_charts])]
         return [dbc.Col(chart_card(chart_view(services, chart, state)), **width)
                 for chart, width in PAGE_OF[slug].charts]
     except ValueError as exc:

@@ -15,6 +15,7 @@ pandas, charts and metrics only.
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 
 import numpy as np
@@ -26,6 +27,7 @@ from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
 
 ENGLAND_COLOUR = "#3D3D3D"
+THRESHOLD_COLOUR = "#801650"
 COLOURS = ("#12436D", "#28A197", "#801650", "#F46A25", "#A285D1")  # the scope first
 DASHES = ("solid", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
@@ -282,7 +284,7 @@ def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: 
     figure["layout"].update(
         shapes=[{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                  "y0": threshold, "y1": threshold, "name": label,
-                 "line": {"color": "#801650", "dash": "dot", "width": 1.5}}],
+                 "line": {"color": THRESHOLD_COLOUR, "dash": "dot", "width": 1.5}}],
         annotations=[{"text": f"{label} ({threshold:,.0f} days)", "showarrow": False,
                       "xref": "x domain", "x": 0, "xanchor": "left",
                       "yref": "y", "y": threshold, "yanchor": "bottom"}, *notes],
@@ -425,17 +427,190 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
 
 # ---------------------------------------------------------------- board mode
 
-BOARD_HEIGHT = 340  # px: a chart's least height on a board, for its larger type
+BOARD_FONT = 18  # px: the least type size on a projected screen at 1280x720
+DIRECT_LABEL = "direct-label"  # the name of a line-end label (assets/board.js nudges them apart)
+ROW_NAME = 18  # characters: a longer name beside a horizontal bar is broken onto lines
+WRAP_ROOM = 36  # characters: the names under a card's bars share about this much of a line
+MANY_BARS = 8  # categories: more than this stay upright bars, as a histogram reads
+QUARTER = re.compile(r"^\d{4}-\d{2} Q[1-4]$")
+JOINING_WORDS = frozenset({"over", "under", "from", "for", "of", "in", "at", "by", "to", "with"})
 
 
-def direct_labels(figure: FigureSpec) -> FigureSpec:
-    """The figure in board size: each line labelled at its last shown point instead of a legend,
-    thicker lines, larger type. The figure's own notes (thresholds, [c] where a bar would be)
-    stay, larger. Bars of several series keep a large legend: a stacked segment is too narrow
-    to carry its stage's name."""
+def text_width(text: str, size: int = BOARD_FONT) -> float:
+    """A line of Arial's width in px, roughly (its average glyph is about 0.55 em; a label's
+    room is reserved from this, so it errs on the wide side)."""
+    return 0.58 * size * max((len(line) for line in str(text).split("<br>")), default=0)
+
+
+def wrap_width(count: int) -> int:
+    """How many characters each of `count` names under bars may take on a line."""
+    return max(8, WRAP_ROOM // max(count, 1))
+
+
+def wrapped(text: str, width: int = 16) -> str:
+    """A category's name broken at spaces into lines about `width` characters long."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def quarter_ticks(quarters: list) -> list:
+    """Board mode's quarters to label: the first and the latest always, and the one midway when
+    there are five or more."""
+    if len(quarters) <= 2:
+        return list(quarters)
+    picked = [quarters[0], quarters[(len(quarters) - 1) // 2], quarters[-1]] if len(quarters) >= 5 \
+        else [quarters[0], quarters[-1]]
+    return list(dict.fromkeys(picked))
+
+
+def _quarters_of(data: list[dict], axis: str) -> list:
+    values = [v for t in data for v in (t.get(axis) or [])]
+    return list(dict.fromkeys(v for v in values if isinstance(v, str) and QUARTER.match(v)))
+
+
+def common_start(names: list[str]) -> str:
+    """The words every name starts with (`Children waiting` of `Children waiting over 6
+    months` and `... over 12 months`), when there are two or more of them."""
+    words = [str(n).split() for n in names]
+    shared = []
+    for group in zip(*words):
+        if len(set(group)) > 1:
+            break
+        shared.append(group[0])
+    while shared and shared[-1].lower() in JOINING_WORDS:  # `over 6 months`, not `6 months`
+        shared.pop()
+    return " ".join(shared) if len(names) > 1 and len(shared) >= 2 else ""
+
+
+def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
+    """Bars over quarters (one series per measure) as one bar per measure at the latest quarter,
+    named under it: a board reads where things stand, and eight quarters of grouped bars need
+    type too small for the room. The trend stays on the normal page and in the table. Words
+    every name shares are left out of the bars' names (the card's title and numbers say them),
+    and the quarter is the screen's."""
+    bars = []
+    for trace in data:
+        points = list(zip(trace.get("x") or [], trace.get("y") or [], trace.get("text") or trace.get("y") or []))
+        if points:
+            bars.append((trace, *points[-1]))
+    names = [str(t.get("name", "")) for t, *_ in bars]
+    shared = common_start(names)
+    short = [(n[len(shared):].strip() or "All") if shared else n for n in names]
+    layout["xaxis"] = {"type": "category", "tickangle": 0, "automargin": True}
+    layout["yaxis"] = {**{k: v for k, v in layout.get("yaxis", {}).items() if k != "title"},
+                       "rangemode": "tozero", "automargin": True}
+    layout["barmode"] = "group"
+    return [{"type": "bar", "x": [wrapped(n, wrap_width(len(short))) for n in short],
+             "y": [y for _t, _x, y, _s in bars], "text": [str(s) for *_r, s in bars],
+             "textposition": "outside", "cliponaxis": False, "showlegend": False,
+             "name": shared or "Latest quarter",
+             "marker": {"color": [t.get("marker", {}).get("color", COLOURS[0]) for t, *_ in bars],
+                        "pattern": {"shape": [t.get("marker", {}).get("pattern", {}).get("shape", "")
+                                              for t, *_ in bars], "fgcolor": "white"}},
+             "hovertemplate": "%{x}: %{text}<extra></extra>"}]
+
+
+def _wrapped_categories(data: list[dict], layout: dict) -> list[dict]:
+    """Upright bars of a few named categories with each name written level under its bar,
+    broken onto lines, never turned or cut. Notes written where a hidden bar would stand
+    follow their category's new name."""
+    names = list(dict.fromkeys(v for t in data for v in t.get("x") or []))
+    label = {n: wrapped(n, wrap_width(len(names))) for n in names}
+    turned = [{**t, "x": [label[v] for v in t.get("x") or []]} for t in data]
+    layout["annotations"] = [{**n, "x": label[n["x"]]} if n.get("x") in label and not n.get("xref")
+                             else n for n in layout.get("annotations", [])]
+    layout["xaxis"] = {**{k: v for k, v in layout.get("xaxis", {}).items()
+                          if k not in ("tickvals", "ticktext")},
+                       "type": "category", "tickangle": 0, "automargin": True}
+    return turned
+
+
+def _wrapped_rows(data: list[dict], layout: dict) -> None:
+    """Long names beside horizontal bars broken onto lines, so the bars keep their width."""
+    names = {v for t in data if t.get("type") == "bar" and t.get("orientation") == "h"
+             for v in t.get("y") or [] if isinstance(v, str)}
+    label = {n: wrapped(n, ROW_NAME) for n in names if len(n) > ROW_NAME}
+    if not label:
+        return
+    for t in data:
+        if t.get("orientation") == "h" and t.get("y") is not None:
+            t["y"] = [label.get(v, v) for v in t["y"]]
+    layout["annotations"] = [{**n, "y": label[n["y"]]} if n.get("y") in label else n
+                             for n in layout.get("annotations", [])]
+    yaxis = layout.setdefault("yaxis", {})
+    if yaxis.get("categoryarray") is not None:
+        yaxis["categoryarray"] = [label.get(v, v) for v in yaxis["categoryarray"]]
+
+
+def _headroom(data: list[dict], layout: dict) -> None:
+    """Room on the value axis for the values written outside the bars' ends, and for a
+    reference line drawn across them (England's)."""
+    for axis, values in (("xaxis", "x"), ("yaxis", "y")):
+        outside = [t for t in data if t.get("type") == "bar" and t.get("textposition") == "outside"
+                   and (t.get("orientation") == "h") == (axis == "xaxis")]
+        numbers = [v for t in outside for v in t.get(values) or [] if isinstance(v, (int, float)) and v == v]
+        numbers += [s[f"{values}0"] for s in layout.get("shapes", []) if outside
+                    and s.get(f"{values}ref") == values and isinstance(s.get(f"{values}0"), (int, float))]
+        if numbers and max(numbers) > 0:
+            longest = max((len(str(x)) for t in outside for x in t.get("text") or []), default=3)
+            room = 1.25 + (0.04 * longest if axis == "xaxis" else 0)
+            layout.setdefault(axis, {}).update(range=[0, max(numbers) * room], autorange=False)
+
+
+def _board_note(note: dict) -> dict:
+    """A figure's note at board size. A line's label drawn across the plot (a threshold's, at
+    its left end) would be written over the lines: it goes above the plot instead, in the
+    line's colour after a dotted stroke, as a key."""
+    note = {**note, "font": {**note.get("font", {}), "size": BOARD_FONT}}
+    if note.get("xref") == "x domain" and note.get("yref") == "y":
+        note.update(text=f"┈┈ {note['text']}", xref="paper", x=0, xanchor="left", yref="paper",
+                    y=1, yanchor="bottom", yshift=4,
+                    font={**note["font"], "color": THRESHOLD_COLOUR})
+    return note
+
+
+def legend_place(data: list[dict], layout: dict) -> dict:
+    """Where a board's legend goes: beside stacked horizontal bars (a few areas' bars, which
+    need the height to carry their values), above anything else (below it, a legend meets the
+    axis's labels and title)."""
+    if layout.get("barmode") == "stack" and any(t.get("orientation") == "h" for t in data):
+        return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                "tracegroupgap": 0}
+    return {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+
+
+def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
+    """The figure for a projected board card: its height follows the card, every text at least
+    BOARD_FONT px, and nothing written over another text or out of the figure.
+
+    Each line is labelled at its last shown point instead of a legend (`name: value`, or the
+    value alone when `names` is False because the card's numbers above it name the lines), in
+    the line's colour, with a right margin as wide as the longest label; assets/board.js nudges
+    labels that would touch apart by at least a line of type. The quarters axis labels the first
+    and the latest quarter always. A few named categories keep upright bars with their names
+    level under them, wrapped; bars over quarters show the latest quarter. Bars of several series keep a
+    legend (a stacked segment is too narrow to carry its stage's name); a value that does not fit
+    inside its bar at board size is left to the table. The figure's own notes (thresholds, [c]
+    where a bar would be) stay, at board size."""
     # A copy to change, but for the template: shared by every figure and never changed here.
     layout = {k: copy.deepcopy(v) for k, v in figure["layout"].items() if k != "template"}
     data = copy.deepcopy(figure["data"])
+    font = {"size": BOARD_FONT}
+    bars = [t for t in data if t.get("type") == "bar"]
+    upright = [t for t in bars if t.get("orientation") != "h"]
+    if upright and len(upright) == len(bars):
+        if _quarters_of(upright, "x"):
+            data = [*_latest_bars(upright, layout), *(t for t in data if t.get("type") != "bar")]
+        elif len({v for t in upright for v in t.get("x") or []}) <= MANY_BARS:
+            data = [*_wrapped_categories(upright, layout), *(t for t in data if t.get("type") != "bar")]
+        else:  # too many to write each one's value at board size: the axis and the table say it
+            for t in upright:
+                t["text"], t["textposition"] = None, "none"
     labels = []
     for trace in data:
         if trace.get("type") != "scatter" or trace.get("y") is None:
@@ -447,28 +622,56 @@ def direct_labels(figure: FigureSpec) -> FigureSpec:
             continue
         x, y, text = points[-1]
         line = trace.get("line", {})
-        labels.append({"x": x, "y": y, "text": f"{trace['name']}: {text}" if text else trace["name"],
-                       "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 8,
-                       "font": {"size": 16, "color": line.get("color") or "#0b0c0c"}})
-        trace["line"] = {**line, "width": 4}
-    notes = [{**note, "font": {**note.get("font", {}), "size": 16}} for note in layout.get("annotations", [])]
-    bar_series = [t for t in data if t.get("type") == "bar"]
+        colour = line.get("color") or trace.get("marker", {}).get("color") or FONT["color"]
+        said = (f"{trace['name']}: {text}" if text else trace["name"]) if names or not text else text
+        labels.append({"x": x, "y": y, "text": said, "name": DIRECT_LABEL,
+                       "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 10,
+                       "font": {"size": BOARD_FONT, "color": colour}})
+        if "lines" in str(trace.get("mode", "lines")):
+            trace["line"] = {**line, "width": 4}
+        trace["marker"] = {**trace.get("marker", {}), "size": 10}
+    notes = [_board_note(note) for note in layout.get("annotations", [])]
+    several = [t for t in data if t.get("type") == "bar" and t.get("showlegend", True)]
     legend = layout.get("legend", {})
+    margin = layout.get("margin", {})
+    right = max((text_width(a["text"]) for a in labels), default=0) + 24 if labels else 20
     layout.update(
-        annotations=[*notes, *labels], showlegend=len(bar_series) > 1,
-        legend={**legend, "font": {**legend.get("font", {}), "size": 16}},
-        font={**layout.get("font", {}), "size": 16},
-        margin={**layout.get("margin", {}), "r": 160 if labels else 10},
-        height=max(layout.get("height") or 0, BOARD_HEIGHT),
+        annotations=[*notes, *labels], showlegend=len(several) > 1 and not labels,
+        legend={**legend, "font": {**legend.get("font", {}), **font}, **legend_place(data, layout)},
+        font={**layout.get("font", FONT), **font},
+        margin={"l": 10, "t": 34 if any(n.get("yanchor") == "bottom" for n in notes) else 12,
+                "b": 10, "r": max(right, 20), "pad": 4},
+        uniformtext={"minsize": BOARD_FONT, "mode": "hide"},
+        autosize=True,
     )
+    layout.pop("height", None)
     xaxis, yaxis = layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
-    ticks = xaxis.get("tickvals")
-    if ticks is not None and len(ticks) > 2:  # board-sized quarter labels need twice the room
-        xaxis["tickvals"] = list(ticks)[::2]
-        if xaxis.get("ticktext") is not None:
-            xaxis["ticktext"] = list(xaxis["ticktext"])[::2]
+    quarters = _quarters_of([t for t in data if t.get("type") == "scatter"], "x")
+    if quarters:
+        ticks = quarter_ticks(quarters)
+        # Half a quarter's room at each end, and the labels set below the axis, so that the
+        # first quarter's label meets neither the edge nor the value axis's 0.
+        xaxis.update(tickvals=ticks, ticktext=[short_quarter(q) for q in ticks], tickangle=0,
+                     range=[-0.5, len(quarters) - 0.5], autorange=False, ticklabelstandoff=10)
+    if layout.get("barmode") == "stack" and any(t.get("orientation") == "h" for t in data):
+        # Each segment carries its value: the axis's scale would take the height the bars need
+        # to carry them (and the legend beside them) at board size.
+        xaxis.update(showticklabels=False, showgrid=False, title={"text": ""})
+    _wrapped_rows(data, layout)
+    _headroom(data, layout)
+    if any(t.get("orientation") == "h" for t in data):
+        xaxis.setdefault("nticks", 4)  # level values, not turned ones crowded into the width
+        xaxis["tickangle"] = 0
     for axis in (xaxis, yaxis):
-        axis["tickfont"] = {**axis.get("tickfont", {}), "size": 14}
+        axis["tickfont"] = {**axis.get("tickfont", {}), **font}
+        axis["automargin"] = True
+        if isinstance(axis.get("title"), dict) and axis["title"].get("text"):
+            axis["title"] = {**axis["title"], "font": font, "standoff": 8}
+    if yaxis.get("type") != "category":  # (on a category axis nticks would skip names)
+        yaxis.setdefault("nticks", 3)  # a short chart has room for three values' type
+    for trace in data:
+        if trace.get("type") == "bar" and trace.get("text") is not None:
+            trace["textfont"] = {**trace.get("textfont", {}), **font}
     if "template" in figure["layout"]:
         layout["template"] = figure["layout"]["template"]
     return {"data": data, "layout": layout}

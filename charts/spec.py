@@ -61,6 +61,7 @@ class Chart:
 HALF = {"lg": 6}
 THIRD = {"lg": 6, "xl": 4}
 WHOLE = {"lg": 12}
+MAX_BOARD_CHARTS = 6  # the most a projected screen holds with type legible from the back
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,23 @@ class Page:
     grid_class: str = "page-cards"
     records: bool = False  # a child-level section below the cards
     aliases: tuple[str, ...] = field(default=())  # other addresses of the same page
+    # Board mode's charts (`?present=1`), by id in the order shown: the few a board discusses,
+    # which fit one projected screen; the rest stay on the normal page.
+    board: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        known = {chart.id for chart, _width in self.charts}
+        unknown = [c for c in self.board if c not in known]
+        if unknown:
+            raise ValueError(f"page {self.slug!r} shows unknown charts on the board: {unknown}")
+        if len(self.board) > MAX_BOARD_CHARTS:
+            raise ValueError(f"page {self.slug!r} puts {len(self.board)} charts on one board "
+                             f"screen; at most {MAX_BOARD_CHARTS} fit")
+
+    @property
+    def board_charts(self) -> tuple[tuple[Chart, dict], ...]:
+        """The board's charts in its order, each with its card's column sizes (the first
+        charts of the page when it names none)."""
+        width = {chart.id: (chart, w) for chart, w in self.charts}
+        ids = self.board or tuple(chart.id for chart, _w in self.charts[:MAX_BOARD_CHARTS])
+        return tuple(width[i] for i in ids)

@@ -2,11 +2,13 @@
 
 `board_aware(layout)` wraps a page's layout function. With `present=1` it takes the filter bar
 and any other controls out of the page (from the layout, not just hidden), puts in their place
-what the page's charts need (the URL, FILTER_STATE) and a caption naming the filters, and marks
-the page `board-mode` for the large type in assets/style-board.css. callbacks/board.py settles the
-filters into FILTER_STATE; assets/board.js moves between pages with the arrow keys and keeps
-`present=1` on links; a chart's figure gets direct labels (charts.figures.direct_labels).
-Imports dash and layouts only.
+what the page's charts need (the URL, FILTER_STATE) and one line naming the area, quarter,
+period and returns received, and marks the page `board-mode` for assets/style-board.css. A chart
+page (its layout carries its `Page`) becomes one screen: its title and that line, then the grid
+that callbacks/chart_pages.py fills with the page's board cards (layouts/board_card.py); its lead
+and any child-level section are left out. callbacks/board.py settles the filters into
+FILTER_STATE; assets/board.js moves between pages with the arrow keys, keeps `present=1` on links
+and nudges the charts' line labels apart. Imports dash, charts and layouts only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 
 from dash import dcc, html
 
+from charts.spec import Page
 from layouts import ids
 from layouts.filters import filter_values
 
@@ -38,8 +41,13 @@ def board_id(kind: str) -> dict:
     return {"type": kind, "part": "board"}
 
 
+def board_caption() -> html.P:
+    """The one line naming the area, quarter, period and returns received (callbacks/board.py)."""
+    return html.P(id=board_id(ids.BOARD_CAPTION), className="board-caption", **{"aria-live": "polite"})
+
+
 def board_filters(scope: object = None, quarter: object = None, window: object = None,
-                  compare: object = None) -> html.Div:
+                  compare: object = None, caption: bool = True) -> html.Div:
     """What the filter bar gave the page, without its controls: the URL, the settled selection
     and the query string's filters for callbacks/board.py to settle."""
     values = filter_values(scope, quarter, window, compare)
@@ -49,9 +57,22 @@ def board_filters(scope: object = None, quarter: object = None, window: object =
             dcc.Store(id=ids.FILTER_STATE),
             dcc.Store(id=board_id(ids.BOARD_FILTERS),
                       data={**values._asdict(), "compare": list(values.compare)}),
-            html.P(id=board_id(ids.BOARD_CAPTION), className="board-caption",
-                   **{"aria-live": "polite"}),
+            *([board_caption()] if caption else []),
         ]
+    )
+
+
+def board_page(page: Page, filters: dict) -> html.Div:
+    """A chart page on the board: its title and the selection's line, then the grid of its
+    board cards, filling one screen."""
+    return html.Div(
+        [
+            board_filters(**filters, caption=False),
+            html.Div([html.H1(page.title), board_caption()], className="board-bar"),
+            dcc.Loading(html.Div(id=ids.page_cards(page.slug), className="board-cards"),
+                        type="default", delay_show=300, parent_className="board-cards-loading"),
+        ],
+        className=f"{BOARD_CLASS} board-page",
     )
 
 
@@ -86,6 +107,9 @@ def board_aware(layout: object) -> Callable[..., object]:
         if not is_present(present):
             return drawn
         filters = {k: params.get(k) for k in ("scope", "quarter", "window", "compare")}
+        chart_page = getattr(layout, "page", None)
+        if isinstance(chart_page, Page):
+            return board_page(chart_page, filters)
         return html.Div([board_filters(**filters), without_controls(drawn)], className=BOARD_CLASS)
 
     page.board_aware = True

@@ -35,4 +35,5 @@ def page_layout(page: Page) -> Callable[..., html.Div]:
         )
 
     layout.__name__ = f"{page.slug}_layout"
+    layout.page = page  # board mode (layouts/board.py) draws the page's board cards instead
     return layout

@@ -34,10 +34,13 @@ INDEX_STRING = """<!DOCTYPE html>
 
 # (text, path, in the board's sequence): assets/board.js steps through the links marked
 # `data-board` in this order, so a page added here is added to board mode's arrow keys too.
+# The board's sequence is the chart pages, each one projected screen; the returns grid (a row
+# per agency, 38 for England) and the glossary do not fit one, and every board screen's line
+# says how many returns are in.
 NAVIGATION = (
     *((page.title, page.path, True) for page in PAGES),
-    ("Data quality", "/data-quality", True),
-    ("Definitions", "/definitions", True),
+    ("Data quality", "/data-quality", False),
+    ("Definitions", "/definitions", False),
     ("Returns loaded", "/returns", False),
     ("Load a return", "/load", False),
 )

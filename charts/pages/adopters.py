@@ -79,4 +79,6 @@ PAGE = Page(
                      partial(measure_bars, unit="Households"), adopters_over_title),
         trend_chart("adopters_days_waiting", "adopter_days_waiting"),
     )),
+    board=("adopters_funnel", "adopters_approval_to_match", "adopters_waiting_over",
+           "adopters_days_waiting"),
 )

@@ -57,4 +57,6 @@ PAGE = Page(
         trend_chart("waiting_sibling_groups", "sibling_groups_waiting"),
     )),
     records=True,
+    board=("waiting_by_age_year", "waiting_over_months", "waiting_days_by_age",
+           "waiting_sibling_groups"),
 )

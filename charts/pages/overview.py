@@ -18,4 +18,6 @@ PAGE = Page(
     "England, with the last eight quarters' trend.",
     tuple((benchmark_chart(m), CARD) for m in MEASURES),
     grid_class="overview-tiles", aliases=("/overview",),
+    board=("children_waiting", "adopters_waiting", "adopters_per_child",
+           "a10_care_to_placed_adjusted", "a2_order_to_match", "sgos"),
 )

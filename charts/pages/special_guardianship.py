@@ -47,4 +47,6 @@ PAGE = Page(
                  "{} made the {largest} number of support fund applications", APPLICANT_WORDS),
         trend_chart("asf_share_sg_trend", "asf_share_sg"),
     )),
+    board=("sgos_made_and_broken_down", "sgo_share_trend", "sgos_by_guardian",
+           "asf_share_sg_trend"),
 )

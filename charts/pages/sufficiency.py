@@ -100,4 +100,5 @@ PAGE = Page(
         (by_chart("sufficiency_by_approved_places", "approvals", "approved_places",
                   "Adopters approved for {} are the {largest} group of approvals", {}), THIRD),
     ),
+    board=("sufficiency_supply", "sufficiency_agencies", "sufficiency_by_age_band"),
 )

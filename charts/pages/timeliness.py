@@ -87,4 +87,5 @@ PAGE = Page(
                        adopter_stages_plan, grouped_bars, adopter_stages_title,
                        table=STAGE_TABLE), HALF),
     ),
+    board=("timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages"),
 )

@@ -160,6 +160,7 @@ def test_every_chart_is_a_valid_figure_of_traces_the_basic_bundle_draws(demo_ser
     figures = [go.Figure(part.figure)
                for slug in PAGE_OF for column in page_cards(demo_services, slug, state)
                for part in column._traverse() if isinstance(part, dcc.Graph)]
-    assert len(figures) == sum(len(page.charts) for page in PAGES)
+    # On the board, each page's board charts only (charts.spec.Page.board).
+    assert len(figures) == sum(len(page.board_charts if present else page.charts) for page in PAGES)
     kinds = {trace.type for figure in figures for trace in figure.data}
     assert kinds and kinds <= {"scatter", "bar", "pie"}, kinds

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from charts import PAGE_OF
-from charts.figures import direct_labels, figure_spec, journey_figure, threshold_figure
+from charts.figures import BOARD_FONT, direct_labels, figure_spec, journey_figure, threshold_figure
 from layouts import ids
 from layouts.board import board_aware, is_present, without_controls
 from layouts.chart_pages import page_layout
@@ -54,7 +54,8 @@ def test_board_version_of_a_page_has_no_controls() -> None:
     assert ids.FILTER_REGION in normal and "board-mode" not in normal
     board = page(scope="ALS", quarter="2025-26 Q1", present="1")
     text = str(board)
-    assert board.className == "board-mode"
+    assert "board-mode" in board.className.split()
+    assert PAGE_OF["overview"].lead not in text  # the page's lead is left to the normal page
     for control in (ids.FILTER_REGION, ids.FILTER_AGENCY, ids.FILTER_QUARTER, ids.FILTER_WINDOW):
         assert f"'{control}'" not in text
     assert ids.FILTER_STATE in text and ids.OVERVIEW_CARDS in text and "ALS" in text
@@ -86,8 +87,11 @@ def test_direct_labels_keep_the_figures_own_notes_larger() -> None:
                           "shown": ["300", "450"], "value_type": ["mean", "mean"]})
     labelled = go.Figure(direct_labels(threshold_figure(frame, threshold=426, label="14 months")))
     texts = [a.text for a in labelled.layout.annotations]
-    assert texts == ["14 months (426 days)", "Adopt London South: 450"]
-    assert {a.font.size for a in labelled.layout.annotations} == {16}
+    # The threshold's label goes above the plot as a key (at its left end it lay over the lines).
+    assert texts == ["┈┈ 14 months (426 days)", "Adopt London South: 450"]
+    note = labelled.layout.annotations[0]
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")
+    assert {a.font.size for a in labelled.layout.annotations} == {BOARD_FONT}
     assert labelled.layout.shapes[0].y0 == 426  # the threshold line itself
 
 
@@ -96,4 +100,4 @@ def test_stacked_bars_keep_a_legend_in_board_mode() -> None:
                            "scope": ["ALS", "ALS"], "scope_name": ["Adopt London South"] * 2,
                            "value": [100.0, 200.0], "shown": ["100", "200"]})
     labelled = go.Figure(direct_labels(journey_figure(stages)))
-    assert labelled.layout.showlegend is True and labelled.layout.legend.font.size == 16
+    assert labelled.layout.showlegend is True and labelled.layout.legend.font.size == BOARD_FONT

@@ -1,0 +1,157 @@
+"""A board card: one chart as a meeting room sees it on the projected screen (`?present=1`).
+
+Its short title, the big number with the region's and England's beside it (each with a swatch
+of its line, so the numbers are the chart's key), the chart filling the rest of the card and one
+short source line; a key to [c], [x] or [z] only when one shows. No links, table, downloads or
+long caption: those stay on the normal page. `board_cards` lays a page's board charts out on a
+grid that fills one screen (assets/style-board.css). Imports dash, charts, metrics and
+layouts only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dash import dcc, html
+
+from charts.figures import FigureSpec, common_start, direct_labels, short_quarter
+from charts.spec import WHOLE, Headline
+from charts.view import ChartView
+from layouts import ids
+from metrics.disclosure import SYMBOLS
+
+BOARD_SOURCE = "ASG returns"  # charts.words.SOURCE, short for a card's one source line
+# plotly's dashes as CSS border styles, for the swatch beside each number.
+SWATCH_STYLES = {"solid": "solid", "dot": "dotted", "dash": "dashed", "dashdot": "dashed",
+                 "longdash": "dashed", "longdashdot": "dashed"}
+
+
+def short_title(view: ChartView) -> str:
+    """The active title without the area and the quarter, which the line above the cards says
+    once for the whole screen: `Children waiting rose to 305 in 2025-26 Q1` -> `Children
+    waiting rose to 305`."""
+    title, quarter = view.title, str(view.query.quarter)
+    names = set(view.frame.loc[view.frame["scope"] == view.query.scope, "scope_name"]) if len(view.frame) else set()
+    for period in (f" in the year to {quarter}", f" in the three years to {quarter}",
+                   f" in {quarter}", f" at {quarter}"):
+        title = title.replace(period, "")
+    for name in names:  # not `in England's regions`
+        title = re.sub(rf" (?:in|for) {re.escape(name)}(?![\w'’])", "", title)
+    # A figure in brackets repeats one the card shows (a threshold's days, England's value).
+    title = re.sub(r" \([^()]*\d[^()]*\)", "", title)
+    return re.sub(r"\s+([,:])", r"\1", re.sub(r"\s{2,}", " ", title)).strip()
+
+
+def source_line(view: ChartView) -> str:
+    """`Source: ASG returns, 23-24 Q2 to 25-26 Q1`, short enough for one line of a third of the
+    screen; the period's kind (the year to the quarter) is on the screen's line above, the
+    source's full name in the normal page's caption."""
+    quarters = sorted({q for q in view.frame["quarter"] if isinstance(q, str) and q}) if len(view.frame) else []
+    if len(quarters) > 1:
+        return f"Source: {BOARD_SOURCE}, {short_quarter(quarters[0])} to {short_quarter(quarters[-1])}"
+    return f"Source: {BOARD_SOURCE}, {short_quarter(str(view.query.quarter))}"
+
+
+def line_keys(figure: FigureSpec) -> dict[str, dict]:
+    """Each drawn line's name -> its colour and dash."""
+    return {str(t.get("name")): {"color": t.get("line", {}).get("color"),
+                                 "dash": t.get("line", {}).get("dash", "solid")}
+            for t in figure["data"] if t.get("type") == "scatter" and "lines" in str(t.get("mode", ""))}
+
+
+def swatch(style: dict | None) -> list:
+    if not style or not style.get("color"):
+        return []
+    border = f"4px {SWATCH_STYLES.get(style.get('dash') or 'solid', 'dashed')} {style['color']}"
+    return [html.Span(className="board-card__swatch", style={"borderTop": border},
+                      **{"aria-hidden": "true"})]
+
+
+def numbers(headlines: list[Headline], chart: str, keys: dict[str, dict]) -> html.Div:
+    """The big number and the figures beside it on one line, each by its line's swatch. Words
+    all their names start with are said once, by the big number (`197 Children waiting over 6
+    months`, then `over 12 months: 120`)."""
+    parts = []
+    shared = common_start([h.label for h in headlines])
+    for h in headlines:
+        if h.main:
+            parts.append(html.Span([html.Span(h.shown, id=ids.tile_value(chart), className="tile__value"),
+                                    html.Span([*swatch(keys.get(h.label)), h.label],
+                                              className="tile__label")],
+                                   className="tile__main"))
+        else:
+            label = h.label[len(shared):].strip() if shared and h.label != shared else h.label
+            parts.append(html.Span([*swatch(keys.get(h.label)), f"{label}: ", html.Strong(h.shown)],
+                                   className="tile__benchmark"))
+    return html.Div(parts, className="board-card__numbers")
+
+
+def board_figure(view: ChartView) -> FigureSpec:
+    """The chart at board size; its lines labelled with their values only when the numbers
+    above the chart name every line."""
+    figure = view.chart.figure(view.frame)
+    lines = [str(t.get("name")) for t in figure["data"] if t.get("type") == "scatter"]
+    named = {h.label for h in view.headlines}
+    return direct_labels(figure, names=not (lines and set(lines) <= named))
+
+
+def board_card(view: ChartView, wide: bool = False) -> html.Div:
+    chart, frame = view.chart.id, view.frame
+    figure = board_figure(view)
+    present = [s for s in SYMBOLS if s in set(frame["shown"])]
+    key = "; ".join(f"{s} {SYMBOLS[s].split(':')[0]}" for s in present)
+    return html.Div(
+        [
+            html.H2(short_title(view), id=ids.chart_title(chart), title=view.title,
+                    className="board-card__title"),
+            numbers(list(view.headlines), chart, line_keys(figure)),
+            html.Div(  # hidden from screen readers: the title and numbers say what it shows
+                dcc.Graph(figure=figure, responsive=True, style={"height": "100%", "width": "100%"},
+                          config={"displayModeBar": False, "responsive": True, "staticPlot": True},
+                          className="board-card__graph"),
+                className="board-card__chart", **{"aria-hidden": "true"},
+            ),
+            html.P([source_line(view), *([html.Span(f" · {key}", className="board-card__key")]
+                                         if key else [])],
+                   className="board-card__source"),
+        ],
+        className="chart-card board-card" + (" board-card--wide" if wide else ""),
+        id=ids.chart_part("card", chart),
+    )
+
+
+def grid_shape(count: int, wide: int) -> tuple[int, int]:
+    """(columns, rows) of a board's grid: a wide card takes a row of its own."""
+    rest = count - wide
+    columns = {0: 1, 1: 1, 2: 2, 3: 3, 4: 2, 5: 3, 6: 3}.get(rest, 3) if not wide else max(rest, 1)
+    rows = wide + -(-rest // columns)
+    return columns, rows
+
+
+def row_heights(wide: list[bool], columns: int) -> list[str]:
+    """Each grid row's share of the screen: equal, but where a wide card (a stacked bar of a
+    few areas) has a row of its own it takes 5 parts to the other rows' 7 (their trends need
+    the height more)."""
+    heights, column = [], 0
+    for w in wide:
+        if w:
+            heights.append("minmax(0, 5fr)" if any(not x for x in wide) else "minmax(0, 1fr)")
+            column = 0
+            continue
+        if column == 0:
+            heights.append("minmax(0, 7fr)" if any(wide) else "minmax(0, 1fr)")
+        column = (column + 1) % columns
+    return heights
+
+
+def board_cards(views: list[tuple[ChartView, dict]]) -> html.Div:
+    """The page's board cards on a grid of one screen; each chart a whole row wide on the
+    normal page (the journey) is a whole row here too."""
+    wide = [width == WHOLE for _view, width in views]
+    columns, _rows = grid_shape(len(views), sum(wide))
+    heights = row_heights(wide, columns)
+    return html.Div(
+        [board_card(view, w) for (view, _width), w in zip(views, wide)],
+        className="board-grid",
+        style={"--board-columns": str(columns), "--board-rows": " ".join(heights)},
+    )
