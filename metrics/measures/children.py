@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.breakdowns import REVERSAL_REASONS, child_categories
+from metrics.breakdowns import REVERSAL_REASONS, age_years, child_categories
 from metrics.context import Context
 from metrics.rows import quarter_ends
 from metrics.tallies import MeasureFunction, PerQuarter, Tally, days, ones, tallied
@@ -90,6 +90,13 @@ def _waiting_over(days_over: int):
         return _waiting_tally(ctx, rows[_days_waited(ctx, rows) > days_over])
 
     return over
+
+
+def children_waiting_under_5(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    """Children waiting under 5 in completed years on the quarter's last day (the age the
+    age-band breakdown takes), so it equals that breakdown's "Under 1" plus "1-4"."""
+    rows = _waiting(ctx)
+    return _waiting_tally(ctx, rows[age_years(rows["date_of_birth"], ctx.at_end(rows)) < 5])
 
 
 def sibling_groups_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
@@ -189,6 +196,7 @@ FUNCTIONS: dict[str, MeasureFunction] = {
     "children_waiting_over_12_months": PerQuarter(_waiting_over(365)),
     "children_waiting_over_18_months": PerQuarter(_waiting_over(548)),
     "sibling_groups_waiting": PerQuarter(sibling_groups_waiting),
+    "children_waiting_under_5": PerQuarter(children_waiting_under_5),
     **{measure: PerQuarter(child_flow) for measure in CHILD_EVENTS},
     **{measure: PerQuarter(stage) for measure in STAGES},
     "a10_care_to_placed_adjusted": PerQuarter(a10),
