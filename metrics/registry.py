@@ -108,6 +108,10 @@ class Measure:
     # Counts returns itself (its cohort the agencies expected, its value those with one): its
     # missing_returns is the difference, not its table's coverage.
     counts_returns: bool = False
+    # A share of a breakdown: each category as a percentage of the Total of this count measure,
+    # worked out from its counts as disclosed for the caller (metrics/shares.py), so a share
+    # says nothing its count hides.
+    share_of: str = ""
 
     def needs_for(self, breakdown: str | None = None) -> tuple[Need, ...]:
         """What the figure (broken down by `breakdown`) needs its returns to carry."""
@@ -202,6 +206,11 @@ MEASURES_LIST = [
     _m("children_waiting_under_5", "Children waiting aged under 5", "children", "stock",
        "children", "Children waiting who are under 5 (completed years) on the quarter's last "
        "day.", breakdowns=("ethnic_group", "sibling", "disability"), columns=WAITING_COLUMNS),
+    _m("children_waiting_share", "Share of children waiting", "percent", "ratio", "children",
+       "Children waiting in a group (age band, ethnic group, sibling group, disability, harder to "
+       "place) as a percentage of all children waiting at the quarter's end, from the counts as "
+       "shown: a share of a hidden count is hidden. Needs a breakdown.",
+       breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS, share_of="children_waiting"),
     _m("adopter_days_waiting", "Days approved adopters have waited", "days", "stock", "adopters",
        "For approved adopters waiting: days from approval to the quarter's last day.",
        averages=True, columns=ADOPTERS_WAITING_COLUMNS),

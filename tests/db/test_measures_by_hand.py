@@ -247,6 +247,12 @@ CASES = [
     c("sibling_groups_waiting", "AC2C", "Q3", 1, 3),  # C02 C03 placed: only 394/S1
     c("sibling_groups_waiting", "840", "Q2", 1, 2),  # 840/S1
     c("sibling_groups_waiting", "england", "Q3", 1, 3, missing=150),
+    # ============================================================ children_waiting_share
+    # before disclosure, AC2C's 9 at E3 by age band: 1, 3, 4, 1 of 9 (shown: metrics/shares.py)
+    by("children_waiting_share", "AC2C", "Q3", "age_band", AGE_BANDS,
+       {"Under 1": (100 / 9, 9), "1-4": (300 / 9, 9), "5-9": (400 / 9, 9), "10+": (100 / 9, 9),
+        "Total": (100.0, 9)}),
+    status("children_waiting_share", "AC2C", "Q3", "z"),  # a share needs a breakdown
     # ============================================================ children_waiting_under_5
     # AC2C at E3 (ages above): C09 0y, C10 1y, C14 4y, C20 1y
     c("children_waiting_under_5", "AC2C", "Q3", 4),
