@@ -290,11 +290,18 @@ def _labels(rows: pd.DataFrame) -> pd.Series:
     return (rows["category_label"] if "category_label" in rows else rows["category"]).astype(str)
 
 
+def _categorised(frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown's category rows: not its Totals, nor the one uncategorised row of an area or
+    quarter whose figure is [x] or [z] as a whole (the table says so)."""
+    category = frame["category"].fillna("")
+    return frame[(category != TOTAL) & (category != "")]
+
+
 def share_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
     """A group of bars per category: the scope's share (%), its region's and England's (England
     dark grey and hatched, each area with its own pattern too); the Totals (100%) are left out
     and a hidden share is a gap with its symbol over it."""
-    rows = frame[frame["category"] != TOTAL]
+    rows = _categorised(frame)
     scopes = list(dict.fromkeys(rows["scope"]))
     categories = list(dict.fromkeys(_labels(rows)))
     traces, notes = [], []
@@ -323,7 +330,7 @@ def category_trend(frame: pd.DataFrame, height: int = 240, stacked: bool = False
     """One series per category of the scope over the quarters (the Total left to the table):
     lines with their own dash and marker, or bars stacked per quarter (each with its pattern).
     A hidden value is a gap."""
-    rows = frame[(frame["category"] != TOTAL) & (frame["scope"] == frame["scope"].iloc[0])]
+    rows = _categorised(frame[frame["scope"] == frame["scope"].iloc[0]])
     names = list(dict.fromkeys(_labels(rows)))
     traces = []
     for n, (name, style) in enumerate(zip(names, line_styles(names).values())):
@@ -358,7 +365,9 @@ def crossed_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     per second part, stacked by the first, each first part with its colour and pattern and
     named in words (`category_label`'s first part). Hidden cells are gaps; the table holds
     their symbols."""
-    rows = frame[frame["category"] != TOTAL]
+    rows = _categorised(frame)
+    if rows.empty:
+        return _figure([], height)
     parts = rows["category"].astype(str).str.split(" · ", n=1, expand=True)
     words = _labels(rows).str.split(" · ", n=1, expand=True)
     rows = rows.assign(_series=parts[0], _bar=parts[1], _name=words[0])
