@@ -337,8 +337,8 @@ def category_trend(frame: pd.DataFrame, height: int = 240, stacked: bool = False
         mine = rows[_labels(rows) == name]
         trace = {"x": mine["quarter"].tolist(), "y": _numbers(mine), "text": mine["shown"].tolist(),
                  "name": name, "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>"}
-        if stacked:
-            trace.update(type="bar", marker={"color": style["color"], "pattern": {
+        if stacked:  # the numbers are in the table and on hover: a stacked segment is too narrow
+            trace.update(type="bar", textposition="none", marker={"color": style["color"], "pattern": {
                 "shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}})
         else:
             trace.update(type="scatter", mode="lines+markers", connectgaps=False,
@@ -346,16 +346,22 @@ def category_trend(frame: pd.DataFrame, height: int = 240, stacked: bool = False
                          marker={"color": style["color"], "symbol": style["symbol"], "size": 7})
         traces.append(trace)
     quarters = list(dict.fromkeys(frame["quarter"]))
-    ticks = quarters[::2] if quarters[-1] in quarters[::2] else [*quarters[::2], quarters[-1]]
+    # Every other quarter, the first and the latest always labelled (the latest in place of
+    # the one before it, so that two labels never meet).
+    ticks = quarters[::2]
+    if ticks[-1] != quarters[-1]:
+        ticks = [*ticks[:-1], quarters[-1]] if len(ticks) > 1 else [*ticks, quarters[-1]]
     yaxis = {"rangemode": "tozero", "gridcolor": "#e5e5e5"}
     if unit == "%":
         yaxis["ticksuffix"] = "%"
     elif unit == "£":
         yaxis["tickprefix"] = "£"
     return _figure(traces, height, **({"barmode": "stack"} if stacked else {}), showlegend=True,
-                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
+                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12},
+                           "traceorder": "normal"},
                    margin={"l": 50, "r": 10, "t": 20, "b": 10},
-                   xaxis={"type": "category", "showgrid": False, "tickvals": ticks,
+                   xaxis={"type": "category", "showgrid": False, "tickangle": 0,
+                          "tickfont": {"size": 11}, "tickvals": ticks,
                           "ticktext": [short_quarter(q) for q in ticks]},
                    yaxis=yaxis)
 
@@ -383,8 +389,11 @@ def crossed_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
             "textposition": "inside", "insidetextanchor": "middle",
             "hovertemplate": "%{x}, %{fullData.name}: %{text}<extra></extra>",
         })
+    # A segment too thin for its number leaves it to the table and the hover.
     return _figure(traces, height, barmode="stack", showlegend=True,
-                   legend={"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12}},
+                   uniformtext={"minsize": 11, "mode": "hide"},
+                   legend={"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12},
+                           "traceorder": "normal"},
                    margin={"l": 40, "r": 10, "t": 10, "b": 10},
                    xaxis={"type": "category", "categoryorder": "array", "categoryarray": bars},
                    yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})

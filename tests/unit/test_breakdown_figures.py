@@ -68,3 +68,14 @@ def test_crossed_bars_stack_each_carer_within_each_age_band() -> None:
     assert [list(t.x) for t in figure.data] == [["Under 1", "1-4"], ["Under 1", "1-4"]]
     assert figure.data[0].y[0] == 7.0 and math.isnan(figure.data[0].y[1])
     assert list(figure.data[1].y) == [12.0, 30.0] and figure.layout.barmode == "stack"
+
+
+def test_a_trend_of_eight_quarters_labels_the_first_and_the_latest_without_crowding() -> None:
+    quarters = ["2024-25 Q3", "2024-25 Q4", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3",
+                "2025-26 Q4", "2026-27 Q1", "2026-27 Q2"]
+    frame = pd.DataFrame([r for q in quarters for r in rows(
+        "ALS", "Adopt London South", q, {"Yes": (60.0, "60%"), "No": (40.0, "40%"),
+                                         "Total": (100.0, "100%")})])
+    figure = go.Figure(category_trend(frame, unit="%"))
+    assert list(figure.layout.xaxis.ticktext) == ["24-25 Q3", "25-26 Q1", "25-26 Q3", "26-27 Q2"]
+    assert figure.layout.xaxis.tickangle == 0
