@@ -20,7 +20,8 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
     """Disclosed count rows (a breakdown's categories then its Total, per scope and quarter) as
     shares: `value` the percentage of the Total, `cohort` the Total as shown, `shown` the
     percentage as text or the count's symbol. A Total row shows 100% of its own count; a
-    Total of 0 leaves nothing to share out ([z]); rows without a breakdown are [z]."""
+    Total of 0 leaves nothing to share out ([z]); a row without a breakdown is [z], its cohort
+    the count as shown."""
     out = shown.copy()
     if out.empty:
         return out.assign(value_type="percent")
@@ -31,7 +32,9 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
     for g, category, value, text, status in zip(group, out["category"], out["value"],
                                                  out["shown"], out["status"]):
         total = totals.get(g, np.nan)
-        if not g[2] or (pd.notna(total) and total == 0 and text not in ("[c]", "[x]")):
+        if not g[2]:  # nothing to share out without a breakdown: its cohort is the count
+            values.append(np.nan), cohorts.append(value), texts.append("[z]"), statuses.append("z")
+        elif pd.notna(total) and total == 0 and text not in ("[c]", "[x]"):
             values.append(np.nan), cohorts.append(total), texts.append("[z]"), statuses.append("z")
         elif pd.isna(value) or pd.isna(total):
             # the count's own symbol; a category of a hidden Total is hidden with it

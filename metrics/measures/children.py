@@ -103,9 +103,9 @@ def children_waiting_share(ctx: Context) -> list[Cell]:
     """Each group's share of the children waiting, from the exact counts: the figure before
     disclosure only (what compute_many gives). What anyone is shown is worked out from the
     counts as disclosed to them instead (metrics/shares.py). Without a breakdown: [z]."""
-    if not ctx.selection.breakdown:
-        return [Cell("", np.nan, np.nan, "z")]
     cells = other_cells(ctx, FUNCTIONS, "children_waiting", ctx.selection.breakdown)
+    if not ctx.selection.breakdown:  # its cohort: the children waiting it would share out
+        return [Cell("", np.nan, cells[0].value, "z", cells[0].key)]
     total = cells[-1].value
     if total == 0:
         return [Cell(c.category, np.nan, 0.0, "z", c.key) for c in cells]
