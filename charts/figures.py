@@ -380,6 +380,122 @@ def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     return with_note(figure, per_area(rows), "Hatched bars")
 
 
+# ---------------------------------------------------------------- breakdowns beside benchmarks
+
+
+def _labels(rows: pd.DataFrame) -> pd.Series:
+    return (rows["category_label"] if "category_label" in rows else rows["category"]).astype(str)
+
+
+def _categorised(frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown's category rows: not its Totals, nor the one uncategorised row of an area or
+    quarter whose figure is [x] or [z] as a whole (the table says so)."""
+    category = frame["category"].fillna("")
+    return frame[(category != TOTAL) & (category != "")]
+
+
+def share_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
+    """A group of bars per category: the scope's share (%), its region's and England's (England
+    dark grey and hatched, each area with its own pattern too); the Totals (100%) are left out
+    and a hidden share is a gap with its symbol over it."""
+    rows = _categorised(frame)
+    scopes = list(dict.fromkeys(rows["scope"]))
+    categories = list(dict.fromkeys(_labels(rows)))
+    traces, notes = [], []
+    for n, (scope, style) in enumerate(line_styles(scopes).items()):
+        mine = rows[rows["scope"] == scope]
+        traces.append({
+            "type": "bar", "x": _labels(mine).tolist(), "y": _numbers(mine),
+            "text": mine["shown"].tolist(), "name": str(mine["scope_name"].iloc[0]),
+            "textposition": "outside", "cliponaxis": False,
+            "marker": {"color": style["color"], "line": {"color": style["color"], "width": 1},
+                       "pattern": {"shape": "/" if scope == ENGLAND else PATTERNS[n % len(PATTERNS)],
+                                   "fgcolor": "white" if scope != ENGLAND else "#bfbfbf"}},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+        })
+        if len(scopes) == 1:
+            notes = _gap_labels(mine.assign(_name=_labels(mine)), "_name")
+    return _figure(traces, height, notes, barmode="group", showlegend=len(scopes) > 1,
+                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
+                   margin={"l": 40, "r": 10, "t": 20, "b": 10},
+                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": categories},
+                   yaxis={"rangemode": "tozero", "ticksuffix": "%", "gridcolor": "#e5e5e5"})
+
+
+def category_trend(frame: pd.DataFrame, height: int = 240, stacked: bool = False,
+                   unit: str = "") -> FigureSpec:
+    """One series per category of the scope over the quarters (the Total left to the table):
+    lines with their own dash and marker, or bars stacked per quarter (each with its pattern).
+    A hidden value is a gap."""
+    rows = _categorised(frame[frame["scope"] == frame["scope"].iloc[0]])
+    names = list(dict.fromkeys(_labels(rows)))
+    traces = []
+    for n, (name, style) in enumerate(zip(names, line_styles(names).values())):
+        mine = rows[_labels(rows) == name]
+        trace = {"x": mine["quarter"].tolist(), "y": _numbers(mine), "text": mine["shown"].tolist(),
+                 "name": name, "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>"}
+        if stacked:  # the numbers are in the table and on hover: a stacked segment is too narrow
+            trace.update(type="bar", textposition="none", marker={"color": style["color"], "pattern": {
+                "shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}})
+        else:
+            trace.update(type="scatter", mode="lines+markers", connectgaps=False,
+                         line={"color": style["color"], "dash": style["dash"], "width": 2.5},
+                         marker={"color": style["color"], "symbol": style["symbol"], "size": 7})
+        traces.append(trace)
+    quarters = list(dict.fromkeys(frame["quarter"]))
+    # Every other quarter, the first and the latest always labelled (the latest in place of
+    # the one before it, so that two labels never meet).
+    ticks = quarters[::2]
+    if ticks[-1] != quarters[-1]:
+        ticks = [*ticks[:-1], quarters[-1]] if len(ticks) > 1 else [*ticks, quarters[-1]]
+    yaxis = {"rangemode": "tozero", "gridcolor": "#e5e5e5"}
+    if unit == "%":
+        yaxis["ticksuffix"] = "%"
+    elif unit == "£":
+        yaxis["tickprefix"] = "£"
+    return _figure(traces, height, **({"barmode": "stack"} if stacked else {}), showlegend=True,
+                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12},
+                           "traceorder": "normal"},
+                   margin={"l": 50, "r": 10, "t": 20, "b": 10},
+                   xaxis={"type": "category", "showgrid": False, "tickangle": 0,
+                          "tickfont": {"size": 11}, "tickvals": ticks,
+                          "ticktext": [short_quarter(q) for q in ticks]},
+                   yaxis=yaxis)
+
+
+def crossed_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
+    """A crossed breakdown (`E47 · 1-4`: the first part a series, the second a bar): one bar
+    per second part, stacked by the first, each first part with its colour and pattern and
+    named in words (`category_label`'s first part). Hidden cells are gaps; the table holds
+    their symbols."""
+    rows = _categorised(frame)
+    if rows.empty:
+        return _figure([], height)
+    parts = rows["category"].astype(str).str.split(" · ", n=1, expand=True)
+    words = _labels(rows).str.split(" · ", n=1, expand=True)
+    rows = rows.assign(_series=parts[0], _bar=parts[1], _name=words[0])
+    bars = list(dict.fromkeys(rows["_bar"]))
+    traces = []
+    for n, series in enumerate(dict.fromkeys(rows["_series"])):
+        mine = rows[rows["_series"] == series]
+        traces.append({
+            "type": "bar", "x": mine["_bar"].tolist(), "y": _numbers(mine),
+            "text": mine["shown"].tolist(), "name": str(mine["_name"].iloc[0]),
+            "marker": {"color": COLOURS[n % len(COLOURS)],
+                       "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
+            "textposition": "inside", "insidetextanchor": "middle",
+            "hovertemplate": "%{x}, %{fullData.name}: %{text}<extra></extra>",
+        })
+    # A segment too thin for its number leaves it to the table and the hover.
+    return _figure(traces, height, barmode="stack", showlegend=True,
+                   uniformtext={"minsize": 11, "mode": "hide"},
+                   legend={"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12},
+                           "traceorder": "normal"},
+                   margin={"l": 40, "r": 10, "t": 10, "b": 10},
+                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": bars},
+                   yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
+
+
 def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") -> FigureSpec:
     """A group of bars per quarter, one bar per measure in the frame's order (a funnel's stages,
     or counts over 6, 12 and 18 months); a hidden value is a gap, its symbol in the table."""

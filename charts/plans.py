@@ -4,7 +4,8 @@ A plan turns the chart's query (the page's selection for the chart's measure, ov
 quarters) into the data API queries whose rows, in order, are the chart's frame, so every
 chart's download equals the API's answers to its links. The constructors here (`trend_chart`,
 `benchmark_chart`, `by_chart`, `series_chart`, `planned_chart`) are what a page module lists;
-a chart of a new shape gives `planned_chart` its own plan. Imports charts and metrics only.
+a chart of a new shape gives `planned_chart` its own plan. Imports pandas, charts and metrics
+only.
 """
 
 from __future__ import annotations
@@ -13,17 +14,23 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
-from charts.figures import category_bars, trend_figure
+import pandas as pd
+
+from charts.figures import category_bars, category_trend, share_bars, trend_figure
 from charts.frames import Source, benchmarks, replaces_england, with_england_published
 from charts.query import ENGLAND, Query
-from charts.spec import Chart, Plan, TableShape, Words
+from charts.spec import Chart, Headline, Plan, TableShape, Words
 from charts.words import (
     active_title, caption, headlines, largest_title, measure_headlines, no_headlines, page_caption,
-    total_headline,
+    scope_row, total_headline,
 )
+from metrics.disclosure import TOTAL
+from metrics.registry import MEASURES
 
 MEASURE_TABLE = TableShape("Quarter", "quarter", "measure", "measure_title")
 CATEGORY_TABLE = TableShape("Category", "category_label", "scope", "scope_name")
+# A breakdown of the scope alone over the quarters: a column per category.
+CATEGORY_TREND_TABLE = TableShape("Quarter", "quarter", "category", "category_label")
 
 
 def ask(query: Query, measure: str, scopes: Sequence[str], trend: bool = False,
@@ -64,6 +71,18 @@ def breakdown_plan(breakdown: str, query: Query, source: Source,
     return [ask(query, measure, (query.scope,), breakdown=breakdown)]
 
 
+def share_plan(breakdown: str, measure: str, query: Query, source: Source) -> list[Query]:
+    """The shares of `breakdown` at the quarter for the scope, its region and England (the
+    areas compared with are left out: three bars a category is what a card can hold)."""
+    scopes = benchmarks(query.of(query.measure, compare=()), source.geography())
+    return [ask(query, measure, scopes, breakdown=breakdown)]
+
+
+def category_trend_plan(breakdown: str, measure: str, query: Query, source: Source) -> list[Query]:
+    """`measure` by `breakdown` for the scope alone over the trend's quarters."""
+    return [ask(query, measure, (query.scope,), trend=True, breakdown=breakdown)]
+
+
 # ---------------------------------------------------------------- kinds of chart
 
 
@@ -97,3 +116,43 @@ def series_chart(id: str, measures: tuple[str, ...], figure, title: Words) -> Ch
     """Several measures for the scope over the trend, each one's latest as a headline."""
     return planned_chart(id, measures[0], partial(series_plan, measures), figure, title,
                          measure_headlines, MEASURE_TABLE)
+
+
+def share_total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
+    """The scope's count behind a share breakdown (its Total's cohort, as shown), then each
+    benchmark's: `364 children waiting in Adopt London South`."""
+    out = []
+    for n, scope in enumerate(dict.fromkeys(frame["scope"])):
+        row = scope_row(frame, scope, quarter=query.quarter, category=TOTAL)
+        if row is None:
+            continue
+        count = row["cohort"]
+        shown = row["shown"] if row["shown"] in ("[c]", "[x]", "[z]") or pd.isna(count) else f"{float(count):,.0f}"
+        counted = MEASURES[MEASURES[query.measure].share_of or query.measure].title.lower()
+        label = f"{counted} in {row['scope_name']}" if n == 0 else str(row["scope_name"])
+        out.append(Headline(label, str(shown), n == 0))
+    return out
+
+
+def share_chart(id: str, measure: str, breakdown: str, title: Words) -> Chart:
+    """A breakdown's shares (%) for the scope beside its region's and England's."""
+    return planned_chart(id, measure, partial(share_plan, breakdown, measure), share_bars, title,
+                         share_total_headline, CATEGORY_TABLE)
+
+
+def latest_total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
+    """The Total of a broken-down trend at the selected quarter, named by its measure."""
+    row = scope_row(frame, query.scope, quarter=query.quarter, category=TOTAL)
+    if row is None:
+        return []
+    return [Headline(f"{str(row['measure_title']).lower()} in {row['scope_name']}",
+                     str(row["shown"]), True)]
+
+
+def category_trend_chart(id: str, measure: str, breakdown: str, title: Words,
+                         stacked: bool = False, unit: str = "",
+                         headlines_of=latest_total_headline) -> Chart:
+    """A breakdown of the scope over the trend's quarters, a series per category."""
+    return planned_chart(id, measure, partial(category_trend_plan, breakdown, measure),
+                         partial(category_trend, stacked=stacked, unit=unit), title,
+                         headlines_of, CATEGORY_TREND_TABLE)

@@ -34,7 +34,7 @@ NOT_NEEDED = {
     "children": ("sex",),
     "adopters": ("household",),
     "special_guardianship": ("sex", "ethnicity", "disability"),
-    "support": ("asf_amount_adoption", "asf_amount_sg"),
+    "support": (),
 }
 # What makes a record the same record in every return: its record key (the cell key method,
 # metrics.perturbation) is made from these and the database's secret, then they are dropped.

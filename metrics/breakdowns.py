@@ -19,6 +19,10 @@ REVERSAL_REASONS = ("RD1", "RD2", "RD3", "RD4")
 LEFT_REASONS = ("WITHDREW", "NOT_APPROVED", "ADOPTED", "OTHER")
 APPROVED_PLACES = ("1 child", "2 children", "3 children", "4 children")
 GUARDIANS = ("E45", "E46", "E47", "E48")
+# Special guardian crossed with age band (the board asks for both together), the guardian
+# first: "E45 · Under 1" ... "E48 · 10+".
+CROSSED = " · "
+GUARDIAN_AGE_BANDS = tuple(f"{g}{CROSSED}{a}" for g in GUARDIANS for a in AGE_BANDS)
 LOOKED_AFTER = ("Looked after", "Not looked after")
 APPLICANTS = ("Adoption", "Special guardianship")
 # Short words for the return format's codes, for chart axes and tables (shared/spec/
@@ -30,12 +34,23 @@ CATEGORY_WORDS = {
     "guardian": {"E45": "Foster carer, relative or friend", "E46": "Foster carer, other",
                  "E47": "Relative or friend", "E48": "Other carer"},
 }
+CATEGORY_WORDS["guardian_age_band"] = {
+    c: f"{CATEGORY_WORDS['guardian'][g]}{CROSSED}{a}"
+    for c, (g, a) in zip(GUARDIAN_AGE_BANDS, ((g, a) for g in GUARDIANS for a in AGE_BANDS))}
 
 
 def category_words(breakdown: pd.Series, category: pd.Series) -> pd.Series:
     """Each row's category in words: the code's words where it has them, else the category."""
     words = [CATEGORY_WORDS.get(b, {}).get(c, c) for b, c in zip(breakdown, category)]
     return pd.Series(words, index=category.index, dtype=object)
+
+
+def guardian_age_band(guardian: pd.Series, band: pd.Series) -> pd.Series:
+    """Each order's crossed category, `E47 · 1-4`; none where the guardian code is not one of
+    E45-E48 (such an order counts in the Total only)."""
+    known = guardian.isin(GUARDIANS)
+    crossed = guardian.astype(str) + CROSSED + band.astype(str)
+    return crossed.where(known, None)
 
 
 def approved_places(places: pd.Series) -> pd.Series:

@@ -31,13 +31,16 @@ PROTECTION_COLUMNS = ("cell_key", "part", "part_key", "rest", "rest_key", "enclo
 TOTAL = "Total"
 ROUNDED_KINDS = ("region", "england")
 STATUSES = ("", "z", "x")
-_AVERAGES = ("mean", "median", "percent", "ratio")
+# A share of money ("money_share": special guardians' share of the support fund's pounds) is
+# judged as a percentage of its applications but shown as it is: it is not made of counts.
+_AVERAGES = ("mean", "median", "percent", "ratio", "money_share")
 # Decimal places and text for a value that is shown; the sign is added outside the template so
 # that money reads "-£5", not "£-5".
 # "agencies" counts returns received: about agencies, not people, so never suppressed.
-_DECIMALS = {"count": 0, "mean": 0, "median": 0, "percent": 0, "ratio": 2, "money": 0, "agencies": 0}
+_DECIMALS = {"count": 0, "mean": 0, "median": 0, "percent": 0, "ratio": 2, "money": 0, "agencies": 0,
+             "money_share": 0}
 _TEMPLATES = {"count": "{:,.0f}", "mean": "{:,.0f}", "median": "{:,.0f}", "percent": "{:.0f}%",
-              "ratio": "{:.2f}", "money": "£{:,.0f}", "agencies": "{:,.0f}"}
+              "ratio": "{:.2f}", "money": "£{:,.0f}", "agencies": "{:,.0f}", "money_share": "{:.0f}%"}
 VALUE_TYPES = tuple(_TEMPLATES)
 
 
@@ -131,6 +134,7 @@ def _decide(rows: "_Rows", policy: DisclosurePolicy,
     marks = _primary_marks(rows, cohort, policy, is_open)
     _hide_breakdowns_of_hidden_totals(rows, marks, is_open)
     _secondary_suppression(rows, marks, policy, is_open)
+    _hide_money_beside_hidden_money(rows, marks, is_open)
     value = np.where(moved, _perturbed_values(rows, cohort), rows.value)
     value, cohort = _public_rounding(rows, value, cohort, marks, policy)
 
@@ -339,6 +343,20 @@ def _secondary_suppression(rows: _Rows, marks: np.ndarray, policy: DisclosurePol
         # Only breakdowns with a hidden cell can leak; skipping the rest keeps the loop short.
         if any(hidden_cell[p] for p in members):
             _protect_breakdown(members, rows, marks, policy)
+
+
+def _hide_money_beside_hidden_money(rows: _Rows, marks: np.ndarray, is_open: np.ndarray) -> None:
+    """Money adds up: with one category's pounds hidden, the Total (the measure's headline,
+    shown anyway) less the others would give it back. So every category of a money breakdown
+    with a hidden one is hidden too; the Total stays, as it is shown unbroken elsewhere."""
+    money = (rows.value_type == "money") & (rows.breakdown != "") & ~is_open
+    hidden = money & (marks == "[c]") & (rows.category != TOTAL)
+    if not hidden.any():
+        return
+    groups = {rows.key(p) for p in np.flatnonzero(hidden).tolist()}
+    for position in np.flatnonzero(money & (rows.category != TOTAL) & (marks == "")).tolist():
+        if rows.key(position) in groups:
+            marks[position] = "[c]"
 
 
 def _protect_breakdown(members: list[int], rows: _Rows, marks: np.ndarray,

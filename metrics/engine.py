@@ -22,8 +22,10 @@ from metrics.context import Context, missing_returns, not_available, partial_ret
 from metrics.disclosure import PROTECTION_COLUMNS, DisclosurePolicy, disclose_columns
 from metrics.measures import FUNCTIONS
 from metrics.rows import MeasureData
+from metrics.registry import MEASURES
 from metrics.scope import Geography, Scope
 from metrics.selection import Selection
+from metrics.shares import shares_of_shown
 from metrics.tallies import Cell, cells_for
 
 RESULT_COLUMNS = [
@@ -118,7 +120,12 @@ def compute_many(selections: list[Selection], data: MeasureData, geography: Geog
 def compute_shown(selections: list[Selection], data: MeasureData, geography: Geography,
                   caller: Caller, policy: DisclosurePolicy) -> pd.DataFrame:
     """The disclosed rows of several selections, in order, as the caller may see them (all the
-    rows disclosed together, so a breakdown's cells protect each other across scopes)."""
+    rows disclosed together, so a breakdown's cells protect each other across scopes). A share
+    of a breakdown (`Measure.share_of`) is worked out from its counts as disclosed."""
+    shares = {MEASURES[s.measure].share_of for s in selections if s.measure in MEASURES}
+    if len(shares) == 1 and (of := shares.pop()):
+        counts = [replace(s, measure=of) for s in selections]
+        return shares_of_shown(compute_shown(counts, data, geography, caller, policy))
     return shown_frame([result(s, data, geography) for s in selections], caller, geography, policy)
 
 

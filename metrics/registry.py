@@ -21,6 +21,7 @@ BREAKDOWN_TITLES = {
     "reason": "Reason",
     "approved_places": "Children approved for",
     "guardian": "Special guardian",
+    "guardian_age_band": "Special guardian and age band",
     "looked_after": "Looked after before the order",
     "applicant": "Applicant",
     "column": "Column",
@@ -71,6 +72,8 @@ NEED_WORDS = {
     "disruption_date": "disruptions",
     "ended_date": "special guardianship orders ending",
     "ended_reason": "why special guardianship orders ended",
+    "asf_amount_adoption": "support fund money for adoptive families",
+    "asf_amount_sg": "support fund money for special guardianship families",
 }
 
 
@@ -87,7 +90,8 @@ def need_words(need: Need) -> str:
 class Measure:
     id: str
     title: str
-    unit: str  # children, households, orders, applications, days, percent, ratio, returns
+    unit: str  # children, households, orders, applications, days, percent, ratio, returns,
+    # pounds, percent of pounds
     kind: str  # stock, flow, timeliness, ratio, quality
     table: str  # the return table it reads: children, adopters, special_guardianship, support
     definition: str
@@ -104,6 +108,10 @@ class Measure:
     # Counts returns itself (its cohort the agencies expected, its value those with one): its
     # missing_returns is the difference, not its table's coverage.
     counts_returns: bool = False
+    # A share of a breakdown: each category as a percentage of the Total of this count measure,
+    # worked out from its counts as disclosed for the caller (metrics/shares.py), so a share
+    # says nothing its count hides.
+    share_of: str = ""
 
     def needs_for(self, breakdown: str | None = None) -> tuple[Need, ...]:
         """What the figure (broken down by `breakdown`) needs its returns to carry."""
@@ -118,7 +126,8 @@ class Measure:
     def value_type(self) -> str:
         if self.averages:
             return "mean"
-        return {"percent": "percent", "ratio": "ratio", "returns": "agencies"}.get(self.unit, "count")
+        return {"percent": "percent", "ratio": "ratio", "returns": "agencies", "pounds": "money",
+                "percent of pounds": "money_share"}.get(self.unit, "count")
 
 
 # What a measure's cohort counts, by the table it reads (unless the measure says otherwise).
@@ -142,6 +151,9 @@ MATCHED = ("matched_date",)
 ADOPTERS_WAITING_COLUMNS = ("approval_date", "matched_date")
 # A10 stops the clock when foster carers who adopt took the child in.
 A10_COLUMNS = ("placed_date", "adoption_order_date", "foster_carer_adoption", "placed_with_carer_date")
+
+
+ASF_AMOUNT_COLUMNS = ("asf_amount_adoption", "asf_amount_sg")
 
 
 # A child waits from the placement order until placed, adopted or the plan changes: without
@@ -189,6 +201,16 @@ MEASURES_LIST = [
     _m("children_waiting_over_18_months", "Children waiting over 18 months", "children", "stock",
        "children", "As above, more than 548 days.", breakdowns=CHILD_BREAKDOWNS,
        columns=WAITING_COLUMNS),
+    # ---- the board's under-5s: a measure of its own (not the age bands' "Under 1" plus "1-4",
+    # which cannot be added once either is hidden), so it has a trend and benchmarks
+    _m("children_waiting_under_5", "Children waiting aged under 5", "children", "stock",
+       "children", "Children waiting who are under 5 (completed years) on the quarter's last "
+       "day.", breakdowns=("ethnic_group", "sibling", "disability"), columns=WAITING_COLUMNS),
+    _m("children_waiting_share", "Share of children waiting", "percent", "ratio", "children",
+       "Children waiting in a group (age band, ethnic group, sibling group, disability, harder to "
+       "place) as a percentage of all children waiting at the quarter's end, from the counts as "
+       "shown: a share of a hidden count is hidden. Needs a breakdown.",
+       breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS, share_of="children_waiting"),
     _m("adopter_days_waiting", "Days approved adopters have waited", "days", "stock", "adopters",
        "For approved adopters waiting: days from approval to the quarter's last day.",
        averages=True, columns=ADOPTERS_WAITING_COLUMNS),
@@ -238,7 +260,7 @@ MEASURES_LIST = [
        columns=("left_date",)),
     _m("sgos", "Special guardianship orders", "orders", "flow", "special_guardianship",
        "Special guardianship orders made in the window.",
-       breakdowns=("guardian", "looked_after", "age_band")),
+       breakdowns=("guardian", "looked_after", "age_band", "guardian_age_band")),
     _m("sgo_breakdowns", "Special guardianship breakdowns", "orders", "flow", "special_guardianship",
        "Special guardianship orders that ended in the window because the arrangement broke down.",
        columns=("ended_date", "ended_reason")),
@@ -253,6 +275,17 @@ MEASURES_LIST = [
     _m("asf_share_sg", "Support fund applications for special guardians", "percent", "ratio",
        "support", "Applications for special guardianship families as a percentage of all support "
        "fund applications in the window.", windowed=True),
+    # ---- support fund money: the amounts are optional columns, so a return without them is
+    # [x] (not carried), and a support row without both amounts counts in neither
+    _m("asf_amount", "Support fund money approved", "pounds", "flow", "support",
+       "Pounds approved by the Adoption and Special Guardianship Support Fund in the window, by "
+       "applicant (adoptive or special guardianship families); its cohort is the applications "
+       "made by the returns that gave the amounts.", breakdowns=("applicant",),
+       columns=ASF_AMOUNT_COLUMNS),
+    _m("asf_amount_share_sg", "Support fund money for special guardians", "percent of pounds",
+       "ratio", "support", "Pounds approved for special guardianship families as a percentage of "
+       "all support fund money approved in the window; its cohort is the applications.",
+       columns=ASF_AMOUNT_COLUMNS, windowed=True),
     # ---- timeliness of children adopted in the window
     *[_m(id, title, "days", "timeliness", "children", definition, averages=True,
          breakdowns=CHILD_BREAKDOWNS, published=published, columns=("adoption_order_date", *columns))

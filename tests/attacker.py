@@ -223,7 +223,9 @@ def read_answers(collected: Collected, audience: str, geography: Geography, pert
             continue
         if seen["cohort"] == seen["cohort"]:
             observe("cohort", float(seen["cohort"]))
-            if row["part"] == row["part"] and not rounded and seen["value"] == seen["value"]:
+            # (a share of money is a share of pounds: it says nothing of its applications)
+            if (row["part"] == row["part"] and not rounded and seen["value"] == seen["value"]
+                    and row["value_type"] != "money_share"):
                 share = float(seen["value"]) / (100.0 if row["value_type"] == "percent" else 1.0)
                 observe("part", round(share * float(seen["cohort"])))
     return known

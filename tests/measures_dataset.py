@@ -400,6 +400,13 @@ SUPPORT: dict[tuple[str, Quarter], tuple[int, int]] = {
     (LONE_LA, Q1): (2, 1), (LONE_LA, Q3): (3, 0),
     (VAA, Q1): (1, 0), (VAA, Q2): (2, 0), (VAA, Q3): (1, 1),
 }  # fmt: skip
+# (agency, quarter) -> pounds approved (adoption, special guardianship); a return not named
+# leaves both optional amount columns blank (AC2C's Q2, AMAT's Q3).
+SUPPORT_AMOUNTS: dict[tuple[str, Quarter], tuple[float, float]] = {
+    (RAA, Q1): (5000.0, 2400.5), (RAA, Q3): (6000.0, 4000.0),
+    (LONE_LA, Q1): (1000.0, 500.0), (LONE_LA, Q3): (1500.0, 0.0),
+    (VAA, Q1): (700.0, 0.0), (VAA, Q2): (1200.0, 0.0),
+}  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------ returns
@@ -412,12 +419,14 @@ def return_file(agency: str, quarter: Quarter) -> ReturnFile:
     adopters = [r for h in HOUSEHOLDS if h.agency == agency and (r := household_row(h, quarter))]
     sgos = [r for s in SGOS if s.la in las and (r := sgo_row(s, quarter))]
     adoption, sg = SUPPORT[(agency, quarter)]
+    pounds_adoption, pounds_sg = SUPPORT_AMOUNTS.get((agency, quarter), (None, None))
     rows = {
         "return": [dict(agency_code=agency, quarter=str(quarter))],
         "children": children,
         "adopters": adopters,
         "special_guardianship": sgos,
-        "support": [dict(asf_applications_adoption=adoption, asf_applications_sg=sg)],
+        "support": [dict(asf_applications_adoption=adoption, asf_applications_sg=sg,
+                         asf_amount_adoption=pounds_adoption, asf_amount_sg=pounds_sg)],
     }
     headers = {name: list(table.column_names) for name, table in TABLES.items()}
     rows = {t: [{c: row.get(c) for c in headers[t]} for row in rs] for t, rs in rows.items()}

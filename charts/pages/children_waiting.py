@@ -1,5 +1,5 @@
-"""Children waiting: how old the children waiting are, how long they have waited since the
-placement order, and how many sibling groups wait together; the longest-waiting children are
+"""Children waiting: how old the children waiting are, how many are under 5, how long they have
+waited since the placement order, and how many sibling groups wait together; the longest-waiting children are
 listed below the cards (callbacks/records.py). Imports pandas, charts and metrics only."""
 
 from __future__ import annotations
@@ -8,11 +8,13 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import measure_bars
-from charts.plans import by_chart, series_chart, trend_chart
+from charts.figures import measure_bars, trend_figure
+from charts.plans import benchmark_trend_plan, by_chart, planned_chart, series_chart, trend_chart
 from charts.query import Query
 from charts.spec import HALF, Page
-from charts.words import AGE_BAND_WORDS, said_at, say, scope_name_of, scope_row
+from charts.words import (
+    AGE_BAND_WORDS, active_title, headlines, said_at, say, scope_name_of, scope_row,
+)
 from metrics.disclosure import SYMBOLS, TOTAL
 
 OVER_MONTHS = ("children_waiting_over_6_months", "children_waiting_over_12_months",
@@ -55,6 +57,10 @@ PAGE = Page(
                      over_months_title),
         by_chart("waiting_days_by_age", "days_waiting", "age_band", "", {}, longest_wait_title),
         trend_chart("waiting_sibling_groups", "sibling_groups_waiting"),
+        # The under-5s, beside the region and England (in the numbers above the chart: counts
+        # of a larger area would flatten the scope's line).
+        planned_chart("waiting_under_5", "children_waiting_under_5", benchmark_trend_plan,
+                      trend_figure, active_title, headlines),
     )),
     records=True,
     board=("waiting_by_age_year", "waiting_over_months", "waiting_days_by_age",

@@ -8,20 +8,35 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import category_bars, measure_lines, ranked_bars
+from charts.figures import measure_lines, ranked_bars
 from charts.frames import Source
-from charts.plans import CATEGORY_TABLE, MEASURE_TABLE, ask, breakdown_plan, by_chart, planned_chart
+from charts.plans import (
+    MEASURE_TABLE, ask, by_chart, category_trend_chart, planned_chart, share_chart,
+    share_total_headline,
+)
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Page, TableShape
-from charts.words import (
-    hidden, measure_headlines, scope_name_of, scope_row, total_headline,
-)
+from charts.words import AGE_BAND_WORDS, hidden, measure_headlines, scope_name_of, scope_row
 from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.registry import BREAKDOWN_TITLES
 from metrics.scope import REGION_PREFIX, Geography
 
 SUPPLY = ("adopters_waiting", "children_waiting")
 WAITING_BREAKDOWNS = ("age_band", "ethnic_group", "sibling", "disability", "harder_to_place")
+SHARE = "children_waiting_share"
+# The breakdown whose mix the board follows over time: the age bands (5 and over are the
+# hardest to match, and under-5s have their own card on Children waiting).
+TREND_BREAKDOWN = "age_band"
+GROUP_WORDS = {
+    "age_band": AGE_BAND_WORDS,
+    "ethnic_group": {"White": "White children", "Mixed": "Children of mixed ethnicity",
+                     "Asian": "Asian children", "Black": "Black children",
+                     "Other": "Children of other ethnic groups",
+                     "Not known": "Children whose ethnicity is not known"},
+    "sibling": {"In a sibling group": "Children in sibling groups", "Single": "Single children"},
+    "disability": {"Disabled": "Disabled children", "Not disabled": "Children not disabled"},
+    "harder_to_place": {"Yes": "Children harder to place", "No": "Children not harder to place"},
+}
 AGENCY_TABLE = TableShape("Agency", "scope_name", "quarter", "quarter")
 
 
@@ -70,17 +85,40 @@ def agencies_title(frame: pd.DataFrame, query: Query) -> str:
     return text if hidden(england) else f"{text} (England {england['shown']})"
 
 
-def breakdown_title(breakdown: str, frame: pd.DataFrame, query: Query) -> str:
+def share_title(breakdown: str, frame: pd.DataFrame, query: Query) -> str:
+    """`Children aged 1-4 are 63% of children waiting in Adopt London South at 2025-26 Q1,
+    against 61% in the South East and 60% in England`: the largest group shown, set beside the
+    same group's share in the region and England."""
     name, quarter = scope_name_of(frame, query), query.quarter
     what = BREAKDOWN_TITLES[breakdown].lower()
-    rows = frame[(frame["category"] != TOTAL) & frame["value"].notna()
-                 & ~frame["shown"].isin(list(SYMBOLS))]
-    total = scope_row(frame, query.scope, category=TOTAL)
-    if rows.empty or hidden(total):
-        return f"Children waiting in {name} by {what}, {quarter}"
+    mine = frame[(frame["scope"] == query.scope) & (frame["category"] != TOTAL)]
+    rows = mine[mine["value"].notna() & ~mine["shown"].isin(list(SYMBOLS))]
+    if rows.empty:
+        return f"Children waiting in {name} by {what}, {quarter}: every group hidden or none"
     top = rows.loc[pd.to_numeric(rows["value"]).idxmax()]
-    return (f"{BREAKDOWN_TITLES[breakdown]}: {top['category']} is the largest group of children "
-            f"waiting in {name} at {quarter}, {top['shown']} of {total['shown']}")
+    words = GROUP_WORDS.get(breakdown, {}).get(top["category"], str(top["category"]))
+    largest = "the largest group shown" if mine["shown"].eq("[c]").any() else "the largest group"
+    beside = [f"{r['shown']} in {r['scope_name']}" for scope in dict.fromkeys(frame["scope"])
+              if scope != query.scope
+              and (r := scope_row(frame, scope, category=top["category"])) is not None
+              and not hidden(r)]
+    against = f", against {' and '.join(beside)}" if beside else ""
+    return (f"{words} are {largest} of children waiting in {name} at {quarter}: "
+            f"{top['shown']}{against}")
+
+
+def share_trend_title(frame: pd.DataFrame, query: Query) -> str:
+    """How the largest age band's share moved from the first quarter shown to the latest."""
+    name, quarter = scope_name_of(frame, query), query.quarter
+    now = frame[(frame["quarter"] == str(quarter)) & (frame["category"] != TOTAL)
+                & frame["value"].notna() & ~frame["shown"].isin(list(SYMBOLS))]
+    if now.empty:
+        return f"Children waiting in {name} by age band over time: not available at {quarter}"
+    top = now.loc[pd.to_numeric(now["value"]).idxmax()]
+    words = AGE_BAND_WORDS.get(top["category"], str(top["category"]))
+    first = scope_row(frame, query.scope, quarter=query.first, category=top["category"])
+    since = "" if hidden(first) else f", from {first['shown']} at {query.first}"
+    return f"{words} made up {top['shown']} of children waiting in {name} at {quarter}{since}"
 
 
 PAGE = Page(
@@ -93,10 +131,13 @@ PAGE = Page(
                        supply_title, measure_headlines, MEASURE_TABLE), HALF),
         (planned_chart("sufficiency_agencies", "adopters_per_child", agencies_plan, ranked_bars,
                        agencies_title, table=AGENCY_TABLE), HALF),
-        *((planned_chart(f"sufficiency_by_{b}", "children_waiting", partial(breakdown_plan, b),
-                         category_bars, partial(breakdown_title, b), total_headline,
-                         CATEGORY_TABLE), THIRD)
+        # Each group's share beside the region's and England's (from the counts as shown), then
+        # the age bands' shares over the quarters.
+        *((share_chart(f"sufficiency_by_{b}", SHARE, b, partial(share_title, b)), THIRD)
           for b in WAITING_BREAKDOWNS),
+        (category_trend_chart("sufficiency_breakdown_trend", SHARE, TREND_BREAKDOWN,
+                              share_trend_title, unit="%", headlines_of=share_total_headline),
+         THIRD),
         (by_chart("sufficiency_by_approved_places", "approvals", "approved_places",
                   "Adopters approved for {} are the {largest} group of approvals", {}), THIRD),
     ),

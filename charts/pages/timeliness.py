@@ -1,6 +1,7 @@
 """Timeliness: the journey from entering care to adoption stage by stage, the A10 and A2
-scorecard measures against their thresholds, and how long adopters wait. Imports pandas,
-charts and metrics only."""
+scorecard measures against their thresholds, how long adopters wait, A3 (adopted within 14
+months), and the journeys that stopped: disruptions and decisions reversed, by reason.
+Imports pandas, charts and metrics only."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import grouped_bars, journey_figure, threshold_figure
+from charts.figures import grouped_bars, journey_figure, threshold_figure, trend_figure
 from charts.frames import Source, benchmarks
-from charts.plans import ask, planned_chart, trend_plan
+from charts.plans import (
+    ask, benchmark_trend_plan, by_chart, planned_chart, trend_chart, trend_plan,
+)
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, WHOLE, Page, TableShape
 from charts.words import (
-    hidden, headlines, measure_period, scope_name_of, scope_row, threshold_title,
+    active_title, hidden, headlines, measure_period, scope_name_of, scope_row, threshold_title,
 )
 from metrics.disclosure import SYMBOLS
 from metrics.judgement import THRESHOLDS
@@ -27,6 +30,9 @@ A10_THRESHOLD = THRESHOLDS["a10_care_to_placed_adjusted"].value
 A10_LABEL = THRESHOLDS["a10_care_to_placed_adjusted"].label
 A2_THRESHOLD, A2_LABEL = THRESHOLDS["a2_order_to_match"].value, THRESHOLDS["a2_order_to_match"].label
 STAGE_TABLE = TableShape("Stage", "measure_title", "scope", "scope_name")
+# Why a decision that a child should be adopted was reversed (the return's RD1-RD4), in words.
+REVERSAL_WORDS = {"RD1": "A change in the child's needs", "RD2": "No placement order",
+                  "RD3": "No adopters found", "RD4": "Another reason"}
 
 
 def journey_plan(query: Query, source: Source) -> list[Query]:
@@ -86,6 +92,15 @@ PAGE = Page(
         (planned_chart("timeliness_adopter_stages", "adopter_enquiry_to_approval",
                        adopter_stages_plan, grouped_bars, adopter_stages_title,
                        table=STAGE_TABLE), HALF),
+        # A3 beside the region, England and England's published A3; then the journeys that
+        # did not end in adoption: disruptions, and decisions reversed and why.
+        (planned_chart("timeliness_a3", "a3_within_14_months", benchmark_trend_plan,
+                       trend_figure, active_title, headlines), HALF),
+        (trend_chart("timeliness_disruptions", "disruptions"), HALF),
+        (trend_chart("timeliness_reversed", "decisions_reversed"), HALF),
+        (by_chart("timeliness_reversed_by_reason", "decisions_reversed", "reason",
+                  "{} {is_} the {largest} reason decisions that a child should be adopted were "
+                  "reversed", REVERSAL_WORDS), HALF),
     ),
     board=("timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages"),
 )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.breakdowns import REVERSAL_REASONS, child_categories
+from metrics.breakdowns import REVERSAL_REASONS, age_years, child_categories
 from metrics.context import Context
 from metrics.rows import quarter_ends
-from metrics.tallies import MeasureFunction, PerQuarter, Tally, days, ones, tallied
+from metrics.tallies import Cell, MeasureFunction, PerQuarter, Tally, days, ones, other_cells, tallied
 
 
 def _child_breakdown(ctx: Context, rows: pd.DataFrame, at: pd.Series) -> tuple[pd.Series | None, tuple[str, ...]]:
@@ -90,6 +90,27 @@ def _waiting_over(days_over: int):
         return _waiting_tally(ctx, rows[_days_waited(ctx, rows) > days_over])
 
     return over
+
+
+def children_waiting_under_5(ctx: Context) -> tuple[pd.DataFrame, Tally]:
+    """Children waiting under 5 in completed years on the quarter's last day (the age the
+    age-band breakdown takes), so it equals that breakdown's "Under 1" plus "1-4"."""
+    rows = _waiting(ctx)
+    return _waiting_tally(ctx, rows[age_years(rows["date_of_birth"], ctx.at_end(rows)) < 5])
+
+
+def children_waiting_share(ctx: Context) -> list[Cell]:
+    """Each group's share of the children waiting, from the exact counts: the figure before
+    disclosure only (what compute_many gives). What anyone is shown is worked out from the
+    counts as disclosed to them instead (metrics/shares.py). Without a breakdown: [z]."""
+    cells = other_cells(ctx, FUNCTIONS, "children_waiting", ctx.selection.breakdown)
+    if not ctx.selection.breakdown:  # its cohort: the children waiting it would share out
+        return [Cell("", np.nan, cells[0].value, "z", cells[0].key)]
+    total = cells[-1].value
+    if total == 0:
+        return [Cell(c.category, np.nan, 0.0, "z", c.key) for c in cells]
+    return [Cell(c.category, 100.0 * c.value / total, total, "", c.key, c.value, c.key,
+                 total - c.value) for c in cells]
 
 
 def sibling_groups_waiting(ctx: Context) -> tuple[pd.DataFrame, Tally]:
@@ -189,6 +210,8 @@ FUNCTIONS: dict[str, MeasureFunction] = {
     "children_waiting_over_12_months": PerQuarter(_waiting_over(365)),
     "children_waiting_over_18_months": PerQuarter(_waiting_over(548)),
     "sibling_groups_waiting": PerQuarter(sibling_groups_waiting),
+    "children_waiting_under_5": PerQuarter(children_waiting_under_5),
+    "children_waiting_share": children_waiting_share,
     **{measure: PerQuarter(child_flow) for measure in CHILD_EVENTS},
     **{measure: PerQuarter(stage) for measure in STAGES},
     "a10_care_to_placed_adjusted": PerQuarter(a10),

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.breakdowns import GUARDIANS, LOOKED_AFTER, age_band, age_years
+from metrics.breakdowns import (
+    AGE_BANDS, GUARDIAN_AGE_BANDS, GUARDIANS, LOOKED_AFTER, age_band, age_years, guardian_age_band,
+)
 from metrics.context import Context
 from metrics.measures.children import FUNCTIONS as CHILDREN
 from metrics.rows import quarter_ends
@@ -31,9 +33,12 @@ def sgos(ctx: Context) -> tuple[pd.DataFrame, Tally]:
     if breakdown == "looked_after":
         labels = pd.Series(np.where(rows["looked_after"].astype(bool), *LOOKED_AFTER), index=rows.index)
         return tallied("count", rows, ones(rows), labels, LOOKED_AFTER)
-    if breakdown == "age_band":
-        age = age_years(rows["date_of_birth"], quarter_ends(rows["quarter_index"]))
-        return tallied("count", rows, ones(rows), age_band(age), ("Under 1", "1-4", "5-9", "10+"))
+    if breakdown in ("age_band", "guardian_age_band"):
+        band = age_band(age_years(rows["date_of_birth"], quarter_ends(rows["quarter_index"])))
+        if breakdown == "age_band":
+            return tallied("count", rows, ones(rows), band, AGE_BANDS)
+        return tallied("count", rows, ones(rows), guardian_age_band(rows["guardian"], band),
+                       GUARDIAN_AGE_BANDS)
     return tallied("count", rows, ones(rows))
 
 

@@ -2,8 +2,10 @@
 Special Guardianship Support Fund applications in the window, and special guardians' share of
 them. `FUNCTIONS` maps each measure id to its function.
 
-Each function takes a `Context`; asf_applications tallies one quarter's rows. Pure: imports
-pandas, numpy and metrics.breakdowns, metrics.context and metrics.tallies only.
+Each function takes a `Context`; asf_applications tallies one quarter's rows. The money
+(`asf_amount`, `asf_amount_share_sg`) is read from the optional amount columns: its cohort is
+the applications behind it. Pure: imports pandas, numpy and metrics.breakdowns,
+metrics.context, metrics.perturbation, metrics.rows and metrics.tallies only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.breakdowns import APPLICANTS
-from metrics.context import Context
+from metrics.context import Context, coverage
+from metrics.perturbation import NO_KEY, cell_key
+from metrics.rows import KEY_COLUMNS
 from metrics.tallies import Cell, MeasureFunction, PerQuarter, Tally, other_cells, share_cell
 
 
@@ -38,7 +42,71 @@ def asf_share_sg(ctx: Context) -> list[Cell]:
     return [share_cell(cells[APPLICANTS[1]], cells[APPLICANTS[0]])]
 
 
+# ---------------------------------------------------------------- money approved
+
+AMOUNTS = {APPLICANTS[0]: ("asf_amount_adoption", "asf_applications_adoption"),
+           APPLICANTS[1]: ("asf_amount_sg", "asf_applications_sg")}
+
+
+def _with_amounts(ctx: Context) -> pd.DataFrame:
+    """The window's support rows of the covered agencies that give both amounts: a row with a
+    blank amount says nothing of its money, so it is left out of the money and its cohort
+    rather than counted as £0 (a share with one half unknown would be wrong too)."""
+    pieces = []
+    for quarter in ctx.quarters:
+        rows = ctx.rows("support", [quarter])
+        keys = coverage(ctx, quarter, "support").keys
+        pieces.append(rows[rows[KEY_COLUMNS["support"]].isin(keys)])
+    rows = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+    if rows.empty:
+        return rows
+    return rows[rows["asf_amount_adoption"].notna() & rows["asf_amount_sg"].notna()]
+
+
+def _money_cell(rows: pd.DataFrame, applicants: tuple[str, ...], category: str = "") -> Cell:
+    """The pounds of `applicants` in `rows`, its cohort their applications (with the cell key
+    of asf_applications' cell of the same rows, so the two cohorts agree)."""
+    pounds = sum(float(rows[AMOUNTS[a][0]].astype(float).sum()) for a in applicants)
+    applications = sum(float(rows[AMOUNTS[a][1]].astype(float).sum()) for a in applicants)
+    key = NO_KEY
+    if "record_key" in rows:
+        own = rows["record_key"].to_numpy(dtype=np.int64)
+        keys = [own if a == APPLICANTS[0] else (own + 128) % 256 for a in applicants]
+        key = cell_key(np.concatenate(keys)) if len(own) else 0
+    return Cell(category, pounds, applications, "", key)
+
+
+def asf_amount(ctx: Context) -> list[Cell]:
+    """Pounds approved in the window (by applicant, then the Total); `x` when no covered return
+    gave the amounts: not available, never £0."""
+    rows = _with_amounts(ctx)
+    breakdown = ctx.selection.breakdown == "applicant"
+    if rows.empty:
+        categories = [*APPLICANTS, "Total"] if breakdown else [""]
+        return [Cell(c, np.nan, np.nan, "x") for c in categories]
+    if not breakdown:
+        return [_money_cell(rows, APPLICANTS)]
+    return [*(_money_cell(rows, (a,), a) for a in APPLICANTS), _money_cell(rows, APPLICANTS, "Total")]
+
+
+def asf_amount_share_sg(ctx: Context) -> list[Cell]:
+    """Special guardians' pounds as a percentage of all pounds approved. It carries the two
+    kinds of application as its parts, so disclosure hides it when either is a count it hides
+    (the share and the total would give a hidden amount back)."""
+    rows = _with_amounts(ctx)
+    if rows.empty:
+        return [Cell("", np.nan, np.nan, "x")]
+    adoption, sg = (_money_cell(rows, (a,)) for a in APPLICANTS)
+    both = _money_cell(rows, APPLICANTS)
+    if both.value == 0:
+        return [Cell("", np.nan, both.cohort, "z", both.key)]
+    return [Cell("", 100.0 * sg.value / both.value, both.cohort, "", both.key,
+                 sg.cohort, sg.key, adoption.cohort, adoption.key)]
+
+
 FUNCTIONS: dict[str, MeasureFunction] = {
     "asf_applications": PerQuarter(asf_applications),
     "asf_share_sg": asf_share_sg,
+    "asf_amount": asf_amount,
+    "asf_amount_share_sg": asf_amount_share_sg,
 }

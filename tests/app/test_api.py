@@ -137,7 +137,7 @@ def test_the_list_has_every_measure_with_its_description(client: FlaskClient) ->
     assert by_id["days_waiting"]["stats"] == ["mean", "median"]
     assert by_id["children_waiting"]["stats"] == [] and by_id["children_waiting"]["published"] is None
     assert by_id["a10_care_to_placed_adjusted"]["published"] == "A10"
-    assert by_id["sgos"]["breakdowns"] == ["guardian", "looked_after", "age_band"]
+    assert by_id["sgos"]["breakdowns"] == ["guardian", "looked_after", "age_band", "guardian_age_band"]
     assert by_id["adopters_waiting"]["definition"] == MEASURES["adopters_waiting"].definition
 
 

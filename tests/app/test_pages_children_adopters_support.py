@@ -46,6 +46,7 @@ BY = {
     "sgos_by_looked_after": ("sgos", "looked_after"),
     "asf_by_applicant": ("asf_applications", "applicant"),
     "sufficiency_by_approved_places": ("approvals", "approved_places"),
+    "sgos_by_age_and_guardian": ("sgos", "guardian_age_band"),
 }
 # chart -> the measures shown for the scope alone over the quarters
 SERIES = {"waiting_over_months": OVER_MONTHS, "adopters_funnel": FUNNEL,
@@ -54,7 +55,9 @@ SERIES = {"waiting_over_months": OVER_MONTHS, "adopters_funnel": FUNNEL,
 TRENDS = {"waiting_sibling_groups": "sibling_groups_waiting",
           "adopters_approval_to_match": "adopter_approval_to_match",
           "adopters_days_waiting": "adopter_days_waiting", "sgo_share_trend": "sgo_share",
-          "asf_share_sg_trend": "asf_share_sg"}
+          "asf_share_sg_trend": "asf_share_sg", "asf_money_share_sg": "asf_amount_share_sg"}
+# charts with frames of their own shape (tests/app/test_board_questions_children.py)
+OWN_SHAPE = ("waiting_under_5", "asf_money")
 NEW = (*CHILDREN_WAITING, *ADOPTERS, *SPECIAL_GUARDIANSHIP, "sufficiency_by_approved_places")
 
 
@@ -64,7 +67,7 @@ def test_the_pages_are_in_the_navigation_order_with_their_charts() -> None:
         "Special guardianship"]
     assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters",
                                                        "/special-guardianship"]
-    assert set(NEW) == set(BY) | set(SERIES) | set(TRENDS)
+    assert set(NEW) == set(BY) | set(SERIES) | set(TRENDS) | set(OWN_SHAPE)
     for slug, charts in (("children_waiting", CHILDREN_WAITING), ("adopters", ADOPTERS),
                          ("special_guardianship", SPECIAL_GUARDIANSHIP)):
         assert page_charts(slug) == charts

@@ -14,6 +14,7 @@ from callbacks.chart_pages import page_cards
 from server.services import Services
 from charts import CHARTS
 from charts.figures import category_bars
+from metrics.shares import shares_of_shown
 from charts.pages.sufficiency import WAITING_BREAKDOWNS, agency_scopes
 from charts.pages.timeliness import A2_THRESHOLD, A10_THRESHOLD, ADOPTER_STAGES, JOURNEY_STAGES
 from config import Settings
@@ -25,7 +26,7 @@ from tests.chart_page_helpers import (
     engine_rows, frame_for, page_charts, view_for,
 )
 from tests.conftest import DEMO_SLICE
-from tests.oracles import benchmark, measure_frame, series_rows, shown_to
+from tests.oracles import benchmark, series_rows, shown_to
 
 FIRST, LAST = DEMO_SLICE
 TIMELINESS = page_charts("timeliness")
@@ -35,10 +36,11 @@ AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 
 def test_the_pages_charts_are_registered() -> None:
     assert TIMELINESS == ("timeliness_journey", "timeliness_a10", "timeliness_a2",
-                          "timeliness_adopter_stages")
+                          "timeliness_adopter_stages", "timeliness_a3", "timeliness_disruptions",
+                          "timeliness_reversed", "timeliness_reversed_by_reason")
     assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies",
                            *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
-                           "sufficiency_by_approved_places")
+                           "sufficiency_breakdown_trend", "sufficiency_by_approved_places")
     assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)
 
 
@@ -75,9 +77,12 @@ def test_threshold_trends_are_the_scope_and_englands_series(demo_services: Servi
 def test_sufficiency_frames(demo_services: Services) -> None:
     geography, data = demo_services.measures.geography(), demo_services.measures.data_for([LAST])
     frame, _ = frame_for(demo_services, "sufficiency_by_age_band")
-    expected = measure_frame(Selection("children_waiting", "ALS", LAST, window=4, breakdown="age_band"),
-                             data, geography, Caller.viewer(), DisclosurePolicy())
-    pd.testing.assert_frame_equal(engine_rows(frame), expected.reset_index(drop=True))
+    # The shares of the counts as disclosed, the scope beside its region and England (the
+    # areas compared with left out), disclosed together as one API request.
+    counts = benchmark(Selection("children_waiting", "ALS", LAST, window=4, breakdown="age_band"),
+                       data, geography, Caller.viewer(), DisclosurePolicy())
+    pd.testing.assert_frame_equal(engine_rows(frame), shares_of_shown(counts).reset_index(drop=True))
+    assert list(dict.fromkeys(frame["scope"])) == ["ALS", "region:London", "england"]
     assert frame["category"].iloc[-1] == "Total"
 
     frame, query = frame_for(demo_services, "sufficiency_agencies")
@@ -102,7 +107,8 @@ def test_downloads_are_the_api_rows_request_by_request(demo_services: Services, 
 def test_breakdown_downloads_ask_the_api_by_the_breakdown(demo_services: Services) -> None:
     [request] = view_for(demo_services, "sufficiency_by_sibling").requests
     measure, params = request.measure, request.params
-    assert measure == "children_waiting" and params["by"] == "sibling" and "compare" not in params
+    assert measure == "children_waiting_share" and params["by"] == "sibling"
+    assert params["scope"] == "ALS" and params["compare"] == "region:London,england"
 
 
 # ---------------------------------------------------------------- titles and figures
@@ -125,7 +131,9 @@ def test_titles_state_the_message(demo_services: Services) -> None:
     assert "England" in titles["timeliness_adopter_stages"]
     assert "approved adopters waiting than children waiting" in titles["sufficiency_supply"]
     assert "had the most approved adopters per child waiting" in titles["sufficiency_agencies"]
-    assert "is the largest group of children waiting in Adopt London South" in titles["sufficiency_by_age_band"]
+    assert "are the largest group of children waiting in Adopt London South" in titles["sufficiency_by_age_band"]
+    assert "in London and " in titles["sufficiency_by_age_band"]
+    assert "in England" in titles["sufficiency_by_age_band"]
     assert all(str(LAST) in t for t in titles.values())
 
 

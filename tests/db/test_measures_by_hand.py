@@ -53,6 +53,7 @@ AGE_BANDS = ("Under 1", "1-4", "5-9", "10+")
 AGE_YEARS = tuple(str(a) for a in range(18))
 APPROVED_PLACES = ("1 child", "2 children", "3 children", "4 children")
 ETHNIC_GROUPS = ("White", "Mixed", "Asian", "Black", "Other", "Not known")
+GUARDIAN_AGE_BANDS = tuple(f"{g} · {a}" for g in ("E45", "E46", "E47", "E48") for a in AGE_BANDS)
 NAN = float("nan")
 
 
@@ -246,6 +247,23 @@ CASES = [
     c("sibling_groups_waiting", "AC2C", "Q3", 1, 3),  # C02 C03 placed: only 394/S1
     c("sibling_groups_waiting", "840", "Q2", 1, 2),  # 840/S1
     c("sibling_groups_waiting", "england", "Q3", 1, 3, missing=150),
+    # ============================================================ children_waiting_share
+    # before disclosure, AC2C's 9 at E3 by age band: 1, 3, 4, 1 of 9 (shown: metrics/shares.py)
+    by("children_waiting_share", "AC2C", "Q3", "age_band", AGE_BANDS,
+       {"Under 1": (100 / 9, 9), "1-4": (300 / 9, 9), "5-9": (400 / 9, 9), "10+": (100 / 9, 9),
+        "Total": (100.0, 9)}),
+    status("children_waiting_share", "AC2C", "Q3", "z"),  # a share needs a breakdown
+    # ============================================================ children_waiting_under_5
+    # AC2C at E3 (ages above): C09 0y, C10 1y, C14 4y, C20 1y
+    c("children_waiting_under_5", "AC2C", "Q3", 4),
+    c("children_waiting_under_5", "840", "Q3", 2),  # C09, C10
+    # England at E3: AC2C's 4 + 942's C29 1y (C21 10y, C26 5y are not)
+    c("children_waiting_under_5", "england", "Q3", 5, missing=150),
+    status("children_waiting_under_5", "942", "Q2", "x", missing=1),
+    by("children_waiting_under_5", "AC2C", "Q3", "sibling", ("In a sibling group", "Single"),
+       {"In a sibling group": 1, "Single": 3, "Total": 4}),  # C14
+    by("children_waiting_under_5", "AC2C", "Q3", "disability", ("Disabled", "Not disabled"),
+       {"Disabled": 1, "Not disabled": 3, "Total": 4}),  # C14
     # ============================================================ adopters waiting
     # AC2C E1: H01 (approved Feb, match 20 Aug blank), H02 (10 May), H12, H13 = 4 (H08 matched)
     c("adopters_waiting", "AC2C", "Q1", 4),
@@ -427,6 +445,10 @@ CASES = [
        {"Under 1": 1, "1-4": 1, "5-9": 2, "10+": 1, "Total": 5}, missing=2, w=4),
     by("sgos", "AC2C", "Q3", "guardian", ("E45", "E46", "E47", "E48"),
        {"E45": 1, "E46": 1, "E47": 2, "E48": 1, "Total": 5}, missing=2, w=4),
+    # crossed: G01 E45 5y, G02 E47 0y, G03 E46 11y, G04 E47 7y, G05 E48 3y
+    by("sgos", "AC2C", "Q3", "guardian_age_band", GUARDIAN_AGE_BANDS,
+       {"E45 · 5-9": 1, "E46 · 10+": 1, "E47 · Under 1": 1, "E47 · 5-9": 1, "E48 · 1-4": 1,
+        "Total": 5}, missing=2, w=4),
     c("sgos", "942", "Q3", 2, missing=2, w=4),  # G06 (Q1), G08 (Q3); G07 in the missing Q2
     c("sgos", NW, "Q3", 1, missing=23),  # G08; G09 only ended in Q3
     status("sgos", "AMAT", "Q3", "z"),
@@ -462,6 +484,31 @@ CASES = [
     # share SG: AC2C w4 (3 + 2 + 4) / 24 = 9 / 24; England Q3 (4 + 0 + 1) / (10 + 3 + 2) = 5 / 15
     c("asf_share_sg", "AC2C", "Q3", 37.5, 24, missing=1, w=4),
     c("asf_share_sg", "england", "Q3", 100 / 3, 15, missing=47),
+    # ---- money approved (SUPPORT_AMOUNTS; AC2C's Q2 and AMAT's Q3 returns leave both amounts
+    # blank: those rows count in neither the pounds nor their applications)
+    # AC2C Q3: £6,000 (6 applications) + £4,000 (4)
+    c("asf_amount", "AC2C", "Q3", 10000.0, 10),
+    by("asf_amount", "AC2C", "Q3", "applicant", ("Adoption", "Special guardianship"),
+       {"Adoption": (6000.0, 6), "Special guardianship": (4000.0, 4), "Total": (10000.0, 10)}),
+    # AC2C w4: Q1 £5,000 + £2,400.50 (5 + 3) + Q3 £10,000 (10); Q2 blank
+    c("asf_amount", "AC2C", "Q3", 17400.5, 18, missing=1, w=4),
+    status("asf_amount", "AC2C", "Q2", "x"),  # blank amounts: not available, never £0
+    status("asf_amount", "AMAT", "Q3", "x"),
+    # 942 w4: Q1 £1,000 (2) and £500 (1); Q3 £1,500 (3) and £0 (0)
+    by("asf_amount", "942", "Q3", "applicant", ("Adoption", "Special guardianship"),
+       {"Adoption": (2500.0, 5), "Special guardianship": (500.0, 1), "Total": (3000.0, 6)},
+       missing=2, w=4),
+    # NW w4: 942 £3,000 (6) + AMAT Q1 £700 (1 + 0) and Q2 £1,200 (2 + 0); AMAT's Q3 blank
+    c("asf_amount", NW, "Q3", 4900.0, 9, missing=35, w=4),
+    status("asf_amount", "840", "Q3", "z"),
+    # special guardians' share of the pounds: AC2C Q3 £4,000 / £10,000
+    c("asf_amount_share_sg", "AC2C", "Q3", 40.0, 10),
+    # AC2C w4: (£2,400.50 + £4,000) / £17,400.50
+    c("asf_amount_share_sg", "AC2C", "Q3", 100 * 6400.5 / 17400.5, 18, missing=1, w=4),
+    c("asf_amount_share_sg", "942", "Q3", 0.0, 3),  # £0 of £1,500
+    status("asf_amount_share_sg", "AC2C", "Q2", "x"),
+    # England w4: AC2C £17,400.50 (sg £6,400.50) + 942 £3,000 (£500) + AMAT £1,900 (£0)
+    c("asf_amount_share_sg", "england", "Q3", 100 * 6900.5 / 22300.5, 27, missing=192, w=4),
     # ============================================================ timeliness of children adopted
     # AC2C w4 (adopted: C06 C08 C15 C27 C28 C07 C16), days:
     #        care->placed  A10   order->match  care->adm  adm->order  match->placed  placed->AO

@@ -90,6 +90,40 @@ def test_money_is_hidden_only_for_one_to_five_applications() -> None:
     assert results == ["£2", "[c]", "[c]", "£2"]
 
 
+def test_money_beside_hidden_money_in_a_breakdown_is_hidden_but_not_its_total() -> None:
+    # Adoption £12,000 from 40 applications, special guardianship £900 from 3: the £900 is
+    # hidden, and £12,900 (the Total, the headline shown unbroken anyway) less £12,000 would
+    # give it back, so the £12,000 goes too.
+    money = [row(12000.0, "money", 40, breakdown="applicant", category="Adoption"),
+             row(900.0, "money", 3, breakdown="applicant", category="Special guardianship"),
+             row(12900.0, "money", 43, breakdown="applicant", category="Total")]
+    assert shown(frame(*money)) == ["[c]", "[c]", "£12,900"]
+    # Seen in full (an admin), nothing is hidden.
+    assert shown(frame(*money), unsuppressed=lambda scope: True) == ["£12,000", "£900", "£12,900"]
+    # Both shown when both have six or more applications.
+    money[1]["cohort"] = 6.0
+    assert shown(frame(*money)) == ["£12,000", "£900", "£12,900"]
+
+
+def test_a_share_of_money_is_hidden_when_either_kind_of_application_is_few() -> None:
+    # 12% of the pounds, from 3 special guardianship and 40 adoption applications: with the
+    # pounds shown, the share would give the hidden special guardians' pounds back.
+    def share(sg: float, adoption: float, cohort: float) -> str:
+        return shown(frame({**row(12.4, "money_share", cohort), "part": sg, "rest": adoption}))[0]
+
+    assert share(3, 40, 43) == "[c]"
+    assert share(40, 2, 42) == "[c]"
+    assert share(6, 40, 46) == "12%"
+    assert share(0, 9, 9) == "[c]"  # fewer than ten applications in all
+
+
+def test_a_share_of_money_keeps_its_value_when_its_counts_are_perturbed() -> None:
+    # 12.4% of the pounds stays 12.4%: it is not 6 of 46 applications (13%).
+    out = disclose(frame({**row(12.4, "money_share", 46), "part": 6.0, "rest": 40.0}),
+                   DisclosurePolicy())
+    assert out["shown"].tolist() == ["12%"] and out["value"].tolist() == [12.4]
+
+
 @pytest.mark.parametrize("value, value_type, text", [
     (452.5, "mean", "453"), (452.4999, "median", "452"), (2.5, "mean", "3"),
     (0.5, "percent", "1%"), (2.5, "percent", "3%"), (99.5, "percent", "100%"),
