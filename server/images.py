@@ -12,7 +12,7 @@ one tagged PDF (its text real text, each chart's title and caption its alternati
 chart takes the page's FILTER_STATE and the caller, so disclosure control applies as on screen;
 the button's handler is callbacks/board_pack.py. `chart_picture` and `board_pack` are plain
 functions tests call directly. Imports pandas, plotly, kaleido (and its browser driver
-choreographer), charts, metrics, layouts and server only.
+choreographer), pypdf, charts, metrics, layouts and server only.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime
+import io
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,15 +30,15 @@ import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 from choreographer.errors import BrowserFailedError, ChromeNotFoundError
+from pypdf import PdfReader, PdfWriter
 
-from charts import pack_charts
+from charts import PAGE_OF, pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
 from charts.pack import (
     FRONT_PAGES, Sheet, contents, once, returns_line, returns_now, returns_rows, summary_notes,
     summary_row,
 )
 from charts.pages.data_quality import COMPLETENESS
-from charts.pages.overview import MEASURES as OVERVIEW_MEASURES
 from charts.query import describe
 from charts.view import ChartView, view
 from layouts.shell import SERVICE_NAME
@@ -48,8 +49,7 @@ from metrics.quarters import Quarter
 from server.auth import caller_of
 from server.exports import record_export
 from server.pack_pages import (
-    ChartSheet, chart_page, contents_page, cover_page, document, made_on, summary_page,
-    table_page,
+    chart_page, contents_page, cover_page, document, made_on, summary_page, table_page,
 )
 from server.services import Services
 
@@ -63,6 +63,10 @@ NO_BROWSER = ("Images and the board pack are drawn by Chromium, which was not fo
 
 class NoBrowser(RuntimeError):
     """kaleido found no Chrome or Chromium to draw with, or it would not start."""
+
+
+class NotDrawn(RuntimeError):
+    """Chromium started but did not draw or print the board pack."""
 
 
 def render(figures: list[go.Figure], format: str, size: Size, browser_path: str = "") -> list[bytes]:
@@ -118,13 +122,13 @@ def print_pdf(html: str, browser_path: str = "") -> bytes:
                     break
                 await asyncio.sleep(0.1)
             else:
-                raise RuntimeError("the board pack's charts were not drawn in time")
+                raise NotDrawn("its charts were not drawn within a minute")
             printed = await tab.send_command("Page.printToPDF", params={
                 "printBackground": True, "preferCSSPageSize": True, "marginTop": 0,
                 "marginBottom": 0, "marginLeft": 0, "marginRight": 0,
                 "generateTaggedPDF": True, "generateDocumentOutline": True})
             if "error" in printed:
-                raise RuntimeError(f"Chromium would not print the board pack: {printed['error']}")
+                raise NotDrawn(f"Chromium would not print it ({printed['error']})")
             return base64.b64decode(printed["result"]["data"])
 
     try:
@@ -132,9 +136,21 @@ def print_pdf(html: str, browser_path: str = "") -> bytes:
             path = Path(folder) / "board-pack.html"
             path.write_text(html, encoding="utf-8")
             with ThreadPoolExecutor(max_workers=1) as pool:
-                return pool.submit(lambda: asyncio.run(draw(path))).result()
+                printed = pool.submit(lambda: asyncio.run(draw(path))).result()
     except (ChromeNotFoundError, BrowserFailedError) as exc:
         raise NoBrowser(NO_BROWSER) from exc
+    return smaller(printed)
+
+
+def smaller(pdf: bytes) -> bytes:
+    """The PDF with each repeated object kept once: Chromium prints a bar's hatching as an
+    image per bar, most of them alike, and they made a pack four times the size (some 7 MB
+    rather than under 2). The structure tree, alternative text and outline are kept."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def cover_lines(services: Services, state: dict, made: datetime.date, returns: str) -> list[str]:
@@ -161,49 +177,40 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     shown = {chart.id: view(chart, state, services.measures, caller, services.policy)
              for _page, chart in pack_charts()}  # the queries check the selection first
     state = dict(state)  # checked by now
-    geography = services.measures.geography()
-    first = next(iter(shown.values())).query
-    scope, quarter = first.scope, first.quarter
-    area = geography.scope(scope).name
-    heading = f"{SERVICE_NAME} · {area} · {quarter}"
+    where = services.measures.geography().scope(next(iter(shown.values())).query.scope)
+    quarter = next(iter(shown.values())).query.quarter
+    heading = f"{SERVICE_NAME} · {where.name} · {quarter}"
     charts = [(page, shown[chart.id]) for page, chart in once(pack_charts())]
     quality = view(COMPLETENESS, state, services.measures, caller, services.policy)
-    grid, expected = returns_grid_now(services, scope, quarter)
+    grid, expected = returns_grid_now(services, where.code, quarter)
     returns = returns_line(grid, quarter, expected)
-
+    received = f"Returns received by agency, {quarter}"
     sheets = [Sheet("Summary", "Headline measures"),
-              *(Sheet(page.title, v.title) for page, v in charts),
-              Sheet("Data quality", f"Returns received by agency, {quarter}"),
-              Sheet("Data quality", quality.title)]
+              *(Sheet(page.title, chart.title) for page, chart in charts),
+              Sheet("Data quality", received), Sheet("Data quality", quality.title)]
     total = FRONT_PAGES + len(sheets)
-    overview = [shown[m] for m in OVERVIEW_MEASURES]
-    rows = [summary_row(v.frame, v.query) for v in overview]
-    where = geography.scope(scope)
-    region = where.region if where.kind not in ("region", "england") and where.region else None
+    rows = [summary_row(shown[chart.id].frame, shown[chart.id].query)
+            for chart, _width in PAGE_OF["overview"].charts]
+    region = where.region if where.kind not in ("region", "england") else None
     pages = [
-        cover_page(f"{SERVICE_NAME}: board pack", cover_lines(services, state, made or datetime.date.today(), returns),
+        cover_page(f"{SERVICE_NAME}: board pack",
+                   cover_lines(services, state, made or datetime.date.today(), returns),
                    disclosure_note(services.policy), total),
         contents_page(heading, contents(sheets), total),
-        summary_page(heading, f"Headline measures for {area}, {quarter}", area, region, rows,
-                     summary_notes(rows), FRONT_PAGES + 1, total),
+        summary_page(heading, f"Headline measures for {where.name}, {quarter}", where.name,
+                     region, rows, summary_notes(rows), FRONT_PAGES + 1, total),
+        *(chart_page(f"{heading} · {page.title}", chart, n, FRONT_PAGES + 2 + n, total)
+          for n, (page, chart) in enumerate(charts)),
+        table_page(f"{heading} · Data quality", received, returns,
+                   ("Agency", "Kind", f"Return for {quarter}", "Rows held back"),
+                   returns_rows(returns_now(grid, quarter, expected)),
+                   ["The number is the version of the agency's current return for the quarter; "
+                    "“missing”: none yet, so the figures count the other agencies' returns only."],
+                   total - 1, total),
+        chart_page(f"{heading} · Data quality", quality, len(charts), total, total),
     ]
-    figures = []
-    for n, (page, chart) in enumerate(charts):
-        sheet = ChartSheet(page.title, chart.title, chart.caption, chart.headlines, chart.figure)
-        pages.append(chart_page(f"{heading} · {page.title}", sheet, len(figures), FRONT_PAGES + 2 + n, total))
-        figures.append(chart.figure)
-    pages.append(table_page(
-        f"{heading} · Data quality", f"Returns received by agency, {quarter}", returns,
-        ("Agency", "Kind", f"Return for {quarter}", "Rows held back"),
-        returns_rows(returns_now(grid, quarter, expected)),
-        ["The number is the version of the agency's current return for the quarter; "
-         "“missing”: none yet, so the figures count the other agencies' returns only."],
-        total - 1, total))
-    pages.append(chart_page(f"{heading} · Data quality", ChartSheet(
-        "Data quality", quality.title, quality.caption, quality.headlines, quality.figure),
-        len(figures), total, total))
-    figures.append(quality.figure)
-    pdf = print_pdf(document(f"{SERVICE_NAME} board pack: {area}, {quarter}", pages, figures),
+    figures = [chart.figure for _page, chart in charts] + [quality.figure]
+    pdf = print_pdf(document(f"{SERVICE_NAME} board pack: {where.name}, {quarter}", pages, figures),
                     services.settings.browser_path)
     record_export(services, "board_pack", *scope_and_quarter(state),
                   f"board pack of {len(figures)} charts on {total} pages: {pack_name(state)}")

@@ -15,7 +15,6 @@ import copy
 import datetime
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from plotly.offline import get_plotlyjs
@@ -24,20 +23,12 @@ from plotly.utils import PlotlyJSONEncoder
 from charts.figures import FigureSpec
 from charts.pack import NOT_SHOWN, Entry, SummaryRow, page_label
 from charts.spec import Headline
+from charts.view import ChartView
 from metrics.disclosure import SYMBOLS
 
 PAGE_WIDTH, PAGE_HEIGHT = 1123, 793  # px: A4 landscape at 96 px an inch (a px short of 794,
 # so that rounding never spills a page onto a second sheet)
 FONT_SIZE = 14  # px: the charts' text in the pack
-
-
-@dataclass(frozen=True)
-class ChartSheet:
-    section: str
-    title: str
-    caption: str
-    headlines: tuple[Headline, ...]
-    figure: FigureSpec
 
 
 STYLE = f"""
@@ -148,13 +139,18 @@ def _figures_line(headlines: Sequence[Headline]) -> str:
     return f"<div class='figures'>{''.join(parts)}</div>"
 
 
-def chart_page(heading: str, sheet: ChartSheet, index: int, number: int, total: int) -> str:
-    alt = f"{sheet.title}. {sheet.caption}"
-    return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(sheet.title)}</h2>"
-            f"{_figures_line(sheet.headlines)}"
-            f"<figure role='img' aria-label='{escape(alt, quote=True)}'>"
+def alternative_text(chart: ChartView) -> str:
+    return f"{chart.title}. {chart.caption}"
+
+
+def chart_page(heading: str, chart: ChartView, index: int, number: int, total: int) -> str:
+    """A chart's page: its active title, the figures its card shows (the big number, the
+    region's and England's), the chart drawing the `index`-th figure, and its caption."""
+    return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(chart.title)}</h2>"
+            f"{_figures_line(chart.headlines)}"
+            f"<figure role='img' aria-label='{escape(alternative_text(chart), quote=True)}'>"
             f"<div class='plot' id='plot-{index}'></div></figure>"
-            f"<p class='caption'>{escape(sheet.caption)}</p>"
+            f"<p class='caption'>{escape(chart.caption)}</p>"
             f"{_footer(number, total, symbols_key())}</section>")
 
 
