@@ -202,10 +202,11 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
         *(chart_page(f"{heading} · {page.title}", chart, n, FRONT_PAGES + 2 + n, total)
           for n, (page, chart) in enumerate(charts)),
         table_page(f"{heading} · Data quality", received, returns,
-                   ("Agency", "Kind", f"Return for {quarter}", "Rows held back"),
+                   ("Agency", "Kind", "Return", "Rows held back"),
                    returns_rows(returns_now(grid, quarter, expected)),
-                   ["The number is the version of the agency's current return for the quarter; "
-                    "“missing”: none yet, so the figures count the other agencies' returns only."],
+                   ["Return: the version of the agency's current return for the quarter; "
+                    "“missing”: none yet, so the figures count the other agencies' returns only; "
+                    "“partial”: rows that failed the checks were held back and are not counted."],
                    total - 1, total),
         chart_page(f"{heading} · Data quality", quality, len(charts), total, total),
     ]

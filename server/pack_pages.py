@@ -61,7 +61,9 @@ th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom
 th {{ border-bottom: 2px solid #0b0c0c }}
 table.summary {{ font-size: 15px }}
 td.number, th.number {{ text-align: right; white-space: nowrap }}
-.tables {{ display: flex; gap: 28px; align-items: flex-start }}
+.tables {{ display: flex; gap: 24px; align-items: flex-start }}
+table.compact {{ font-size: 11px; flex: 1 1 0 }}
+table.compact td, table.compact th {{ padding: 2px 5px }}
 .notes {{ font-size: 12.5px; line-height: 1.4; margin: 10px 0 0 }}
 """
 
@@ -115,14 +117,18 @@ def summary_page(heading: str, title: str, area: str, region: str | None,
 
 def table_page(heading: str, title: str, line: str, columns: Sequence[str],
                rows: Sequence[Sequence[str]], notes: Sequence[str], number: int, total: int,
-               per_table: int = 22) -> str:
-    """A page of a plain table, split into side-by-side tables of `per_table` rows."""
+               per_table: int = 20) -> str:
+    """A page of a plain table; a long one (England's 50 agencies) in smaller type, split
+    into up to three side-by-side tables of equal length."""
     head = "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"
+    parts = min(3, -(-len(rows) // per_table)) or 1
+    each = -(-len(rows) // parts) or 1
+    size = "" if parts == 1 else " class='compact'"
     tables = []
-    for start in range(0, max(len(rows), 1), per_table):
+    for start in range(0, max(len(rows), 1), each):
         body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
-                       for row in rows[start:start + per_table])
-        tables.append(f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
+                       for row in rows[start:start + each])
+        tables.append(f"<table{size}><thead>{head}</thead><tbody>{body}</tbody></table>")
     said = "".join(f"<p class='notes'>{escape(n)}</p>" for n in notes)
     return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(title)}</h2>"
             f"<p class='notes'>{escape(line)}</p><div class='tables'>{''.join(tables)}</div>"
