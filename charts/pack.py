@@ -197,6 +197,15 @@ def summary_row(frame: pd.DataFrame, query: Query) -> SummaryRow:
     )
 
 
+def incomplete_at(frame: pd.DataFrame, query: Query) -> bool:
+    """Whether the chart's figure for the area at the quarter counts incomplete returns (some
+    expected ones missing, or partial): its page then says so beside the big number."""
+    if not len(frame) or "missing_returns" not in frame:
+        return False
+    here = frame[(frame["scope"] == query.scope) & (frame["quarter"] == str(query.quarter))]
+    return any(_incomplete(row) for row in here.to_dict("records"))
+
+
 def summary_notes(rows: Sequence[SummaryRow]) -> list[str]:
     """What the summary's columns mean, under its table."""
     notes = ["“On the quarter” and “On the year” compare the area's figure with its own a "

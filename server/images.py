@@ -35,8 +35,8 @@ from pypdf import PdfReader, PdfWriter
 from charts import PAGE_OF, pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
 from charts.pack import (
-    FRONT_PAGES, Sheet, contents, once, returns_line, returns_now, returns_rows, summary_notes,
-    summary_row,
+    FRONT_PAGES, Sheet, contents, incomplete_at, once, returns_line, returns_now, returns_rows,
+    summary_notes, summary_row,
 )
 from charts.pages.data_quality import COMPLETENESS
 from charts.query import describe
@@ -185,6 +185,7 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     grid, expected = returns_grid_now(services, where.code, quarter)
     returns = returns_line(grid, quarter, expected)
     received = f"Returns received by agency, {quarter}"
+    incomplete = f"From incomplete returns. {returns}."
     sheets = [Sheet("Summary", "Headline measures"),
               *(Sheet(page.title, chart.title) for page, chart in charts),
               Sheet("Data quality", received), Sheet("Data quality", quality.title)]
@@ -199,7 +200,8 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
         contents_page(heading, contents(sheets), total),
         summary_page(heading, f"Headline measures for {where.name}, {quarter}", where.name,
                      region, rows, summary_notes(rows), FRONT_PAGES + 1, total),
-        *(chart_page(f"{heading} · {page.title}", chart, n, FRONT_PAGES + 2 + n, total)
+        *(chart_page(f"{heading} · {page.title}", chart, n, FRONT_PAGES + 2 + n, total,
+                     incomplete if incomplete_at(chart.frame, chart.query) else "")
           for n, (page, chart) in enumerate(charts)),
         table_page(f"{heading} · Data quality", received, returns,
                    ("Agency", "Kind", "Return", "Rows held back"),

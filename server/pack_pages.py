@@ -46,6 +46,8 @@ h2 {{ font-size: 21px; line-height: 1.3; margin: 0 0 8px }}
 .figures .label {{ color: #505a5f; margin-left: 6px }}
 figure {{ margin: 0; flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column }}
 .plot {{ flex: 1 1 auto; min-height: 0 }}
+.warning {{ font-size: 14px; font-weight: bold; margin: 2px 0 4px; padding-left: 8px;
+  border-left: 5px solid #801650 }}
 .caption {{ font-size: 11.5px; line-height: 1.35; margin: 6px 0 0 }}
 footer {{ position: absolute; left: 40px; right: 40px; bottom: 14px; display: flex; gap: 24px;
   justify-content: space-between; font-size: 10px; line-height: 1.3; color: #505a5f }}
@@ -149,11 +151,14 @@ def alternative_text(chart: ChartView) -> str:
     return f"{chart.title}. {chart.caption}"
 
 
-def chart_page(heading: str, chart: ChartView, index: int, number: int, total: int) -> str:
+def chart_page(heading: str, chart: ChartView, index: int, number: int, total: int,
+               warning: str = "") -> str:
     """A chart's page: its active title, the figures its card shows (the big number, the
-    region's and England's), the chart drawing the `index`-th figure, and its caption."""
+    region's and England's), a warning when they count incomplete returns, the chart drawing
+    the `index`-th figure, and its caption."""
+    said = f"<p class='warning'>{escape(warning)}</p>" if warning else ""
     return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(chart.title)}</h2>"
-            f"{_figures_line(chart.headlines)}"
+            f"{_figures_line(chart.headlines)}{said}"
             f"<figure role='img' aria-label='{escape(alternative_text(chart), quote=True)}'>"
             f"<div class='plot' id='plot-{index}'></div></figure>"
             f"<p class='caption'>{escape(chart.caption)}</p>"

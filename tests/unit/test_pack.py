@@ -9,8 +9,8 @@ import pandas as pd
 
 from charts import CHARTS, PAGE_OF, pack_charts
 from charts.pack import (
-    Entry, Sheet, change_text, contents, once, returns_line, returns_rows, returns_now,
-    summary_row, view_of,
+    Entry, Sheet, change_text, contents, incomplete_at, once, returns_line, returns_now,
+    returns_rows, summary_row, view_of,
 )
 from charts.query import ENGLAND, Query
 from metrics.quality import returns_grid
@@ -122,3 +122,13 @@ def test_returns_received_as_the_data_quality_page_counts_them() -> None:
     assert returns_rows(returns_now(grid, Q, ["A1", "A2", "A3"])) == [
         ("Adopt One", "RAA", "2", "0"), ("Aspire", "RAA", "missing", ""),
         ("Third", "VAA", "1 partial", "4")]
+
+
+def test_a_figure_from_incomplete_returns_is_found_at_the_area_and_quarter_only() -> None:
+    query = Query(measure="children_waiting", scope="region:South West", quarter=Q)
+    frame = pd.DataFrame([row("region:South West", "2026-27 Q1", 250.0, "250", 250.0, missing=1),
+                          row("region:South West", "2026-27 Q2", 264.0, "264", 264.0),
+                          row(ENGLAND, "2026-27 Q2", 2953.0, "2,953", 2953.0, missing=2)])
+    assert incomplete_at(frame, query) is False  # an earlier quarter's or England's gap
+    frame.loc[1, "missing_returns"] = 1
+    assert incomplete_at(frame, query) is True
