@@ -33,7 +33,11 @@ from server.images import board_pack
 from server.services import Services
 from charts import pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
+from charts.frames import frame_of
 from charts.pack import once
+from charts.query import Query
+from metrics.quarters import Quarter
+from server.auth import caller_of
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import chart_file, chart_url, view_for
 from tests.browser.chromium import chromium_binary
@@ -194,6 +198,19 @@ def test_board_pack_pages_cover_contents_summary_charts_once_and_data_quality(
             assert f"{headline.shown} {headline.label}" in page, (chart, headline)
     assert "Returns received by agency, 2025-26 Q1" in pages[-2]
     assert "Completeness of optional columns" in pages[-1]
+
+
+def test_board_pack_cover_counts_returns_as_the_returns_received_measure(
+        south_east_pack: bytes, demo_services: Services) -> None:
+    """The cover's "N of M expected" is the data quality page's count, and the
+    returns_received measure's (value: received, cohort: expected) for the same selection."""
+    cover = words(PdfReader(io.BytesIO(south_east_pack)).pages[0].extract_text())
+    said = re.search(r"Returns received for 2025-26 Q1: (\d+) of (\d+) expected", cover)
+    query = Query("returns_received", "region:South East", Quarter.parse("2025-26 Q1"))
+    [measure] = frame_of([query], demo_services.measures, caller_of(demo_services),
+                         demo_services.policy).to_dict("records")
+    assert (int(said[1]), int(said[2])) == (int(measure["value"]), int(measure["cohort"]))
+    assert int(said[2]) > 0
 
 
 def test_board_pack_shows_no_chart_twice_and_each_chart_has_its_alternative_text(
