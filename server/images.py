@@ -216,7 +216,7 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     pdf = print_pdf(document(f"{SERVICE_NAME} board pack: {where.name}, {quarter}", pages, figures),
                     services.settings.browser_path)
     record_export(services, "board_pack", *scope_and_quarter(state),
-                  f"board pack of {len(figures)} charts on {total} pages: {pack_name(state)}")
+                  f"board pack of {total} pages, {len(figures)} charts: {pack_name(state)}")
     return pdf
 
 
