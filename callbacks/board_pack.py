@@ -1,8 +1,8 @@
 """Handler of the filter bar's Board pack (PDF) button: the click and the page's FILTER_STATE
 -> dcc.Download's data, or a message saying why there is none (no Chromium, a wrong
-selection). The drawing is server/images.py's (`board_pack`); this only turns a click into a
-download and its failures into words. (A chart's own PNG and SVG are links to the data API.)
-Imports dash, layouts and server only.
+selection, a pack Chromium did not finish). The drawing is server/images.py's (`board_pack`);
+this only turns a click into a download and its failures into words. (A chart's own PNG and
+SVG are links to the data API.) Imports dash, layouts and server only.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from layouts import ids
 from layouts.filters import BOARD_PACK_LABEL
-from server.images import NoBrowser, as_download, board_pack, pack_name
+from server.images import NoBrowser, NotDrawn, as_download, board_pack, pack_name
 from server.services import Services
 
 
@@ -23,6 +23,8 @@ def download_board_pack(clicks, state, services: Services):
         return as_download(board_pack(services, state), pack_name(state), "pdf"), ""
     except NoBrowser as exc:
         return no_update, str(exc)
+    except NotDrawn as exc:
+        return no_update, f"The board pack could not be drawn: {exc}. Please try again."
     except ValueError as exc:
         return no_update, f"No board pack for this selection: {exc}"
 

@@ -1,9 +1,9 @@
 """Figures made to stand alone as files: a chart card's figure with its active title and its
-caption (measure, source, period, scope, cohort) drawn inside the image, and the board pack's
-cover page.
+caption (measure, source, period, scope, cohort) drawn inside the image.
 
-A PNG pasted into board papers, or a page of the board pack, leaves the card behind, so what the
-card says around the chart has to travel inside the picture. Text follows the Analysis Function
+A PNG or SVG pasted into board papers leaves the card behind, so what the card says around the
+chart has to travel inside the picture (the board pack writes its words as the page's own
+text: server/pack_pages.py). Text follows the Analysis Function
 guidance: left-aligned active title, the caption in smaller grey-black type under the chart,
 Arial, no colour-only cues added. Sizes are fixed so every export of a chart looks the same.
 Imports plotly and charts only.
@@ -25,7 +25,6 @@ class Size(NamedTuple):
 
 
 IMAGE_SIZE = Size(1200, 675)  # 16:9, the size a slide or a Word page takes without rescaling
-PAGE_SIZE = Size(1123, 794)  # A4 landscape at 96 px an inch: one board pack page
 FONT_FAMILY = "Arial, sans-serif"
 TEXT_COLOUR = "#0b0c0c"
 SECONDARY_COLOUR = "#505a5f"
@@ -35,6 +34,7 @@ LINE_HEIGHT = 1.35  # a line of text takes this many times its font size
 SIDE = 40  # px of paper left and right of the text
 TICKS = 60  # px under the plot kept for the axis' tick labels and title
 LEGEND_ROW = 24  # px above the plot for each row of the legend
+AXIS_TITLE = 24  # px left of the tick labels for the y axis' title
 
 
 def escape(text: str) -> str:
@@ -64,6 +64,10 @@ def _category_room(figure: go.Figure) -> int:
     return max([40, *(_text_width(name, 12) + 16 for name in names)])
 
 
+def _has_y_title(figure: go.Figure) -> bool:
+    return bool(figure.layout.yaxis.title.text)
+
+
 def _legend_rows(figure: go.Figure, width: int) -> int:
     """Rows a one-line legend wraps into at `width` px (0 when there is no legend)."""
     shown = [str(t.name) for t in figure.data if t.name and t.showlegend is not False]
@@ -84,11 +88,11 @@ def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size
                      f"{escape(heading)}</span>"] if heading else []
     title_lines = [escape(line) for line in wrap(title, text_width, TITLE_SIZE)]
     caption_lines = [escape(line) for line in wrap(caption, text_width, SMALL_SIZE)]
-    legend_rows = _legend_rows(figure, text_width)
+    left = SIDE + _category_room(figure) + (AXIS_TITLE if _has_y_title(figure) else 0)
+    legend_rows = _legend_rows(figure, size.width - left - SIDE)  # the legend spans the plot
     top = (SIDE + _lines_height(len(title_lines), TITLE_SIZE)
            + (_lines_height(1, SMALL_SIZE) if heading else 0) + LEGEND_ROW * legend_rows + SIDE // 2)
     bottom = TICKS + _lines_height(len(caption_lines), SMALL_SIZE) + SIDE // 2
-    left = SIDE + _category_room(figure)
     out = figure
     out.update_layout(
         width=size.width, height=size.height,
@@ -101,7 +105,9 @@ def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size
                "xanchor": "left", "xref": "container", "y": 1 - SIDE / size.height,
                "yanchor": "top", "yref": "container",
                "font": {"size": TITLE_SIZE, "family": FONT_FAMILY, "color": TEXT_COLOUR}},
-        legend={"orientation": "h", "x": SIDE / size.width, "xref": "container", "xanchor": "left",
+        # The legend from the plot's left edge, not the paper's: one that reaches over the y
+        # axis' title makes plotly push that title sideways into the plot, over the data.
+        legend={"orientation": "h", "x": 0, "xref": "paper", "xanchor": "left",
                 "y": 1, "yanchor": "bottom",
                 "font": {"size": SMALL_SIZE}},
     )
@@ -113,24 +119,3 @@ def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size
         font={"size": SMALL_SIZE, "family": FONT_FAMILY, "color": TEXT_COLOUR},
     )
     return out
-
-
-def cover_figure(heading: str, lines: list[str], note: str, size: Size = PAGE_SIZE) -> go.Figure:
-    """The board pack's first page: the service's name, what the pack covers (one line each)
-    and the disclosure note, on an otherwise empty page."""
-    text_width = size.width - 2 * SIDE
-    body = "<br>".join(escape(line) for line in lines)
-    note_lines = "<br>".join(escape(line) for line in wrap(note, text_width, SMALL_SIZE))
-    figure = go.Figure()
-    figure.update_layout(
-        width=size.width, height=size.height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor="white", plot_bgcolor="white",
-        font={"family": FONT_FAMILY, "color": TEXT_COLOUR},
-        xaxis={"visible": False, "range": [0, 1]}, yaxis={"visible": False, "range": [0, 1]},
-    )
-    left = SIDE / size.width
-    for text, y, font_size in ((escape(heading), 0.85, 36), (body, 0.72, 20), (note_lines, 0.2, SMALL_SIZE)):
-        figure.add_annotation(text=text, xref="paper", yref="paper", x=left, y=y, xanchor="left",
-                              yanchor="top", align="left", showarrow=False,
-                              font={"size": font_size, "family": FONT_FAMILY, "color": TEXT_COLOUR})
-    return figure

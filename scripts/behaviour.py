@@ -126,18 +126,23 @@ def export_figure_json(session: "Session", chart_id: str, state: dict) -> dict:
 
 
 def pack_list(session: "Session", state: dict) -> dict:
-    """The board pack's pages after the cover, as (page title, chart id), and the cover's text
-    lines without the date it was made."""
+    """The board pack's chart pages, as (page title, chart id), and the cover's text lines
+    without the date it was made."""
     import datetime
 
     from charts import pack_charts  # ADAPTER
-    from server.images import cover  # ADAPTER
+    from charts.pack import once  # ADAPTER
+    from server.images import cover_lines, returns_grid_now  # ADAPTER
+    from charts.pack import returns_line  # ADAPTER
+    from charts.query import from_state  # ADAPTER
 
     with as_caller(session) as services:
-        figure = cover(services, state, datetime.date(2000, 1, 1))
-    lines = [line for note in figure.layout.annotations for line in str(note.text).split("<br>")
-             if not line.startswith(COVER_DATE_LINE)]
-    return {"pages": [[page.title, chart.id] for page, chart in pack_charts()], "cover": lines}
+        query = from_state("children_waiting", state, services.measures.geography())
+        grid, expected = returns_grid_now(services, query.scope, query.quarter)
+        lines = cover_lines(services, state, datetime.date(2000, 1, 1),
+                            returns_line(grid, query.quarter, expected))
+    lines = [line for line in lines if not line.startswith(COVER_DATE_LINE)]
+    return {"pages": [[page.title, chart.id] for page, chart in once(pack_charts())], "cover": lines}
 
 
 # ================================================================ the sample

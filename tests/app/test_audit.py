@@ -208,11 +208,13 @@ def one_page_pdf() -> bytes:
 
 
 def test_images_and_board_packs_are_audited(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Drawing is kaleido's job (tests/app/test_images_board_pack.py); here each figure is a stand-in.
+    # Drawing is kaleido's and Chromium's job (tests/app/test_images_board_pack.py); here each
+    # picture and the pack are stand-ins.
     def drawn(figures, format, size, browser_path=""):
-        return [one_page_pdf() if format == "pdf" else b"image" for _ in figures]
+        return [b"image" for _ in figures]
 
     monkeypatch.setattr(server.images, "render", drawn)
+    monkeypatch.setattr(server.images, "print_pdf", lambda document, browser_path="": one_page_pdf())
     client = signed_in_client(dataset.app, "vic")
     before = len(events(dataset.sessions))
     png, svg = (client.get(chart_url("children_waiting", STATE, f)) for f in ("png", "svg"))

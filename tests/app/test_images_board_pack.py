@@ -1,6 +1,8 @@
-"""Chart images and the board pack: the exported figure carries its title and caption; PNG, SVG
-and the board pack PDF drawn by kaleido on the demo slice; a missing browser is a message, not
-a traceback.
+"""Chart images and the board pack: the exported figure carries its title and caption; PNG and
+SVG drawn by kaleido, and the South East's board pack PDF printed by Chromium, on the demo slice
+(its pages, contents, summary, each chart once with its alternative text, axis titles outside
+the plot from the PDF's text positions, real text); a missing browser is a message, not a
+traceback.
 
 Drawing needs Chrome or Chromium: without one those tests skip locally and fail under CI=true,
 where they must run (as tests/browser/conftest.py does).
@@ -8,11 +10,17 @@ where they must run (as tests/browser/conftest.py does).
 
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
+import shutil
 import struct
+import subprocess
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -24,7 +32,12 @@ from callbacks.board_pack import download_board_pack
 from server.images import board_pack
 from server.services import Services
 from charts import pack_charts
-from charts.export_figure import IMAGE_SIZE, PAGE_SIZE, Size, export_figure
+from charts.export_figure import IMAGE_SIZE, Size, export_figure
+from charts.frames import frame_of
+from charts.pack import once
+from charts.query import Query
+from metrics.quarters import Quarter
+from server.auth import caller_of
 from tests.accounts import signed_in_client
 from tests.chart_page_helpers import chart_file, chart_url, view_for
 from tests.browser.chromium import chromium_binary
@@ -113,22 +126,167 @@ def test_svg_carries_the_title(browser, demo_services: Services) -> None:
     assert "Source: Quarterly ASG returns." in svg
 
 
-def test_board_pack_has_a_cover_then_a_page_per_chart(browser, demo_services: Services) -> None:
+# ---------------------------------------------------------------- the board pack
+
+SOUTH_EAST = {"scope": "region:South East", "quarter": "2025-26 Q1", "window": 4, "compare": []}
+
+
+@pytest.fixture(scope="module")
+def south_east_pack(demo_services: Services) -> bytes:
+    """The South East demo's board pack, drawn once for the tests below (its time printed)."""
+    if not chromium_binary():
+        pytest.fail("drawing the board pack needs chromium") if IN_CI else pytest.skip(
+            "drawing the board pack needs chromium (make test installs it as root)")
     started = time.perf_counter()
-    pdf = board_pack(demo_services, STATE)
-    print(f"board pack: {time.perf_counter() - started:.1f} s, {len(pdf) / 1e6:.1f} MB")
-    charts = [(page.title, chart.id) for page, chart in pack_charts()]
-    reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1 + len(charts)
-    cover = words(reader.pages[0].extract_text())
-    for text in ("ASG Dashboard", "Adopt London South", "2025-26 Q1", "Rolling year",
+    pdf = board_pack(demo_services, SOUTH_EAST)
+    print(f"\nboard pack of the South East: {time.perf_counter() - started:.1f} s, "
+          f"{len(PdfReader(io.BytesIO(pdf)).pages)} pages, {len(pdf) / 1e6:.1f} MB")
+    return pdf
+
+
+def pack_charts_once() -> list[str]:
+    return [chart.id for _page, chart in once(pack_charts())]
+
+
+def alternative_texts(reader: PdfReader) -> list[str]:
+    """The /Alt of every /Figure in the PDF's structure tree: a tagged PDF's charts."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                found.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_board_pack_pages_cover_contents_summary_charts_once_and_data_quality(
+        south_east_pack: bytes, demo_services: Services) -> None:
+    reader = PdfReader(io.BytesIO(south_east_pack))
+    charts = pack_charts_once()
+    # The cover, the contents, the summary, a page per chart, returns received, completeness.
+    assert len(reader.pages) == 3 + len(charts) + 2
+    total = len(reader.pages)
+    pages = [words(page.extract_text()) for page in reader.pages]
+    cover = pages[0]
+    for text in ("ASG Dashboard: board pack", "Area: South East", "Quarter: 2025-26 Q1",
+                 "Period: Rolling year", "Returns received for 2025-26 Q1:", "expected",
                  "are shown as [c]", "[c] confidential"):
-        assert text in cover
-    for page, (page_title, chart) in zip(reader.pages[1:], charts):
-        text = words(page.extract_text())
-        assert expected_title(demo_services, chart) in text, chart
-        assert f"ASG Dashboard · {page_title}" in text
-        assert "Source: Quarterly ASG returns." in text
-    landscape = reader.pages[1].mediabox
-    assert landscape.width > landscape.height
-    assert round(float(landscape.width) / float(landscape.height), 2) == round(PAGE_SIZE.width / PAGE_SIZE.height, 2)
+        assert text in cover, text
+    assert pages[1].startswith("ASG Dashboard · South East · 2025-26 Q1 Contents Summary 3")
+    assert "Data quality " + str(total - 1) in pages[1]
+    summary = pages[2]
+    assert "Headline measures for South East, 2025-26 Q1" in summary
+    for measure in ("Children waiting", "Approved adopters waiting", "Placement order to match (days)",
+                    "Special guardianship orders"):
+        assert measure in summary, measure
+    assert "On the quarter On the year Against England Threshold" in summary
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text  # numbered, with the disclosure key
+        assert "[c] confidential" in text
+    for page, chart in zip(pages[3:], charts):
+        shown = view_for(demo_services, chart, SOUTH_EAST)
+        assert words(shown.title) in page, chart
+        for headline in shown.headlines:  # the card's big number, region and England
+            assert f"{headline.shown} {headline.label}" in page, (chart, headline)
+    assert "Returns received by agency, 2025-26 Q1" in pages[-2]
+    assert "Completeness of optional columns" in pages[-1]
+
+
+def test_board_pack_cover_counts_returns_as_the_returns_received_measure(
+        south_east_pack: bytes, demo_services: Services) -> None:
+    """The cover's "N of M expected" is the data quality page's count, and the
+    returns_received measure's (value: received, cohort: expected) for the same selection."""
+    cover = words(PdfReader(io.BytesIO(south_east_pack)).pages[0].extract_text())
+    said = re.search(r"Returns received for 2025-26 Q1: (\d+) of (\d+) expected", cover)
+    query = Query("returns_received", "region:South East", Quarter.parse("2025-26 Q1"))
+    [measure] = frame_of([query], demo_services.measures, caller_of(demo_services),
+                         demo_services.policy).to_dict("records")
+    assert (int(said[1]), int(said[2])) == (int(measure["value"]), int(measure["cohort"]))
+    assert int(said[2]) > 0
+
+
+def test_board_pack_shows_no_chart_twice_and_each_chart_has_its_alternative_text(
+        south_east_pack: bytes, demo_services: Services) -> None:
+    alts = alternative_texts(PdfReader(io.BytesIO(south_east_pack)))
+    expected = [view_for(demo_services, chart, SOUTH_EAST)
+                for chart in [*pack_charts_once(), "completeness"]]
+    assert alts == [f"{v.title}. {v.caption}" for v in expected]
+    assert len(set(alts)) == len(alts)
+    # The Overview's A10 tile gave way to Timeliness' chart against the 14-month threshold.
+    a10 = view_for(demo_services, "a10_care_to_placed_adjusted", SOUTH_EAST)
+    assert not any(alt.startswith(f"{a10.title}.") for alt in alts)
+
+
+def text_boxes(pdf: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, x0, y0, x1, y1) of each word on a page (1-based), in points from the top left,
+    as poppler's pdftotext -bbox reads them."""
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext is needed") if IN_CI else pytest.skip("pdftotext (poppler-utils) is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pack.pdf"
+        path.write_bytes(pdf)
+        xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    return [(html.unescape(m[5]), float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+            for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">([^<]*)</word>', xml)]
+
+
+def plot_left_edge(boxes) -> float:
+    """The plot area's left edge: the value axis' tick labels are numbers set right-aligned
+    against it (the largest group of number words sharing their right edge)."""
+    numbers = [b for b in boxes if re.fullmatch(r"[\d,.]+%?", b[0])]
+    columns: dict[float, int] = {}
+    for _word, _x0, _y0, x1, _y1 in numbers:
+        columns[round(x1)] = columns.get(round(x1), 0) + 1
+    edge, count = max(columns.items(), key=lambda item: item[1])
+    assert count >= 4, "no column of tick labels found"
+    return float(edge)
+
+
+def test_board_pack_axis_titles_sit_outside_the_plot_area(south_east_pack: bytes) -> None:
+    charts = pack_charts_once()
+    pages = {"sufficiency_supply": "Count", "adopters_funnel": "Households"}
+    for chart, title in pages.items():
+        page = 4 + charts.index(chart)
+        boxes = text_boxes(south_east_pack, page)
+        [axis_title] = [b for b in boxes if b[0] == title]
+        edge = plot_left_edge(boxes)
+        ticks = [b for b in boxes if re.fullmatch(r"[\d,.]+", b[0]) and abs(b[3] - edge) < 1]
+        # Left of every tick label (so outside the plot), and level with the axis.
+        assert axis_title[3] < min(b[1] for b in ticks), (chart, axis_title, edge)
+        assert min(b[2] for b in ticks) < (axis_title[2] + axis_title[4]) / 2 < max(b[4] for b in ticks)
+
+
+def test_board_pack_text_is_real_text(south_east_pack: bytes, demo_services: Services) -> None:
+    """pdftotext (poppler) finds each chart's title and the summary's words."""
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext is needed") if IN_CI else pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = words(subprocess.run(["pdftotext", "-", "-"], input=south_east_pack,
+                                capture_output=True, check=True).stdout.decode("utf-8"))
+    for chart in pack_charts_once():
+        assert words(view_for(demo_services, chart, SOUTH_EAST).title) in text, chart
+    assert "Headline measures for South East" in text
+
+
+def test_png_axis_title_sits_left_of_the_tick_labels(browser, demo_services: Services) -> None:
+    """The picture's y axis title (drawn by kaleido; read from the SVG) stays left of the value
+    axis' tick labels, so outside the plot: a legend reaching over it had pushed it into the
+    plot, over the data."""
+    _, body = chart_file(demo_services, "sufficiency_supply", "svg", STATE)
+    svg = body.decode("utf-8")
+    title = re.search(r'<g class="g-ytitle"(?: transform="translate\(([\d.-]+),0\)")?>'
+                      r'<text class="ytitle" transform="rotate\(-90,([\d.]+),[^>]*>Count</text>', svg)
+    centre = float(title[1] or 0) + float(title[2])  # the rotated title's line, 14 px across
+    ticks = re.findall(r'class="ytick"><text text-anchor="end" x="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    # Each tick label ends at x and is at most 0.6 em a character wide at 12 px.
+    left_of_labels = min(float(x) - 0.6 * 12 * len(label) for x, label in ticks)
+    assert len(ticks) >= 4 and centre + 7 < left_of_labels, (centre, ticks)

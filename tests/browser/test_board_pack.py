@@ -1,6 +1,6 @@
 """Chart images and the board pack from a real browser: a card's "Download PNG" saves the chart
-as a PNG at the export size, and the filter bar's board pack button saves a PDF with a cover and
-a page per chart, read back with pypdf."""
+as a PNG at the export size, and the filter bar's board pack button saves a PDF with a cover,
+contents, summary and a page per chart, read back with pypdf."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from app import create_app
 from server.services import Services
 from charts import pack_charts
+from charts.pack import once
 from charts.export_figure import IMAGE_SIZE
 from config import Settings
 from layouts import ids
@@ -71,9 +72,12 @@ def test_png_and_board_pack_downloads(dash_duo, dashboard, demo_services: Servic
     pdf = downloaded(dash_duo.download_path, ".pdf", timeout=300)
     assert pdf.name == "board-pack_ALS_2025-26-Q1.pdf"
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
-    charts = [chart.id for _page, chart in pack_charts()]
-    assert len(reader.pages) == 1 + len(charts)
-    assert view_for(demo_services, charts[0], STATE).title in words(reader.pages[1].extract_text())
+    charts = [chart.id for _page, chart in once(pack_charts())]
+    # The cover, contents and summary, a page per chart, then the two data quality pages.
+    assert len(reader.pages) == 3 + len(charts) + 2
+    assert words(reader.pages[1].extract_text()).startswith(
+        "ASG Dashboard · Adopt London South · 2025-26 Q1 Contents")
+    assert view_for(demo_services, charts[0], STATE).title in words(reader.pages[3].extract_text())
     assert "Adopt London South" in reader.pages[0].extract_text()
     dash_duo.wait_for_text_to_equal(f"#{ids.BOARD_PACK}", "Board pack (PDF)")  # ready again
     assert dash_duo.get_logs() == []
