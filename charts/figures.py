@@ -330,12 +330,15 @@ def funnel_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
         rate = per_100(values[i], values[i - 1])
         said = f"{rate:,.0f} per 100" if rate == rate else "rate not shown"
         # Between the two bars (category n-1 is the top one), at the right edge.
+        # Between the two bars (category n-1 is the top one), right of the longest bar and
+        # its count: the axis runs on past the largest stage to make room.
         notes.append({"text": f"\u2193 {said}", "showarrow": False, "xref": "paper", "x": 1,
                       "xanchor": "right", "yref": "y", "y": n - i - 0.5, "yanchor": "middle",
                       "font": {"size": 12, "color": ENGLAND_COLOUR}})
+    largest = max([v for v in values if v == v] or [0])
     return _figure([bars], height, notes, showlegend=False,
-                   margin={"l": 10, "r": 40, "t": 10, "b": 10},
-                   xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5",
+                   margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                   xaxis={"range": [0, largest * 1.5 or 1], "gridcolor": "#e5e5e5",
                           "title": {"text": "Households"}},
                    yaxis={"type": "category", "categoryorder": "array",
                           "categoryarray": stages[::-1], "automargin": True})
@@ -368,32 +371,39 @@ def funnel_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["group", "rate_name", "rate", "later", "earlier"])
 
 
-def conversion_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
-    """A group of bars per kind of household, all households first: approvals per 100
-    enquiries and matches per 100 approvals, so drop-out by group is read side by side. A
-    rate that cannot be shown (a hidden count, no households at the earlier stage) is a gap
-    written "n/a"."""
+def conversion_bars(frame: pd.DataFrame, height: int | None = None) -> FigureSpec:
+    """A pair of horizontal bars per kind of household, all households at the top: approvals
+    per 100 enquiries and matches per 100 approvals, so drop-out by group is read side by
+    side (long group names fit beside the bars). A rate that cannot be shown (a hidden count,
+    no households at the earlier stage) is a bar of no length written "n/a"."""
     rates = funnel_rates(frame)
+    groups = list(dict.fromkeys(rates["group"]))
     traces = []
-    for n, name in enumerate(dict.fromkeys(rates["rate_name"])):
+    # plotly lists a horizontal group's bars bottom up: the second rate first keeps the first
+    # above it, as in the legend.
+    names = list(dict.fromkeys(rates["rate_name"]))
+    for n, name in reversed(list(enumerate(names))):
         rows = rates[rates["rate_name"] == name]
         text = [f"{r:,.0f}" if r == r else "n/a" for r in rows["rate"]]
         traces.append({
-            # A rate not shown is a bar of no length, so that "n/a" is written where it would be.
-            "type": "bar", "x": rows["group"].tolist(), "y": rows["rate"].fillna(0).tolist(),
-            "text": text,
-            "textposition": "outside", "cliponaxis": False, "name": name,
+            "type": "bar", "orientation": "h", "y": rows["group"].tolist(),
+            "x": rows["rate"].fillna(0).tolist(), "text": text, "textposition": "outside",
+            "cliponaxis": False, "name": name,
             "customdata": list(zip(rows["later"], rows["earlier"])),
             "marker": {"color": COLOURS[n % len(COLOURS)],
                        "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
-            "hovertemplate": "%{x}: %{text} (%{customdata[0]} of %{customdata[1]})"
+            "hovertemplate": "%{y}: %{text} (%{customdata[0]} of %{customdata[1]})"
                              "<extra>%{fullData.name}</extra>",
         })
-    return _figure(traces, height, barmode="group", showlegend=True,
-                   margin={"l": 40, "r": 10, "t": 20, "b": 10},
-                   xaxis={"type": "category"},
-                   yaxis={"title": {"text": "Per 100"}, "rangemode": "tozero",
-                          "gridcolor": "#e5e5e5"})
+    return _figure(traces, height or max(240, 44 * len(groups) + 90), barmode="group",
+                   showlegend=True,
+                   legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 12},
+                           "traceorder": "reversed"},
+                   margin={"l": 10, "r": 30, "t": 10, "b": 10},
+                   xaxis={"title": {"text": "Per 100"}, "rangemode": "tozero",
+                          "gridcolor": "#e5e5e5"},
+                   yaxis={"type": "category", "categoryorder": "array",
+                          "categoryarray": groups[::-1], "automargin": True})
 
 
 def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "") -> FigureSpec:

@@ -79,9 +79,9 @@ def test_rates_by_group_against_all_households() -> None:
         rows("enquiries", {"White": (80, "80"), "Other": (NAN, "[c]"), "Total": (84, "84")}, by),
         rows("approvals", {"White": (40, "40"), "Other": (2, "2"), "Total": (42, "42")}, by),
         rows("adopter_matches", {"White": (44, "44"), "Other": (1, "1"), "Total": (45, "45")}, by))))
-    approvals = figure.data[0]
-    assert approvals.name == "Approvals per 100 enquiries"
-    assert list(approvals.x) == ["All households", "White", "Other"]
+    approvals = next(t for t in figure.data if t.name == "Approvals per 100 enquiries")
+    assert list(approvals.y) == ["All households", "White", "Other"]
+    assert list(figure.layout.yaxis.categoryarray)[-1] == "All households"  # drawn at the top
     assert list(approvals.text) == ["50", "50", "n/a"]  # 42/84, 40/80, hidden
 
 
