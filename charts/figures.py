@@ -309,8 +309,11 @@ def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") ->
 def per_100(part: object, whole: object) -> float:
     """`part` per 100 of `whole` from two shown values (NaN when either is hidden or the whole
     is 0): the rates beside a funnel are read from the same disclosed numbers as its bars."""
-    part, whole = pd.to_numeric(pd.Series([part, whole]), errors="coerce")
-    return float(100 * part / whole) if pd.notna(part) and pd.notna(whole) and whole > 0 else np.nan
+    try:
+        part, whole = float(part), float(whole)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+    return 100 * part / whole if part == part and whole == whole and whole > 0 else np.nan
 
 
 def funnel_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
@@ -354,20 +357,24 @@ def funnel_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """The rates of a funnel broken down by who the households are, group by group (the Total
     as "All households", first): one row per (group, rate) with its `rate` (NaN: not shown)
     and the counts it is made of, from the frame's disclosed values."""
-    out = []
-    labelled = frame.assign(_label=frame["category_label"] if "category_label" in frame else frame["category"])
-    groups = list(dict.fromkeys(labelled["category"].fillna("")))
+    # Plain arrays and a dict, not a frame filtered per group: a title and a figure read it.
+    category = frame["category"].fillna("").to_numpy(dtype=object)
+    label = (frame["category_label"] if "category_label" in frame else frame["category"]).fillna("")
+    cells = {(c, m): (v, t) for c, m, v, t in zip(
+        category, frame["measure"].to_numpy(dtype=object),
+        pd.to_numeric(frame["value"]).to_numpy(dtype=float, na_value=np.nan),
+        frame["shown"].to_numpy(dtype=object))}
+    names = dict(zip(category, label.to_numpy(dtype=object)))
+    groups = list(dict.fromkeys(category))
     groups = [g for g in groups if g in ("Total", "")] + [g for g in groups if g not in ("Total", "")]
+    out = []
     for group in groups:
-        here = labelled[labelled["category"].fillna("") == group]
-        by_measure = {m: r for m, r in zip(here["measure"], here.to_dict("records"))}
-        label = ALL_HOUSEHOLDS if group in ("Total", "") else str(here["_label"].iloc[0])
+        name = ALL_HOUSEHOLDS if group in ("Total", "") else str(names[group])
         for later, earlier, words in FUNNEL_RATES:
-            if later not in by_measure or earlier not in by_measure:
-                continue
-            a, b = by_measure[later], by_measure[earlier]
-            out.append({"group": label, "rate_name": words, "rate": per_100(a["value"], b["value"]),
-                        "later": a["shown"], "earlier": b["shown"]})
+            if (group, later) in cells and (group, earlier) in cells:
+                (a, a_shown), (b, b_shown) = cells[group, later], cells[group, earlier]
+                out.append({"group": name, "rate_name": words, "rate": per_100(a, b),
+                            "later": a_shown, "earlier": b_shown})
     return pd.DataFrame(out, columns=["group", "rate_name", "rate", "later", "earlier"])
 
 
