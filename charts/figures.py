@@ -381,8 +381,9 @@ def funnel_rates(frame: pd.DataFrame) -> pd.DataFrame:
 def conversion_bars(frame: pd.DataFrame, height: int | None = None) -> FigureSpec:
     """A pair of horizontal bars per kind of household, all households at the top: approvals
     per 100 enquiries and matches per 100 approvals, so drop-out by group is read side by
-    side (long group names fit beside the bars). A rate that cannot be shown (a hidden count,
-    no households at the earlier stage) is a bar of no length written "n/a"."""
+    side (long group names fit beside the bars; the legend names the rates, so the axis has no
+    title to collide with it). A rate that cannot be shown (a hidden count, no households at
+    the earlier stage) is a bar of no length written "n/a"."""
     rates = funnel_rates(frame)
     groups = list(dict.fromkeys(rates["group"]))
     traces = []
@@ -407,8 +408,7 @@ def conversion_bars(frame: pd.DataFrame, height: int | None = None) -> FigureSpe
                    legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 12},
                            "traceorder": "reversed"},
                    margin={"l": 10, "r": 30, "t": 10, "b": 10},
-                   xaxis={"title": {"text": "Per 100"}, "rangemode": "tozero",
-                          "gridcolor": "#e5e5e5"},
+                   xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
                    yaxis={"type": "category", "categoryorder": "array",
                           "categoryarray": groups[::-1], "automargin": True})
 
@@ -490,12 +490,18 @@ def matching_gap_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     approved adopter households waiting that could meet it (approved for 2 or more children,
     for sibling groups); where the returns do not record it, "not recorded" instead of a bar."""
     gap = matching_gap(frame)
+    unrecorded = gap["households_shown"] == NOT_RECORDED
+    # A need the returns record no households for says so under its name, not as a bar.
+    needs = [f"{n}<br>(adopters: {NOT_RECORDED})" if u else n for n, u in zip(gap["need"], unrecorded)]
     traces = []
-    for n, (column, name) in enumerate((("children", "Children (sibling groups) waiting"),
-                                        ("households", "Adopter households waiting for them"))):
+    for n, (column, name) in enumerate((("children", "Children or sibling groups waiting"),
+                                        ("households", "Adopter households who could take them"))):
+        # A hidden value is a bar of no length with its symbol; an unrecorded one no bar at all.
+        none = unrecorded if column == "households" else unrecorded & False
+        y = [None if u else (0.0 if v != v else v) for v, u in zip(gap[column], none)]
+        text = ["" if u else t for t, u in zip(gap[f"{column}_shown"], none)]
         traces.append({
-            "type": "bar", "x": gap["need"].tolist(), "y": gap[column].fillna(0).tolist(),
-            "text": gap[f"{column}_shown"].tolist(), "textposition": "outside",
+            "type": "bar", "x": needs, "y": y, "text": text, "textposition": "outside",
             "cliponaxis": False, "name": name,
             "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
             "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",

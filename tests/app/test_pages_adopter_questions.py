@@ -182,8 +182,8 @@ def test_the_matching_gap_is_said_in_words(demo_services: Services) -> None:
     assert title == (f"England had fewer adopter households approved for two or more children "
                      f"({households:,.0f}) than sibling groups waiting ({groups['shown']}) at {LAST}")
     figure = go.Figure(CHARTS["sufficiency_matching_gap"].figure(frame))
-    assert list(figure.data[1].text) == [f"{households:,.0f}", "not recorded", "not recorded",
-                                         "not recorded"]
+    assert list(figure.data[1].text) == [f"{households:,.0f}", "", "", ""]
+    assert [x.split("<br>")[-1] for x in figure.data[0].x[1:]] == ["(adopters: not recorded)"] * 3
 
 
 def test_why_adopters_wait(demo_services: Services) -> None:

@@ -110,6 +110,9 @@ def test_the_matching_gap_sets_sibling_groups_against_households_for_two_or_more
         rows("adopters_waiting", {"2 children": (NAN, "[c]"), "3 children": (2, "2"),
                                   "4 children": (0, "0")}, "approved_places"))))
     assert list(figure.data[0].y) == [13, 12, 4, 6]
+    # Older and disabled children: no households bar, and the name says why.
+    assert list(figure.data[1].y[1:]) == [None, None, None]
+    assert figure.data[0].x[3] == "Disabled<br>(adopters: not recorded)"
     # One of the households' parts is hidden, so their sum is too: its symbol, never 2.
     assert figure.data[1].text[0] == "[c]" and figure.data[1].y[0] == 0
 
