@@ -456,9 +456,13 @@ def shown_sum(rows: pd.DataFrame) -> tuple[float, str]:
 
 def _cells(frame: pd.DataFrame, measure: str, categories: tuple[str, ...] | None = None) -> pd.DataFrame:
     rows = frame[frame["measure"] == measure]
+    whole = rows[rows["category"].fillna("").isin(["", "Total"])].head(1)
     if categories is None:
-        return rows[rows["category"].fillna("").isin(["", "Total"])].head(1)
-    return rows[rows["category"].isin(categories)]
+        return whole
+    # A breakdown that does not apply ([z]) or is not available ([x]) is one uncategorised
+    # row: its symbol stands for every category.
+    found = rows[rows["category"].isin(categories)]
+    return found if len(found) or whole.empty or whole["category"].iloc[0] == "Total" else whole
 
 
 TWO_OR_MORE = ("2 children", "3 children", "4 children")

@@ -146,9 +146,13 @@ def why_waiting_title(frame: pd.DataFrame, query: Query) -> str:
     158 such households wait for 144 children waiting alone`."""
     rows = places_needed(frame).set_index("places")
     one = rows.loc["Approved for 1 child"]
+    name = scope_name_of(frame, query)
     over = scope_row(frame, query.scope, "adopters_waiting_over_6_months", query.quarter, "Total")
+    if over is None:  # not broken down: the breakdown does not apply ([z]) or is not available
+        over = scope_row(frame, query.scope, "adopters_waiting_over_6_months", query.quarter)
+        return f"Approved adopters waiting over 6 months in {name} at {query.quarter}: {say(over)}"
     return (f"{one['adopters_waiting_over_6_months_shown']} of the {say(over)} adopter households "
-            f"waiting over 6 months in {scope_name_of(frame, query)} at {query.quarter} are "
+            f"waiting over 6 months in {name} at {query.quarter} are "
             f"approved for one child; {one['adopters_waiting_shown']} such households wait for "
             f"{one['families_shown']} children waiting alone")
 

@@ -145,3 +145,13 @@ def test_why_adopters_wait_by_places_against_the_families_needed() -> None:
                                              "Of them, waiting over 6 months",
                                              "Children waiting alone / sibling groups waiting"]
     assert list(figure.data[2].text) == ["15", "[c]"]
+
+
+def test_a_breakdown_that_does_not_apply_gives_its_symbol_not_x() -> None:
+    # An LA inside an RAA has no households of its own: adopters_waiting by places is one
+    # uncategorised [z] row, and the households for sibling groups say [z], not [x] or 0.
+    gap = matching_gap(frame(
+        rows("children_waiting", {"In a sibling group": (4, "4"), "Total": (9, "9")}, "sibling"),
+        rows("sibling_groups_waiting", {"": (2, "2")}),
+        rows("adopters_waiting", {"": (NAN, "[z]")}, "approved_places")))
+    assert gap["households_shown"].iloc[0] == "[z]" and math.isnan(gap["households"].iloc[0])
