@@ -519,6 +519,257 @@ def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") ->
                                     "gridcolor": "#e5e5e5"}), frame, "Hatched bars")
 
 
+# ---------------------------------------------------------------- the adopter funnel
+
+
+def per_100(part: object, whole: object) -> float:
+    """`part` per 100 of `whole` from two shown values (NaN when either is hidden or the whole
+    is 0): the rates beside a funnel are read from the same disclosed numbers as its bars."""
+    try:
+        part, whole = float(part), float(whole)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+    return 100 * part / whole if part == part and whole == whole and whole > 0 else np.nan
+
+
+def funnel_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
+    """The funnel of one period: a horizontal bar per stage (the frame's measures in order,
+    the first at the top), its count beside it, and between two stages how many of the later
+    there were per 100 of the earlier. A hidden count is a gap with its symbol."""
+    rows = frame[frame["breakdown"].fillna("") == ""].drop_duplicates("measure")
+    stages = rows["measure_title"].astype(str).tolist()
+    values = pd.to_numeric(rows["value"]).tolist()
+    bars = {"type": "bar", "orientation": "h", "y": stages, "x": values,
+            "text": rows["shown"].tolist(), "textposition": "outside", "cliponaxis": False,
+            "marker": {"color": COLOURS[0]}, "name": str(rows["scope_name"].iloc[0]) if len(rows) else "",
+            "hovertemplate": "%{y}: %{text}<extra></extra>"}
+    notes = _gap_labels(rows.assign(_stage=stages), "_stage", horizontal=True)
+    n = len(stages)
+    for i in range(1, n):
+        rate = per_100(values[i], values[i - 1])
+        said = f"{rate:,.0f} per 100" if rate == rate else "rate not shown"
+        # Between the two bars (category n-1 is the top one), at the right edge.
+        # Between the two bars (category n-1 is the top one), right of the longest bar and
+        # its count: the axis runs on past the largest stage to make room.
+        notes.append({"text": f"\u2193 {said}", "showarrow": False, "xref": "paper", "x": 1,
+                      "xanchor": "right", "yref": "y", "y": n - i - 0.5, "yanchor": "middle",
+                      "font": {"size": 12, "color": ENGLAND_COLOUR}})
+    largest = max([v for v in values if v == v] or [0])
+    return _figure([bars], height, notes, showlegend=False,
+                   margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                   xaxis={"range": [0, largest * 1.5 or 1], "gridcolor": "#e5e5e5",
+                          "title": {"text": "Households"}},
+                   yaxis={"type": "category", "categoryorder": "array",
+                          "categoryarray": stages[::-1], "automargin": True})
+
+
+# Rates a breakdown of the funnel is read as: (later stage, earlier stage, words).
+FUNNEL_RATES = (("approvals", "enquiries", "Approvals per 100 enquiries"),
+                ("adopter_matches", "approvals", "Matches per 100 approvals"))
+ALL_HOUSEHOLDS = "All households"
+
+
+def funnel_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rates of a funnel broken down by who the households are, group by group (the Total
+    as "All households", first): one row per (group, rate) with its `rate` (NaN: not shown)
+    and the counts it is made of, from the frame's disclosed values."""
+    # Plain arrays and a dict, not a frame filtered per group: a title and a figure read it.
+    category = frame["category"].fillna("").to_numpy(dtype=object)
+    label = (frame["category_label"] if "category_label" in frame else frame["category"]).fillna("")
+    cells = {(c, m): (v, t) for c, m, v, t in zip(
+        category, frame["measure"].to_numpy(dtype=object),
+        pd.to_numeric(frame["value"]).to_numpy(dtype=float, na_value=np.nan),
+        frame["shown"].to_numpy(dtype=object))}
+    names = dict(zip(category, label.to_numpy(dtype=object)))
+    groups = list(dict.fromkeys(category))
+    groups = [g for g in groups if g in ("Total", "")] + [g for g in groups if g not in ("Total", "")]
+    out = []
+    for group in groups:
+        name = ALL_HOUSEHOLDS if group in ("Total", "") else str(names[group])
+        for later, earlier, words in FUNNEL_RATES:
+            if (group, later) in cells and (group, earlier) in cells:
+                (a, a_shown), (b, b_shown) = cells[group, later], cells[group, earlier]
+                out.append({"group": name, "rate_name": words, "rate": per_100(a, b),
+                            "later": a_shown, "earlier": b_shown})
+    return pd.DataFrame(out, columns=["group", "rate_name", "rate", "later", "earlier"])
+
+
+def conversion_bars(frame: pd.DataFrame, height: int | None = None) -> FigureSpec:
+    """A pair of horizontal bars per kind of household, all households at the top: approvals
+    per 100 enquiries and matches per 100 approvals, so drop-out by group is read side by
+    side (long group names fit beside the bars; the legend names the rates, so the axis has no
+    title to collide with it). A rate that cannot be shown (a hidden count, no households at
+    the earlier stage) is a bar of no length written "n/a"."""
+    rates = funnel_rates(frame)
+    groups = list(dict.fromkeys(rates["group"]))
+    traces = []
+    # plotly lists a horizontal group's bars bottom up: the second rate first keeps the first
+    # above it, as in the legend.
+    names = list(dict.fromkeys(rates["rate_name"]))
+    for n, name in reversed(list(enumerate(names))):
+        rows = rates[rates["rate_name"] == name]
+        text = [f"{r:,.0f}" if r == r else "n/a" for r in rows["rate"]]
+        traces.append({
+            "type": "bar", "orientation": "h", "y": rows["group"].tolist(),
+            "x": rows["rate"].fillna(0).tolist(), "text": text, "textposition": "outside",
+            "cliponaxis": False, "name": name,
+            "customdata": list(zip(rows["later"], rows["earlier"])),
+            "marker": {"color": COLOURS[n % len(COLOURS)],
+                       "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
+            "hovertemplate": "%{y}: %{text} (%{customdata[0]} of %{customdata[1]})"
+                             "<extra>%{fullData.name}</extra>",
+        })
+    return _figure(traces, height or max(240, 44 * len(groups) + 90), barmode="group",
+                   showlegend=True,
+                   legend={"orientation": "h", "y": -0.15, "x": 0, "font": {"size": 12},
+                           "traceorder": "reversed"},
+                   margin={"l": 10, "r": 30, "t": 10, "b": 10},
+                   xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
+                   yaxis={"type": "category", "categoryorder": "array",
+                          "categoryarray": groups[::-1], "automargin": True})
+
+
+def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "") -> FigureSpec:
+    """Several measures of one unit over the quarters, each for the scope and England: a
+    colour per measure, England's line dashed with open markers."""
+    traces = []
+    quarters = list(dict.fromkeys(frame["quarter"]))
+    for n, measure in enumerate(dict.fromkeys(frame["measure"])):
+        for scope in dict.fromkeys(frame.loc[frame["measure"] == measure, "scope"]):
+            rows = frame[(frame["measure"] == measure) & (frame["scope"] == scope)]
+            england = scope == ENGLAND
+            colour = COLOURS[n % len(COLOURS)]
+            traces.append({
+                "type": "scatter", "x": rows["quarter"].tolist(), "y": _numbers(rows),
+                "text": rows["shown"].tolist(), "mode": "lines+markers", "connectgaps": False,
+                "name": f"{rows['measure_title'].iloc[0]}: {rows['scope_name'].iloc[0]}",
+                "line": {"color": colour, "dash": "dash" if england else DASHES[n % len(DASHES)],
+                         "width": 1.5 if england else 2.5},
+                "marker": {"color": colour, "size": 7,
+                           "symbol": "circle-open" if england else SYMBOLS[n % len(SYMBOLS)]},
+                "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            })
+    return _figure(traces, height, showlegend=True,
+                   legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
+                   xaxis={"type": "category", "showgrid": False, "tickvals": quarters[::2],
+                          "ticktext": [short_quarter(q) for q in quarters[::2]]},
+                   yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5"})
+
+
+# ---------------------------------------------------------------- families needed and found
+
+
+def shown_sum(rows: pd.DataFrame) -> tuple[float, str]:
+    """The sum of some shown counts and how it is written; hidden when any of them is (a
+    hidden part might be anything), with that part's symbol."""
+    values = pd.to_numeric(rows["value"])
+    if rows.empty:
+        return np.nan, "[x]"
+    if values.isna().any():
+        return np.nan, str(rows.loc[values.isna(), "shown"].iloc[0])
+    return float(values.sum()), f"{values.sum():,.0f}"
+
+
+def _cells(frame: pd.DataFrame, measure: str, categories: tuple[str, ...] | None = None) -> pd.DataFrame:
+    rows = frame[frame["measure"] == measure]
+    whole = rows[rows["category"].fillna("").isin(["", "Total"])].head(1)
+    if categories is None:
+        return whole
+    # A breakdown that does not apply ([z]) or is not available ([x]) is one uncategorised
+    # row: its symbol stands for every category.
+    found = rows[rows["category"].isin(categories)]
+    return found if len(found) or whole.empty or whole["category"].iloc[0] == "Total" else whole
+
+
+TWO_OR_MORE = ("2 children", "3 children", "4 children")
+NOT_RECORDED = "not recorded"
+
+
+def matching_gap(frame: pd.DataFrame) -> pd.DataFrame:
+    """The needs of the children waiting against the households waiting that could meet them:
+    one row per need with the children (for siblings, the groups they make, each a family to
+    find) and the households, each a value and how it is shown. A household approved for two
+    or more children can take a sibling group; the returns record no adopter's openness to
+    older or disabled children, so those needs have no households (`NOT_RECORDED`). Each age
+    band is its own cell, as disclosed: a sum of a shown and a hidden cell would be hidden."""
+    groups_value, groups_shown = shown_sum(_cells(frame, "sibling_groups_waiting"))
+    _, children_shown = shown_sum(_cells(frame, "children_waiting", ("In a sibling group",)))
+    found, said = shown_sum(_cells(frame, "adopters_waiting", TWO_OR_MORE))
+    out = [{"need": f"Sibling groups ({children_shown} children)", "children": groups_value,
+            "children_shown": groups_shown,
+            "households": found, "households_shown": said}]
+    for need, category in (("Aged 5-9", "5-9"), ("Aged 10 or over", "10+"), ("Disabled", "Disabled")):
+        value, shown = shown_sum(_cells(frame, "children_waiting", (category,)))
+        out.append({"need": need, "children": value, "children_shown": shown,
+                    "households": np.nan, "households_shown": NOT_RECORDED})
+    return pd.DataFrame(out)
+
+
+def matching_gap_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
+    """A pair of bars per need: the sibling groups or children waiting with it, and the
+    approved adopter households waiting that could meet it (approved for 2 or more children,
+    for sibling groups); where the returns do not record it, "not recorded" instead of a bar."""
+    gap = matching_gap(frame)
+    unrecorded = gap["households_shown"] == NOT_RECORDED
+    # A need the returns record no households for says so under its name, not as a bar.
+    needs = [f"{n}<br>(adopters: {NOT_RECORDED})" if u else n for n, u in zip(gap["need"], unrecorded)]
+    traces = []
+    for n, (column, name) in enumerate((("children", "Children or sibling groups waiting"),
+                                        ("households", "Adopter households who could take them"))):
+        # A hidden value is a bar of no length with its symbol; an unrecorded one no bar at all.
+        none = unrecorded if column == "households" else unrecorded & False
+        y = [None if u else (0.0 if v != v else v) for v, u in zip(gap[column], none)]
+        text = ["" if u else t for t, u in zip(gap[f"{column}_shown"], none)]
+        traces.append({
+            "type": "bar", "x": needs, "y": y, "text": text, "textposition": "outside",
+            "cliponaxis": False, "name": name,
+            "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+        })
+    return _figure(traces, height, barmode="group", showlegend=True,
+                   margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
+                   yaxis={"title": {"text": "Families or households"}, "rangemode": "tozero",
+                          "gridcolor": "#e5e5e5"})
+
+
+def places_needed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Approved adopters waiting, and those waiting over 6 months, by the places they are
+    approved for (one child, or two or more), beside the families the children waiting need:
+    a child waiting alone needs one place, a sibling group two or more."""
+    out = []
+    for places, categories, families in (
+            ("Approved for 1 child", ("1 child",), _cells(frame, "children_waiting", ("Single",))),
+            ("Approved for 2 or more", TWO_OR_MORE, _cells(frame, "sibling_groups_waiting"))):
+        row = {"places": places}
+        for measure in ("adopters_waiting", "adopters_waiting_over_6_months"):
+            row[measure], row[f"{measure}_shown"] = shown_sum(_cells(frame, measure, categories))
+        row["families"], row["families_shown"] = shown_sum(families)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def places_needed_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
+    """Three bars for one place and for two or more: adopter households waiting, of them
+    waiting over 6 months, and the children waiting alone or sibling groups waiting."""
+    rows = places_needed(frame)
+    traces = []
+    for n, (column, name) in enumerate((
+            ("adopters_waiting", "Adopter households waiting"),
+            ("adopters_waiting_over_6_months", "Of them, waiting over 6 months"),
+            ("families", "Children waiting alone / sibling groups waiting"))):
+        traces.append({
+            "type": "bar", "x": rows["places"].tolist(), "y": rows[column].fillna(0).tolist(),
+            "text": rows[f"{column}_shown"].tolist(), "textposition": "outside",
+            "cliponaxis": False, "name": name,
+            "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+        })
+    return _figure(traces, height, barmode="group", showlegend=True,
+                   margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
+                   yaxis={"title": {"text": "Households or families"}, "rangemode": "tozero",
+                          "gridcolor": "#e5e5e5"})
+
+
 def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
     """Horizontal bars, one per column, the total last; each bar labelled with its shown value."""
     rows = frame[frame["category"] != ""].iloc[::-1]  # plotly draws the first category lowest

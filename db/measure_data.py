@@ -32,7 +32,7 @@ from metrics.scope import Geography
 # Columns no measure reads: left out to keep the per-quarter frames small.
 NOT_NEEDED = {
     "children": ("sex",),
-    "adopters": ("household",),
+    "adopters": (),
     "special_guardianship": ("sex", "ethnicity", "disability"),
     "support": (),
 }

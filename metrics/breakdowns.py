@@ -33,6 +33,8 @@ CATEGORY_WORDS = {
                "ADOPTED": "Adopted (completed)", "OTHER": "Other"},
     "guardian": {"E45": "Foster carer, relative or friend", "E46": "Foster carer, other",
                  "E47": "Relative or friend", "E48": "Other carer"},
+    "household": {"MF": "Couple, man and woman", "FF": "Couple, two women",
+                  "MM": "Couple, two men", "F1": "Single woman", "M1": "Single man"},
 }
 CATEGORY_WORDS["guardian_age_band"] = {
     c: f"{CATEGORY_WORDS['guardian'][g]}{CROSSED}{a}"
@@ -57,6 +59,30 @@ def approved_places(places: pd.Series) -> pd.Series:
     """Each household's category by how many children it is approved for (1 to 4); a household
     with none recorded has no category, so it counts in the Total only."""
     return places.map(lambda n: APPROVED_PLACES[int(n) - 1] if pd.notna(n) and 1 <= n <= 4 else None)
+
+
+# ---- adopter households: who comes forward, as breakdowns of the adopter funnel
+# The household codes (SSDA903 SEX_ADOPTR), couples first; the rows and the data API keep them.
+HOUSEHOLDS = ("MF", "FF", "MM", "F1", "M1")
+FOSTERING_FOR_ADOPTION = ("Fostering for adoption", "Not fostering for adoption", "Not recorded")
+
+
+def household_categories(rows: pd.DataFrame, breakdown: str) -> tuple[pd.Series, tuple[str, ...]]:
+    """Each household row's category for an adopter breakdown, and the categories in order:
+    the first applicant's ethnicity grouped as the children's `ethnic_group` groups it (blank:
+    "Not known"); the household type's code (an unknown code has no category, so it counts in
+    the Total only); approved as fostering-for-adoption carers, not, or not recorded (blank,
+    as it often is before approval)."""
+    if breakdown == "adopter_ethnic_group":
+        return ethnic_group(rows["ethnicity"].astype(object)), ETHNIC_GROUPS
+    if breakdown == "household":
+        return rows["household"].where(rows["household"].isin(HOUSEHOLDS)), HOUSEHOLDS
+    if breakdown == "fostering_for_adoption":
+        flag = rows["fostering_for_adoption"]
+        words = np.select([flag.eq(True), flag.eq(False)], FOSTERING_FOR_ADOPTION[:2],
+                          FOSTERING_FOR_ADOPTION[2])
+        return pd.Series(words, index=rows.index, dtype=object), FOSTERING_FOR_ADOPTION
+    raise KeyError(breakdown)
 
 
 def age_years(dob: pd.Series, at: pd.Series) -> pd.Series:

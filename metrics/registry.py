@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Who adopter households are: breakdowns of the adopter funnel (metrics.breakdowns).
+HOUSEHOLD_BREAKDOWNS = ("adopter_ethnic_group", "household", "fostering_for_adoption")
 CHILD_BREAKDOWNS = ("age_band", "age_year", "ethnic_group", "sibling", "disability", "harder_to_place")
 
 BREAKDOWN_TITLES = {
@@ -24,6 +26,9 @@ BREAKDOWN_TITLES = {
     "guardian_age_band": "Special guardian and age band",
     "looked_after": "Looked after before the order",
     "applicant": "Applicant",
+    "adopter_ethnic_group": "Ethnic group of the first applicant",
+    "household": "Household",
+    "fostering_for_adoption": "Fostering for adoption",
     "column": "Column",
 }
 
@@ -54,6 +59,8 @@ BREAKDOWN_COLUMNS = {
     "disability": ("disability",),
     "harder_to_place": ("sibling_group_id", "disability"),
     "approved_places": ("approved_places",),
+    "adopter_ethnic_group": ("ethnicity",),
+    "fostering_for_adoption": ("fostering_for_adoption",),
 }
 REASON_COLUMNS = {"children": ("decision_reversed_reason",), "adopters": ("left_reason",)}
 
@@ -67,6 +74,8 @@ NEED_WORDS = {
     "disability": "disability",
     "matched_date": "match dates",
     "approved_places": "how many children adopters are approved for",
+    "ethnicity": "ethnicity",
+    "fostering_for_adoption": "fostering for adoption",
     "foster_carer_adoption": "foster carer adoptions",
     "placed_with_carer_date": "when children moved in with foster carers who adopt them",
     "disruption_date": "disruptions",
@@ -183,8 +192,8 @@ MEASURES_LIST = [
        breakdowns=CHILD_BREAKDOWNS, columns=WAITING_COLUMNS + MATCHED),
     _m("adopters_waiting", "Approved adopters waiting", "households", "stock", "adopters",
        "Adopter households approved on or before the quarter's last day, not matched, and still "
-       "in the process, by how many children they are approved for.",
-       breakdowns=("approved_places",), columns=ADOPTERS_WAITING_COLUMNS),
+       "in the process, by how many children they are approved for or by who they are.",
+       breakdowns=("approved_places", *HOUSEHOLD_BREAKDOWNS), columns=ADOPTERS_WAITING_COLUMNS),
     _m("adopters_per_child", "Approved adopters per child waiting", "ratio", "ratio", "adopters",
        "Approved adopter households waiting divided by children waiting, at the quarter's end. "
        "Blank when no child waits.", columns=ADOPTERS_WAITING_COLUMNS, also=(Need("children"),),
@@ -215,11 +224,13 @@ MEASURES_LIST = [
        "For approved adopters waiting: days from approval to the quarter's last day.",
        averages=True, columns=ADOPTERS_WAITING_COLUMNS),
     _m("adopters_waiting_over_3_months", "Approved adopters waiting over 3 months", "households",
-       "stock", "adopters", "Approved adopters waiting whose approval is more than 91 days old.",
-       columns=ADOPTERS_WAITING_COLUMNS),
+       "stock", "adopters", "Approved adopters waiting whose approval is more than 91 days old, "
+       "by how many children they are approved for or whether they foster for adoption.",
+       breakdowns=("approved_places", "fostering_for_adoption"), columns=ADOPTERS_WAITING_COLUMNS),
     _m("adopters_waiting_over_6_months", "Approved adopters waiting over 6 months", "households",
-       "stock", "adopters", "Approved adopters waiting whose approval is more than 183 days old.",
-       columns=ADOPTERS_WAITING_COLUMNS),
+       "stock", "adopters", "Approved adopters waiting whose approval is more than 183 days old, "
+       "by how many children they are approved for or whether they foster for adoption.",
+       breakdowns=("approved_places", "fostering_for_adoption"), columns=ADOPTERS_WAITING_COLUMNS),
     _m("sibling_groups_waiting", "Sibling groups waiting", "sibling groups", "stock", "children",
        "Distinct sibling groups (within an LA) among children waiting; the cohort is the number "
        "of children in them.", columns=WAITING_COLUMNS + ("sibling_group_id",)),
@@ -245,7 +256,8 @@ MEASURES_LIST = [
        "(RD1 needs changed, RD2 no placement order, RD3 adopters not found, RD4 other).",
        breakdowns=("reason", *CHILD_BREAKDOWNS), columns=("decision_reversed_date",)),
     *[_m(id, title, "households", "flow", "adopters",
-         f"Adopter households whose {what} fell in the window{by}.", breakdowns=breakdowns,
+         f"Adopter households whose {what} fell in the window{by}; also by who they are (the "
+         "first applicant's ethnic group, single or couple, fostering for adoption).", breakdowns=(*breakdowns, *HOUSEHOLD_BREAKDOWNS),
          columns=(event,))
       for id, title, what, by, breakdowns, event in (
           ("enquiries", "Adopter enquiries", "enquiry", "", (), "enquiry_date"),

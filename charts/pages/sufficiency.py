@@ -1,5 +1,6 @@
 """Sufficiency: approved adopters waiting beside the children waiting, adopters per child for
-each agency in the region, and who the children waiting are. Imports pandas, charts and
+each agency in the region, the matching gap (children in sibling groups, aged 5 or over and
+disabled against the adopters who could take them), and who the children waiting are. Imports pandas, charts and
 metrics only."""
 
 from __future__ import annotations
@@ -8,15 +9,18 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import measure_lines, ranked_bars
+from charts.figures import matching_gap, matching_gap_bars, measure_lines, ranked_bars
 from charts.frames import Source
+from charts.pages.adopters import measure_totals
 from charts.plans import (
     MEASURE_TABLE, ask, by_chart, category_trend_chart, planned_chart, share_chart,
     share_total_headline,
 )
 from charts.query import ENGLAND, Query
-from charts.spec import HALF, THIRD, Page, TableShape
-from charts.words import AGE_BAND_WORDS, hidden, measure_headlines, scope_name_of, scope_row
+from charts.spec import HALF, THIRD, Chart, Page, TableShape
+from charts.words import (
+    AGE_BAND_WORDS, hidden, measure_headlines, page_caption, scope_name_of, scope_row,
+)
 from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.registry import BREAKDOWN_TITLES
 from metrics.scope import REGION_PREFIX, Geography
@@ -121,6 +125,45 @@ def share_trend_title(frame: pd.DataFrame, query: Query) -> str:
     return f"{words} made up {top['shown']} of children waiting in {name} at {quarter}{since}"
 
 
+def matching_gap_plan(query: Query, source: Source) -> list[Query]:
+    """The children waiting by the needs adopters are hardest to find for, the sibling groups
+    they make, and the approved adopters waiting by how many children they are approved for."""
+    return [*(ask(query, "children_waiting", (query.scope,), breakdown=b)
+              for b in ("sibling", "age_band", "disability")),
+            ask(query, "sibling_groups_waiting", (query.scope,)),
+            ask(query, "adopters_waiting", (query.scope,), breakdown="approved_places")]
+
+
+def matching_gap_title(frame: pd.DataFrame, query: Query) -> str:
+    """The gap in words: households approved for two or more children against the sibling
+    groups waiting (a household takes one group)."""
+    name, quarter = scope_name_of(frame, query), query.quarter
+    gap = matching_gap(frame).iloc[0]  # the sibling groups
+    groups = scope_row(frame, query.scope, "sibling_groups_waiting", quarter)
+    if hidden(groups) or pd.isna(gap["households"]):
+        return f"Sibling groups waiting and adopters approved for two or more children in {name}, {quarter}"
+    households, waiting = float(gap["households"]), float(groups["value"])
+    if households < waiting:
+        return (f"{name} had fewer adopter households approved for two or more children "
+                f"({gap['households_shown']}) than sibling groups waiting ({groups['shown']}) "
+                f"at {quarter}")
+    return (f"{name} had {gap['households_shown']} adopter households approved for two or more "
+            f"children for {groups['shown']} sibling groups waiting at {quarter}")
+
+
+GAP_SAID = ("A sibling group needs one household approved for two or more children: groups "
+            "are drawn against those households. The returns do not record whether adopters "
+            "would take an older or a disabled child, so those children are drawn against no "
+            "households (not recorded), not against none.")
+
+
+def matching_gap_caption(frame: pd.DataFrame, query: Query) -> str:
+    return f"{page_caption(frame.assign(breakdown=''), query)} {GAP_SAID}"
+
+
+GAP_TABLE = TableShape("Category", "category_label", "measure", "measure_title")
+
+
 PAGE = Page(
     "sufficiency", "/sufficiency", "Sufficiency",
     "Approved adopters waiting beside the children waiting, adopters per child for each agency "
@@ -131,6 +174,9 @@ PAGE = Page(
                        supply_title, measure_headlines, MEASURE_TABLE), HALF),
         (planned_chart("sufficiency_agencies", "adopters_per_child", agencies_plan, ranked_bars,
                        agencies_title, table=AGENCY_TABLE), HALF),
+        (Chart("sufficiency_matching_gap", "children_waiting", matching_gap_plan,
+               matching_gap_bars, matching_gap_title, matching_gap_caption, measure_totals,
+               GAP_TABLE), HALF),
         # Each group's share beside the region's and England's (from the counts as shown), then
         # the age bands' shares over the quarters.
         *((share_chart(f"sufficiency_by_{b}", SHARE, b, partial(share_title, b)), THIRD)

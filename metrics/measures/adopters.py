@@ -12,16 +12,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.breakdowns import APPROVED_PLACES, LEFT_REASONS, approved_places
+from metrics.breakdowns import APPROVED_PLACES, LEFT_REASONS, approved_places, household_categories
 from metrics.context import Context
 from metrics.measures.children import FUNCTIONS as CHILDREN
 from metrics.tallies import Cell, MeasureFunction, PerQuarter, Tally, days, ones, other_cells, tallied
 
 
 def _household_count(ctx: Context, rows: pd.DataFrame) -> tuple[pd.DataFrame, Tally]:
-    """A count of households, by how many children they are approved for when asked."""
-    if ctx.selection.breakdown == "approved_places":
+    """A count of households, by how many children they are approved for or by who they are
+    (ethnic group, household, fostering for adoption) when asked."""
+    breakdown = ctx.selection.breakdown
+    if breakdown == "approved_places":
         return tallied("count", rows, ones(rows), approved_places(rows["approved_places"]), APPROVED_PLACES)
+    if breakdown:
+        categories, order = household_categories(rows, breakdown)
+        return tallied("count", rows, ones(rows), categories, order)
     return tallied("count", rows, ones(rows))
 
 
@@ -50,7 +55,7 @@ def _adopters_over(days_over: int):
     def over(ctx: Context) -> tuple[pd.DataFrame, Tally]:
         rows = _adopters_waiting(ctx)
         rows = rows[days(ctx.at_end(rows), rows["approval_date"]) > days_over]
-        return tallied("count", rows, ones(rows))
+        return _household_count(ctx, rows)
 
     return over
 

@@ -317,7 +317,8 @@ BAD: list[tuple[str, dict[str, str], str]] = [
     ("children_waiting", {**OK, "by": "reason"}, "children_waiting cannot be broken down by 'reason' (allowed: age_band"),
     ("adopters_per_child", {**OK, "by": "age_band"}, "cannot be broken down by 'age_band' (allowed: none)"),
     ("adopters_waiting", {**OK, "by": "age_band"},
-     "cannot be broken down by 'age_band' (allowed: approved_places)"),
+     "cannot be broken down by 'age_band' (allowed: approved_places, adopter_ethnic_group, "
+     "household, fostering_for_adoption)"),
     ("children_waiting", {**OK, "format": "pdf"}, "format must be one of json, csv, xlsx, not 'pdf'"),
     ("children_waiting", {**OK, "compare": "region:London,zzz"}, "compare: unknown scope 'zzz'"),
     ("children_waiting", {**OK, "compare": "region"}, "compare=region needs a scope inside a region"),

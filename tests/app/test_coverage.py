@@ -164,6 +164,41 @@ def test_sibling_groups_counted_only_from_returns_that_carry_them(sessions, tmp_
     assert set(rows["missing_returns"]) == {1}
 
 
+# ---------------------------------------------------------------- who the households are
+
+
+def test_a_return_without_adopters_ethnicity_or_ffa_makes_those_breakdowns_not_available(
+        sessions, tmp_path) -> None:
+    # An Annex A list 11 with neither column: the household type (from the genders) is carried.
+    without = {**ANNEX_A, "adopters": [c for c in ANNEX_A["adopters"]
+                                       if c not in ("ethnicity", "fostering_for_adoption")]}
+    ret = annex_a_like("942")
+    for row in ret.rows["adopters"]:
+        row["ethnicity"] = row["fostering_for_adoption"] = None
+    store(sessions, tmp_path, ret, without)
+    row = figure(sessions, "enquiries", "942", "adopter_ethnic_group")
+    assert_not_available(row, "(Annex A)", "ethnicity (adopter households)")
+    assert row["missing_returns"] == 1
+    assert_not_available(figure(sessions, "approvals", "942", "fostering_for_adoption"),
+                         "fostering for adoption (adopter households)")
+    # Q3's one enquiry, H02, a single woman: counted by household, and in the plain count.
+    data, geography = load_measure_data(sessions, Q3, Q3), load_geography(sessions)
+    rows = compute(Selection("enquiries", "942", Q3, breakdown="household"), data, geography)
+    assert dict(zip(rows["category"], rows["value"])) == {"MF": 0, "FF": 0, "MM": 0, "F1": 1,
+                                                          "M1": 0, "Total": 1}
+    assert figure(sessions, "enquiries", "942")["value"] == 1
+
+
+def test_a_blank_ethnicity_in_a_return_that_carries_it_is_not_known(sessions, tmp_path) -> None:
+    store(sessions, tmp_path, valid_return("942"), None)
+    data, geography = load_measure_data(sessions, Q3, Q3), load_geography(sessions)
+    rows = compute(Selection("enquiries", "942", Q3, breakdown="adopter_ethnic_group"), data, geography)
+    assert dict(zip(rows["category"], rows["value"]))["Not known"] == 1  # H02 left it blank
+    rows = compute(Selection("enquiries", "942", Q3, breakdown="fostering_for_adoption"), data, geography)
+    assert dict(zip(rows["category"], rows["value"])) == {
+        "Fostering for adoption": 0, "Not fostering for adoption": 0, "Not recorded": 1, "Total": 1}
+
+
 # ---------------------------------------------------------------- matches
 
 

@@ -38,7 +38,7 @@ def test_the_pages_charts_are_registered() -> None:
     assert TIMELINESS == ("timeliness_journey", "timeliness_a10", "timeliness_a2",
                           "timeliness_adopter_stages", "timeliness_a3", "timeliness_disruptions",
                           "timeliness_reversed", "timeliness_reversed_by_reason")
-    assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies",
+    assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies", "sufficiency_matching_gap",
                            *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
                            "sufficiency_breakdown_trend", "sufficiency_by_approved_places")
     assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)

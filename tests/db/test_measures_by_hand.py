@@ -54,6 +54,8 @@ AGE_YEARS = tuple(str(a) for a in range(18))
 APPROVED_PLACES = ("1 child", "2 children", "3 children", "4 children")
 ETHNIC_GROUPS = ("White", "Mixed", "Asian", "Black", "Other", "Not known")
 GUARDIAN_AGE_BANDS = tuple(f"{g} · {a}" for g in ("E45", "E46", "E47", "E48") for a in AGE_BANDS)
+HOUSEHOLDS = ("MF", "FF", "MM", "F1", "M1")
+FFA = ("Fostering for adoption", "Not fostering for adoption", "Not recorded")
 NAN = float("nan")
 
 
@@ -432,6 +434,39 @@ CASES = [
     by("households_left", "england", "Q3", "reason", ("WITHDREW", "NOT_APPROVED", "ADOPTED", "OTHER"),
        {"WITHDREW": 1, "NOT_APPROVED": 1, "ADOPTED": 2, "OTHER": 2, "Total": 6},
        missing=192, w=4),
+    # -- who the households are, through the funnel (the first applicant's ethnic group, the
+    #    household, fostering for adoption; a blank ethnicity is "Not known", a blank FfA flag
+    #    "Not recorded")
+    # AC2C enquiries w4: H03 MWBC Mixed, H04 blank, H06 AIND Asian, H11 WBRI, H10 blank
+    by("enquiries", "AC2C", "Q3", "adopter_ethnic_group", ETHNIC_GROUPS,
+       {"White": 1, "Mixed": 1, "Asian": 1, "Not known": 2, "Total": 5}, missing=1, w=4),
+    # the same five: H03 Y, H06 N, H04 H11 H10 blank
+    by("enquiries", "AC2C", "Q3", "fostering_for_adoption", FFA,
+       {"Fostering for adoption": 1, "Not fostering for adoption": 1, "Not recorded": 3,
+        "Total": 5}, missing=1, w=4),
+    # AC2C approvals w4: H02 FF N, H03 MF Y, H09 FF N, H06 MF N, H07 M1 N
+    by("approvals", "AC2C", "Q3", "household", HOUSEHOLDS,
+       {"MF": 2, "FF": 2, "M1": 1, "Total": 5}, missing=1, w=4),
+    by("approvals", "AC2C", "Q3", "fostering_for_adoption", FFA,
+       {"Fostering for adoption": 1, "Not fostering for adoption": 4, "Total": 5},
+       missing=1, w=4),
+    # England approvals w4 add K01 MF, K06 MF, V01 MF, V02 FF
+    by("approvals", "england", "Q3", "household", HOUSEHOLDS,
+       {"MF": 5, "FF": 3, "M1": 1, "Total": 9}, missing=192, w=4),
+    # England adopter matches w4: H08 H01 H12 WBRI, H03 MWBC, H09 BAFR, K04 WIRI, V02 ABAN
+    by("adopter_matches", "england", "Q3", "adopter_ethnic_group", ETHNIC_GROUPS,
+       {"White": 4, "Mixed": 1, "Asian": 1, "Black": 1, "Total": 7}, missing=192, w=4),
+    # AC2C waiting at E3: H02 FF, H06 MF, H07 M1, H13 MM, all N
+    by("adopters_waiting", "AC2C", "Q3", "household", HOUSEHOLDS,
+       {"MF": 1, "FF": 1, "MM": 1, "M1": 1, "Total": 4}),
+    by("adopters_waiting", "AC2C", "Q3", "fostering_for_adoption", FFA,
+       {"Not fostering for adoption": 4, "Total": 4}),
+    # waiting over 3 months at E3 (H02 235, H13 396): both N
+    by("adopters_waiting_over_3_months", "AC2C", "Q3", "fostering_for_adoption", FFA,
+       {"Not fostering for adoption": 2, "Total": 2}),
+    # over 6 months in England at E3: H02 1, H13 3, K01 2, K05 2, V01 1
+    by("adopters_waiting_over_6_months", "england", "Q3", "approved_places", APPROVED_PLACES,
+       {"1 child": 2, "2 children": 2, "3 children": 1, "Total": 5}, missing=47),
     # ============================================================ special guardianship
     # AC2C Q1: G01 (840, LA Y, E45, 5y), G02 (394, N, E47, 0y), G04 (394, Y, E47, 7y)
     c("sgos", "AC2C", "Q1", 3),
