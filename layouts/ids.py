@@ -49,6 +49,11 @@ ADOPTERS_CARDS = page_cards("adopters")
 SPECIAL_GUARDIANSHIP_CARDS = page_cards("special_guardianship")
 # The Children waiting page's child-level list, below its cards (callbacks/records.py)
 CHILDREN_WAITING_RECORDS = "children-waiting-records"
+CHILDREN_WAITING_RECORDS_SHOW = "children-waiting-records-show"  # "Show the list"
+CHILDREN_WAITING_RECORDS_ASK = "children-waiting-records-ask"  # the button's box, hidden until offered
+CHILDREN_WAITING_RECORDS_MESSAGE = "children-waiting-records-message"
+CHILDREN_WAITING_RECORDS_GRID = "children-waiting-records-grid"
+CHILDREN_WAITING_RECORDS_AREA = "children-waiting-records-area"  # the grid's box, hidden until shown
 
 # Data quality (layouts/quality.py)
 QUALITY_GRID = "quality-grid"
