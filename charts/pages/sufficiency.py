@@ -10,7 +10,10 @@ import pandas as pd
 
 from charts.figures import category_bars, measure_lines, ranked_bars
 from charts.frames import Source
-from charts.plans import CATEGORY_TABLE, MEASURE_TABLE, ask, breakdown_plan, by_chart, planned_chart
+from charts.plans import (
+    CATEGORY_TABLE, MEASURE_TABLE, OWN_BREAKDOWN, ask, breakdown_plan, by_chart, peers_of,
+    planned_chart,
+)
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Page, TableShape
 from charts.words import (
@@ -42,7 +45,10 @@ def agency_scopes(query: Query, geography: Geography) -> tuple[str, ...]:
 
 
 def agencies_plan(query: Query, source: Source) -> list[Query]:
-    return [ask(query, "adopters_per_child", agency_scopes(query, source.geography()))]
+    """The region's agencies ranked, with the areas compared among them (England last)."""
+    scopes = agency_scopes(query, source.geography())
+    peers = tuple(p for p in peers_of(query) if p not in scopes)
+    return [ask(query, "adopters_per_child", (*scopes[:-1], *peers, scopes[-1]))]
 
 
 def supply_title(frame: pd.DataFrame, query: Query) -> str:
@@ -58,8 +64,9 @@ def supply_title(frame: pd.DataFrame, query: Query) -> str:
 
 def agencies_title(frame: pd.DataFrame, query: Query) -> str:
     quarter = query.quarter
+    # The areas compared with are drawn among the agencies but are not the region's.
     rows = frame[(frame["scope"] != ENGLAND) & frame["value"].notna()
-                 & ~frame["shown"].isin(list(SYMBOLS))]
+                 & ~frame["shown"].isin(list(SYMBOLS)) & ~frame["scope"].isin(query.compare)]
     where = "England's regions" if query.scope == ENGLAND else "the region"
     if rows.empty:
         return f"Approved adopters per child waiting across {where} at {quarter}: not available"
@@ -92,10 +99,10 @@ PAGE = Page(
         (planned_chart("sufficiency_supply", "adopters_waiting", supply_plan, measure_lines,
                        supply_title, measure_headlines, MEASURE_TABLE), HALF),
         (planned_chart("sufficiency_agencies", "adopters_per_child", agencies_plan, ranked_bars,
-                       agencies_title, table=AGENCY_TABLE), HALF),
+                       agencies_title, table=AGENCY_TABLE, compares=True), HALF),
         *((planned_chart(f"sufficiency_by_{b}", "children_waiting", partial(breakdown_plan, b),
                          category_bars, partial(breakdown_title, b), total_headline,
-                         CATEGORY_TABLE), THIRD)
+                         CATEGORY_TABLE, uncompared=OWN_BREAKDOWN), THIRD)
           for b in WAITING_BREAKDOWNS),
         (by_chart("sufficiency_by_approved_places", "approvals", "approved_places",
                   "Adopters approved for {} are the {largest} group of approvals", {}), THIRD),

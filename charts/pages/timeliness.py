@@ -33,8 +33,8 @@ def journey_plan(query: Query, source: Source) -> list[Query]:
 
 
 def adopter_stages_plan(query: Query, source: Source) -> list[Query]:
-    """Both adopter stages for the scope, its region and England only."""
-    scopes = benchmarks(query.of(query.measure, compare=()), source.geography())
+    """Both adopter stages for the scope beside its benchmarks and the areas compared."""
+    scopes = benchmarks(query, source.geography())
     return [ask(query, m, scopes) for m in ADOPTER_STAGES]
 
 
@@ -63,10 +63,11 @@ def adopter_stages_title(frame: pd.DataFrame, query: Query) -> str:
 
 
 def threshold_chart(id: str, measure: str, threshold: float, label: str):
-    """The scope's trend beside England's against the scorecard's threshold."""
+    """The scope's trend beside England's and the areas compared, against the scorecard's
+    threshold."""
     return planned_chart(id, measure, partial(trend_plan, measure),
                          partial(threshold_figure, threshold=threshold, label=label),
-                         partial(threshold_title, threshold, label), headlines)
+                         partial(threshold_title, threshold, label), headlines, compares=True)
 
 
 PAGE = Page(
@@ -76,12 +77,12 @@ PAGE = Page(
     (
         # The journey needs the width; the rest sit in pairs.
         (planned_chart("timeliness_journey", "stage_care_to_adm", journey_plan, journey_figure,
-                       journey_title, table=STAGE_TABLE), WHOLE),
+                       journey_title, table=STAGE_TABLE, compares=True), WHOLE),
         (threshold_chart("timeliness_a10", "a10_care_to_placed_adjusted", A10_THRESHOLD,
                          A10_LABEL), HALF),
         (threshold_chart("timeliness_a2", "a2_order_to_match", A2_THRESHOLD, A2_LABEL), HALF),
         (planned_chart("timeliness_adopter_stages", "adopter_enquiry_to_approval",
                        adopter_stages_plan, grouped_bars, adopter_stages_title,
-                       table=STAGE_TABLE), HALF),
+                       table=STAGE_TABLE, compares=True), HALF),
     ),
 )
