@@ -28,7 +28,7 @@ def page_layout(page: Page) -> Callable[..., html.Div]:
             [
                 html.H1(page.title),
                 html.P(page.lead, className="lead"),
-                filter_bar(filter_values(scope, quarter, window, compare)),
+                filter_bar(filter_values(scope, quarter, window, compare), scope),
                 dcc.Loading(html.Div(id=ids.page_cards(page.slug), className=f"row g-3 {page.grid_class}"),
                             type="default", delay_show=300),
                 *([records_section()] if page.records else []),

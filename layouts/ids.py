@@ -28,6 +28,8 @@ FILTER_QUARTER = "filter-quarter"
 FILTER_WINDOW = "filter-window"
 FILTER_COMPARE = "filter-compare"
 FILTER_MESSAGE = "filter-message"
+# The area the page's address asked for ("" when none: the filter bar lands on the caller's own)
+FILTER_ASKED_SCOPE = "filter-asked-scope"
 # The board pack button in the filter bar (callbacks/board_pack.py)
 BOARD_PACK = "board-pack"
 BOARD_PACK_DOWNLOAD = "board-pack-download"
