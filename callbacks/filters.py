@@ -3,7 +3,8 @@
 `resolve_filters` is a plain function of the geography, the quarters with returns and the
 controls' values, so tests call it directly. The selection it settles on goes to the URL (a
 copied link reopens the view) and to FILTER_STATE, which every chart on the page listens to.
-Defaults: England, the newest quarter with returns, a rolling year. Imports dash, charts, metrics,
+Defaults: England (or, for an analyst or viewer with agencies granted, their own agency when the
+address names no area), the newest quarter with returns, a rolling year. Imports dash, charts, metrics,
 layouts and server only.
 """
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
-from dash import Dash, Input, Output, ctx
+from dash import Dash, Input, Output, State, ctx
 
+from server.auth import caller_of
 from server.services import Services
 from charts.query import DEFAULT_WINDOW, ENGLAND, MAX_LENGTH, MAX_PEERS, WINDOW_LABELS
 from layouts import ids
 from layouts.filters import agency_options, quarter_options, region_options
+from metrics.access import Caller
 from metrics.published import base_code, is_published, published_code, published_name
 from metrics.quarters import Quarter
 from metrics.scope import REGION_PREFIX, Geography, agency_tree
@@ -139,10 +142,23 @@ def resolve_filters(geography: Geography, quarters: list[str], region: object, a
     )
 
 
+def landing_agency(caller: Caller, geography: Geography, asked_scope: object,
+                   changed: str | None) -> str | None:
+    """The agency a page opens on instead of England: the caller's own (`Caller.home_agency`,
+    if the registry knows it) when the page has just opened (`changed` None) and its address
+    names no area; the address's own `scope=` always wins."""
+    if changed is not None or _text(asked_scope):
+        return None
+    home = _agency(geography, caller.home_agency() or "")
+    return home.code if home is not None else None
+
+
 def register(app: Dash, services: Services) -> None:
-    def update(region, agency, quarter, window, compare) -> FilterView:
-        return resolve_filters(services.measures.geography(), services.store.quarters(), region,
-                               agency, quarter, window, compare, ctx.triggered_id)
+    def update(region, agency, quarter, window, compare, asked_scope) -> FilterView:
+        changed, geography = ctx.triggered_id, services.measures.geography()
+        home = landing_agency(caller_of(services), geography, asked_scope, changed)
+        return resolve_filters(geography, services.store.quarters(), region, home or agency,
+                               quarter, window, compare, changed)
 
     app.callback(
         Output(ids.FILTER_REGION, "options"),
@@ -162,4 +178,5 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.FILTER_QUARTER, "value"),
         Input(ids.FILTER_WINDOW, "value"),
         Input(ids.FILTER_COMPARE, "value"),
+        State(ids.FILTER_ASKED_SCOPE, "data"),
     )(update)

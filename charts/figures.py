@@ -1042,3 +1042,44 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     if "template" in figure["layout"]:
         layout["template"] = figure["layout"]["template"]
     return {"data": data, "layout": layout}
+
+
+# ---------------------------------------------------------------- "Compare with" on a tile
+
+OTHER_AREA_COLOUR = "#28A197"  # the region and the areas compared with, beside the scope's
+
+
+def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
+    """The Overview's tile. Without areas compared, the trend (`trend_figure`). With them (the
+    frame's scopes at one quarter only, after the trend's), a horizontal bar per area of its
+    value at the latest quarter, largest at the top: the scope in the first colour, England
+    dark grey and hatched, the rest alike, each bar labelled with its shown value, hidden
+    values a gap with their symbol. Counts leave England out, as the trend does (it would
+    flatten the rest); the text beside the chart carries England's figure."""
+    published = (frame["period"].notna() & (frame["period"] != "")) if "period" in frame else None
+    computed = frame if published is None else frame[~published]
+    quarters_of = computed.groupby("scope", sort=False)["quarter"].nunique()
+    if len(quarters_of) < 2 or quarters_of.min() > 1 or quarters_of.max() < 2:
+        return trend_figure(frame, height=height)
+    latest = max(computed["quarter"])
+    rows = computed[computed["quarter"] == latest].drop_duplicates("scope")
+    scope = str(computed["scope"].iloc[0])
+    counts = "value_type" in rows and bool((rows["value_type"] == "count").all())
+    if counts and scope != ENGLAND:
+        rows = rows[rows["scope"] != ENGLAND]
+    rows = rows.assign(_v=pd.to_numeric(rows["value"]))
+    rows = rows.sort_values("_v", ascending=True, na_position="first", kind="stable")
+    areas = rows["scope"].tolist()
+    colours = [COLOURS[0] if a == scope else ENGLAND_COLOUR if a == ENGLAND else OTHER_AREA_COLOUR
+               for a in areas]  # fmt: skip
+    bars = {"type": "bar", "orientation": "h", "y": rows["scope_name"].astype(str).tolist(),
+            "x": rows["_v"].tolist(), "text": rows["shown"].tolist(),
+            "textposition": "outside", "cliponaxis": False, "name": str(latest),
+            "marker": {"color": colours,
+                       "pattern": {"shape": ["/" if a == ENGLAND else "" for a in areas],
+                                   "fgcolor": "white"}},
+            "hovertemplate": "%{y}: %{text}<extra>" + str(latest) + "</extra>"}
+    return _figure([bars], height, _gap_labels(rows, "scope_name", horizontal=True),
+                   showlegend=False, margin={"l": 10, "r": 40, "t": 10, "b": 10},
+                   xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
+                   yaxis={"automargin": True, "type": "category"})

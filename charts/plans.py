@@ -16,7 +16,7 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import category_bars, category_trend, share_bars, trend_figure
+from charts.figures import category_bars, category_trend, compared_tile, share_bars, trend_figure
 from charts.frames import Source, benchmarks, replaces_england, with_england_published
 from charts.query import ENGLAND, Query
 from charts.spec import Chart, Headline, Plan, TableShape, Words
@@ -26,6 +26,7 @@ from charts.words import (
 )
 from metrics.disclosure import TOTAL
 from metrics.registry import MEASURES
+from metrics.published import is_published
 
 MEASURE_TABLE = TableShape("Quarter", "quarter", "measure", "measure_title")
 CATEGORY_TABLE = TableShape("Category", "category_label", "scope", "scope_name")
@@ -44,19 +45,31 @@ def ask(query: Query, measure: str, scopes: Sequence[str], trend: bool = False,
 # ---------------------------------------------------------------- plans
 
 
+def peers_of(query: Query) -> tuple[str, ...]:
+    """The areas the page is compared with that a chart draws as computed figures (published
+    comparators are markers on the trend, not peers), without the scope itself."""
+    return tuple(c for c in dict.fromkeys(query.compare) if not is_published(c) and c != query.scope)
+
+
 def benchmark_trend_plan(query: Query, source: Source) -> list[Query]:
-    """The scope beside its region, England and the areas compared with (published figures
-    too) over the trend; England's published figure in England's place when the store holds
-    too little of England to count it."""
-    scopes = benchmarks(query, source.geography(), published=True)
+    """The scope beside its region, England and any published comparators asked for over the
+    trend; England's published figure in England's place when the store holds too little of
+    England to count it. With areas compared, their values at the quarter follow (a second
+    query), which the tile draws as a ranked bar of the latest values (`compared_tile`) rather
+    than more lines on a small trend."""
+    published = tuple(c for c in query.compare if is_published(c))
+    scopes = benchmarks(query.of(query.measure, compare=published), source.geography(), published=True)
     if replaces_england(query, source):
         scopes = with_england_published(scopes)
-    return [ask(query, query.measure, scopes, trend=True)]
+    peers = tuple(p for p in peers_of(query) if p not in scopes)
+    return [ask(query, query.measure, scopes, trend=True),
+            *([ask(query, query.measure, peers)] if peers else [])]
 
 
 def trend_plan(measure: str, query: Query, source: Source) -> list[Query]:
-    """The scope and England over the trend."""
-    return [ask(query, measure, tuple(dict.fromkeys((query.scope, ENGLAND))), trend=True)]
+    """The scope and England over the trend, then the areas compared with."""
+    return [ask(query, measure, tuple(dict.fromkeys((query.scope, ENGLAND, *peers_of(query)))),
+                trend=True)]
 
 
 def series_plan(measures: tuple[str, ...], query: Query, source: Source) -> list[Query]:
@@ -86,22 +99,32 @@ def category_trend_plan(breakdown: str, measure: str, query: Query, source: Sour
 # ---------------------------------------------------------------- kinds of chart
 
 
+# Why a kind of chart leaves the areas compared with out, said on its card (Chart.uncompared).
+OWN_BREAKDOWN = "shows the area's own breakdown"
+OWN_MEASURES = "shows the area's own measures together"
+
+
 def planned_chart(id: str, measure: str, plan: Plan, figure, title: Words,
-                  headlines_of=no_headlines, table: TableShape = TableShape()) -> Chart:
-    """A chart of the page's own plan, captioned for one or several measures."""
-    return Chart(id, measure, plan, figure, title, page_caption, headlines_of, table)
+                  headlines_of=no_headlines, table: TableShape = TableShape(),
+                  compares: bool = False, uncompared: str = OWN_MEASURES) -> Chart:
+    """A chart of the page's own plan, captioned for one or several measures; `compares` when
+    its plan draws the areas compared with, else `uncompared` says why not."""
+    return Chart(id, measure, plan, figure, title, page_caption, headlines_of, table,
+                 compares=compares, uncompared=uncompared)
 
 
 def benchmark_chart(measure: str) -> Chart:
-    """The Overview's tile: the measure's trend for the scope beside its benchmarks."""
-    return Chart(measure, measure, benchmark_trend_plan, trend_figure, active_title, caption,
-                 headlines)
+    """The Overview's tile: the measure's trend for the scope beside its benchmarks, or with
+    areas compared a ranked bar of the latest values."""
+    return Chart(measure, measure, benchmark_trend_plan, compared_tile, active_title, caption,
+                 headlines, compares=True)
 
 
 def trend_chart(id: str, measure: str) -> Chart:
-    """The scope's trend beside England's, its title the latest change."""
+    """The scope's trend beside England's and the areas compared with, its title the latest
+    change."""
     return planned_chart(id, measure, partial(trend_plan, measure), trend_figure, active_title,
-                         headlines)
+                         headlines, compares=True)
 
 
 def by_chart(id: str, measure: str, breakdown: str, says: str, labels: dict[str, str],
@@ -109,13 +132,13 @@ def by_chart(id: str, measure: str, breakdown: str, says: str, labels: dict[str,
     """A bar per category of `measure` by `breakdown` for the scope, the largest named."""
     return planned_chart(id, measure, partial(breakdown_plan, breakdown, measure=measure),
                          category_bars, title or partial(largest_title, measure, breakdown, says, labels),
-                         total_headline, CATEGORY_TABLE)
+                         total_headline, CATEGORY_TABLE, uncompared=OWN_BREAKDOWN)
 
 
 def series_chart(id: str, measures: tuple[str, ...], figure, title: Words) -> Chart:
     """Several measures for the scope over the trend, each one's latest as a headline."""
     return planned_chart(id, measures[0], partial(series_plan, measures), figure, title,
-                         measure_headlines, MEASURE_TABLE)
+                         measure_headlines, MEASURE_TABLE, uncompared=OWN_MEASURES)
 
 
 def share_total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
@@ -137,7 +160,7 @@ def share_total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
 def share_chart(id: str, measure: str, breakdown: str, title: Words) -> Chart:
     """A breakdown's shares (%) for the scope beside its region's and England's."""
     return planned_chart(id, measure, partial(share_plan, breakdown, measure), share_bars, title,
-                         share_total_headline, CATEGORY_TABLE)
+                         share_total_headline, CATEGORY_TABLE, uncompared=OWN_BREAKDOWN)
 
 
 def latest_total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
@@ -155,4 +178,4 @@ def category_trend_chart(id: str, measure: str, breakdown: str, title: Words,
     """A breakdown of the scope over the trend's quarters, a series per category."""
     return planned_chart(id, measure, partial(category_trend_plan, breakdown, measure),
                          partial(category_trend, stacked=stacked, unit=unit), title,
-                         headlines_of, CATEGORY_TREND_TABLE)
+                         headlines_of, CATEGORY_TREND_TABLE, uncompared=OWN_BREAKDOWN)

@@ -55,6 +55,16 @@ class Chart:
     caption: Words
     headlines: Callable[[pd.DataFrame, Query], list[Headline]]
     table: TableShape = TableShape()
+    # Whether the chart draws the areas the page is compared with ("Compare with"); when it
+    # does not, its card says so, and why (`uncompared`, ending a sentence that starts "it").
+    compares: bool = False
+    uncompared: str = "shows the area's own figures"
+
+    def compare_note(self, compare: tuple[str, ...]) -> str:
+        """The card's line when areas are compared and this chart leaves them out, else ""."""
+        if not compare or self.compares:
+            return ""
+        return f"Compare with is not shown on this chart: it {self.uncompared}."
 
 
 # Bootstrap column sizes of a card: two a row on large screens unless a page says otherwise.

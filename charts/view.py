@@ -49,6 +49,12 @@ class ChartView:
         return direct_labels(figure) if self.present else figure
 
     @property
+    def compare_note(self) -> str:
+        """The line saying "Compare with" is not shown on this chart, when areas are compared
+        and the chart leaves them out; "" otherwise."""
+        return self.chart.compare_note(self.query.compare)
+
+    @property
     def api_links(self) -> list[tuple[str, str]]:
         """(text, address) of the data API queries behind the frame."""
         many = len(self.requests) > 1

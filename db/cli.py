@@ -84,7 +84,8 @@ def _add_users_parser(commands: argparse._SubParsersAction) -> None:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=users.ROLES)
     add.add_argument("--agency", nargs="+", action="extend", default=[], metavar="CODE",
-                     help="agency granted to an analyst (an RAA's code covers its member LAs)")
+                     help="agency granted to an analyst (an RAA's code covers its member LAs); "
+                          "for a viewer, their own agency, where their pages open (it shows them no more)")
     token = actions.add_parser("token", help="issue an API token for a user (printed once)")
     token.add_argument("name", metavar="NAME")
     actions.add_parser("list", help="list users with their role, grants and whether active")

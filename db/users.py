@@ -126,9 +126,8 @@ def _check_access(session: Session, role: str, agencies: Iterable[str]) -> list[
     codes = sorted(set(agencies))
     if role == "admin" and codes:
         raise UserError("an admin sees every agency; leave out --agency")
-    if role == "viewer" and codes:
-        raise UserError("a viewer sees aggregates only, so grants do nothing; make them an "
-                        "analyst to grant agencies")  # fmt: skip
+    # A viewer's agencies open nothing more (metrics.access checks the role first): they are
+    # the viewer's own, where the dashboard's pages open for them (Caller.home_agency).
     if role == "analyst" and not codes:
         raise UserError("an analyst needs at least one agency: --agency CODE (an RAA's code "
                         "covers its member LAs)")  # fmt: skip

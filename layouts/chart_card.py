@@ -106,6 +106,8 @@ def chart_card(view: ChartView) -> dbc.Card:
                 **{"aria-hidden": "true"},
             ),
             html.P(view.caption, className="chart-card__caption"),
+            *([html.P(view.compare_note, id=ids.chart_part("compare-note", chart),
+                      className="chart-card__compare-note")] if view.compare_note else []),
             symbol_key(SYMBOLS, present),
             html.Details([html.Summary("Show as table"),
                           table_view(frame, view.title, view.chart.table)],

@@ -3,7 +3,8 @@ the shared filter bar and a grid of chart cards.
 
 A page's layout is a function of the query string (`?scope=…&quarter=…&window=…&compare=…`): it
 draws the filter bar holding those values and an empty grid (`ids.page_cards(slug)`) that
-callbacks/chart_pages.py fills with the page's chart cards. Imports dash, charts and layouts
+callbacks/chart_pages.py fills with the page's chart cards; a page with child-level records
+ends with their card (layouts/records.py). Imports dash, charts and layouts
 only.
 """
 
@@ -16,6 +17,7 @@ from dash import dcc, html
 from charts.spec import Page
 from layouts import ids
 from layouts.filters import filter_bar, filter_values
+from layouts.records import records_section
 
 
 def page_layout(page: Page) -> Callable[..., html.Div]:
@@ -26,11 +28,10 @@ def page_layout(page: Page) -> Callable[..., html.Div]:
             [
                 html.H1(page.title),
                 html.P(page.lead, className="lead"),
-                filter_bar(filter_values(scope, quarter, window, compare)),
+                filter_bar(filter_values(scope, quarter, window, compare), scope),
                 dcc.Loading(html.Div(id=ids.page_cards(page.slug), className=f"row g-3 {page.grid_class}"),
                             type="default", delay_show=300),
-                *([html.Section(id=ids.CHILDREN_WAITING_RECORDS, className="mt-3")]
-                  if page.records else []),
+                *([records_section()] if page.records else []),
             ]
         )
 

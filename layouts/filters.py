@@ -87,7 +87,8 @@ def board_pack_button() -> dbc.Col:
     """Every chart page's charts for the bar's selection as one PDF (callbacks/board_pack.py)."""
     return dbc.Col(
         [
-            dbc.Button(BOARD_PACK_LABEL, id=ids.BOARD_PACK, color="secondary", outline=True),
+            # A solid button: the outlined grey one read as disabled.
+            dbc.Button(BOARD_PACK_LABEL, id=ids.BOARD_PACK, color="primary"),
             dcc.Download(id=ids.BOARD_PACK_DOWNLOAD),
             html.Span(id=ids.BOARD_PACK_MESSAGE, className="filters__message ms-2", role="status"),
         ],
@@ -95,13 +96,15 @@ def board_pack_button() -> dbc.Col:
     )
 
 
-def filter_bar(values: FilterValues) -> html.Div:
+def filter_bar(values: FilterValues, asked_scope: object = None) -> html.Div:
     """The bar's controls, holding the URL's values until the callback loads the real choices
-    (each chosen value is offered meanwhile, so it stays selected)."""
+    (each chosen value is offered meanwhile, so it stays selected). `asked_scope` is the
+    address's own `scope=`: without one, the callback lands on the caller's own agency."""
     return html.Div(
         [
             dcc.Location(id=ids.FILTER_URL, refresh=False),
             dcc.Store(id=ids.FILTER_STATE),
+            dcc.Store(id=ids.FILTER_ASKED_SCOPE, data=_text(asked_scope)),
             dbc.Row(
                 [
                     _field("Region", ids.FILTER_REGION, dbc.Select(

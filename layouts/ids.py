@@ -28,6 +28,8 @@ FILTER_QUARTER = "filter-quarter"
 FILTER_WINDOW = "filter-window"
 FILTER_COMPARE = "filter-compare"
 FILTER_MESSAGE = "filter-message"
+# The area the page's address asked for ("" when none: the filter bar lands on the caller's own)
+FILTER_ASKED_SCOPE = "filter-asked-scope"
 # The board pack button in the filter bar (callbacks/board_pack.py)
 BOARD_PACK = "board-pack"
 BOARD_PACK_DOWNLOAD = "board-pack-download"
@@ -49,6 +51,11 @@ ADOPTERS_CARDS = page_cards("adopters")
 SPECIAL_GUARDIANSHIP_CARDS = page_cards("special_guardianship")
 # The Children waiting page's child-level list, below its cards (callbacks/records.py)
 CHILDREN_WAITING_RECORDS = "children-waiting-records"
+CHILDREN_WAITING_RECORDS_SHOW = "children-waiting-records-show"  # "Show the list"
+CHILDREN_WAITING_RECORDS_ASK = "children-waiting-records-ask"  # the button's box, hidden until offered
+CHILDREN_WAITING_RECORDS_MESSAGE = "children-waiting-records-message"
+CHILDREN_WAITING_RECORDS_GRID = "children-waiting-records-grid"
+CHILDREN_WAITING_RECORDS_AREA = "children-waiting-records-area"  # the grid's box, hidden until shown
 
 # Data quality (layouts/quality.py)
 QUALITY_GRID = "quality-grid"

@@ -142,7 +142,7 @@ def layout(scope: object = None, quarter: object = None, window: object = None,
             html.H1(TITLE),
             html.P("Which agencies' returns are in, the warnings their returns carry and how "
                    "fully the optional columns are filled, for the area chosen.", className="lead"),
-            filter_bar(filter_values(scope, quarter, window, compare)),
+            filter_bar(filter_values(scope, quarter, window, compare), scope),
             html.Section([
                 html.H2("Returns received", className="h4"),
                 dcc.Loading(html.Div(id=ids.QUALITY_GRID), type="default", delay_show=300),

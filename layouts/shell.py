@@ -61,10 +61,13 @@ def account(signed_in: str | None) -> list:
 
 
 ADMIN_NAVIGATION = (("Audit log", "/audit", False),)  # linked for admins only
+LOADERS_ONLY = frozenset({"/load"})  # linked only for those who may load a return
 
 
-def header(signed_in: str | None = None, admin: bool = False) -> html.Header:
-    links = NAVIGATION + (ADMIN_NAVIGATION if admin else ())
+def header(signed_in: str | None = None, admin: bool = False, loads: bool = False) -> html.Header:
+    """The header: the service's name, the pages this person may use, who is signed in."""
+    links = tuple(link for link in NAVIGATION if loads or link[1] not in LOADERS_ONLY)
+    links += ADMIN_NAVIGATION if admin else ()
     return html.Header(
         html.Div(
             [
@@ -98,15 +101,16 @@ def footer() -> html.Footer:
     )
 
 
-def layout(signed_in: str | None = None, admin: bool = False) -> html.Div:
+def layout(signed_in: str | None = None, admin: bool = False, loads: bool = False) -> html.Div:
     """The whole page: a skip link first, so keyboard users can jump past the header; the
-    header names who is signed in, and links an admin to the audit log."""
+    header names who is signed in, links an admin to the audit log and only those who may
+    load a return (`loads`) to "Load a return"."""
     return html.Div(
         [
             html.A(
                 "Skip to main content", href=f"#{ids.MAIN}", id=ids.SKIP_LINK, className="skip-link"
             ),
-            header(signed_in, admin),
+            header(signed_in, admin, loads),
             html.Main(
                 dash.page_container, id=ids.MAIN, tabIndex="-1", className="container site-main"
             ),

@@ -80,6 +80,20 @@ class Caller:
             return True
         return agency_code in self.agencies or agency_code in self.granted_las(geography)
 
+    def may_load_any(self) -> bool:
+        """Whether there is any agency this caller may load a return for (what the header's
+        "Load a return" link is offered on): admins, and analysts with a grant; never viewers,
+        a board's screen or anyone on a public dashboard."""
+        return not self.public and (self.role == "admin" or (self.role == "analyst" and bool(self.agencies)))
+
+    def home_agency(self) -> str | None:
+        """Where this caller's pages open when their address names no area: the agency granted
+        (the first by code when there are several), for an analyst or a viewer with grants;
+        None (England) for admins, a board's screen and the public dashboard."""
+        if self.public or self.board or self.role == "admin" or not self.agencies:
+            return None
+        return min(self.agencies)
+
     def may_read_audit(self) -> bool:
         """The audit log (who signed in, loaded and exported what): admins only, and nobody on a
         public dashboard."""

@@ -113,6 +113,7 @@ KINDS: dict[tuple[str, str], Kind] = {
     (ids.FILTER_QUARTER, "value"): TEXT,
     (ids.FILTER_WINDOW, "value"): TEXT,
     (ids.FILTER_COMPARE, "value"): CODES,
+    (ids.FILTER_ASKED_SCOPE, "data"): TEXT,
     (ids.BOARD_FILTERS, "data"): SELECTION,
     (ids.RETURNS_QUARTER, "value"): TEXT,
     (ids.LOAD_UPLOAD, "contents"): UPLOAD,

@@ -44,5 +44,6 @@ COMPLETENESS = Chart(
     MEASURE, MEASURE, completeness_plan, completeness_figure, completeness_title,
     completeness_caption, no_headlines,
     TableShape("Column", "category", "scope", "scope_name", cohort="Rows"),
+    uncompared="shows the area's own returns, column by column",
 )
 CHARTS = (COMPLETENESS,)

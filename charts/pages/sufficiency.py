@@ -13,8 +13,8 @@ from charts.figures import matching_gap, matching_gap_bars, measure_lines, ranke
 from charts.frames import Source
 from charts.pages.adopters import measure_totals
 from charts.plans import (
-    MEASURE_TABLE, ask, by_chart, category_trend_chart, planned_chart, share_chart,
-    share_total_headline,
+    MEASURE_TABLE, ask, by_chart, category_trend_chart, peers_of, planned_chart,
+    share_chart, share_total_headline,
 )
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Chart, Page, TableShape
@@ -61,7 +61,10 @@ def agency_scopes(query: Query, geography: Geography) -> tuple[str, ...]:
 
 
 def agencies_plan(query: Query, source: Source) -> list[Query]:
-    return [ask(query, "adopters_per_child", agency_scopes(query, source.geography()))]
+    """The region's agencies ranked, with the areas compared among them (England last)."""
+    scopes = agency_scopes(query, source.geography())
+    peers = tuple(p for p in peers_of(query) if p not in scopes)
+    return [ask(query, "adopters_per_child", (*scopes[:-1], *peers, scopes[-1]))]
 
 
 def supply_title(frame: pd.DataFrame, query: Query) -> str:
@@ -77,8 +80,9 @@ def supply_title(frame: pd.DataFrame, query: Query) -> str:
 
 def agencies_title(frame: pd.DataFrame, query: Query) -> str:
     quarter = query.quarter
+    # The areas compared with are drawn among the agencies but are not the region's.
     rows = frame[(frame["scope"] != ENGLAND) & frame["value"].notna()
-                 & ~frame["shown"].isin(list(SYMBOLS))]
+                 & ~frame["shown"].isin(list(SYMBOLS)) & ~frame["scope"].isin(query.compare)]
     where = "England's regions" if query.scope == ENGLAND else "the region"
     if rows.empty:
         return f"Approved adopters per child waiting across {where} at {quarter}: not available"
@@ -173,7 +177,7 @@ PAGE = Page(
         (planned_chart("sufficiency_supply", "adopters_waiting", supply_plan, measure_lines,
                        supply_title, measure_headlines, MEASURE_TABLE), HALF),
         (planned_chart("sufficiency_agencies", "adopters_per_child", agencies_plan, ranked_bars,
-                       agencies_title, table=AGENCY_TABLE), HALF),
+                       agencies_title, table=AGENCY_TABLE, compares=True), HALF),
         (Chart("sufficiency_matching_gap", "children_waiting", matching_gap_plan,
                matching_gap_bars, matching_gap_title, matching_gap_caption, measure_totals,
                GAP_TABLE), HALF),

@@ -9,7 +9,7 @@ from functools import partial
 
 import pandas as pd
 
-from charts.figures import grouped_bars, journey_figure, threshold_figure, trend_figure
+from charts.figures import compared_tile, grouped_bars, journey_figure, threshold_figure
 from charts.frames import Source, benchmarks
 from charts.plans import (
     ask, benchmark_trend_plan, by_chart, planned_chart, trend_chart, trend_plan,
@@ -42,8 +42,8 @@ def journey_plan(query: Query, source: Source) -> list[Query]:
 
 
 def adopter_stages_plan(query: Query, source: Source) -> list[Query]:
-    """Both adopter stages for the scope, its region and England only."""
-    scopes = benchmarks(query.of(query.measure, compare=()), source.geography())
+    """Both adopter stages for the scope beside its benchmarks and the areas compared."""
+    scopes = benchmarks(query, source.geography())
     return [ask(query, m, scopes) for m in ADOPTER_STAGES]
 
 
@@ -72,10 +72,11 @@ def adopter_stages_title(frame: pd.DataFrame, query: Query) -> str:
 
 
 def threshold_chart(id: str, measure: str, threshold: float, label: str):
-    """The scope's trend beside England's against the scorecard's threshold."""
+    """The scope's trend beside England's and the areas compared, against the scorecard's
+    threshold."""
     return planned_chart(id, measure, partial(trend_plan, measure),
                          partial(threshold_figure, threshold=threshold, label=label),
-                         partial(threshold_title, threshold, label), headlines)
+                         partial(threshold_title, threshold, label), headlines, compares=True)
 
 
 PAGE = Page(
@@ -85,17 +86,17 @@ PAGE = Page(
     (
         # The journey needs the width; the rest sit in pairs.
         (planned_chart("timeliness_journey", "stage_care_to_adm", journey_plan, journey_figure,
-                       journey_title, table=STAGE_TABLE), WHOLE),
+                       journey_title, table=STAGE_TABLE, compares=True), WHOLE),
         (threshold_chart("timeliness_a10", "a10_care_to_placed_adjusted", A10_THRESHOLD,
                          A10_LABEL), HALF),
         (threshold_chart("timeliness_a2", "a2_order_to_match", A2_THRESHOLD, A2_LABEL), HALF),
         (planned_chart("timeliness_adopter_stages", "adopter_enquiry_to_approval",
                        adopter_stages_plan, grouped_bars, adopter_stages_title,
-                       table=STAGE_TABLE), HALF),
+                       table=STAGE_TABLE, compares=True), HALF),
         # A3 beside the region, England and England's published A3; then the journeys that
         # did not end in adoption: disruptions, and decisions reversed and why.
         (planned_chart("timeliness_a3", "a3_within_14_months", benchmark_trend_plan,
-                       trend_figure, active_title, headlines), HALF),
+                       compared_tile, active_title, headlines, compares=True), HALF),
         (trend_chart("timeliness_disruptions", "disruptions"), HALF),
         (trend_chart("timeliness_reversed", "decisions_reversed"), HALF),
         (by_chart("timeliness_reversed_by_reason", "decisions_reversed", "reason",

@@ -254,13 +254,14 @@ def post_callback(client, app: Dash, output: str, values: dict, **headers: str) 
 
 def test_a_viewer_posting_the_records_callback_by_hand_gets_no_child(demo_app) -> None:
     state = {"scope": "330", "quarter": QUARTER, "window": 4, "compare": []}
-    values = {f"{ids.FILTER_STATE}.data": state}
+    values = {f"{ids.CHILDREN_WAITING_RECORDS_SHOW}.n_clicks": 1, f"{ids.FILTER_STATE}.data": state}
+    listing = f"{ids.CHILDREN_WAITING_RECORDS_GRID}.rowData"
     analyst = signed_in_client(demo_app, "attack-analyst", "analyst", ["330"])
-    granted = post_callback(analyst, demo_app, f"{ids.CHILDREN_WAITING_RECORDS}.children", values)
-    assert "Child ID" in granted and records.REFUSED not in granted  # the route does carry rows
+    granted = post_callback(analyst, demo_app, listing, values)
+    assert '"child_id"' in granted and records.REFUSED not in granted  # the route does carry rows
     viewer = signed_in_client(demo_app, "attack-viewer", "viewer")
-    refused = post_callback(viewer, demo_app, f"{ids.CHILDREN_WAITING_RECORDS}.children", values)
-    assert records.REFUSED in refused and "Child ID" not in refused
+    refused = post_callback(viewer, demo_app, listing, values)
+    assert records.REFUSED in refused and '"child_id"' not in refused
 
 
 def test_the_records_api_is_403_outside_the_grants(demo_app) -> None:
@@ -340,15 +341,16 @@ def test_board_mode_shows_any_presenter_what_a_viewer_sees_and_no_child(demo_app
                                                                         role) -> None:
     la, _ = small_count(demo_services)
     state = {"scope": la, "quarter": QUARTER, "window": 1, "compare": []}
-    cards, listing = f"{ids.CHILDREN_WAITING_CARDS}.children", f"{ids.CHILDREN_WAITING_RECORDS}.children"
+    cards, listing = f"{ids.CHILDREN_WAITING_CARDS}.children", f"{ids.CHILDREN_WAITING_RECORDS_GRID}.rowData"
     board_page = {"Referer": f"{OWN}/children-waiting?present=1&scope={la}"}
     presenter = signed_in_client(demo_app, f"board-{role}-{la}", role, [la] if role == "analyst" else [])
     viewer = signed_in_client(demo_app, "board-viewer", "viewer")
 
     def answers(client, filters: dict, **headers: str) -> tuple[str, str]:
         values = {f"{ids.FILTER_STATE}.data": filters}
+        asked = {f"{ids.CHILDREN_WAITING_RECORDS_SHOW}.n_clicks": 1, **values}  # "Show the list"
         return (post_callback(client, demo_app, cards, values, **headers),
-                post_callback(client, demo_app, listing, values, **headers))
+                post_callback(client, demo_app, listing, asked, **headers))
 
     board_state = {**state, "present": True}
     at_the_desk = answers(presenter, state)
@@ -356,9 +358,9 @@ def test_board_mode_shows_any_presenter_what_a_viewer_sees_and_no_child(demo_app
     # The page's own URL says board mode even when a hand-made state leaves `present` out.
     by_its_address = answers(presenter, state, **board_page)
 
-    assert "Child ID" in at_the_desk[1]  # the presenter may see the list at their desk...
+    assert '"child_id"' in at_the_desk[1]  # the presenter may see the list at their desk...
     assert at_the_desk[0] != answers(viewer, state)[0]  # ...and figures a viewer sees as [c]
     for board, as_a_viewer in ((on_the_board, answers(viewer, board_state)),
                                (by_its_address, answers(viewer, state))):
         assert board[0] == as_a_viewer[0] and "[c]" in board[0]
-        assert "Child ID" not in board[1] and records.ON_THE_BOARD in board[1]
+        assert '"child_id"' not in board[1] and records.ON_THE_BOARD in board[1]

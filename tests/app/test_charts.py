@@ -90,22 +90,28 @@ def test_the_overview_charts_are_registered_once_each() -> None:
 
 
 def test_the_frame_is_the_engines_series_for_each_scope(services: Services, hand_url: str) -> None:
+    """The tile's trend is the scope, its region and England; the area compared with follows at
+    the quarter alone (the tile ranks the latest values), each request as the API answers it."""
     state = {"scope": RAA, "quarter": str(Q3), "window": 4, "compare": ["942"]}
     shown = chart_view(services, CHARTS["children_waiting"], state)
     q, frame = shown.query, shown.frame
     sessions = sessionmaker(engine_for(hand_url), expire_on_commit=False)
     data, geography = load_measure_data(sessions, Q3 + -11, Q3), load_geography(sessions)
-    scopes = [RAA, "region:North East", "england", "942"]
+    scopes = [RAA, "region:North East", "england"]
     expected = pd.concat(
-        [series(Selection("children_waiting", s, Q3, window=4), q.first, data, geography,
-                Caller.viewer(), DisclosurePolicy()) for s in scopes], ignore_index=True)
-    assert list(dict.fromkeys(frame["scope"])) == scopes
+        [*(series(Selection("children_waiting", s, Q3, window=4), q.first, data, geography,
+                  Caller.viewer(), DisclosurePolicy()) for s in scopes),
+         series(Selection("children_waiting", "942", Q3, window=4), Q3, data, geography,
+                Caller.viewer(), DisclosurePolicy())], ignore_index=True)
+    assert list(dict.fromkeys(frame["scope"])) == [*scopes, "942"]
     assert list(frame["quarter"][:8]) == [str(Q3 + i) for i in range(-7, 1)]
+    assert list(frame.loc[frame["scope"] == "942", "quarter"]) == [str(Q3)]
     pd.testing.assert_frame_equal(engine_rows(frame), expected)
-    [request] = shown.requests
-    assert request.params == {
+    trend, peers = shown.requests
+    assert trend.params == {
         "scope": RAA, "quarter": str(Q3), "from": str(Q3 + -7), "window": "4",
-        "compare": "region:North East,england,942"}
+        "compare": "region:North East,england"}
+    assert peers.params == {"scope": "942", "quarter": str(Q3), "window": "4"}
 
 
 def test_a_wrong_selection_is_refused(services: Services) -> None:

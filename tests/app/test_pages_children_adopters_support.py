@@ -103,8 +103,8 @@ def test_series_frames_are_the_engines_rows_request_by_request(demo_services: Se
     data = demo_services.measures.data_for([query.first + i for i in range(-3, 8)])
     if chart in SERIES:  # one request per measure, the scope alone
         requests = [(m, ("ALS",)) for m in SERIES[chart]]
-    else:  # one request: the scope and England disclosed together
-        requests = [(TRENDS[chart], ("ALS", "england"))]
+    else:  # one request: the scope, England and the area compared with (330) disclosed together
+        requests = [(TRENDS[chart], ("ALS", "england", "330"))]
     expected = pd.concat([
         _disclosed(demo_services, [series_rows(Selection(m, s, LAST, window=4), query.first, data, geography)
                                    for s in scopes]) for m, scopes in requests], ignore_index=True)

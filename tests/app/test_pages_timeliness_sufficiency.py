@@ -60,17 +60,17 @@ def test_journey_frame_is_the_benchmark_of_each_stage(demo_services: Services) -
 
 @pytest.mark.parametrize("chart, measure", [("timeliness_a10", "a10_care_to_placed_adjusted"),
                                             ("timeliness_a2", "a2_order_to_match")])
-def test_threshold_trends_are_the_scope_and_englands_series(demo_services: Services, chart: str,
-                                                             measure: str) -> None:
+def test_threshold_trends_are_the_scope_england_and_the_compared_series(
+        demo_services: Services, chart: str, measure: str) -> None:
     frame, query = frame_for(demo_services, chart)
     geography = demo_services.measures.geography()
     data = demo_services.measures.data_for([query.first + i for i in range(-3, 8)])
     rows = pd.concat([series_rows(Selection(measure, s, LAST, window=4), query.first, data, geography)
-                      for s in ("ALS", "england")], ignore_index=True)
-    # One API request: both scopes' rows disclosed together.
+                      for s in ("ALS", "england", "330")], ignore_index=True)
+    # One API request: the scopes' rows disclosed together, the area compared with (330) last.
     expected = shown_to(Caller.viewer(), rows, geography, DisclosurePolicy())
     pd.testing.assert_frame_equal(engine_rows(frame), expected)
-    assert list(dict.fromkeys(frame["scope"])) == ["ALS", "england"]
+    assert list(dict.fromkeys(frame["scope"])) == ["ALS", "england", "330"]
     assert list(frame["quarter"][:8]) == [str(query.first + i) for i in range(8)]
 
 
@@ -88,9 +88,9 @@ def test_sufficiency_frames(demo_services: Services) -> None:
     frame, query = frame_for(demo_services, "sufficiency_agencies")
     scopes = agency_scopes(query, geography)
     assert scopes[-1] == "england" and "ALS" in scopes and len(scopes) == 7  # London's 6 and England
-    assert list(frame["scope"]) == list(scopes)
+    assert list(frame["scope"]) == [*scopes[:-1], "330", "england"]  # the area compared among them
     england, _ = frame_for(demo_services, "sufficiency_agencies", {**ALS, "scope": "england"})
-    assert list(england["scope"]) == [f"region:{r}" for r in geography.regions] + ["england"]
+    assert list(england["scope"]) == [f"region:{r}" for r in geography.regions] + ["330", "england"]
 
     frame, _ = frame_for(demo_services, "sufficiency_supply")
     assert list(dict.fromkeys(frame["measure"])) == ["adopters_waiting", "children_waiting"]
@@ -158,8 +158,10 @@ def test_thresholds_and_colours_in_the_figures(demo_services: Services) -> None:
     frame, _ = frame_for(demo_services, "timeliness_adopter_stages")
     figure = go.Figure(CHARTS["timeliness_adopter_stages"].figure(frame))
     assert set(frame["measure"]) == set(ADOPTER_STAGES)
-    # England dark grey (its outline when hatched: the demo slice's year misses a quarter)
-    assert [t.name for t in figure.data][-1] == "England" and figure.data[-1].marker.line.color == "#3D3D3D"
+    # England dark grey (its outline when hatched: the demo slice's year misses a quarter); the
+    # areas compared with after it
+    assert [t.name for t in figure.data] == ["Adopt London South", "London", "England", "Birmingham"]
+    assert figure.data[2].marker.line.color == "#3D3D3D"
     frame, _ = frame_for(demo_services, "sufficiency_agencies")
     figure = go.Figure(CHARTS["sufficiency_agencies"].figure(frame))
     assert any(s.line.dash == "dash" and s.line.color == "#3D3D3D" for s in figure.layout.shapes)

@@ -95,11 +95,14 @@ def get(store: Dataset, token: str | None = None, **params: str):
 # ---------------------------------------------------------------- the data layer
 
 
-def records_card_as(app, client, scope: str, quarter: Quarter) -> str:
-    """The longest-waiting card's callback answer for `scope`, posted as the page posts it."""
+def records_card_as(app, client, scope: str, quarter: Quarter, asked: bool = True) -> str:
+    """The longest-waiting card's callback answer for `scope`, posted as the page posts it: on
+    "Show the list" pressed (`asked`) or on a new selection."""
     state = {"scope": scope, "quarter": str(quarter), "window": 1, "compare": []}
-    body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS}.children",
-                            {f"{ids.FILTER_STATE}.data": state})
+    values = {f"{ids.FILTER_STATE}.data": state}
+    if asked:  # the button first: the request names it as what changed
+        values = {f"{ids.CHILDREN_WAITING_RECORDS_SHOW}.n_clicks": 1, **values}
+    body = callback_request(app, f"{ids.CHILDREN_WAITING_RECORDS_GRID}.rowData", values)
     response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
     assert response.status_code == 200
     return response.get_data(as_text=True)
@@ -237,12 +240,52 @@ def test_a_public_dashboard_has_no_records(store) -> None:
 
 def test_the_card_shows_a_viewer_the_message_and_a_granted_analyst_the_list(store) -> None:
     state = {"scope": "AC2C", "quarter": str(Q3), "window": 1, "compare": []}
-    viewer = str(records.records_card(store.services, VIEWER, state))
-    assert records.REFUSED in viewer and "C01" not in viewer
-    analyst = str(records.records_card(store.services, COAST, state))
-    assert records.REFUSED not in analyst
-    order = [analyst.index(f"'{child}'") for child, _ in AC2C_Q3]
-    assert order == sorted(order)  # every child, longest waiting first
+    for asked in (False, True):
+        viewer = records.records_view(store.services, VIEWER, state, asked)
+        assert (viewer.rows, viewer.message, viewer.offer, viewer.shown) == ([], records.REFUSED, False, False)
+    offered = records.records_view(store.services, COAST, state, asked=False)
+    assert offered.rows == [] and offered.offer and not offered.shown
+    assert offered.message == ("Press \u201cShow the list\u201d to see the children waiting in "
+                               "Adopt Coast to Coast at the end of 2024-25 Q3, longest wait first.")
+    analyst = records.records_view(store.services, COAST, state, asked=True)
+    assert [(r["child_id"], r["days_waiting"]) for r in analyst.rows] == AC2C_Q3
+    assert analyst.shown and not analyst.offer
+    assert analyst.message == "9 children waiting in Adopt Coast to Coast at the end of 2024-25 Q3, longest wait first."
+
+
+def test_the_grid_names_each_la_and_says_yes_or_no(store) -> None:
+    state = {"scope": "AC2C", "quarter": str(Q3), "window": 1, "compare": []}
+    rows = records.records_view(store.services, COAST, state, asked=True).rows
+    names = store.services.measures.geography().agencies["name"]
+    assert rows[0] == {"child_id": "C01", "la_name": names["840"], "age": 7, "sex": "F",
+                       "ethnic_group": "White", "sibling_group_id": None, "disability": "No",
+                       "placement_order_date": "2022-12-15", "matched_date": None,
+                       "days_waiting": 747}
+    c14 = next(r for r in rows if r["child_id"] == "C14")
+    assert (c14["la_name"], c14["disability"], c14["sibling_group_id"]) == (names["394"], "Yes", "S1")
+    assert not any(value in ("840", "394") for row in rows for value in row.values())
+
+
+def test_nothing_child_level_is_read_or_audited_until_the_list_is_asked_for(store, monkeypatch) -> None:
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a child row was read before the list was asked for")
+
+    before = len(store.services.store.audit_events(user="ada"))
+    monkeypatch.setattr(db.records, "current_rows", no_reading)
+    for scope in ("AC2C", "england", NE):
+        state = {"scope": scope, "quarter": str(Q3), "window": 1, "compare": []}
+        view = records.records_view(store.services, ADMIN, state, asked=False)
+        assert view.rows == [] and view.offer and not view.shown
+    assert len(store.services.store.audit_events(user="ada")) == before
+
+
+@pytest.mark.parametrize("caller, message", [(replace(ADMIN, public=True), records.PUBLIC),
+                                             (ADMIN.on_the_board(), records.ON_THE_BOARD),
+                                             (replace(COAST, board=True), records.ON_THE_BOARD)])
+def test_public_and_board_mode_never_offer_the_list(store, caller, message) -> None:
+    state = {"scope": "AC2C", "quarter": str(Q3), "window": 1, "compare": []}
+    for asked in (False, True):
+        assert records.records_view(store.services, caller, state, asked) == ([], message, False, False)
 
 
 def test_the_cards_callback_posted_by_hand_gives_no_other_agencys_children(store) -> None:
@@ -269,6 +312,7 @@ def test_every_view_of_the_list_on_the_page_is_audited_without_a_child(store) ->
 
     assert "C01" in view("AC2C", Q3)
     assert "C01" not in view("942", Q3)  # refused: nothing shown, so nothing is recorded
+    assert "C01" not in records_card_as(app, cora, "AC2C", Q3, asked=False)  # not asked: nothing
 
     events = audit_log(user="cora")
     assert len(events) == before + 1
