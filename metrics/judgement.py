@@ -76,6 +76,12 @@ BETTER: dict[str, str] = {
     "sgo_share": "",
     "asf_applications": "",
     "asf_share_sg": "",
+    # the board's later questions: fewer young children waiting is better; how the groups and
+    # the money divide is context, neither better nor worse
+    "children_waiting_under_5": "lower",
+    "children_waiting_share": "",
+    "asf_amount": "",
+    "asf_amount_share_sg": "",
     # timeliness: sooner is better
     "a1_care_to_placed": "lower",
     "a10_care_to_placed_adjusted": "lower",
