@@ -854,6 +854,12 @@ def common_start(names: list[str]) -> str:
     return " ".join(shared) if len(names) > 1 and len(shared) >= 2 else ""
 
 
+def _last(style: object) -> object:
+    """A marker property at a series' latest point: the last of a list given point by point
+    (bars from incomplete returns are drawn hatched, point by point), or the series' one value."""
+    return style[-1] if isinstance(style, (list, tuple)) and style else style
+
+
 def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
     """Bars over quarters (one series per measure) as one bar per measure at the latest quarter,
     named under it: a board reads where things stand, and eight quarters of grouped bars need
@@ -876,8 +882,8 @@ def _latest_bars(data: list[dict], layout: dict) -> list[dict]:
              "y": [y for _t, _x, y, _s in bars], "text": [str(s) for *_r, s in bars],
              "textposition": "outside", "cliponaxis": False, "showlegend": False,
              "name": shared or "Latest quarter",
-             "marker": {"color": [t.get("marker", {}).get("color", COLOURS[0]) for t, *_ in bars],
-                        "pattern": {"shape": [t.get("marker", {}).get("pattern", {}).get("shape", "")
+             "marker": {"color": [_last(t.get("marker", {}).get("color", COLOURS[0])) for t, *_ in bars],
+                        "pattern": {"shape": [_last(t.get("marker", {}).get("pattern", {}).get("shape", ""))
                                               for t, *_ in bars], "fgcolor": "white"}},
              "hovertemplate": "%{x}: %{text}<extra></extra>"}]
 

@@ -168,5 +168,10 @@ def test_a3_is_set_beside_the_region_and_england(demo_services: Services) -> Non
     frame, _ = frame_for(demo_services, "timeliness_a3")
     assert list(dict.fromkeys(frame["scope"]))[:3] == ["ALS", "region:London", "england"]
     assert set(frame["value_type"]) == {"percent"}
+    # Compared with Birmingham, a ranked bar of the latest values, as the Overview's tiles
+    figure = go.Figure(CHARTS["timeliness_a3"].figure(frame))
+    assert {"Adopt London South", "London", "England", "Birmingham"} <= set(figure.data[0].y)
+    # With no area compared, the trend: a line each for the area and England
+    frame, _ = frame_for(demo_services, "timeliness_a3", {**ALS, "compare": []})
     figure = go.Figure(CHARTS["timeliness_a3"].figure(frame))
     assert {"Adopt London South", "England"} <= {t.name for t in figure.data}
