@@ -61,6 +61,28 @@ def perturb(counts: np.ndarray, keys: np.ndarray, smallest: int = SMALLEST_SHOWN
     return out
 
 
+# A closed area's pounds move by 5% to 15% of themselves, up or down, by their cell key: money is
+# not a count of people, so the count table does not fit it, but shown exact it could be
+# differenced (a region's pounds less its other agencies' give one agency's hidden pounds).
+MONEY_NOISE = (0.05, 0.15)
+
+
+def perturb_money(amounts: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Pounds with noise of 5% to 15% of themselves, its size and sign from the cell key (the
+    same records, the same noise: asking again averages nothing away), to the nearest £10."""
+    amounts = np.asarray(amounts, dtype=float)
+    keys = np.asarray(keys, dtype=np.int64) % KEYS
+    out = amounts.copy()
+    moved = ~np.isnan(amounts) & (amounts > 0)
+    if moved.any():
+        k = keys[moved]
+        low, high = MONEY_NOISE
+        size = low + (high - low) * ((k // 2) % 64) / 63
+        sign = np.where(k % 2 == 1, 1.0, -1.0)
+        out[moved] = np.round(amounts[moved] * (1 + sign * size), -1)
+    return out
+
+
 def possible_counts(shown: int, smallest: int = SMALLEST_SHOWN) -> range:
     """Every exact count the table could have shown as `shown` (what a reader who knows the
     table, but not the keys, can say of a shown count)."""

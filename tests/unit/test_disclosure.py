@@ -405,3 +405,32 @@ def test_counts_of_agencies_are_never_suppressed():
     out = disclose(frame, DisclosurePolicy(perturb=False))
     assert out["shown"].tolist() == ["3"]
     assert out["value"].tolist() == [3.0]
+
+
+def test_money_moves_by_five_to_fifteen_percent_by_its_cell_key() -> None:
+    from metrics.perturbation import perturb_money
+
+    keys = np.arange(256)
+    moved = perturb_money(np.full(256, 10000.0), keys)
+    change = np.abs(moved - 10000.0)
+    # 5% to 15% of £10,000, to the nearest £10; never exact, both ways, the same key the same
+    assert change.min() >= 500 and change.max() <= 1500
+    assert (moved > 10000).any() and (moved < 10000).any()
+    assert (perturb_money(np.full(256, 10000.0), keys) == moved).all()
+    assert (moved % 10 == 0).all()
+    assert np.isnan(perturb_money(np.array([np.nan]), np.array([3])))[0]
+    assert perturb_money(np.array([0.0]), np.array([3]))[0] == 0.0
+
+
+def test_a_hidden_agencys_pounds_cannot_be_had_by_differencing_the_regions() -> None:
+    # The region's £20,000 is its two agencies': A £19,000 (40 applications, shown) and B £1,000
+    # (3 applications, hidden). Shown exact, £20,000 - £19,000 would give B's £1,000 back.
+    perturbing = DisclosurePolicy(perturb=True)
+    region = {**row(20000.0, "money", 43), "scope": "region:X", "cell_key": 7}
+    agency = {**row(19000.0, "money", 40), "scope": "A", "cell_key": 200}
+    hidden = {**row(1000.0, "money", 3), "scope": "B", "cell_key": 90}
+    out = disclose(frame(region, agency, hidden), perturbing)
+    assert out["shown"].iloc[2] == "[c]"
+    # Key 7: up 5 + 10 * 3/63 %, £21,095 to the nearest £10; key 200: down 5 + 10 * 36/63 %,
+    # £16,964 to the nearest £10. Their difference, £4,140, says nothing of B's £1,000.
+    assert out["shown"].iloc[:2].tolist() == ["£21,100", "£16,960"]
