@@ -23,6 +23,7 @@ from charts.query import ENGLAND, Query
 from charts.spec import Chart, Page
 from metrics.disclosure import SYMBOLS
 from metrics.judgement import THRESHOLDS, against_threshold, judge
+from metrics.published import published_code
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 
@@ -177,7 +178,10 @@ def summary_row(frame: pd.DataFrame, query: Query) -> SummaryRow:
     def said(row: dict | None) -> str:
         return str(row["shown"]) if row is not None else NOT_SHOWN
 
-    england = at(ENGLAND) if query.scope != ENGLAND else None
+    # England's published figure stands in for its own when the store holds too little of
+    # England to count it (charts.frames.replaces_england): the summary says the chart's.
+    stand_in = published_code(ENGLAND) if (ENGLAND, str(quarter)) not in rows else None
+    england = at(stand_in or ENGLAND) if query.scope != ENGLAND else None
     versus = ""
     # Counts of two areas are not comparable (England's is many areas'), so only averages,
     # percentages and ratios are set against England.

@@ -132,3 +132,12 @@ def test_a_figure_from_incomplete_returns_is_found_at_the_area_and_quarter_only(
     assert incomplete_at(frame, query) is False  # an earlier quarter's or England's gap
     frame.loc[1, "missing_returns"] = 1
     assert incomplete_at(frame, query) is True
+
+
+def test_summary_reads_englands_published_figure_where_it_stands_in() -> None:
+    frame = pd.DataFrame([row("ALS", "2026-27 Q2", 13.0, "13%", 500.0),
+                          row("england-published", "2026-27 Q2", 14.0, "14%", kind="england")])
+    got = summary_row(frame, Query(measure="asf_share_sg", scope="ALS", quarter=Q))
+    # No cohort for the published figure: only under 5% apart is about the same; 13 is 7%
+    # under 14, and the share has no better direction.
+    assert (got.england, got.against_england) == ("14%", "lower")
