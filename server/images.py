@@ -145,9 +145,11 @@ def print_pdf(html: str, browser_path: str = "") -> bytes:
 def smaller(pdf: bytes) -> bytes:
     """The PDF with each repeated object kept once: Chromium prints a bar's hatching as an
     image per bar, most of them alike, and they made a pack four times the size (some 7 MB
-    rather than under 2). The structure tree, alternative text and outline are kept."""
+    rather than under 2). The structure tree, alternative text and outline are kept; the
+    service, not the browser, is named as what made it."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer.add_metadata({"/Creator": SERVICE_NAME, "/Subject": "Board pack"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
