@@ -7,7 +7,9 @@ England is always a dashed dark-grey reference line, and each line has its own d
 too, so colour is never the only cue. Hidden values ([c], [x], [z]) are gaps with their symbol
 written where the bar would be, never a zero; thresholds are labelled horizontal lines.
 `direct_labels` makes a figure board-sized, its lines labelled at their ends instead of a
-legend. Imports plotly, numpy, pandas, charts and metrics only.
+legend. A figure from incomplete returns is drawn hollow (a point) or white and hatched (a bar),
+with a note above the plot naming the missing returns (charts.marks). Imports plotly, numpy,
+pandas, charts and metrics only.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 
+from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
 
@@ -67,6 +70,74 @@ def line_styles(scopes: list[str]) -> dict[str, dict]:
     return styles
 
 
+# ---------------------------------------------------------------- marks of incomplete returns
+
+NOTE_COLOUR = "#0b0c0c"
+NOTE_WIDTH = 52  # characters of the note on a line: a third-width card's plot
+NOTE_LINE = 20  # px of top margin a line of the note takes (board mode draws it at 16 px)
+NOTE_NAME = "incomplete-returns"  # the note's annotation name, for board mode and the tests
+
+
+def hollow(marker: dict, flags: np.ndarray) -> dict:
+    """A line's markers with each point from incomplete returns hollow and larger (an open
+    marker's hollow one is dotted: England's points are open already)."""
+    if not flags.any():
+        return marker
+    symbol, size = marker["symbol"], marker.get("size", 7)
+    empty = f"{symbol}-dot" if symbol.endswith("-open") else f"{symbol}-open"
+    return {**marker, "symbol": [empty if f else symbol for f in flags],
+            "size": [size + 5 if f else size for f in flags],
+            "line": {"color": marker["color"], "width": [2 if f else 0 for f in flags]}}
+
+
+def hatched(marker: dict, flags: np.ndarray) -> dict:
+    """A bar series' markers with each bar from incomplete returns white, hatched and outlined
+    in the series' colour (the others as they were)."""
+    if not flags.any():
+        return marker
+    colour = marker["color"]
+    pattern = marker.get("pattern", {})
+    shape, fg = pattern.get("shape", ""), pattern.get("fgcolor", "white")
+    return {**marker, "color": ["white" if f else colour for f in flags],
+            "line": {"color": colour, "width": [2 if f else 0 for f in flags]},
+            "pattern": {**pattern, "shape": ["/" if f else shape for f in flags],
+                        "fgcolor": [colour if f else fg for f in flags], "fillmode": "overlay"}}
+
+
+def _wrapped(text: str, width: int = NOTE_WIDTH) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def per_area(frame: pd.DataFrame) -> pd.DataFrame:
+    """A row per area and quarter: the rows a note counts when a figure's bars are its parts."""
+    return frame.drop_duplicates([c for c in ("scope", "quarter") if c in frame])
+
+
+def with_note(figure: FigureSpec, frame: pd.DataFrame, how: str) -> FigureSpec:
+    """The figure with its note of incomplete returns above the plot (`how` names the mark),
+    the top margin grown to hold it, above any note already on the plot's top edge."""
+    text = chart_note(frame, how)
+    if not text:
+        return figure
+    layout = figure["layout"]
+    lines = _wrapped(text)
+    on_top = any(a.get("y") == 1 and a.get("yanchor") == "bottom" for a in layout.get("annotations", []))
+    lift = 20 if on_top else 0
+    margin = dict(layout.get("margin", {}))
+    margin["t"] = margin.get("t", 10) + NOTE_LINE * len(lines) + lift
+    note = {"name": NOTE_NAME, "text": "<br>".join(lines), "showarrow": False, "align": "left",
+            "xref": "paper", "x": 0, "xanchor": "left", "yref": "paper", "y": 1,
+            "yanchor": "bottom", "yshift": lift + 2, "font": {"size": 12, "color": NOTE_COLOUR}}
+    layout.update(annotations=[*layout.get("annotations", []), note], margin=margin)
+    return figure
+
+
 def short_quarter(quarter: str) -> str:
     """`2025-26 Q1` as `25-26 Q1`: eight of them fit under a tile's chart without turning."""
     return quarter[2:] if len(quarter) == 10 else quarter
@@ -92,6 +163,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
     shown = frame["shown"].to_numpy(dtype=object)
     period = frame["period"].to_numpy(dtype=object) if "period" in frame else np.full(len(frame), None)
     published = pd.notna(period) & (period != "")
+    flags, hover = incomplete_flags(frame), np.asarray(hover_words(frame), dtype=object)
     traces = []
     for scope, style in line_styles([s for s in scopes if not published[scope_of == s].any()]).items():
         rows = scope_of == scope
@@ -100,11 +172,12 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
             "x": quarter[rows].tolist(),
             "y": value[rows].tolist(),
             "text": shown[rows].tolist(),
+            "customdata": hover[rows].tolist(),
             "name": str(name[rows][0]),
             "mode": "lines+markers",
             "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
-            "marker": {"color": style["color"], "symbol": style["symbol"], "size": 7},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            "marker": hollow({"color": style["color"], "symbol": style["symbol"], "size": 7}, flags[rows]),
+            "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
             "connectgaps": False,
         })
     for n, scope in enumerate(s for s in scopes if published[scope_of == s].any()):
@@ -123,7 +196,8 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
             "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(quarter[np.isin(scope_of, scopes)]))
-    return figure_spec(traces, {
+    drawn = frame[np.isin(scope_of, scopes) & ~published]
+    return with_note(figure_spec(traces, {
         "height": height,
         "margin": {"l": 40, "r": 10, "t": 10, "b": 10},
         "showlegend": len(scopes) > 1,
@@ -134,7 +208,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
         "xaxis": {"type": "category", "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
                   "tickvals": quarters[::2], "ticktext": [short_quarter(q) for q in quarters[::2]]},
         "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
-    })
+    }), drawn, "Hollow points")
 
 
 # ---------------------------------------------------------------- the chart pages' kinds
@@ -176,33 +250,43 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     traces = []
     for n, stage in enumerate(stages):
         rows = frame[frame["measure"] == stage]
+        flags = incomplete_flags(rows)
         traces.append({
             "type": "bar", "y": rows["scope_name"].tolist(), "x": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
+            "customdata": hover_words(rows),
             "orientation": "h",
-            "marker": {"color": COLOURS[n % len(COLOURS)],
-                       "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
-            "textposition": "inside", "insidetextanchor": "middle", "textfont": {"color": "white"},
-            "hovertemplate": "%{y}: %{text} days<extra>%{fullData.name}</extra>",
+            "marker": hatched({"color": COLOURS[n % len(COLOURS)],
+                               "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
+                              flags),
+            "textposition": "inside", "insidetextanchor": "middle",
+            # white on the colour; the colour on a white (incomplete) bar
+            "textfont": {"color": [COLOURS[n % len(COLOURS)] if f else "white" for f in flags]
+                         if flags.any() else "white"},
+            "hovertemplate": "%{y}: %{text} days%{customdata}<extra>%{fullData.name}</extra>",
         })
-    return _figure(traces, height, barmode="stack", showlegend=True,
-                   legend={"orientation": "h", "y": -0.25, "x": 0, "traceorder": "normal"},
-                   xaxis={"title": {"text": "Mean days"}, "gridcolor": "#e5e5e5"},
-                   yaxis={"categoryorder": "array", "categoryarray": names[::-1],
-                          "automargin": True})
+    # One note per area's returns, not one per stage.
+    return with_note(_figure(traces, height, barmode="stack", showlegend=True,
+                             legend={"orientation": "h", "y": -0.25, "x": 0, "traceorder": "normal"},
+                             xaxis={"title": {"text": "Mean days"}, "gridcolor": "#e5e5e5"},
+                             yaxis={"categoryorder": "array", "categoryarray": names[::-1],
+                                    "automargin": True}),
+                     per_area(frame), "Hatched bars")
 
 
 def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: int = 220) -> FigureSpec:
     """The trend, with the reference threshold as a labelled dotted line across the chart."""
     figure = trend_figure(frame, height=height)
+    notes = figure["layout"].get("annotations", [])  # the note of incomplete returns, if any
+    top = figure["layout"]["margin"]["t"] - 10  # the room that note took
     figure["layout"].update(
         shapes=[{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
                  "y0": threshold, "y1": threshold, "name": label,
                  "line": {"color": "#801650", "dash": "dot", "width": 1.5}}],
         annotations=[{"text": f"{label} ({threshold:,.0f} days)", "showarrow": False,
                       "xref": "x domain", "x": 0, "xanchor": "left",
-                      "yref": "y", "y": threshold, "yanchor": "bottom"}],
-        showlegend=True, margin={"l": 40, "r": 10, "t": 20, "b": 10})
+                      "yref": "y", "y": threshold, "yanchor": "bottom"}, *notes],
+        showlegend=True, margin={"l": 40, "r": 10, "t": 20 + top, "b": 10})
     return figure
 
 
@@ -215,14 +299,16 @@ def grouped_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
         traces.append({
             "type": "bar", "x": rows["measure_title"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["scope_name"].iloc[0]),
+            "customdata": hover_words(rows),
             "textposition": "outside", "cliponaxis": False,
-            "marker": {"color": style["color"],
-                       "pattern": {"shape": "/" if scope == ENGLAND else PATTERNS[n % len(PATTERNS)]}},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            "marker": hatched({"color": style["color"],
+                               "pattern": {"shape": "/" if scope == ENGLAND else PATTERNS[n % len(PATTERNS)]}},
+                              incomplete_flags(rows)),
+            "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
-    return _figure(traces, height, barmode="group", showlegend=True,
-                   yaxis={"title": {"text": "Mean days"}, "rangemode": "tozero",
-                          "gridcolor": "#e5e5e5"})
+    return with_note(_figure(traces, height, barmode="group", showlegend=True,
+                             yaxis={"title": {"text": "Mean days"}, "rangemode": "tozero",
+                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars")
 
 
 def measure_lines(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
@@ -234,17 +320,19 @@ def measure_lines(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
         traces.append({
             "type": "scatter", "x": rows["quarter"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
+            "customdata": hover_words(rows),
             "mode": "lines+markers", "connectgaps": False,
             "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
-            "marker": {"color": style["color"], "symbol": style["symbol"], "size": 7},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            "marker": hollow({"color": style["color"], "symbol": style["symbol"], "size": 7},
+                             incomplete_flags(rows)),
+            "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(frame["quarter"]))
-    return _figure(traces, height, showlegend=True,
-                   xaxis={"type": "category", "showgrid": False, "tickvals": quarters[::2],
-                          "ticktext": [q[2:] if len(q) == 10 else q for q in quarters[::2]]},
-                   yaxis={"title": {"text": "Count"}, "rangemode": "tozero",
-                          "gridcolor": "#e5e5e5"})
+    return with_note(_figure(traces, height, showlegend=True,
+                             xaxis={"type": "category", "showgrid": False, "tickvals": quarters[::2],
+                                    "ticktext": [q[2:] if len(q) == 10 else q for q in quarters[::2]]},
+                             yaxis={"title": {"text": "Count"}, "rangemode": "tozero",
+                                    "gridcolor": "#e5e5e5"}), frame, "Hollow points")
 
 
 def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
@@ -253,9 +341,11 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     rows = frame[frame["scope"] != ENGLAND].assign(_v=lambda f: pd.to_numeric(f["value"]))
     rows = rows.sort_values("_v", ascending=True, na_position="first")
     bars = {"type": "bar", "y": rows["scope_name"].tolist(), "x": rows["_v"].tolist(),
-            "text": rows["shown"].tolist(), "orientation": "h", "marker": {"color": COLOURS[0]},
+            "text": rows["shown"].tolist(), "orientation": "h",
+            "marker": hatched({"color": COLOURS[0]}, incomplete_flags(rows)),
+            "customdata": hover_words(rows),
             "textposition": "outside", "name": "Agency", "cliponaxis": False,
-            "hovertemplate": "%{y}: %{text}<extra></extra>"}
+            "hovertemplate": "%{y}: %{text}%{customdata}<extra></extra>"}
     notes, shapes = _gap_labels(rows, "scope_name", horizontal=True), []
     if len(england) and pd.notna(pd.to_numeric(england["value"]).iloc[0]):
         x = float(england["value"].iloc[0])
@@ -263,10 +353,10 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
                        "x0": x, "x1": x, "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}})
         notes.append({"text": f"England {england['shown'].iloc[0]}", "showarrow": False,
                       "xref": "x", "x": x, "yref": "y domain", "y": 1, "yanchor": "bottom"})
-    return _figure([bars], height, notes, shapes, showlegend=False,
-                   margin={"l": 10, "r": 30, "t": 30, "b": 10},
-                   xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
-                   yaxis={"automargin": True, "type": "category"})
+    return with_note(_figure([bars], height, notes, shapes, showlegend=False,
+                             margin={"l": 10, "r": 30, "t": 30, "b": 10},
+                             xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
+                             yaxis={"automargin": True, "type": "category"}), rows, "Hatched bars")
 
 
 def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
@@ -275,12 +365,17 @@ def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     rows = frame[frame["category"] != TOTAL]
     names = rows["category_label"] if "category_label" in rows else rows["category"]
     bars = {"type": "bar", "x": names.astype(str).tolist(), "y": _numbers(rows),
-            "text": rows["shown"].tolist(), "marker": {"color": COLOURS[0]},
+            "text": rows["shown"].tolist(),
+            "marker": hatched({"color": COLOURS[0]}, incomplete_flags(rows)),
+            "customdata": hover_words(rows),
             "textposition": "outside", "cliponaxis": False,
-            "name": str(frame["scope_name"].iloc[0]), "hovertemplate": "%{x}: %{text}<extra></extra>"}
-    return _figure([bars], height, _gap_labels(rows.assign(_name=names), "_name"), showlegend=False,
-                   margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
-                   yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
+            "name": str(frame["scope_name"].iloc[0]),
+            "hovertemplate": "%{x}: %{text}%{customdata}<extra></extra>"}
+    figure = _figure([bars], height, _gap_labels(rows.assign(_name=names), "_name"), showlegend=False,
+                     margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
+                     yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
+    # One note for the scope's returns, not one per category.
+    return with_note(figure, per_area(rows), "Hatched bars")
 
 
 def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") -> FigureSpec:
@@ -292,15 +387,18 @@ def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") ->
         traces.append({
             "type": "bar", "x": rows["quarter"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
-            "marker": {"color": COLOURS[n % len(COLOURS)],
-                       "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
+            "customdata": hover_words(rows),
+            "marker": hatched({"color": COLOURS[n % len(COLOURS)],
+                               "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
+                              incomplete_flags(rows)),
+            "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(frame["quarter"]))
-    return _figure(traces, height, barmode="group", showlegend=True,
-                   xaxis={"type": "category", "tickvals": quarters,
-                          "ticktext": [q[2:] if len(q) == 10 else q for q in quarters]},
-                   yaxis={"title": {"text": unit}, "rangemode": "tozero", "gridcolor": "#e5e5e5"})
+    return with_note(_figure(traces, height, barmode="group", showlegend=True,
+                             xaxis={"type": "category", "tickvals": quarters,
+                                    "ticktext": [q[2:] if len(q) == 10 else q for q in quarters]},
+                             yaxis={"title": {"text": unit}, "rangemode": "tozero",
+                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars")
 
 
 def completeness_figure(frame: pd.DataFrame) -> FigureSpec:

@@ -21,8 +21,9 @@ from metrics.access import Caller
 from metrics.breakdowns import category_words
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import compute_many, compute_shown
+from metrics.quality import missing_returns_of
 from metrics.rows import MeasureData
-from metrics.selection import quarters_needed
+from metrics.selection import Selection, quarters_needed
 from metrics.published import base_code, comparator_rows, is_published
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
@@ -42,15 +43,52 @@ class Source(Protocol):
 def rows(query: Query, source: Source, caller: Caller, policy: DisclosurePolicy) -> pd.DataFrame:
     """Every scope's rows for every quarter (scope by scope, oldest quarter first), disclosed
     together as the dashboard shows them to `caller`, with the measure named beside them and
-    each category in words (`category_label`: `Relative or friend` for `E47`)."""
+    each category in words (`category_label`: `Relative or friend` for `E47`), and the returns
+behind each row (RETURNS_COLUMNS)."""
     computed = [s for s in query.scopes if not is_published(s)]
     selections = [replace(query.selection, scope=s, quarter=q) for s in computed for q in query.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
     shown = compute_shown(selections, data, geography, caller, policy)
     if len(computed) != len(query.scopes):
         shown = with_published(shown, query, source, geography)
+    shown = with_returns(shown, selections, data, geography)
     return shown.assign(measure=query.measure, measure_title=MEASURES[query.measure].title,
                         category_label=category_words(shown["breakdown"], shown["category"]))
+
+
+# The returns behind each row, for the chart's marks and words (not the data API's fields, which
+# the contract fixes: metrics.export.ROW_FIELDS leaves these out).
+RETURNS_COLUMNS = ("returns_expected", "returns_missing", "returns_missing_names")
+NAMED = 3  # agencies named before "and N more"
+
+
+def with_returns(shown: pd.DataFrame, selections: Sequence[Selection], data: MeasureData,
+                 geography: Geography) -> pd.DataFrame:
+    """`shown` with RETURNS_COLUMNS: how many returns the row's scope expected over its
+    window's quarters (each agency once a quarter, as the Data quality page and the returns
+    received measure count them), how many of those are missing, and the missing agencies'
+    names (`Aspire`, `Aspire (2 quarters)`, at most NAMED then "and N more"). Published rows
+    expect none."""
+    found: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for s in selections:
+        scope = geography.scope(s.scope)
+        if (scope.code, str(s.quarter)) in found:
+            continue
+        expected, missing = missing_returns_of(geography, data, scope, s.quarters)
+        found[scope.code, str(s.quarter)] = (expected, len(missing), missing_names(geography, missing))
+    described = [found.get(key, (0, 0, "")) for key in zip(shown["scope"], shown["quarter"])]
+    return shown.assign(**{name: [d[n] for d in described] for n, name in enumerate(RETURNS_COLUMNS)})
+
+
+def missing_names(geography: Geography, missing: Sequence[tuple[str, str]]) -> str:
+    """`Aspire; Adopt North (2 quarters) and 3 more`: the agencies of (code, quarter) pairs."""
+    quarters: dict[str, int] = {}
+    for code, _ in missing:
+        quarters[code] = quarters.get(code, 0) + 1
+    names = sorted((str(geography.agencies.at[code, "name"]) if code in geography.agencies.index else code)
+                   + (f" ({n} quarters)" if n > 1 else "") for code, n in quarters.items())
+    more = f" and {len(names) - NAMED} more" if len(names) > NAMED else ""
+    return "; ".join(names[:NAMED]) + more
 
 
 def with_published(shown: pd.DataFrame, query: Query, source: Source,

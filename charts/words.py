@@ -2,8 +2,9 @@
 
 Each reads the chart's disclosed frame and its query (the page's selection for the chart's
 measure over the trend), never the store, so a title says exactly what the chart draws. A
-title states the message (`Children waiting rose to 3,040 in 2025-26 Q1`); a rise or fall is
-only claimed between two complete periods. A caption says what, source, period, scope, cohort,
+title states the message and whether it is good or bad (`Children waiting: 305 in 2025-26 Q1,
+fewer than a year ago: better`, metrics.judgement); nothing is judged from incomplete returns,
+the title says what is missing instead. A caption says what, source, period, scope, cohort,
 missing and partial returns, published comparators and why any figure is [x]. Imports pandas,
 numpy, charts and metrics only.
 """
@@ -13,13 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from charts.query import ENGLAND, Query
+from charts.marks import is_incomplete, returns_words
+from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
 from charts.spec import Headline
 from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.published import SOURCE as PUBLISHED_SOURCE
 from metrics.published import is_published
 from metrics.quarters import Quarter
+from metrics.judgement import against_threshold, judge
 from metrics.registry import BREAKDOWN_TITLES, MEASURES, Measure
+from metrics.rows import LA_TABLES
 
 SOURCE = "Quarterly ASG returns"
 WINDOW_PERIODS = {1: "{q}", 4: "the year to {q}", 12: "the three years to {q}"}
@@ -43,31 +47,108 @@ def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
     return found
 
 
-def _incomplete(row: dict) -> bool:
-    """Expected returns missing, or a partial one behind it: no rise or fall is claimed."""
-    return any(pd.notna(row[c]) and int(row[c]) > 0 for c in ("missing_returns", "partial_returns"))
+TITLE_LENGTH = 90  # characters: titles are projected; judgements past the first are left out
+# What a trend compares with, in order: the same quarter a year before, else the one before.
+EARLIER = ((4, "a year ago"), (1, "last quarter"))
+COUNT_UNITS = ("children", "households", "orders", "applications", "sibling groups", "returns")
 
 
-def active_title(frame: pd.DataFrame, query: Query) -> str:
-    """The message of the chart: `Children waiting rose to 3,040 in 2025-26 Q1`."""
+def _usable(row: dict | None) -> bool:
+    return row is not None and row["shown"] not in SYMBOLS and pd.notna(row["value"])
+
+
+def _more_or_less(measure: Measure, now: dict, other: dict) -> str:
+    """`more`/`fewer` (counts), `longer`/`shorter` (days), else `higher`/`lower`."""
+    up = float(now["value"]) > float(other["value"])
+    if measure.unit in COUNT_UNITS:
+        return "more" if up else "fewer"
+    if measure.unit == "days":
+        return "longer" if up else "shorter"
+    return "higher" if up else "lower"
+
+
+def trend_words(measure: Measure, rows: dict, query: Query) -> str:
+    """How the scope's figure stands against its own a year before (else a quarter before):
+    `fewer than a year ago: better`, `about the same as last quarter`, `higher than a year
+    ago` (a measure neither way better); a year ago's incomplete returns are said, not judged;
+    "" when the chart has no earlier figure."""
+    now = rows.get((query.scope, str(query.quarter)))
+    for back, when in EARLIER:
+        before = rows.get((query.scope, str(query.quarter + -back)))
+        if not _usable(before):
+            continue
+        if is_incomplete(before):
+            return f"{when}'s returns incomplete"
+        verdict = judge(measure.id, now["value"], now["cohort"], before["value"], before["cohort"])
+        if verdict == "about the same":
+            return f"about the same as {when}"
+        change = f"{_more_or_less(measure, now, before)} than {when}"
+        return f"{change}: {verdict}" if verdict in ("better", "worse") else change
+    return ""
+
+
+def england_words(measure: Measure, rows: dict, query: Query) -> str:
+    """How the scope's figure stands against England's (its own, else the published one):
+    `worse than England (410 days)`, `about the same as England (45%)`. Counts are never
+    compared with England's (an area's count is a fraction of it): "" for them, for England
+    itself and when England's figure is hidden or incomplete."""
+    if measure.value_type in ("count", "agencies") or query.scope == ENGLAND:
+        return ""
+    now = rows.get((query.scope, str(query.quarter)))
+    england = rows.get((ENGLAND, str(query.quarter)))
+    if not _usable(england):
+        england = rows.get((ENGLAND_PUBLISHED, str(query.quarter)))
+    if not _usable(england) or is_incomplete(england):
+        return ""
+    verdict = judge(measure.id, now["value"], now["cohort"], england["value"], england["cohort"])
+    shown = england["shown"] + (" days" if measure.unit == "days" else "")
+    if verdict == "about the same":
+        return f"about the same as England ({shown})"
+    word = verdict if verdict in ("better", "worse") else _more_or_less(measure, now, england)
+    return f"{word} than England ({shown})"
+
+
+def judged_title(head: str, parts: list[str]) -> str:
+    """`head, first; second ...`, as many of the judgements as keep it within TITLE_LENGTH
+    (the first always)."""
+    said = [p for p in parts if p]
+    title = f"{head}, {said[0]}" if said else head
+    for part in said[1:]:
+        if len(title) + 2 + len(part) > TITLE_LENGTH:
+            break
+        title += f"; {part}"
+    return title
+
+
+def incomplete_title(head: str, row: dict) -> str:
+    """`head (incomplete: 1 of 5 returns missing)`: nothing is judged from it. The agencies
+    are named on the figure and in the caption, not in the projected title."""
+    return f"{head} (incomplete: {returns_words(row, named=False)})"
+
+
+def active_title(frame: pd.DataFrame, query: Query, first: str = "") -> str:
+    """The message of the chart, judged: `Children waiting: 305 in 2025-26 Q1, fewer than a
+    year ago: better`; `A10 ...: 452 days in the year to 2025-26 Q1, worse than England (410
+    days); about the same as a year ago`. Nothing is judged from incomplete returns: the title
+    says what is missing instead. `first` is a judgement to say before the others (a
+    threshold's)."""
     s = query
     measure = MEASURES[s.measure]
     period = period_text(measure, s.quarter, s.window)
     rows = _rows_at(frame)
-    now, before = rows.get((s.scope, str(s.quarter))), rows.get((s.scope, str(s.quarter.previous())))
+    now = rows.get((s.scope, str(s.quarter)))
     if now is None or now["shown"] in SYMBOLS:
         meaning = SYMBOLS.get(now["shown"] if now is not None else "[x]", "not available")
         return f"{measure.title} in {period}: {meaning.split(':')[0]}"
     shown = now["shown"] + (" days" if measure.unit == "days" else "")
-    # A rise or fall is only claimed between two complete periods.
-    if (before is None or before["shown"] in SYMBOLS or pd.isna(before["value"])
-            or _incomplete(now) or _incomplete(before)):
-        return f"{measure.title}: {shown} in {period}"
-    if before["shown"] == now["shown"]:
-        verb = "was unchanged at"
-    else:
-        verb = "rose to" if float(now["value"]) > float(before["value"]) else "fell to"
-    return f"{measure.title} {verb} {shown} in {period}"
+    head = f"{measure.title}: {shown} in {period}"
+    if pd.isna(now["value"]):
+        return head
+    if is_incomplete(now):
+        return incomplete_title(head, now)
+    # A measure with a threshold says which side of it the figure is first, wherever it is shown.
+    first = first or against_threshold(measure.id, now["value"])
+    return judged_title(head, [first, england_words(measure, rows, s), trend_words(measure, rows, s)])
 
 
 def caption(frame: pd.DataFrame, query: Query) -> str:
@@ -81,9 +162,8 @@ def caption(frame: pd.DataFrame, query: Query) -> str:
     if now is not None and pd.notna(now["cohort"]):
         noun = measure.cohort_noun
         parts.append(f"Cohort: {float(now['cohort']):,.0f} {noun}.")
-    if now is not None and pd.notna(now["missing_returns"]) and int(now["missing_returns"]):
-        parts.append(f"Expected returns missing: {int(now['missing_returns'])}.")
     if now is not None:
+        parts += returns_text(now, measure, s.window)
         parts.append(partial_text(now["partial_returns"]))
     parts.append(published_text(frame, query))
     return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
@@ -125,6 +205,28 @@ def england_stands_in(frame: pd.DataFrame, query: Query) -> bool:
     figure took its place (charts.frames.replaces_england), with rows or, when no published
     year fits the window, without."""
     return query.scope != ENGLAND and len(frame) > 0 and ENGLAND not in set(frame["scope"])
+
+
+def returns_text(row: dict | pd.Series, measure: Measure, window: int) -> list[str]:
+    """What a caption says of the returns behind a figure: the expected returns missing, counted
+    as the Data quality page counts them (each agency that returns the scope's data, once a
+    quarter), with their agencies; and the LAs (or agencies) the figure could not count, with
+    no return or one whose format does not carry it. [] when complete."""
+    parts = []
+    windowed = measure.windowed and window > 1
+    missing = row.get("returns_missing")
+    if missing is not None and pd.notna(missing) and int(missing):
+        over = " over the window's quarters" if windowed else ""
+        names = row.get("returns_missing_names") or ""
+        parts.append(f"Returns missing{over}: {int(missing)} of {int(row['returns_expected'])} "
+                     f"expected" + (f" ({names})." if names else "."))
+    uncovered = row.get("missing_returns")
+    if uncovered is not None and pd.notna(uncovered) and int(uncovered):
+        unit = "LAs" if measure.table in LA_TABLES else "agencies"
+        over = ", a quarter each, over the window" if windowed else ""
+        parts.append(f"{unit[:1].upper() + unit[1:]} not counted{over}: {int(uncovered)} (no "
+                     "return, or one whose format does not carry this figure).")
+    return parts
 
 
 def partial_text(partial: object) -> str:
@@ -206,13 +308,15 @@ def measure_period(query: Query, measure: str) -> str:
 
 
 def threshold_title(threshold: float, label: str, frame: pd.DataFrame, query: Query) -> str:
-    """The trend's message, and which side of the threshold the scope is on."""
-    title = active_title(frame, query)
+    """The trend's message, first which side of the threshold the scope is on: `...: 452 days
+    in the year to 2025-26 Q1, above the 14-month threshold; worse than England (410 days)`."""
     now = scope_row(frame, query.scope, quarter=query.quarter)
     if hidden(now):
-        return title
-    side = "above" if float(now["value"]) > threshold else "within"
-    return f"{title}, {side} the threshold of {label} ({threshold:,.0f} days)"
+        return active_title(frame, query)
+    side = against_threshold(query.measure, now["value"])
+    if not side:  # a threshold the measure does not know of
+        side = ("above" if float(now["value"]) > threshold else "within") + f" the threshold of {label}"
+    return active_title(frame, query, first=side)
 
 
 def largest_title(measure: str, breakdown: str, says: str, labels: dict[str, str],
@@ -264,9 +368,10 @@ def page_caption(frame: pd.DataFrame, query: Query) -> str:
             noun = MEASURES[measure].cohort_noun
             label = f" ({MEASURES[measure].title.lower()})" if len(measures) > 1 else ""
             parts.append(f"Cohort{label}: {float(row['cohort'].iloc[0]):,.0f} {noun}.")
-    missing = pd.to_numeric(main["missing_returns"]).max() if len(main) else 0
-    if pd.notna(missing) and missing:
-        parts.append(f"Expected returns missing: {int(missing)}.")
+    if len(main):
+        # The measure that misses the most speaks for the page's returns.
+        worst = main.iloc[int(pd.to_numeric(main["missing_returns"]).fillna(0).to_numpy().argmax())]
+        parts += returns_text(worst, MEASURES[str(worst["measure"])], s.window)
     partial = pd.to_numeric(main["partial_returns"]).max() if len(main) else 0
     parts.append(partial_text(partial))
     return " ".join([p for p in parts if p] + reasons(frame, s.quarter))

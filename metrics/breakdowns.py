@@ -26,7 +26,7 @@ APPLICANTS = ("Adoption", "Special guardianship")
 CATEGORY_WORDS = {
     "reason": {"RD1": "Needs changed", "RD2": "No placement order", "RD3": "No adopters found",
                "RD4": "Other", "WITHDREW": "Withdrew", "NOT_APPROVED": "Not approved",
-               "ADOPTED": "Adopted", "OTHER": "Other"},
+               "ADOPTED": "Adopted (completed)", "OTHER": "Other"},
     "guardian": {"E45": "Foster carer, relative or friend", "E46": "Foster carer, other",
                  "E47": "Relative or friend", "E48": "Other carer"},
 }

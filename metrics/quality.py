@@ -12,7 +12,7 @@ import pandas as pd
 from metrics.quarters import Quarter, quarter_range
 from metrics.registry import MEASURES, Need, need_words
 from metrics.rows import LA_TABLES, MeasureData
-from metrics.scope import Geography, agency_tree
+from metrics.scope import Geography, Scope, agency_tree
 
 MISSING = "—"
 MISSING_TEXT = "missing"
@@ -37,11 +37,28 @@ HELD_BACK_WORDING = ("held back: this row failed rule {rule} and is not in the f
                      "can correct it and load the return again.")
 
 
+def expected_returns(geography: Geography, scope: Scope) -> frozenset[str]:
+    """The agencies expected to make a return covering the scope each quarter: those returning
+    its LAs' children (an LA's own, or its RAA's), and its household agencies. The returns
+    received measure, the Data quality grid and a chart's mark of missing returns all count
+    these, so they say the same number."""
+    return geography.expected_submitters(scope, "children") | geography.household_agencies(scope)
+
+
+def missing_returns_of(geography: Geography, data: MeasureData, scope: Scope,
+                       quarters: list[Quarter]) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """(expected, missing) over the quarters: how many (agency, quarter) returns the scope
+    expects, and the (agency code, quarter) of each of them that has no current return."""
+    expected = expected_returns(geography, scope)
+    missing = tuple((code, str(q)) for q in quarters for code in sorted(expected - data.returned(q.index)))
+    return len(expected) * len(quarters), missing
+
+
 def submitting_agencies(geography: Geography, scope: str) -> pd.DataFrame:
     """Agencies that make a return covering the scope: RAAs, then LAs outside an RAA, then
     VAAs, each by name (columns code, name, kind). An LA inside an RAA is its RAA's return."""
     found = geography.scope(scope)
-    owing = geography.expected_submitters(found, "children") | geography.household_agencies(found)
+    owing = expected_returns(geography, found)
     rows = [(code, name, kind) for code, name, kind, depth in agency_tree(geography)
             if depth == 0 and code in owing]
     frame = pd.DataFrame(rows, columns=["code", "name", "kind"])

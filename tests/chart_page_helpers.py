@@ -17,6 +17,7 @@ from callbacks.chart_pages import chart_view
 from server.renderers import render
 from server.services import Services
 from charts import CHARTS, PAGE_OF
+from charts.frames import RETURNS_COLUMNS
 from charts.query import state_args
 from charts.view import ChartView
 from config import Settings
@@ -66,8 +67,9 @@ def expected(demo_services: Services, chart: str, **state: object) -> tuple[str 
 
 def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """A chart frame less what the chart adds beside the engine's rows (the measure's id and
-    title, and each category in words)."""
-    return frame.drop(columns=["measure", "measure_title", "category_label"]).reset_index(drop=True)
+    title, each category in words, and the returns behind each row)."""
+    return frame.drop(columns=["measure", "measure_title", "category_label", *RETURNS_COLUMNS]
+                      ).reset_index(drop=True)
 
 
 def assert_download_is_the_api_rows(demo_services: Services, demo_settings: Settings, chart: str,

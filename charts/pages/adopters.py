@@ -12,15 +12,44 @@ from charts.figures import measure_bars
 from charts.plans import by_chart, series_chart, trend_chart
 from charts.query import Query
 from charts.spec import HALF, Page
-from charts.words import measure_period, said_at, scope_name_of
+from charts.words import hidden, measure_period, said_at, say, scope_name_of, scope_row
+from metrics.disclosure import SYMBOLS, TOTAL
 
 FUNNEL = ("enquiries", "stage1_starts", "stage2_starts", "approvals", "adopter_matches")
 ADOPTERS_OVER = ("adopters_waiting", "adopters_waiting_over_3_months",
                  "adopters_waiting_over_6_months")
-# The return format's codes (shared/spec/return-format.md) in the board's words.
-LEFT_WORDS = {"WITHDREW": "Withdrawing (the household's choice)",
-              "NOT_APPROVED": "Not being approved", "ADOPTED": "Having adopted",
-              "OTHER": "Another reason"}
+# How households left the process, by the return format's codes (shared/spec/return-format.md),
+# in the board's words: one that adopted completed the process rather than dropping out.
+LEFT_WORDS = {"WITHDREW": "withdrew", "NOT_APPROVED": "were not approved",
+              "ADOPTED": "adopted (completed the process)", "OTHER": "left for another reason"}
+
+
+def adopters_left_title(frame: pd.DataFrame, query: Query) -> str:
+    """How most households that left the process left: `Most households that left the process
+    withdrew: 12 of 30 in the year to 2025-26 Q1`; the most common way when none is a majority
+    (`... most often adopted (completed the process): ...`); ties named together. When any
+    reason is hidden the claim is only about those shown."""
+    period = measure_period(query, "households_left")
+    total = scope_row(frame, query.scope, category=TOTAL)
+    if total is None:
+        total = scope_row(frame, query.scope, category="")
+    parts = frame[(frame["scope"] == query.scope) & (frame["category"] != TOTAL)]
+    shown = parts[parts["value"].notna() & ~parts["shown"].isin(list(SYMBOLS))]
+    if hidden(total) or shown.empty:
+        return (f"Households leaving the process in {scope_name_of(frame, query)}, {period}: "
+                f"{say(total) if hidden(total) else 'every reason hidden'}")
+    if float(total["value"]) == 0:
+        return f"No household left the process in {scope_name_of(frame, query)} in {period}"
+    values = pd.to_numeric(shown["value"])
+    tops = shown[values == values.max()]
+    how = " or ".join(LEFT_WORDS.get(c, str(c).lower()) for c in tops["category"])
+    of = f"{tops['shown'].iloc[0]}{' each' if len(tops) > 1 else ''} of {total['shown']}"
+    some_hidden = " (of those shown)" if parts["shown"].isin(list(SYMBOLS)).any() else ""
+    if len(tops) == 1 and 2 * float(values.max()) > float(total["value"]):
+        lead = "Most households that left the process"
+    else:
+        lead = "Households that left the process most often"
+    return f"{lead} {how}{some_hidden}: {of} in {period}"
 
 
 def funnel_title(frame: pd.DataFrame, query: Query) -> str:
@@ -43,8 +72,8 @@ PAGE = Page(
     tuple((chart, HALF) for chart in (
         series_chart("adopters_funnel", FUNNEL, partial(measure_bars, unit="Households"),
                      funnel_title),
-        by_chart("adopters_left_by_reason", "households_left", "reason",
-                 "{} {is_} the {largest} reason for households leaving the process", LEFT_WORDS),
+        by_chart("adopters_left_by_reason", "households_left", "reason", "", LEFT_WORDS,
+                 title=adopters_left_title),
         trend_chart("adopters_approval_to_match", "adopter_approval_to_match"),
         series_chart("adopters_waiting_over", ADOPTERS_OVER,
                      partial(measure_bars, unit="Households"), adopters_over_title),

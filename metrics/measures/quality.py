@@ -2,8 +2,8 @@
 the completeness of the optional columns. `FUNCTIONS` maps each measure id to its function.
 
 Each function takes a `Context` and gives the cells of one quarter, with their own `[x]` and
-`[z]`. Pure: imports pandas, numpy and metrics.context, metrics.perturbation, metrics.registry
-and metrics.tallies only.
+`[z]`. Pure: imports pandas, numpy and metrics.context, metrics.perturbation, metrics.quality,
+metrics.registry and metrics.tallies only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics.context import Context
 from metrics.perturbation import NO_KEY, cell_key
+from metrics.quality import expected_returns
 from metrics.registry import Need
 from metrics.tallies import Cell, MeasureFunction
 
@@ -31,7 +32,7 @@ OPTIONAL_COLUMNS = {
 
 def returns_received(ctx: Context) -> list[Cell]:
     q = ctx.selection.quarter
-    expected = ctx.geography.expected_submitters(ctx.scope, "children") | ctx.geography.household_agencies(ctx.scope)
+    expected = expected_returns(ctx.geography, ctx.scope)
     got = ctx.data.returned(q.index) & expected
     return [Cell("", float(len(got)), float(len(expected)))]
 

@@ -162,9 +162,15 @@ def test_england_is_a_dashed_dark_grey_line_and_colours_are_the_palette() -> Non
 @pytest.mark.parametrize(
     ("before", "now", "title"),
     [
-        ((2940, "2,940"), (3040, "3,040"), "Children waiting rose to 3,040 in 2025-26 Q1"),
-        ((3100, "3,100"), (3040, "3,040"), "Children waiting fell to 3,040 in 2025-26 Q1"),
-        ((3040.2, "3,040"), (3040, "3,040"), "Children waiting was unchanged at 3,040 in 2025-26 Q1"),
+        # 100 more is within chance: 1.96 * sqrt(2940 + 3040) = 151.6
+        ((2940, "2,940"), (3040, "3,040"),
+         "Children waiting: 3,040 in 2025-26 Q1, about the same as last quarter"),
+        # 240 more: beyond 1.96 * sqrt(2800 + 3040) = 149.8; more children waiting is worse
+        ((2800, "2,800"), (3040, "3,040"), "Children waiting: 3,040 in 2025-26 Q1, more than last quarter: worse"),
+        # 260 fewer: beyond 1.96 * sqrt(3300 + 3040) = 156.1
+        ((3300, "3,300"), (3040, "3,040"), "Children waiting: 3,040 in 2025-26 Q1, fewer than last quarter: better"),
+        ((3040.2, "3,040"), (3040, "3,040"),
+         "Children waiting: 3,040 in 2025-26 Q1, about the same as last quarter"),
         ((np.nan, "[x]"), (3040, "3,040"), "Children waiting: 3,040 in 2025-26 Q1"),
         ((3000, "3,000"), (np.nan, "[c]"), "Children waiting in 2025-26 Q1: confidential"),
     ],
@@ -177,10 +183,24 @@ def test_the_title_states_the_message(before, now, title) -> None:
 def test_titles_name_the_window_and_units_and_claim_no_change_over_gaps() -> None:
     frame = frame_of([("ALS", "ALS", "2024-25 Q4", 500.4, "500"), ("ALS", "ALS", "2025-26 Q1", 452, "452")])
     q = query("a10_care_to_placed_adjusted", window=4)
-    assert active_title(frame, q) == ("Entering care to placed (adjusted for foster carers) fell "
-                                      "to 452 days in the year to 2025-26 Q1")
-    incomplete = frame.assign(missing_returns=[2, 0])
-    assert active_title(incomplete, q).endswith(": 452 days in the year to 2025-26 Q1")
+    # A10's threshold comes first (426 days); the change, beyond chance (cohorts 500 and 452,
+    # the frame's values: 1.96 * sqrt(0.36 * 500.4 + 0.36 * 452) = 36.3 < 48 days), would take
+    # the title past its length.
+    assert active_title(frame, q) == ("Entering care to placed (adjusted for foster carers): "
+                                      "452 days in the year to 2025-26 Q1, above the 14-month "
+                                      "threshold")
+    a1 = query("a1_care_to_placed", window=4)  # no threshold: the change is said
+    assert active_title(frame, a1) == ("Entering care to placed with adopters: 452 days in the "
+                                       "year to 2025-26 Q1, shorter than last quarter: better")
+    # Nothing is judged from incomplete returns: the title says so instead.
+    earlier_incomplete = frame.assign(missing_returns=[2, 0])
+    assert active_title(earlier_incomplete, a1).endswith(
+        ": 452 days in the year to 2025-26 Q1, last quarter's returns incomplete")
+    incomplete = frame.assign(missing_returns=[0, 2], returns_missing=[0, 1],
+                              returns_expected=[20, 20], returns_missing_names=["", "Aspire"])
+    assert active_title(incomplete, q) == (
+        "Entering care to placed (adjusted for foster carers): 452 days in the year to 2025-26 Q1 "
+        "(incomplete: 1 of 20 returns missing)")  # the figure's note and the caption name it
     assert period_text(MEASURES["children_waiting"], Quarter.parse("2025-26 Q1"), 12) == "2025-26 Q1"
     assert period_text(MEASURES["sgos"], Quarter.parse("2025-26 Q1"), 12) == "the three years to 2025-26 Q1"
 
@@ -192,8 +212,12 @@ def test_caption_and_headlines() -> None:
     ])
     text = caption(frame, query())
     assert text == ("Children waiting, children. Source: Quarterly ASG returns. Period: 2023-24 Q2 "
-                    "to 2025-26 Q1. Scope: Adopt London South. Cohort: 293 children. Expected "
-                    "returns missing: 1.")
+                    "to 2025-26 Q1. Scope: Adopt London South. Cohort: 293 children. LAs not "
+                    "counted: 1 (no return, or one whose format does not carry this figure).")
+    named = frame.assign(returns_missing=[1, 0], returns_expected=[1, 20],
+                         returns_missing_names=["Adopt London South", ""])
+    assert "Returns missing: 1 of 1 expected (Adopt London South). LAs not counted: 1 " in caption(
+        named, query())
     assert [tuple(h) for h in headlines(frame, query())] == [
         ("Adopt London South", "293", True), ("England", "3,040", False)]
 
@@ -279,7 +303,8 @@ def test_a_caption_counts_the_partial_returns_behind_the_figure_and_the_title_cl
     assert caption(frame, query()).endswith(
         "Cohort: 293 children. 1 partial return (failing rows held back when loaded, so not "
         "counted).")
-    assert active_title(frame, query()) == "Children waiting: 293 in 2025-26 Q1"
+    assert active_title(frame, query()) == "Children waiting: 293 in 2025-26 Q1 (incomplete: 1 partial return)"
     whole = frame.assign(partial_returns=0)
     assert "partial" not in caption(whole, query())
-    assert active_title(whole, query()) == "Children waiting rose to 293 in 2025-26 Q1"
+    # 43 more is within chance (1.96 * sqrt(250 + 293) = 45.7); England's count is not compared
+    assert active_title(whole, query()) == "Children waiting: 293 in 2025-26 Q1, about the same as last quarter"
