@@ -191,10 +191,11 @@ def pack_figure(figure: FigureSpec) -> FigureSpec:
     layout["font"] = {**layout.get("font", {}), "size": FONT_SIZE}
     for axis in ("xaxis", "yaxis"):
         layout[axis] = {**layout.get(axis, {}), "automargin": True}
-    if "legend" in layout:  # above the plot, from its left edge: on a page a legend far below
-        # the axis reads as a note on something else
+    if "legend" in layout:  # at the foot of the figure, from the plot's left edge: placed by
+        # the card's height, a legend would float far under the axis on a page; the plot's top
+        # edge is kept for the figure's notes (incomplete returns, thresholds)
         layout["legend"] = {**layout["legend"], "orientation": "h", "x": 0, "xanchor": "left",
-                            "y": 1.02, "yanchor": "bottom"}
+                            "y": 0, "yref": "container", "yanchor": "bottom"}
     return {"data": figure["data"], "layout": layout}
 
 
