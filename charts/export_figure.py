@@ -68,6 +68,17 @@ def _has_y_title(figure: go.Figure) -> bool:
     return bool(figure.layout.yaxis.title.text)
 
 
+def _top_notes(figure: go.Figure) -> int:
+    """Px above the plot that the figure's own notes set on its top edge take (the note of
+    incomplete returns): the legend goes above them."""
+    taken = 0
+    for note in figure.layout.annotations:
+        if note.yref == "paper" and note.y == 1 and note.yanchor == "bottom":
+            lines = str(note.text).count("<br>") + 1
+            taken = max(taken, _lines_height(lines, note.font.size or 12) + int(note.yshift or 0) + 4)
+    return taken
+
+
 def _legend_rows(figure: go.Figure, width: int) -> int:
     """Rows a one-line legend wraps into at `width` px (0 when there is no legend)."""
     shown = [str(t.name) for t in figure.data if t.name and t.showlegend is not False]
@@ -90,9 +101,12 @@ def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size
     caption_lines = [escape(line) for line in wrap(caption, text_width, SMALL_SIZE)]
     left = SIDE + _category_room(figure) + (AXIS_TITLE if _has_y_title(figure) else 0)
     legend_rows = _legend_rows(figure, size.width - left - SIDE)  # the legend spans the plot
+    notes = _top_notes(figure)
     top = (SIDE + _lines_height(len(title_lines), TITLE_SIZE)
-           + (_lines_height(1, SMALL_SIZE) if heading else 0) + LEGEND_ROW * legend_rows + SIDE // 2)
+           + (_lines_height(1, SMALL_SIZE) if heading else 0) + LEGEND_ROW * legend_rows + notes
+           + SIDE // 2)
     bottom = TICKS + _lines_height(len(caption_lines), SMALL_SIZE) + SIDE // 2
+    plot_height = max(size.height - top - bottom, 1)
     out = figure
     out.update_layout(
         width=size.width, height=size.height,
@@ -107,8 +121,9 @@ def export_figure(figure: go.Figure | FigureSpec, title: str, caption: str, size
                "font": {"size": TITLE_SIZE, "family": FONT_FAMILY, "color": TEXT_COLOUR}},
         # The legend from the plot's left edge, not the paper's: one that reaches over the y
         # axis' title makes plotly push that title sideways into the plot, over the data.
+        # Above the figure's own notes on the plot's top edge (incomplete returns).
         legend={"orientation": "h", "x": 0, "xref": "paper", "xanchor": "left",
-                "y": 1, "yanchor": "bottom",
+                "y": 1 + notes / plot_height, "yanchor": "bottom",
                 "font": {"size": SMALL_SIZE}},
     )
     out.add_annotation(

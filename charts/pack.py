@@ -23,10 +23,11 @@ from charts.query import ENGLAND, Query
 from charts.spec import Chart, Page
 from metrics.disclosure import SYMBOLS
 from metrics.judgement import THRESHOLDS, against_threshold, judge
+from metrics.published import published_code
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 
-FRONT_PAGES = 2  # the cover and the contents come before the first listed sheet
+CONTENTS_LINES = 44  # entries a contents page holds: two columns of titles of one or two lines
 NOT_SHOWN = "—"  # a cell with no figure: the area is England, or the chart has no such row
 UNITS = {"count": "", "mean": " days", "percent": " pts", "ratio": "", "money": ""}
 
@@ -82,16 +83,24 @@ class Entry:
     section: bool  # a section's line, or one of its sheets
 
 
-def contents(sheets: Sequence[Sheet]) -> list[Entry]:
-    """Each section at the page of its first sheet, then each of its sheets, numbered from
-    the page after the cover and the contents."""
+def contents(sheets: Sequence[Sheet]) -> list[list[Entry]]:
+    """The contents, a page's entries at a time: each section at the page of its first sheet,
+    then each of its sheets, numbered from the page after the cover and the contents."""
+    lines = len(sheets) + sum(1 for n, sheet in enumerate(sheets)
+                              if n == 0 or sheets[n - 1].section != sheet.section)
+    pages = -(-lines // CONTENTS_LINES)
     entries: list[Entry] = []
     for n, sheet in enumerate(sheets):
-        number = FRONT_PAGES + 1 + n
+        number = 1 + pages + 1 + n  # the cover, the contents' pages, then the sheets
         if n == 0 or sheets[n - 1].section != sheet.section:
             entries.append(Entry(sheet.section, number, True))
         entries.append(Entry(sheet.title, number, False))
-    return entries
+    return [entries[i:i + CONTENTS_LINES] for i in range(0, len(entries), CONTENTS_LINES)]
+
+
+def front_pages(contents: Sequence[Sequence[Entry]]) -> int:
+    """Pages before the first sheet: the cover and the contents' pages."""
+    return 1 + len(contents)
 
 
 def page_label(number: int, total: int) -> str:
@@ -177,7 +186,10 @@ def summary_row(frame: pd.DataFrame, query: Query) -> SummaryRow:
     def said(row: dict | None) -> str:
         return str(row["shown"]) if row is not None else NOT_SHOWN
 
-    england = at(ENGLAND) if query.scope != ENGLAND else None
+    # England's published figure stands in for its own when the store holds too little of
+    # England to count it (charts.frames.replaces_england): the summary says the chart's.
+    stand_in = published_code(ENGLAND) if (ENGLAND, str(quarter)) not in rows else None
+    england = at(stand_in or ENGLAND) if query.scope != ENGLAND else None
     versus = ""
     # Counts of two areas are not comparable (England's is many areas'), so only averages,
     # percentages and ratios are set against England.

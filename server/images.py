@@ -35,7 +35,7 @@ from pypdf import PdfReader, PdfWriter
 from charts import PAGE_OF, pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
 from charts.pack import (
-    FRONT_PAGES, Sheet, contents, incomplete_at, once, returns_line, returns_now, returns_rows,
+    Sheet, contents, front_pages, incomplete_at, once, returns_line, returns_now, returns_rows,
     summary_notes, summary_row,
 )
 from charts.pages.data_quality import COMPLETENESS
@@ -145,9 +145,11 @@ def print_pdf(html: str, browser_path: str = "") -> bytes:
 def smaller(pdf: bytes) -> bytes:
     """The PDF with each repeated object kept once: Chromium prints a bar's hatching as an
     image per bar, most of them alike, and they made a pack four times the size (some 7 MB
-    rather than under 2). The structure tree, alternative text and outline are kept."""
+    rather than under 2). The structure tree, alternative text and outline are kept; the
+    service, not the browser, is named as what made it."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    writer.add_metadata({"/Creator": SERVICE_NAME, "/Subject": "Board pack"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -189,7 +191,9 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     sheets = [Sheet("Summary", "Headline measures"),
               *(Sheet(page.title, chart.title) for page, chart in charts),
               Sheet("Data quality", received), Sheet("Data quality", quality.title)]
-    total = FRONT_PAGES + len(sheets)
+    listed = contents(sheets)
+    front = front_pages(listed)
+    total = front + len(sheets)
     rows = [summary_row(shown[chart.id].frame, shown[chart.id].query)
             for chart, _width in PAGE_OF["overview"].charts]
     region = where.region if where.kind not in ("region", "england") else None
@@ -197,10 +201,10 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
         cover_page(f"{SERVICE_NAME}: board pack",
                    cover_lines(services, state, made or datetime.date.today(), returns),
                    disclosure_note(services.policy), total),
-        contents_page(heading, contents(sheets), total),
+        *(contents_page(heading, entries, 2 + n, total) for n, entries in enumerate(listed)),
         summary_page(heading, f"Headline measures for {where.name}, {quarter}", where.name,
-                     region, rows, summary_notes(rows), FRONT_PAGES + 1, total),
-        *(chart_page(f"{heading} · {page.title}", chart, n, FRONT_PAGES + 2 + n, total,
+                     region, rows, summary_notes(rows), front + 1, total),
+        *(chart_page(f"{heading} · {page.title}", chart, n, front + 2 + n, total,
                      incomplete if incomplete_at(chart.frame, chart.query) else "")
           for n, (page, chart) in enumerate(charts)),
         table_page(f"{heading} · Data quality", received, returns,

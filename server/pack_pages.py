@@ -65,7 +65,7 @@ footer {{ position: absolute; left: 40px; right: 40px; bottom: 14px; display: fl
 footer .number {{ white-space: nowrap; font-size: 11px; color: #0b0c0c }}
 .cover p {{ font-size: 20px; margin: 0 0 10px }}
 .cover .note {{ font-size: 12px; line-height: 1.4; color: #0b0c0c; margin-top: 40px; max-width: 900px }}
-.contents {{ columns: 2; column-gap: 40px; font-size: 12.5px; line-height: 1.35; margin-top: 6px }}
+.contents {{ columns: 2; column-gap: 40px; font-size: 11.5px; line-height: 1.35; margin-top: 6px }}
 .contents div {{ display: flex; gap: 8px; break-inside: avoid; margin: 0 0 3px }}
 .contents .text {{ flex: 1 1 auto }}
 .contents .section {{ font-weight: bold; margin-top: 8px }}
@@ -99,22 +99,24 @@ def cover_page(heading: str, lines: Sequence[str], note: str, total: int) -> str
             f"{_footer(1, total, symbols_key())}</section>")
 
 
-def contents_page(heading: str, entries: Sequence[Entry], total: int) -> str:
+def contents_page(heading: str, entries: Sequence[Entry], number: int, total: int) -> str:
     lines = "".join(
         f"<div class='{'section' if e.section else 'chart'}'><span class='text'>{escape(e.text)}"
         f"</span><span class='page'>{e.page}</span></div>" for e in entries)
-    return (f"<section><p class='where'>{escape(heading)}</p><h2>Contents</h2>"
-            f"<div class='contents'>{lines}</div>{_footer(2, total, symbols_key())}</section>")
+    title = "Contents" if number == 2 else "Contents (continued)"
+    return (f"<section><p class='where'>{escape(heading)}</p><h2>{title}</h2>"
+            f"<div class='contents'>{lines}</div>{_footer(number, total, symbols_key())}</section>")
 
 
 def summary_page(heading: str, title: str, area: str, region: str | None,
                  rows: Sequence[SummaryRow], notes: Sequence[str], number: int, total: int) -> str:
     """The headline measures' table; no region column when the area is a region or England."""
-    head = ("<tr><th>Measure</th>"
-            f"<th class='number'>{escape(area)}</th>"
-            + (f"<th class='number'>{escape(region)}</th>" if region else "")
-            + "<th class='number'>England</th><th>On the quarter</th><th>On the year</th>"
-            "<th>Against England</th><th>Threshold</th></tr>")
+    names = [area, *([region] if region else []), "England"]
+    head = ("<tr><th scope='col'>Measure</th>"
+            + "".join(f"<th scope='col' class='number'>{escape(n)}</th>" for n in names)
+            + "".join(f"<th scope='col'>{c}</th>" for c in
+                      ("On the quarter", "On the year", "Against England", "Threshold"))
+            + "</tr>")
     body = "".join(
         f"<tr><td>{escape(r.title)}</td><td class='number'>{escape(r.area)}{' †' if r.incomplete else ''}</td>"
         + (f"<td class='number'>{escape(r.region)}</td>" if region else "")
@@ -133,7 +135,7 @@ def table_page(heading: str, title: str, line: str, columns: Sequence[str],
                per_table: int = 20) -> str:
     """A page of a plain table; a long one (England's 50 agencies) in smaller type, split
     into up to three side-by-side tables of equal length."""
-    head = "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"
+    head = "<tr>" + "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns) + "</tr>"
     parts = min(3, -(-len(rows) // per_table)) or 1
     each = -(-len(rows) // parts) or 1
     size = "" if parts == 1 else " class='compact'"
@@ -189,10 +191,11 @@ def pack_figure(figure: FigureSpec) -> FigureSpec:
     layout["font"] = {**layout.get("font", {}), "size": FONT_SIZE}
     for axis in ("xaxis", "yaxis"):
         layout[axis] = {**layout.get(axis, {}), "automargin": True}
-    if "legend" in layout:  # above the plot, from its left edge: on a page a legend far below
-        # the axis reads as a note on something else
+    if "legend" in layout:  # at the foot of the figure, from the plot's left edge: placed by
+        # the card's height, a legend would float far under the axis on a page; the plot's top
+        # edge is kept for the figure's notes (incomplete returns, thresholds)
         layout["legend"] = {**layout["legend"], "orientation": "h", "x": 0, "xanchor": "left",
-                            "y": 1.02, "yanchor": "bottom"}
+                            "y": 0, "yref": "container", "yanchor": "bottom"}
     return {"data": figure["data"], "layout": layout}
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from charts import CHARTS, PAGE_OF, pack_charts
 from charts.pack import (
-    Entry, Sheet, change_text, contents, incomplete_at, once, returns_line, returns_now,
+    Entry, Sheet, change_text, contents, front_pages, incomplete_at, once, returns_line, returns_now,
     returns_rows, summary_row, view_of,
 )
 from charts.query import ENGLAND, Query
@@ -42,11 +42,23 @@ def test_the_threshold_chart_is_kept_even_when_it_comes_first() -> None:
 def test_contents_number_each_section_at_its_first_sheet_after_cover_and_contents() -> None:
     sheets = [Sheet("Summary", "Headline measures"), Sheet("Overview", "A"),
               Sheet("Overview", "B"), Sheet("Data quality", "C")]
-    assert contents(sheets) == [
+    assert contents(sheets) == [[
         Entry("Summary", 3, True), Entry("Headline measures", 3, False),
         Entry("Overview", 4, True), Entry("A", 4, False), Entry("B", 5, False),
         Entry("Data quality", 6, True), Entry("C", 6, False),
-    ]
+    ]]
+    assert front_pages(contents(sheets)) == 2
+
+
+def test_a_long_contents_takes_a_second_page_and_numbers_after_it() -> None:
+    # 45 sheets of one section: 46 lines, 44 a page, so two contents pages and the first
+    # sheet on page 4.
+    sheets = [Sheet("Overview", f"Chart {n}") for n in range(45)]
+    pages = contents(sheets)
+    assert [len(p) for p in pages] == [44, 2]
+    assert pages[0][:2] == [Entry("Overview", 4, True), Entry("Chart 0", 4, False)]
+    assert pages[1][-1] == Entry("Chart 44", 48, False)
+    assert front_pages(pages) == 3
 
 
 def row(scope: str, quarter: str, value, shown: str, cohort=None, kind: str = "raa",
@@ -132,3 +144,12 @@ def test_a_figure_from_incomplete_returns_is_found_at_the_area_and_quarter_only(
     assert incomplete_at(frame, query) is False  # an earlier quarter's or England's gap
     frame.loc[1, "missing_returns"] = 1
     assert incomplete_at(frame, query) is True
+
+
+def test_summary_reads_englands_published_figure_where_it_stands_in() -> None:
+    frame = pd.DataFrame([row("ALS", "2026-27 Q2", 13.0, "13%", 500.0),
+                          row("england-published", "2026-27 Q2", 14.0, "14%", kind="england")])
+    got = summary_row(frame, Query(measure="asf_share_sg", scope="ALS", quarter=Q))
+    # No cohort for the published figure: only under 5% apart is about the same; 13 is 7%
+    # under 14, and the share has no better direction.
+    assert (got.england, got.against_england) == ("14%", "lower")
