@@ -134,6 +134,8 @@ def with_note(figure: FigureSpec, frame: pd.DataFrame, how: str, flags: np.ndarr
         first = np.fromiter((not (k in seen or seen.add(k)) for k in keys), dtype=bool, count=len(keys))
         frame, flags = frame[first], flags[first]
     text = chart_note(frame, how, flags)
+    if not text:  # nothing drawn is incomplete: gaps say their own reason
+        return figure
     layout = figure["layout"]
     lines = _wrapped(text)
     on_top = any(a.get("y") == 1 and a.get("yanchor") == "bottom" for a in layout.get("annotations", []))

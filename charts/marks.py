@@ -107,14 +107,16 @@ def chart_note(frame: pd.DataFrame, how: str, flags: np.ndarray | None = None) -
     if not flags.any():
         return ""
     at = _columns(frame, ("value", "quarter", "scope", "scope_name", "measure"))
-    # The figures drawn ([x] and [c] are gaps, so not marked), else any marked.
+    # Only figures drawn are marked: [x] and [c] are gaps that say their own reason.
     drawn = flags & pd.notna(at["value"]) if "value" in at else flags
-    pick = drawn if drawn.any() else flags
+    if not drawn.any():
+        return ""
+    pick = drawn
     if "quarter" in at:
         pick = pick & (at["quarter"] == max(at["quarter"][pick], key=str))
     first = int(np.flatnonzero(pick)[0])
     where = ", ".join(str(at[c][first]) for c in ("scope_name", "quarter") if c in at)
-    counted = np.flatnonzero(drawn if drawn.any() else pick)
+    counted = np.flatnonzero(drawn)
     keys = [at[c] for c in ("scope", "quarter", "measure") if c in at]
     others = len({tuple(k[n] for k in keys) for n in counted}) - 1 if keys else 0
     more = f"; {others} other figure{'' if others == 1 else 's'} marked" if others > 0 else ""
