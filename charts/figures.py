@@ -116,16 +116,27 @@ def _wrapped(text: str, width: int = NOTE_WIDTH) -> list[str]:
     return lines
 
 
-def per_area(frame: pd.DataFrame) -> pd.DataFrame:
-    """A row per area and quarter: the rows a note counts when a figure's bars are its parts."""
-    return frame.drop_duplicates([c for c in ("scope", "quarter") if c in frame])
+def marks_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's flag of incomplete returns and its hover words, worked out once a figure."""
+    flags = incomplete_flags(frame)
+    return flags, np.asarray(hover_words(frame, flags), dtype=object)
 
 
-def with_note(figure: FigureSpec, frame: pd.DataFrame, how: str) -> FigureSpec:
+def with_note(figure: FigureSpec, frame: pd.DataFrame, how: str, flags: np.ndarray | None = None,
+              per_area: bool = False) -> FigureSpec:
     """The figure with its note of incomplete returns above the plot (`how` names the mark),
-    the top margin grown to hold it, above any note already on the plot's top edge."""
-    text = chart_note(frame, how)
-    if not text:
+    the top margin grown to hold it, above any note already on the plot's top edge. With
+    `per_area` the note counts areas, not the bars that are their parts (categories, stages)."""
+    flags = incomplete_flags(frame) if flags is None else flags
+    if not flags.any():
+        return figure
+    if per_area and "scope" in frame and "quarter" in frame:
+        keys = list(zip(*(frame[c].to_numpy(dtype=object) for c in ("scope", "quarter") if c in frame)))
+        seen: set = set()
+        first = np.fromiter((not (k in seen or seen.add(k)) for k in keys), dtype=bool, count=len(keys))
+        frame, flags = frame[first], flags[first]
+    text = chart_note(frame, how, flags)
+    if not text:  # nothing drawn is incomplete: gaps say their own reason
         return figure
     layout = figure["layout"]
     lines = _wrapped(text)
@@ -165,7 +176,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
     shown = frame["shown"].to_numpy(dtype=object)
     period = frame["period"].to_numpy(dtype=object) if "period" in frame else np.full(len(frame), None)
     published = pd.notna(period) & (period != "")
-    flags, hover = incomplete_flags(frame), np.asarray(hover_words(frame), dtype=object)
+    flags, hover = marks_of(frame)
     traces = []
     for scope, style in line_styles([s for s in scopes if not published[scope_of == s].any()]).items():
         rows = scope_of == scope
@@ -198,7 +209,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
             "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(quarter[np.isin(scope_of, scopes)]))
-    drawn = frame[np.isin(scope_of, scopes) & ~published]
+    drawn = np.isin(scope_of, scopes) & ~published
     return with_note(figure_spec(traces, {
         "height": height,
         "margin": {"l": 40, "r": 10, "t": 10, "b": 10},
@@ -210,7 +221,7 @@ def trend_figure(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
         "xaxis": {"type": "category", "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
                   "tickvals": quarters[::2], "ticktext": [short_quarter(q) for q in quarters[::2]]},
         "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
-    }), drawn, "Hollow points")
+    }), frame, "Hollow points", flags & drawn)
 
 
 # ---------------------------------------------------------------- the chart pages' kinds
@@ -250,13 +261,14 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
     stages = list(dict.fromkeys(frame["measure"]))
     names = list(dict.fromkeys(frame["scope_name"]))
     traces = []
+    marked, hover = marks_of(frame)
     for n, stage in enumerate(stages):
-        rows = frame[frame["measure"] == stage]
-        flags = incomplete_flags(rows)
+        inside = (frame["measure"] == stage).to_numpy()
+        rows, flags = frame[inside], marked[inside]
         traces.append({
             "type": "bar", "y": rows["scope_name"].tolist(), "x": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
-            "customdata": hover_words(rows),
+            "customdata": hover[inside].tolist(),
             "orientation": "h",
             "marker": hatched({"color": COLOURS[n % len(COLOURS)],
                                "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
@@ -273,7 +285,7 @@ def journey_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
                              xaxis={"title": {"text": "Mean days"}, "gridcolor": "#e5e5e5"},
                              yaxis={"categoryorder": "array", "categoryarray": names[::-1],
                                     "automargin": True}),
-                     per_area(frame), "Hatched bars")
+                     frame, "Hatched bars", marked, per_area=True)
 
 
 def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: int = 220) -> FigureSpec:
@@ -295,38 +307,42 @@ def threshold_figure(frame: pd.DataFrame, threshold: float, label: str, height: 
 def grouped_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
     """A group of bars per measure, one bar per area; England dark grey and hatched."""
     scopes = list(dict.fromkeys(frame["scope"]))
+    marked, hover = marks_of(frame)
     traces = []
     for n, (scope, style) in enumerate(line_styles(scopes).items()):
-        rows = frame[frame["scope"] == scope]
+        inside = (frame["scope"] == scope).to_numpy()
+        rows = frame[inside]
         traces.append({
             "type": "bar", "x": rows["measure_title"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["scope_name"].iloc[0]),
-            "customdata": hover_words(rows),
+            "customdata": hover[inside].tolist(),
             "textposition": "outside", "cliponaxis": False,
             "marker": hatched({"color": style["color"],
                                "pattern": {"shape": "/" if scope == ENGLAND else PATTERNS[n % len(PATTERNS)]}},
-                              incomplete_flags(rows)),
+                              marked[inside]),
             "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
     return with_note(_figure(traces, height, barmode="group", showlegend=True,
                              yaxis={"title": {"text": "Mean days"}, "rangemode": "tozero",
-                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars")
+                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars", marked)
 
 
 def measure_lines(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     """One line per measure over the quarters, on one axis (the same unit)."""
     measures = list(dict.fromkeys(frame["measure"]))
+    marked, hover = marks_of(frame)
     traces = []
     for measure, style in zip(measures, line_styles(measures).values()):
-        rows = frame[frame["measure"] == measure]
+        inside = (frame["measure"] == measure).to_numpy()
+        rows = frame[inside]
         traces.append({
             "type": "scatter", "x": rows["quarter"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
-            "customdata": hover_words(rows),
+            "customdata": hover[inside].tolist(),
             "mode": "lines+markers", "connectgaps": False,
             "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
             "marker": hollow({"color": style["color"], "symbol": style["symbol"], "size": 7},
-                             incomplete_flags(rows)),
+                             marked[inside]),
             "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(frame["quarter"]))
@@ -334,7 +350,7 @@ def measure_lines(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
                              xaxis={"type": "category", "showgrid": False, "tickvals": quarters[::2],
                                     "ticktext": [q[2:] if len(q) == 10 else q for q in quarters[::2]]},
                              yaxis={"title": {"text": "Count"}, "rangemode": "tozero",
-                                    "gridcolor": "#e5e5e5"}), frame, "Hollow points")
+                                    "gridcolor": "#e5e5e5"}), frame, "Hollow points", marked)
 
 
 def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
@@ -342,10 +358,11 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     england = frame[frame["scope"] == ENGLAND]
     rows = frame[frame["scope"] != ENGLAND].assign(_v=lambda f: pd.to_numeric(f["value"]))
     rows = rows.sort_values("_v", ascending=True, na_position="first")
+    marked, hover = marks_of(rows)
     bars = {"type": "bar", "y": rows["scope_name"].tolist(), "x": rows["_v"].tolist(),
             "text": rows["shown"].tolist(), "orientation": "h",
-            "marker": hatched({"color": COLOURS[0]}, incomplete_flags(rows)),
-            "customdata": hover_words(rows),
+            "marker": hatched({"color": COLOURS[0]}, marked),
+            "customdata": hover.tolist(),
             "textposition": "outside", "name": "Agency", "cliponaxis": False,
             "hovertemplate": "%{y}: %{text}%{customdata}<extra></extra>"}
     notes, shapes = _gap_labels(rows, "scope_name", horizontal=True), []
@@ -358,7 +375,7 @@ def ranked_bars(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     return with_note(_figure([bars], height, notes, shapes, showlegend=False,
                              margin={"l": 10, "r": 30, "t": 30, "b": 10},
                              xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
-                             yaxis={"automargin": True, "type": "category"}), rows, "Hatched bars")
+                             yaxis={"automargin": True, "type": "category"}), rows, "Hatched bars", marked)
 
 
 def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
@@ -366,10 +383,11 @@ def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
     (`category_label`); the Total is left to the table."""
     rows = frame[frame["category"] != TOTAL]
     names = rows["category_label"] if "category_label" in rows else rows["category"]
+    marked, hover = marks_of(rows)
     bars = {"type": "bar", "x": names.astype(str).tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(),
-            "marker": hatched({"color": COLOURS[0]}, incomplete_flags(rows)),
-            "customdata": hover_words(rows),
+            "marker": hatched({"color": COLOURS[0]}, marked),
+            "customdata": hover.tolist(),
             "textposition": "outside", "cliponaxis": False,
             "name": str(frame["scope_name"].iloc[0]),
             "hovertemplate": "%{x}: %{text}%{customdata}<extra></extra>"}
@@ -377,7 +395,7 @@ def category_bars(frame: pd.DataFrame, height: int = 220) -> FigureSpec:
                      margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
                      yaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"})
     # One note for the scope's returns, not one per category.
-    return with_note(figure, per_area(rows), "Hatched bars")
+    return with_note(figure, rows, "Hatched bars", marked, per_area=True)
 
 
 # ---------------------------------------------------------------- breakdowns beside benchmarks
@@ -500,15 +518,17 @@ def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") ->
     """A group of bars per quarter, one bar per measure in the frame's order (a funnel's stages,
     or counts over 6, 12 and 18 months); a hidden value is a gap, its symbol in the table."""
     traces = []
+    marked, hover = marks_of(frame)
     for n, measure in enumerate(dict.fromkeys(frame["measure"])):
-        rows = frame[frame["measure"] == measure]
+        inside = (frame["measure"] == measure).to_numpy()
+        rows = frame[inside]
         traces.append({
             "type": "bar", "x": rows["quarter"].tolist(), "y": _numbers(rows),
             "text": rows["shown"].tolist(), "name": str(rows["measure_title"].iloc[0]),
-            "customdata": hover_words(rows),
+            "customdata": hover[inside].tolist(),
             "marker": hatched({"color": COLOURS[n % len(COLOURS)],
                                "pattern": {"shape": PATTERNS[n % len(PATTERNS)], "fgcolor": "white"}},
-                              incomplete_flags(rows)),
+                              marked[inside]),
             "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
         })
     quarters = list(dict.fromkeys(frame["quarter"]))
@@ -516,7 +536,7 @@ def measure_bars(frame: pd.DataFrame, height: int = 240, unit: str = "Count") ->
                              xaxis={"type": "category", "tickvals": quarters,
                                     "ticktext": [q[2:] if len(q) == 10 else q for q in quarters]},
                              yaxis={"title": {"text": unit}, "rangemode": "tozero",
-                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars")
+                                    "gridcolor": "#e5e5e5"}), frame, "Hatched bars", marked)
 
 
 # ---------------------------------------------------------------- the adopter funnel

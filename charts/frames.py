@@ -5,7 +5,8 @@
 (`<scope>-published`) in their places among them. The data API, every chart (a chart's frame is
 the rows of its plan's queries, one after another) and so every download use it, so a chart's
 file always equals the API's rows for its links. A `Source` is what the app reads rows through
-(db.measure_data.MeasureSource); tests hand in their own. Imports pandas and metrics only.
+(db.measure_data.MeasureSource); tests hand in their own. Imports numpy, pandas and metrics
+only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
@@ -68,16 +70,27 @@ def with_returns(shown: pd.DataFrame, selections: Sequence[Selection], data: Mea
     window's quarters (each agency once a quarter, as the Data quality page and the returns
     received measure count them), how many of those are missing, and the missing agencies'
     names (`Aspire`, `Aspire (2 quarters)`, at most NAMED then "and N more"). Published rows
-    expect none."""
+    expect none. When no return is missing the columns are left out: readers take their
+    absence as complete (charts.marks, charts.words)."""
     found: dict[tuple[str, str], tuple[int, int, str]] = {}
     for s in selections:
         scope = geography.scope(s.scope)
         if (scope.code, str(s.quarter)) in found:
             continue
         expected, missing = missing_returns_of(geography, data, scope, s.quarters)
-        found[scope.code, str(s.quarter)] = (expected, len(missing), missing_names(geography, missing))
-    described = [found.get(key, (0, 0, "")) for key in zip(shown["scope"], shown["quarter"])]
-    return shown.assign(**{name: [d[n] for d in described] for n, name in enumerate(RETURNS_COLUMNS)})
+        found[scope.code, str(s.quarter)] = (expected, len(missing),
+                                             missing_names(geography, missing) if missing else "")
+    if not any(missing for _, missing, _ in found.values()):
+        return shown  # every return there: no columns to read (a page's usual case, kept cheap)
+    none = (0, 0, "")
+    described = [found.get(key, none) for key in zip(shown["scope"].to_numpy(dtype=object),
+                                                     shown["quarter"].to_numpy(dtype=object))]
+    expected, missing, names = zip(*described) if described else ((), (), ())
+    # Set in place: `assign` would copy the frame once for each column.
+    shown["returns_expected"] = np.fromiter(expected, dtype=np.int64, count=len(described))
+    shown["returns_missing"] = np.fromiter(missing, dtype=np.int64, count=len(described))
+    shown["returns_missing_names"] = pd.Series(names, index=shown.index, dtype=object)
+    return shown
 
 
 def missing_names(geography: Geography, missing: Sequence[tuple[str, str]]) -> str:

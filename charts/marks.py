@@ -36,7 +36,10 @@ def incomplete_flags(frame: pd.DataFrame) -> np.ndarray:
     flags = np.zeros(len(frame), dtype=bool)
     for column in FLAG_COLUMNS:
         if column in frame:
-            flags |= pd.to_numeric(frame[column]).fillna(0).to_numpy() > 0
+            values = frame[column].to_numpy()
+            if values.dtype.kind not in "iu":  # a frame built by hand, or with gaps
+                values = pd.to_numeric(frame[column]).fillna(0).to_numpy()
+            flags |= values > 0
     return flags
 
 
@@ -61,33 +64,63 @@ def returns_words(row: Mapping, named: bool = True) -> str:
     return "; ".join(parts)
 
 
-def hover_words(frame: pd.DataFrame) -> list[str]:
+WORD_COLUMNS = ("returns_missing", "returns_expected", "returns_missing_names", "missing_returns",
+                "partial_returns", "measure")
+
+
+def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The frame's columns of `names` it has, as plain arrays (a frame's own selection and row
+    access cost more than the words they are for)."""
+    return {c: frame[c].to_numpy(dtype=object) for c in names if c in frame}
+
+
+def _flagged_words(frame: pd.DataFrame, flags: np.ndarray, named: bool = True) -> dict[int, str]:
+    """returns_words of each flagged row, by position; rows alike are worded once (a trend's
+    quarters share their returns' words)."""
+    columns = _columns(frame, WORD_COLUMNS)
+    said: dict[tuple, str] = {}
+    out = {}
+    for at in np.flatnonzero(flags):
+        row = {c: values[at] for c, values in columns.items()}
+        key = tuple(row.values())
+        if key not in said:
+            said[key] = returns_words(row, named)
+        out[int(at)] = said[key]
+    return out
+
+
+def hover_words(frame: pd.DataFrame, flags: np.ndarray | None = None) -> list[str]:
     """Each row's addition to its point's hover text: ` (incomplete: 1 of 5 returns missing:
-    Aspire)`, or ""."""
-    flags = incomplete_flags(frame)
+    Aspire)`, or "" (`flags`: the frame's incomplete_flags, when known)."""
+    flags = incomplete_flags(frame) if flags is None else flags
     if not flags.any():
         return [""] * len(frame)
-    records = frame.to_dict("records")
-    return [f" (incomplete: {returns_words(r)})" if f else "" for r, f in zip(records, flags)]
+    words = _flagged_words(frame, flags)
+    return [f" (incomplete: {words[n]})" if n in words else "" for n in range(len(frame))]
 
 
-def chart_note(frame: pd.DataFrame, how: str) -> str:
+def chart_note(frame: pd.DataFrame, how: str, flags: np.ndarray | None = None) -> str:
     """The chart's note of its latest incomplete figure: `Hollow: 1 of 5 returns missing:
-    Aspire (South East, 2025-26 Q1)`, and how many other figures are marked; "" when none.
-    `how` names the mark ("Hollow", "Hatched")."""
-    flags = incomplete_flags(frame)
+    Aspire (South East, 2025-26 Q1)`, and how many other figures drawn are marked; "" when
+    none. `how` names the mark ("Hollow points", "Hatched bars")."""
+    flags = incomplete_flags(frame) if flags is None else flags
     if not flags.any():
         return ""
-    marked = frame[flags]
-    shown = marked[marked["value"].notna()] if "value" in marked else marked
-    pick = shown if len(shown) else marked
-    if "quarter" in pick:
-        pick = pick[pick["quarter"] == max(pick["quarter"], key=str)]
-    row = pick.iloc[0].to_dict()
-    where = ", ".join(str(row[c]) for c in ("scope_name", "quarter") if c in row)
-    # Other marked figures drawn ([x] and [c] are not drawn, so not marked).
-    points = pick if not len(shown) else shown
-    points = points.drop_duplicates([c for c in ("scope", "quarter", "measure") if c in points])
-    others = len(points) - 1
+    at = _columns(frame, ("value", "quarter", "scope", "scope_name", "measure"))
+    # Only figures drawn are marked: [x] and [c] are gaps that say their own reason.
+    drawn = flags & pd.notna(at["value"]) if "value" in at else flags
+    if not drawn.any():
+        return ""
+    pick = drawn
+    if "quarter" in at:
+        pick = pick & (at["quarter"] == max(at["quarter"][pick], key=str))
+    first = int(np.flatnonzero(pick)[0])
+    where = ", ".join(str(at[c][first]) for c in ("scope_name", "quarter") if c in at)
+    counted = np.flatnonzero(drawn)
+    keys = [at[c] for c in ("scope", "quarter", "measure") if c in at]
+    others = len({tuple(k[n] for k in keys) for n in counted}) - 1 if keys else 0
     more = f"; {others} other figure{'' if others == 1 else 's'} marked" if others > 0 else ""
-    return f"{how}: {returns_words(row)}" + (f" ({where})" if where else "") + more
+    only = np.zeros(len(frame), dtype=bool)
+    only[first] = True
+    words = _flagged_words(frame, only)[first]
+    return f"{how}: {words}" + (f" ({where})" if where else "") + more

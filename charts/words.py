@@ -92,7 +92,8 @@ def england_words(measure: Measure, rows: dict, query: Query) -> str:
     `worse than England (410 days)`, `about the same as England (45%)`. Counts are never
     compared with England's (an area's count is a fraction of it): "" for them, for England
     itself and when England's figure is hidden or incomplete."""
-    if measure.value_type in ("count", "agencies") or query.scope == ENGLAND:
+    # Totals (counts, agencies, money) of an area are a fraction of England's: never compared.
+    if measure.value_type in ("count", "agencies", "money") or query.scope == ENGLAND:
         return ""
     now = rows.get((query.scope, str(query.quarter)))
     england = rows.get((ENGLAND, str(query.quarter)))

@@ -42,7 +42,8 @@ def expected_returns(geography: Geography, scope: Scope) -> frozenset[str]:
     its LAs' children (an LA's own, or its RAA's), and its household agencies. The returns
     received measure, the Data quality grid and a chart's mark of missing returns all count
     these, so they say the same number."""
-    return geography.expected_submitters(scope, "children") | geography.household_agencies(scope)
+    return geography.derived(("expected_returns", scope.code), lambda: geography.expected_submitters(
+        scope, "children") | geography.household_agencies(scope))
 
 
 def missing_returns_of(geography: Geography, data: MeasureData, scope: Scope,
@@ -50,7 +51,8 @@ def missing_returns_of(geography: Geography, data: MeasureData, scope: Scope,
     """(expected, missing) over the quarters: how many (agency, quarter) returns the scope
     expects, and the (agency code, quarter) of each of them that has no current return."""
     expected = expected_returns(geography, scope)
-    missing = tuple((code, str(q)) for q in quarters for code in sorted(expected - data.returned(q.index)))
+    missing = tuple((code, str(q)) for q in quarters if (gone := expected - data.returned(q.index))
+                    for code in sorted(gone))
     return len(expected) * len(quarters), missing
 
 

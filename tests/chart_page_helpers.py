@@ -68,8 +68,8 @@ def expected(demo_services: Services, chart: str, **state: object) -> tuple[str 
 def engine_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """A chart frame less what the chart adds beside the engine's rows (the measure's id and
     title, each category in words, and the returns behind each row)."""
-    return frame.drop(columns=["measure", "measure_title", "category_label", *RETURNS_COLUMNS]
-                      ).reset_index(drop=True)
+    return frame.drop(columns=["measure", "measure_title", "category_label", *RETURNS_COLUMNS],
+                      errors="ignore").reset_index(drop=True)
 
 
 def assert_download_is_the_api_rows(demo_services: Services, demo_settings: Settings, chart: str,

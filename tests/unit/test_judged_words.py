@@ -173,3 +173,15 @@ def test_the_households_leaving_title_says_how_most_left() -> None:
     assert adopters_left_title(left_frame({"WITHDREW": 10, "ADOPTED": 10, "OTHER": 4}), q) == (
         "Households that left the process most often withdrew or adopted (completed the process): "
         "10 each of 24 in the year to 2025-26 Q1")
+
+
+def test_a_gap_is_not_noted_it_says_its_own_reason() -> None:
+    # The missing agency's own bar is [x] (no return): nothing drawn comes from incomplete
+    # returns, so the chart has no note (the [x] and its reason say it).
+    frame = frame_of([
+        {"scope": "ALS", "quarter": NOW, "value": 0.5, "shown": "0.50"},
+        {"scope": "ASP", "quarter": NOW, "value": float("nan"), "shown": "[x]", "returns_missing": 1,
+         "returns_expected": 1, "returns_missing_names": "Aspire"},
+    ], "adopters_per_child")
+    assert chart_note(frame, "Hatched bars") == ""
+    assert not ranked_bars(frame)["layout"]["annotations"][1:]  # the [x] label only
