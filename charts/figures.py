@@ -559,12 +559,12 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         # Each segment carries its value: the axis's scale would take the height the bars need
         # to carry them (and the legend beside them) at board size.
         xaxis.update(showticklabels=False, showgrid=False, title={"text": ""})
+    _wrapped_rows(data, layout)
+    _headroom(data, layout)
     across = [sh for sh in layout.get("shapes", []) if sh.get("xref") == "x" and sh.get("x0") == sh.get("x1")]
     for t in data:  # a reference line drawn down across the bars would strike values beyond them
         if across and t.get("type") == "bar" and t.get("orientation") == "h" and t.get("textposition") == "outside":
             t.update(textposition="auto", insidetextanchor="end", insidetextfont={"color": "white"})
-    _wrapped_rows(data, layout)
-    _headroom(data, layout)
     if any(t.get("orientation") == "h" for t in data):
         xaxis.setdefault("nticks", 4)  # level values, not turned ones crowded into the width
         xaxis["tickangle"] = 0
