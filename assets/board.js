@@ -91,14 +91,56 @@
     }
   }
 
+  // The charts' type is set for a 1280-pixel-wide screen (18 px, charts/figures.py); a wider
+  // screen shows the same board at its scale, so a 1920x1080 projector's type is as large to
+  // the room as a 1280x720 one's. A figure as drawn from its data (type still 18 px) is scaled
+  // once; its labels are then nudged apart at the new size.
+  var BOARD_FONT = 18, BASE_WIDTH = 1280;
+
+  function typeScale() {
+    return Math.min(Math.max(window.innerWidth / BASE_WIDTH, 1), 2);
+  }
+
+  function scaled(gd) {
+    var layout = gd.layout || {}, s = typeScale();
+    var font = (layout.font || {}).size;
+    if (s < 1.05 || font !== BOARD_FONT || !window.Plotly) return false;
+    var size = Math.round(BOARD_FONT * s);
+    var margin = layout.margin || {};
+    var update = {"font.size": size, "uniformtext.minsize": size,
+                  "margin.r": Math.round((margin.r || 20) * s),
+                  "margin.t": Math.round((margin.t || 12) * s)};
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      var a = layout[axis] || {};
+      update[axis + ".tickfont.size"] = size;
+      if (a.title && a.title.text) update[axis + ".title.font.size"] = size;
+    });
+    if (layout.legend) update["legend.font.size"] = size;
+    (layout.annotations || []).forEach(function (note, i) {
+      update["annotations[" + i + "].font.size"] = size;
+      if (note.xshift) update["annotations[" + i + "].xshift"] = Math.round(note.xshift * s);
+      if (note.yshift && note.name !== LABEL) update["annotations[" + i + "].yshift"] = Math.round(note.yshift * s);
+    });
+    var bars = (gd.data || []).map(function (t, i) { return t.type === "bar" && t.text ? i : -1; })
+      .filter(function (i) { return i >= 0; });
+    gd.removeAttribute("data-labels-settled");
+    if (bars.length) window.Plotly.update(gd, {"textfont.size": size}, update, bars);
+    else window.Plotly.relayout(gd, update);
+    return true;  // drawn again, and back in afterplot to nudge the labels
+  }
+
+  function settle(gd) {
+    if (!scaled(gd)) nudge(gd);
+  }
+
   function watchCharts() {
     if (!inBoardMode()) return;
     var charts = document.querySelectorAll(".board-mode .js-plotly-plot");
     Array.prototype.forEach.call(charts, function (gd) {
       if (gd.__boardLabels || typeof gd.on !== "function") return;
       gd.__boardLabels = true;
-      gd.on("plotly_afterplot", function () { nudge(gd); });
-      nudge(gd);
+      gd.on("plotly_afterplot", function () { settle(gd); });
+      settle(gd);
     });
   }
   window.setInterval(watchCharts, 250);

@@ -117,7 +117,7 @@ def pages() -> list[tuple[str, str, int | None]]:
     cards = {page.path: len(page.charts) for page in PAGES}
     out = [(text, path, cards.get(path)) for text, path, _ in NAVIGATION]
     overview = PAGE_OF["overview"]
-    return out + [(f"{overview.title} (board)", overview.path + BOARD, cards[overview.path])]
+    return out + [(f"{overview.title} (board)", overview.path + BOARD, len(overview.board_charts))]
 
 
 def scopes(services: Services) -> dict[str, str]:

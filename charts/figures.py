@@ -855,7 +855,7 @@ def quarter_ticks(quarters: list) -> list:
     return list(dict.fromkeys(picked))
 
 
-def _quarters_of(data: list[dict], axis: str) -> list:
+def quarters_of(data: list[dict], axis: str) -> list:
     values = [v for t in data for v in (t.get(axis) or [])]
     return list(dict.fromkeys(v for v in values if isinstance(v, str) and QUARTER.match(v)))
 
@@ -997,7 +997,7 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     bars = [t for t in data if t.get("type") == "bar"]
     upright = [t for t in bars if t.get("orientation") != "h"]
     if upright and len(upright) == len(bars):
-        if _quarters_of(upright, "x"):
+        if quarters_of(upright, "x"):
             data = [*_latest_bars(upright, layout), *(t for t in data if t.get("type") != "bar")]
         elif len({v for t in upright for v in t.get("x") or []}) <= MANY_BARS:
             data = [*_wrapped_categories(upright, layout), *(t for t in data if t.get("type") != "bar")]
@@ -1039,7 +1039,7 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     )
     layout.pop("height", None)
     xaxis, yaxis = layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
-    quarters = _quarters_of([t for t in data if t.get("type") == "scatter"], "x")
+    quarters = quarters_of([t for t in data if t.get("type") == "scatter"], "x")
     if quarters:
         ticks = quarter_ticks(quarters)
         # Half a quarter's room at each end, and the labels set below the axis, so that the
@@ -1052,6 +1052,10 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         xaxis.update(showticklabels=False, showgrid=False, title={"text": ""})
     _wrapped_rows(data, layout)
     _headroom(data, layout)
+    across = [sh for sh in layout.get("shapes", []) if sh.get("xref") == "x" and sh.get("x0") == sh.get("x1")]
+    for t in data:  # a reference line drawn down across the bars would strike values beyond them
+        if across and t.get("type") == "bar" and t.get("orientation") == "h" and t.get("textposition") == "outside":
+            t.update(textposition="auto", insidetextanchor="end", insidetextfont={"color": "white"})
     if any(t.get("orientation") == "h" for t in data):
         xaxis.setdefault("nticks", 4)  # level values, not turned ones crowded into the width
         xaxis["tickangle"] = 0

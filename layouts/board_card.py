@@ -14,7 +14,7 @@ import re
 
 from dash import dcc, html
 
-from charts.figures import FigureSpec, common_start, direct_labels, short_quarter
+from charts.figures import FigureSpec, common_start, direct_labels, quarters_of, short_quarter
 from charts.spec import WHOLE, Headline
 from charts.view import ChartView
 from layouts import ids
@@ -42,11 +42,14 @@ def short_title(view: ChartView) -> str:
     return re.sub(r"\s+([,:])", r"\1", re.sub(r"\s{2,}", " ", title)).strip()
 
 
-def source_line(view: ChartView) -> str:
+def source_line(view: ChartView, latest_only: bool = False) -> str:
     """`Source: ASG returns, 23-24 Q2 to 25-26 Q1`, short enough for one line of a third of the
     screen; the period's kind (the year to the quarter) is on the screen's line above, the
-    source's full name in the normal page's caption."""
+    source's full name in the normal page's caption. `latest_only`: the board's figure shows
+    the latest quarter of the frame's trend."""
     quarters = sorted({q for q in view.frame["quarter"] if isinstance(q, str) and q}) if len(view.frame) else []
+    if latest_only and quarters:
+        return f"Source: {BOARD_SOURCE}, {short_quarter(quarters[-1])}"
     if len(quarters) > 1:
         return f"Source: {BOARD_SOURCE}, {short_quarter(quarters[0])} to {short_quarter(quarters[-1])}"
     return f"Source: {BOARD_SOURCE}, {short_quarter(str(view.query.quarter))}"
@@ -86,18 +89,20 @@ def numbers(headlines: list[Headline], chart: str, keys: dict[str, dict]) -> htm
     return html.Div(parts, className="board-card__numbers")
 
 
-def board_figure(view: ChartView) -> FigureSpec:
-    """The chart at board size; its lines labelled with their values only when the numbers
-    above the chart name every line."""
+def board_figure(view: ChartView) -> tuple[FigureSpec, bool]:
+    """The chart at board size, and whether it shows only the latest of its trend's quarters
+    (bars over quarters do); its lines labelled with their values only when the numbers above
+    the chart name every line."""
     figure = view.chart.figure(view.frame)
     lines = [str(t.get("name")) for t in figure["data"] if t.get("type") == "scatter"]
     named = {h.label for h in view.headlines}
-    return direct_labels(figure, names=not (lines and set(lines) <= named))
+    board = direct_labels(figure, names=not (lines and set(lines) <= named))
+    return board, bool(quarters_of(figure["data"], "x")) and not quarters_of(board["data"], "x")
 
 
 def board_card(view: ChartView, wide: bool = False) -> html.Div:
     chart, frame = view.chart.id, view.frame
-    figure = board_figure(view)
+    figure, latest_only = board_figure(view)
     present = [s for s in SYMBOLS if s in set(frame["shown"])]
     key = "; ".join(f"{s} {SYMBOLS[s].split(':')[0]}" for s in present)
     return html.Div(
@@ -111,7 +116,7 @@ def board_card(view: ChartView, wide: bool = False) -> html.Div:
                           className="board-card__graph"),
                 className="board-card__chart", **{"aria-hidden": "true"},
             ),
-            html.P([source_line(view), *([html.Span(f" · {key}", className="board-card__key")]
+            html.P([source_line(view, latest_only), *([html.Span(f" · {key}", className="board-card__key")]
                                          if key else [])],
                    className="board-card__source"),
         ],

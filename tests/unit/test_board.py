@@ -156,6 +156,8 @@ def test_source_line_is_short() -> None:
         query = type("Q", (), {"quarter": "2025-26 Q1"})()
 
     assert source_line(View()) == "Source: ASG returns, 23-24 Q2 to 25-26 Q1"
+    # Bars over quarters show the latest on the board: the line says that quarter only.
+    assert source_line(View(), latest_only=True) == "Source: ASG returns, 25-26 Q1"
 
 
 def test_the_grid_fits_the_count_of_cards() -> None:
