@@ -72,6 +72,7 @@ RECORDS_TARGET_S = 3.0
 RECORDS_PATH = "/children-waiting"
 RECORDS_OFFERED = f"#{ids.CHILDREN_WAITING_RECORDS_ASK}:not([hidden]) button"
 RECORDS_ROWS = f"#{ids.CHILDREN_WAITING_RECORDS_GRID} .ag-center-cols-container .ag-row"
+RECORDS_PAGING = f"#{ids.CHILDREN_WAITING_RECORDS_GRID} .ag-paging-row-summary-panel"
 BOARD = "?present=1"
 # What shows that a page without chart cards has drawn its content (beyond its heading).
 CONTENT = {
@@ -118,12 +119,14 @@ setTimeout(() => done({document: nav.responseEnd, callbacks: calls.length,
 """ % UPDATE
 
 
-# Resolves with performance.now() once the longest-waiting list shows its first page, or -1.
+# Resolves with performance.now() once the longest-waiting list shows its first page (rows in
+# view drawn, the paging line saying "1 to 100 of ..."), or -1.
 LIST_JS = """
-const [rows, wanted, timeout] = arguments, done = arguments[arguments.length - 1];
+const [rows, paging, wanted, timeout] = arguments, done = arguments[arguments.length - 1];
 const started = performance.now();
+const first = () => ((document.querySelector(paging) || {}).textContent || "").replace(/\\s+/g, " ").trim();
 (function check() {
-    if (document.querySelectorAll(rows).length >= wanted) return done(performance.now());
+    if (document.querySelector(rows) && first().startsWith(`1 to ${wanted} of`)) return done(performance.now());
     if (performance.now() - started > timeout) return done(-1);
     setTimeout(check, 10);
 })();
@@ -298,7 +301,8 @@ def time_records(driver, base: str, quarter: str, cards: int, visits: int,
         button = driver.find_element(By.CSS_SELECTOR, RECORDS_OFFERED)
         driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
         button.click()
-        listed = driver.execute_async_script(LIST_JS, RECORDS_ROWS, PAGE_SIZE, timeout_s * 1000)
+        listed = driver.execute_async_script(LIST_JS, RECORDS_ROWS, RECORDS_PAGING, PAGE_SIZE,
+                                             timeout_s * 1000)
         out.append({"page": page / 1000 if page >= 0 else None,
                     "list": listed / 1000 if listed >= 0 else None})
     return out
