@@ -38,6 +38,7 @@ from metrics.quarters import Quarter  # noqa: E402
 UPDATE = "/_dash-update-component"
 SIGN_IN = "/sign-in"
 BENCH_USER = "bench"  # a viewer: the pages are timed as most of their readers see them
+BENCH_ADMIN = "bench-admin"  # for what only admins see (the longest-waiting list)
 POSTGRES_ADMIN = "TEST_POSTGRES_URL"  # a server's maintenance database, as the tests use
 
 
@@ -162,14 +163,15 @@ def serve(database_url: str, workers: int, timeout_s: float = 900) -> Server:
 
 # --- Signing in --------------------------------------------------------------------------------
 
-def bench_user(database_url: str) -> str:
-    """The bench viewer's password: a fresh random one, set on the user or on a new user."""
+def bench_user(database_url: str, name: str = BENCH_USER, role: str = "viewer") -> str:
+    """The password of a bench user (the viewer unless told): a fresh random one, set on the
+    user or on a new user."""
     password = secrets.token_urlsafe(24)
     with session_factory(Settings.from_env(database_url=database_url))() as session, session.begin():
-        if BENCH_USER in {user.name for user in users.list_users(session)}:
-            users.set_password(session, BENCH_USER, password, actor=BENCH_USER)
+        if name in {user.name for user in users.list_users(session)}:
+            users.set_password(session, name, password, actor=name)
         else:
-            users.add_user(session, BENCH_USER, password, "viewer", actor=BENCH_USER)
+            users.add_user(session, name, password, role, actor=name)
     return password
 
 

@@ -131,15 +131,15 @@ def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> N
     shown = view_for(demo_services, chart, state)
     download = client.get(shown.file_url("csv"))  # the card's link
     block, body = split_csv(download.get_data())
-    [(_, url)] = shown.api_links
-    api_csv = client.get(url + "&format=csv")
-    assert api_csv.status_code == 200
-    assert body == api_csv.get_data()
-    assert (download.headers["Content-Disposition"] == api_csv.headers["Content-Disposition"]
-            == f'attachment; filename="{chart}_ALS_2023-24-Q1_to_2024-25-Q4.csv"')
+    # With an area compared, the tile ranks the latest values: its rows are the trend's request
+    # (ALS, London, England over 8 quarters) and then the compared area's at the quarter.
+    trend_url, peers_url = urls = [url for _, url in shown.api_links]
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="{chart}_ALS_2023-24-Q1_to_2024-25-Q4.csv"')
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
-    api_rows = client.get(url).get_json()["rows"]
-    assert len(rows) == len(api_rows) == 4 * 8  # ALS, London, England, 330 over 8 quarters
+    api_rows = [*client.get(trend_url).get_json()["rows"], *client.get(peers_url).get_json()["rows"]]
+    assert len(rows) == len(api_rows) == 3 * 8 + 1
+    assert [r["scope"] for r in api_rows[-1:]] == ["330"]
     assert [r["shown"] for r in rows] == [r["shown"] for r in api_rows]
     assert [r["scope"] for r in rows] == [r["scope"] for r in api_rows]
     assert [r["value"] for r in rows] == ["" if r["value"] is None else str(r["value"]) for r in api_rows]
@@ -149,7 +149,7 @@ def test_csv_download_is_the_api_rows(dashboard, demo_services, chart: str) -> N
     assert block["Filters"] == ("Area: Adopt London South · Quarter: 2024-25 Q4 · Period: Rolling year"
                                 " · Compared with: Birmingham")
     assert block["Period"].startswith("2023-24 Q1 to 2024-25 Q4")
-    assert "[c]" in block["Disclosure"] and block["Data API"] == url
+    assert "[c]" in block["Disclosure"] and block["Data API"] == " ".join(urls)
     xlsx = client.get(shown.file_url("xlsx"))
     assert xlsx.headers["Content-Disposition"].endswith('.xlsx"')
     xlsx_block, table = split_xlsx(xlsx.get_data())
