@@ -29,7 +29,11 @@ def test_each_timeliness_chart_draws_the_areas_compared_or_says_it_does_not(
         demo_services: Services, chart: str) -> None:
     view = view_for(demo_services, chart, COMPARED)
     card = card_text(demo_services, "timeliness", COMPARED)[chart]
-    # Each Timeliness chart can show the areas compared, so each does, and says nothing.
+    if chart == "timeliness_reversed_by_reason":  # the area's own reasons: it says so
+        assert not CHARTS[chart].compares and set(PEERS).isdisjoint(view.frame["scope"])
+        assert f"{NOTE}: it shows the area's own breakdown." in card
+        return
+    # Every other Timeliness chart can show the areas compared, so each does, and says nothing.
     assert CHARTS[chart].compares and set(PEERS) <= set(view.frame["scope"])
     assert NOTE not in card
     named = {t.get("name") for t in view.figure["data"]} | {

@@ -37,8 +37,9 @@ REQUESTS = {
                         ("ffa", "fostering_for_adoption"))},
     "adopters_stage_lengths": [(m, ("ALS", "england"), None, True)
                                for m in ("adopter_stage1_days", "adopter_stage2_days")],
-    "adopters_approved_within_6_months": [("adopter_approved_within_6_months", ("ALS", "england"),
-                                           None, True)],
+    # a trend chart draws the area compared with too (ALS compares Birmingham)
+    "adopters_approved_within_6_months": [("adopter_approved_within_6_months",
+                                           ("ALS", "england", "330"), None, True)],
     "adopters_matched_within": [(m, ("ALS", "england"), None, True)
                                 for m in ("adopter_matched_within_3_months",
                                           "adopter_matched_within_6_months")],
