@@ -740,16 +740,19 @@ def matching_gap_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
         none = unrecorded if column == "households" else unrecorded & False
         y = [None if u else (0.0 if v != v else v) for v, u in zip(gap[column], none)]
         text = ["" if u else t for t, u in zip(gap[f"{column}_shown"], none)]
-        traces.append({
-            "type": "bar", "x": needs, "y": y, "text": text, "textposition": "outside",
-            "cliponaxis": False, "name": name,
-            "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
-        })
+        traces.append(_series_bars(n, needs, y, text, name))
     return _figure(traces, height, barmode="group", showlegend=True,
                    margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
                    yaxis={"title": {"text": "Families or households"}, "rangemode": "tozero",
                           "gridcolor": "#e5e5e5"})
+
+
+def _series_bars(n: int, x: list, y: list, text: list, name: str) -> dict:
+    """The n-th series of grouped bars: its colour and pattern, each bar labelled above."""
+    return {"type": "bar", "x": x, "y": y, "text": text, "textposition": "outside",
+            "cliponaxis": False, "name": name,
+            "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
+            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>"}
 
 
 def places_needed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -777,13 +780,8 @@ def places_needed_bars(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
             ("adopters_waiting", "Adopter households waiting"),
             ("adopters_waiting_over_6_months", "Of them, waiting over 6 months"),
             ("families", "Children waiting alone / sibling groups waiting"))):
-        traces.append({
-            "type": "bar", "x": rows["places"].tolist(), "y": rows[column].fillna(0).tolist(),
-            "text": rows[f"{column}_shown"].tolist(), "textposition": "outside",
-            "cliponaxis": False, "name": name,
-            "marker": {"color": COLOURS[n], "pattern": {"shape": PATTERNS[n], "fgcolor": "white"}},
-            "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
-        })
+        traces.append(_series_bars(n, rows["places"].tolist(), rows[column].fillna(0).tolist(),
+                                   rows[f"{column}_shown"].tolist(), name))
     return _figure(traces, height, barmode="group", showlegend=True,
                    margin={"l": 40, "r": 10, "t": 20, "b": 10}, xaxis={"type": "category"},
                    yaxis={"title": {"text": "Households or families"}, "rangemode": "tozero",

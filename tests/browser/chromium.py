@@ -39,3 +39,21 @@ def chromium_options() -> Options:
     if binary:
         options.binary_location = binary
     return options
+
+
+# The start of a page's "drawn" check (a script for driver.execute_script): false while Dash has
+# a callback waiting or running or a loading spinner shows. Each test goes on with what its page
+# must have drawn.
+DASH_IDLE_JS = """
+const store = window.store;
+if (!store) return false;
+const state = store.getState();
+if (state.isLoading) return false;
+const callbacks = Object.assign({}, state.callbacks);
+delete callbacks.stored;
+delete callbacks.completed;
+if (Object.values(callbacks).some(list => list.length)) return false;
+if (document.querySelector('._dash-loading, [class*="dash-spinner"], [data-dash-is-loading="true"]')) {
+    return false;
+}
+"""

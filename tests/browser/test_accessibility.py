@@ -29,6 +29,7 @@ from app import create_app  # building the default app registers every page, so 
 from config import Settings
 from layouts import ids
 from tests.accounts import start_signed_in
+from tests.browser.chromium import DASH_IDLE_JS
 
 pytestmark = pytest.mark.browser
 
@@ -64,18 +65,7 @@ ADMIN_PAGES = {"load", "audit"}
 
 # True once Dash has no callback waiting or running, no loading spinner shows and every chart card
 # has its Plotly graph drawn; a page whose cards come from a callback has at least one by then.
-SETTLED_JS = """
-const store = window.store;
-if (!store) return false;
-const state = store.getState();
-if (state.isLoading) return false;
-const callbacks = Object.assign({}, state.callbacks);
-delete callbacks.stored;
-delete callbacks.completed;
-if (Object.values(callbacks).some(list => list.length)) return false;
-if (document.querySelector('._dash-loading, [class*="dash-spinner"], [data-dash-is-loading="true"]')) {
-    return false;
-}
+SETTLED_JS = DASH_IDLE_JS + """
 const grids = arguments[0].map(id => document.getElementById(id)).filter(Boolean);
 if (grids.some(grid => !grid.querySelector('.chart-card'))) return false;
 return Array.from(document.querySelectorAll('.chart-card')).every(

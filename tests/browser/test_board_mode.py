@@ -25,6 +25,7 @@ from charts.query import TREND_QUARTERS
 from layouts import ids
 from layouts.shell import NAVIGATION
 from tests.accounts import start_signed_in
+from tests.browser.chromium import DASH_IDLE_JS
 from tests.conftest import DEMO_SLICE
 
 pytestmark = pytest.mark.browser
@@ -40,16 +41,7 @@ QUERY = {"scope": "ALS", "quarter": str(DEMO_SLICE[1]), "window": "4", "present"
 
 # Drawn: no callback waiting, no spinner, every card's chart drawn and its line labels settled
 # by assets/board.js (data-labels-settled).
-SETTLED_JS = """
-const store = window.store;
-if (!store) return false;
-const state = store.getState();
-if (state.isLoading) return false;
-const callbacks = Object.assign({}, state.callbacks);
-delete callbacks.stored;
-delete callbacks.completed;
-if (Object.values(callbacks).some(list => list.length)) return false;
-if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+SETTLED_JS = DASH_IDLE_JS + """
 const cards = Array.from(document.querySelectorAll('.board-card'));
 if (!cards.length) return false;
 return cards.every(card => {
