@@ -78,6 +78,7 @@ NOTE_COLOUR = "#0b0c0c"
 NOTE_WIDTH = 52  # characters of the note on a line: a third-width card's plot
 NOTE_LINE = 20  # px of top margin a line of the note takes (board mode draws it at 16 px)
 NOTE_NAME = "incomplete-returns"  # the note's annotation name, for board mode and the tests
+RATE_NOTE = "funnel-rate"  # a funnel's "per 100" between two stages: the normal page's only
 
 
 def hollow(marker: dict, flags: np.ndarray) -> dict:
@@ -571,7 +572,7 @@ def funnel_figure(frame: pd.DataFrame, height: int = 260) -> FigureSpec:
         # Between the two bars (category n-1 is the top one), at the right edge.
         # Between the two bars (category n-1 is the top one), right of the longest bar and
         # its count: the axis runs on past the largest stage to make room.
-        notes.append({"text": f"\u2193 {said}", "showarrow": False, "xref": "paper", "x": 1,
+        notes.append({"name": RATE_NOTE, "text": f"\u2193 {said}", "showarrow": False, "xref": "paper", "x": 1,
                       "xanchor": "right", "yref": "y", "y": n - i - 0.5, "yanchor": "middle",
                       "font": {"size": 12, "color": ENGLAND_COLOUR}})
     largest = max([v for v in values if v == v] or [0])
@@ -1021,7 +1022,9 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         if "lines" in str(trace.get("mode", "lines")):
             trace["line"] = {**line, "width": 4}
         trace["marker"] = {**trace.get("marker", {}), "size": 10}
-    notes = [_board_note(note) for note in layout.get("annotations", [])]
+    # A funnel's rates between its bars need more height than a third of a projected screen
+    # gives five bars at board size: they stay on the normal page and in its table.
+    notes = [_board_note(note) for note in layout.get("annotations", []) if note.get("name") != RATE_NOTE]
     several = [t for t in data if t.get("type") == "bar" and t.get("showlegend", True)]
     legend = layout.get("legend", {})
     margin = layout.get("margin", {})

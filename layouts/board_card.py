@@ -14,7 +14,9 @@ import re
 
 from dash import dcc, html
 
-from charts.figures import FigureSpec, common_start, direct_labels, quarters_of, short_quarter
+from charts.figures import (
+    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter,
+)
 from charts.spec import WHOLE, Headline
 from charts.view import ChartView
 from layouts import ids
@@ -89,20 +91,45 @@ def numbers(headlines: list[Headline], chart: str, keys: dict[str, dict]) -> htm
     return html.Div(parts, className="board-card__numbers")
 
 
-def board_figure(view: ChartView) -> tuple[FigureSpec, bool]:
+MARKS = {"Hollow points": "\u25cb", "Hatched bars": "\u25a8"}  # how a figure marks them: ○, ▨
+
+
+def incomplete_note(figure: FigureSpec) -> str:
+    """The figure's note of incomplete returns, short, for the card's source line: `Hollow
+    points: 1 of 4 returns missing: Aspire` (where and how many more marked are left to the
+    normal page). Written above a board's plot it would leave the chart or cover its numbers."""
+    notes = figure["layout"].get("annotations", [])
+    text = next((str(n.get("text", "")) for n in notes if n.get("name") == NOTE_NAME), "")
+    said = " ".join(text.replace("<br>", " ").split()).split(" (")[0].split("; ")[0]
+    # The mark itself stands for its name: `○ 1 of 4 returns missing: Aspire`.
+    for name, mark in MARKS.items():
+        said = said.replace(f"{name}: ", f"{mark} ", 1)
+    return said
+
+
+def without_note(figure: FigureSpec) -> FigureSpec:
+    layout = figure["layout"]
+    kept = [n for n in layout.get("annotations", []) if n.get("name") != NOTE_NAME]
+    return {**figure, "layout": {**layout, "annotations": kept}}
+
+
+def board_figure(view: ChartView) -> tuple[FigureSpec, bool, str]:
     """The chart at board size, and whether it shows only the latest of its trend's quarters
     (bars over quarters do); its lines labelled with their values only when the numbers above
-    the chart name every line."""
-    figure = view.chart.figure(view.frame)
+    the chart name every line; and its note of incomplete returns, for the source line."""
+    drawn = view.chart.figure(view.frame)
+    figure, note = without_note(drawn), incomplete_note(drawn)
     lines = [str(t.get("name")) for t in figure["data"] if t.get("type") == "scatter"]
     named = {h.label for h in view.headlines}
     board = direct_labels(figure, names=not (lines and set(lines) <= named))
-    return board, bool(quarters_of(figure["data"], "x")) and not quarters_of(board["data"], "x")
+    return board, bool(quarters_of(figure["data"], "x")) and not quarters_of(board["data"], "x"), note
 
 
-def board_card(view: ChartView, wide: bool = False) -> html.Div:
+def board_card(view: ChartView, wide: bool = False,
+               drawn: tuple[FigureSpec, bool, str] | None = None) -> html.Div:
     chart, frame = view.chart.id, view.frame
-    figure, latest_only = board_figure(view)
+    # the note of incomplete returns: board_cards says it once for the screen
+    figure, latest_only, _note = drawn or board_figure(view)
     present = [s for s in SYMBOLS if s in set(frame["shown"])]
     key = "; ".join(f"{s} {SYMBOLS[s].split(':')[0]}" for s in present)
     return html.Div(
@@ -116,8 +143,8 @@ def board_card(view: ChartView, wide: bool = False) -> html.Div:
                           className="board-card__graph"),
                 className="board-card__chart", **{"aria-hidden": "true"},
             ),
-            html.P([source_line(view, latest_only), *([html.Span(f" · {key}", className="board-card__key")]
-                                         if key else [])],
+            html.P([source_line(view, latest_only),
+                    *([html.Span(f" · {key}", className="board-card__key")] if key else [])],
                    className="board-card__source"),
         ],
         className="chart-card board-card" + (" board-card--wide" if wide else ""),
@@ -149,14 +176,33 @@ def row_heights(wide: list[bool], columns: int) -> list[str]:
     return heights
 
 
+def incomplete_line(notes: list[str]) -> list[str]:
+    """The cards' notes said once each, marks of the same words together: `○ ▨ 1 of 4 returns
+    missing: Aspire`."""
+    marks: dict[str, list[str]] = {}
+    for note in notes:
+        mark, _, words = note.partition(" ")
+        if mark not in MARKS.values():
+            mark, words = "", note
+        if mark not in marks.setdefault(words, []):
+            marks[words].append(mark)
+    return [" ".join([*(m for m in found if m), words]) for words, found in marks.items()]
+
+
 def board_cards(views: list[tuple[ChartView, dict]]) -> html.Div:
     """The page's board cards on a grid of one screen; each chart a whole row wide on the
     normal page (the journey) is a whole row here too."""
     wide = [width == WHOLE for _view, width in views]
     columns, _rows = grid_shape(len(views), sum(wide))
     heights = row_heights(wide, columns)
-    return html.Div(
-        [board_card(view, w) for (view, _width), w in zip(views, wide)],
+    drawn = [board_figure(view) for view, _width in views]
+    grid = html.Div(
+        [board_card(view, w, d) for (view, _width), w, d in zip(views, wide, drawn)],
         className="board-grid",
         style={"--board-columns": str(columns), "--board-rows": " ".join(heights)},
     )
+    # Figures from incomplete returns are hollow or hatched on their charts; what is missing is
+    # said once for the screen, not on every card (a card has no line to spare on a projector).
+    said = " · ".join(incomplete_line([note for _figure, _latest, note in drawn if note]))
+    return html.Div([*([html.P(said, className="board-incomplete")] if said else []),
+                     grid], className="board-screen")

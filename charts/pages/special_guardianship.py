@@ -88,6 +88,8 @@ PAGE = Page(
                              unit="£"),
         trend_chart("asf_money_share_sg", "asf_amount_share_sg"),
     )),
-    board=("sgos_made_and_broken_down", "sgo_share_trend", "sgos_by_guardian",
+    # By age band, not by guardian on the board: the carers' names, wrapped level under four
+    # bars in half a projected screen, ran out of the chart (the page keeps both).
+    board=("sgos_made_and_broken_down", "sgo_share_trend", "sgos_by_age_band",
            "asf_share_sg_trend"),
 )

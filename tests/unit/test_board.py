@@ -167,3 +167,20 @@ def test_the_grid_fits_the_count_of_cards() -> None:
     assert grid_shape(4, 1) == (3, 2)  # the journey across the top, three below
     assert row_heights([True, False, False, False], 3) == ["minmax(0, 5fr)", "minmax(0, 7fr)"]
     assert row_heights([False] * 4, 2) == ["minmax(0, 1fr)"] * 2
+
+
+def test_the_board_says_each_incomplete_returns_note_once_with_its_marks() -> None:
+    from layouts.board_card import incomplete_line, incomplete_note, without_note
+    from charts.figures import NOTE_NAME, RATE_NOTE, direct_labels
+
+    figure = {"data": [], "layout": {"annotations": [
+        {"name": NOTE_NAME, "text": "Hollow points: 1 of 4 returns missing: Aspire<br>(South West,"
+                                    " 2025-26 Q2); 3 other figures marked"},
+        {"name": RATE_NOTE, "text": "\u2193 58 per 100"}]}}
+    assert incomplete_note(figure) == "\u25cb 1 of 4 returns missing: Aspire"
+    assert [a["name"] for a in without_note(figure)["layout"]["annotations"]] == [RATE_NOTE]
+    # the funnel's rates between its bars stay on the normal page
+    assert direct_labels(without_note(figure))["layout"]["annotations"] == []
+    assert incomplete_line(["\u25cb 1 of 4 returns missing: Aspire", "\u25a8 1 of 4 returns missing: Aspire",
+                            "\u25cb 2 of 5 returns missing: Aspire, Adopt North"]) == [
+        "\u25cb \u25a8 1 of 4 returns missing: Aspire", "\u25cb 2 of 5 returns missing: Aspire, Adopt North"]
