@@ -583,3 +583,16 @@ def test_module_docstrings_name_the_packages_they_import() -> None:
 )
 def test_checker_catches_unsaid_imports(module: str, source: str, expected: list[str]) -> None:
     assert_caught(unsaid_imports(module, source), expected)
+
+
+def test_no_file_keeps_a_merge_conflicts_markers() -> None:
+    """A merge resolved in haste once left `<<<<<<< HEAD` in the README."""
+    found = []
+    for path in sorted(PROJECT_ROOT.rglob("*")):
+        if (path.suffix not in (".py", ".md", ".css", ".js", ".toml", ".txt", ".cfg", ".ini")
+                or any(part.startswith(".") or part in ("node_modules", "data") for part in path.relative_to(PROJECT_ROOT).parts)):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "=======":
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
+    assert not found, found
