@@ -33,7 +33,7 @@ PAGES = {
     "/children-waiting": ("Children waiting", page_charts("children_waiting"), "waiting_by_age_year"),
     "/adopters": ("Adopters", page_charts("adopters"), "adopters_funnel"),
     "/special-guardianship": ("Special guardianship", page_charts("special_guardianship"),
-                              "sgos_by_guardian"),
+                              "sgos_by_age_band"),  # on the board too
 }
 
 
