@@ -66,13 +66,14 @@ run: install browser-deps
 		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 browser-deps:
-	@if command -v chromedriver >/dev/null && { command -v chromium || \
+	@if command -v chromedriver >/dev/null && command -v pdftotext >/dev/null && { command -v chromium || \
 		command -v chromium-browser || command -v google-chrome; } >/dev/null; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Chromium (chart images, board pack) and ChromeDriver (browser tests)"; \
+		echo "Installing Chromium (chart images, board pack), ChromeDriver (browser tests) and"; \
+		echo "poppler-utils (the board pack's tests read its text with pdftotext)"; \
 		apt-get update -qq; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
 	else \
 		echo "Chromium or ChromeDriver is missing: the browser tests will skip, and without"; \
 		echo "Chromium (or BROWSER_PATH) chart images and the board pack cannot be drawn"; \

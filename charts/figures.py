@@ -1027,7 +1027,6 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     notes = [_board_note(note) for note in layout.get("annotations", []) if note.get("name") != RATE_NOTE]
     several = [t for t in data if t.get("type") == "bar" and t.get("showlegend", True)]
     legend = layout.get("legend", {})
-    margin = layout.get("margin", {})
     right = max((text_width(a["text"]) for a in labels), default=0) + 24 if labels else 20
     layout.update(
         annotations=[*notes, *labels], showlegend=len(several) > 1 and not labels,

@@ -388,6 +388,19 @@ def measure_headlines(frame: pd.DataFrame, query: Query) -> list[Headline]:
     return out
 
 
+def measure_totals(frame: pd.DataFrame, query: Query) -> list[Headline]:
+    """Each measure's whole figure for the scope at the quarter (a broken-down one's Total),
+    the first the big one."""
+    out = []
+    for n, measure in enumerate(dict.fromkeys(frame["measure"])):
+        row = scope_row(frame, query.scope, measure, query.quarter, category=TOTAL)
+        if row is None:
+            row = scope_row(frame, query.scope, measure, query.quarter, category="")
+        if row is not None:
+            out.append(Headline(str(row["measure_title"]), str(row["shown"]), n == 0))
+    return out
+
+
 def total_headline(frame: pd.DataFrame, query: Query) -> list[Headline]:
     """The Total of a broken-down frame, named by its measure."""
     row = scope_row(frame, query.scope, category=TOTAL)

@@ -16,10 +16,10 @@ from charts.figures import (
 from charts.frames import Source
 from charts.plans import ask, by_chart, planned_chart, series_chart, trend_chart
 from charts.query import ENGLAND, Query
-from charts.spec import HALF, Chart, Headline, Page, TableShape
+from charts.spec import HALF, Chart, Page, TableShape
 from charts.words import (
-    hidden, measure_headlines, measure_period, page_caption, said_at, say, scope_name_of,
-    scope_row,
+    hidden, measure_headlines, measure_period, measure_totals, page_caption, said_at, say,
+    scope_name_of, scope_row,
 )
 from metrics.disclosure import SYMBOLS, TOTAL
 
@@ -65,19 +65,6 @@ def funnel_title(frame: pd.DataFrame, query: Query) -> str:
                                      for m in ("enquiries", "approvals", "adopter_matches"))
     return (f"{scope_name_of(frame, query)} approved {approvals} adopter households and matched "
             f"{matches} in {measure_period(query, 'approvals')}, from {enquiries} enquiries")
-
-
-def measure_totals(frame: pd.DataFrame, query: Query) -> list[Headline]:
-    """Each measure's whole figure for the scope at the quarter (a broken-down one's Total),
-    the first the big one."""
-    out = []
-    for n, measure in enumerate(dict.fromkeys(frame["measure"])):
-        row = scope_row(frame, query.scope, measure, query.quarter, category="Total")
-        if row is None:
-            row = scope_row(frame, query.scope, measure, query.quarter, category="")
-        if row is not None:
-            out.append(Headline(str(row["measure_title"]), str(row["shown"]), n == 0))
-    return out
 
 
 def funnel_plan(query: Query, source: Source) -> list[Query]:

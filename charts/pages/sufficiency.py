@@ -11,7 +11,6 @@ import pandas as pd
 
 from charts.figures import matching_gap, matching_gap_bars, measure_lines, ranked_bars
 from charts.frames import Source
-from charts.pages.adopters import measure_totals
 from charts.plans import (
     MEASURE_TABLE, ask, by_chart, category_trend_chart, peers_of, planned_chart,
     share_chart, share_total_headline,
@@ -19,7 +18,7 @@ from charts.plans import (
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Chart, Page, TableShape
 from charts.words import (
-    AGE_BAND_WORDS, hidden, measure_headlines, page_caption, scope_name_of, scope_row,
+    AGE_BAND_WORDS, hidden, measure_headlines, measure_totals, page_caption, scope_name_of, scope_row,
 )
 from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.registry import BREAKDOWN_TITLES
