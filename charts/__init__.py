@@ -11,7 +11,7 @@ layouts/chart_card.py, files and images are served by server/. Imports charts an
 from __future__ import annotations
 
 from charts.pages import (
-    adopters, children_waiting, data_quality, overview, special_guardianship, sufficiency,
+    adopters, adopters_waiting, children_waiting, data_quality, overview, special_guardianship, sufficiency,
     timeliness,
 )
 from charts.spec import Chart, Page
@@ -22,6 +22,7 @@ PAGES: tuple[Page, ...] = (
     sufficiency.PAGE,
     children_waiting.PAGE,
     adopters.PAGE,
+    adopters_waiting.PAGE,
     special_guardianship.PAGE,
 )
 # Charts drawn on pages that are not chart pages: in the registry, not in the board pack.

@@ -650,9 +650,13 @@ def conversion_bars(frame: pd.DataFrame, height: int | None = None) -> FigureSpe
                           "categoryarray": groups[::-1], "automargin": True})
 
 
-def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "") -> FigureSpec:
+def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "",
+                        short: dict[str, str] | None = None) -> FigureSpec:
     """Several measures of one unit over the quarters, each for the scope and England: a
-    colour per measure, England's line dashed with open markers."""
+    colour per measure, England's line dashed with open markers. `short` names each measure in
+    a few words for a board card's labels at the lines' ends ("3 months", "3 months, England"),
+    where the legend's full names would leave the plot no room (the card's title names the
+    area)."""
     traces = []
     quarters = list(dict.fromkeys(frame["quarter"]))
     for n, measure in enumerate(dict.fromkeys(frame["measure"])):
@@ -664,6 +668,8 @@ def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "") 
                 "type": "scatter", "x": rows["quarter"].tolist(), "y": _numbers(rows),
                 "text": rows["shown"].tolist(), "mode": "lines+markers", "connectgaps": False,
                 "name": f"{rows['measure_title'].iloc[0]}: {rows['scope_name'].iloc[0]}",
+                **({"meta": {BOARD_NAME: f"{short[measure]}, England" if england
+                             else short[measure]}} if short and measure in short else {}),
                 "line": {"color": colour, "dash": "dash" if england else DASHES[n % len(DASHES)],
                          "width": 1.5 if england else 2.5},
                 "marker": {"color": colour, "size": 7,
@@ -815,6 +821,7 @@ def completeness_figure(frame: pd.DataFrame) -> FigureSpec:
 
 BOARD_FONT = 18  # px: the least type size on a projected screen at 1280x720
 DIRECT_LABEL = "direct-label"  # the name of a line-end label (assets/board.js nudges them apart)
+BOARD_NAME = "board_name"  # a trace's `meta` key: its shorter name for a board card's label
 ROW_NAME = 18  # characters: a longer name beside a horizontal bar is broken onto lines
 WRAP_ROOM = 36  # characters: the names under a card's bars share about this much of a line
 MANY_BARS = 8  # categories: more than this stay upright bars, as a histogram reads
@@ -1015,7 +1022,9 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         x, y, text = points[-1]
         line = trace.get("line", {})
         colour = line.get("color") or trace.get("marker", {}).get("color") or FONT["color"]
-        said = (f"{trace['name']}: {text}" if text else trace["name"]) if names or not text else text
+        meta = trace.get("meta")
+        name = meta.get(BOARD_NAME, trace["name"]) if isinstance(meta, dict) else trace["name"]
+        said = (f"{name}: {text}" if text else name) if names or not text else text
         labels.append({"x": x, "y": y, "text": said, "name": DIRECT_LABEL,
                        "xanchor": "left", "yanchor": "middle", "showarrow": False, "xshift": 10,
                        "font": {"size": BOARD_FONT, "color": colour}})

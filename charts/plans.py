@@ -32,6 +32,8 @@ MEASURE_TABLE = TableShape("Quarter", "quarter", "measure", "measure_title")
 CATEGORY_TABLE = TableShape("Category", "category_label", "scope", "scope_name")
 # A breakdown of the scope alone over the quarters: a column per category.
 CATEGORY_TREND_TABLE = TableShape("Quarter", "quarter", "category", "category_label")
+# Several measures by category: a row per category, a column per measure.
+MEASURE_ROWS = TableShape("Category", "category_label", "measure", "measure_title")
 
 
 def ask(query: Query, measure: str, scopes: Sequence[str], trend: bool = False,
@@ -49,6 +51,12 @@ def peers_of(query: Query) -> tuple[str, ...]:
     """The areas the page is compared with that a chart draws as computed figures (published
     comparators are markers on the trend, not peers), without the scope itself."""
     return tuple(c for c in dict.fromkeys(query.compare) if not is_published(c) and c != query.scope)
+
+
+def both_with_england_plan(measures: tuple[str, ...], query: Query, source: Source) -> list[Query]:
+    """Each measure for the scope and England over the trend."""
+    scopes = tuple(dict.fromkeys((query.scope, ENGLAND)))
+    return [ask(query, m, scopes, trend=True) for m in measures]
 
 
 def benchmark_trend_plan(query: Query, source: Source) -> list[Query]:

@@ -420,6 +420,15 @@ AGE_BAND_WORDS = {"Under 1": "Babies under 1", "1-4": "Children aged 1-4",
                   "5-9": "Children aged 5-9", "10+": "Children aged 10 or over"}
 
 
+def england_beside(frame: pd.DataFrame, query: Query, measures: tuple[str, ...]) -> str:
+    """England's figures for the measures at the quarter, to follow a title's own: ` (England
+    19 and 22)`; nothing when the scope is England."""
+    if query.scope == ENGLAND:
+        return ""
+    england = [say(scope_row(frame, ENGLAND, m, query.quarter)) for m in measures]
+    return f" (England {' and '.join(england)})"
+
+
 def said_at(frame: pd.DataFrame, query: Query, measure: str) -> str:
     """The measure's value for the scope at the quarter, as shown (a symbol with its meaning)."""
     return say(scope_row(frame, query.scope, measure, query.quarter))

@@ -1,7 +1,8 @@
 """Adopters: the adopter funnel of the period and who drops out of it (by ethnic group,
 household and fostering for adoption), why households leave the process, how long the stages
-take, how soon approved adopters are matched, and how long approved adopters wait and for how
-many children. Imports pandas, charts and metrics only."""
+take and how many are approved within 6 months. Approved adopters waiting and their matching are
+the Adopters waiting page (charts/pages/adopters_waiting.py). Imports pandas, charts and metrics
+only."""
 
 from __future__ import annotations
 
@@ -10,22 +11,19 @@ from functools import partial
 import pandas as pd
 
 from charts.figures import (
-    ALL_HOUSEHOLDS, conversion_bars, funnel_figure, funnel_rates, measure_bars, measure_trend_lines,
-    places_needed, places_needed_bars,
+    ALL_HOUSEHOLDS, conversion_bars, funnel_figure, funnel_rates, measure_trend_lines,
 )
 from charts.frames import Source
-from charts.plans import ask, by_chart, planned_chart, series_chart, trend_chart
-from charts.query import ENGLAND, Query
+from charts.plans import ask, both_with_england_plan, by_chart, planned_chart, trend_chart
+from charts.query import Query
 from charts.spec import HALF, Chart, Page, TableShape
 from charts.words import (
-    hidden, measure_headlines, measure_period, measure_totals, page_caption, said_at, say,
-    scope_name_of, scope_row,
+    england_beside, hidden, measure_headlines, measure_period, measure_totals, page_caption,
+    said_at, say, scope_name_of, scope_row,
 )
 from metrics.disclosure import SYMBOLS, TOTAL
 
 FUNNEL = ("enquiries", "stage1_starts", "stage2_starts", "approvals", "adopter_matches")
-ADOPTERS_OVER = ("adopters_waiting", "adopters_waiting_over_3_months",
-                 "adopters_waiting_over_6_months")
 # How households left the process, by the return format's codes (shared/spec/return-format.md),
 # in the board's words: one that adopted completed the process rather than dropping out.
 LEFT_WORDS = {"WITHDREW": "withdrew", "NOT_APPROVED": "were not approved",
@@ -81,8 +79,6 @@ RATES_SAID = ("Rates are this period's counts, not the same households followed 
               "pass 100. A group's rate is not shown (n/a) when a count is hidden or the earlier "
               "stage has none.")
 UNKNOWN_GROUPS = ("Not known", "Not recorded")
-# A frame of several measures by category: a row per category, a column per measure.
-MEASURE_ROWS = TableShape("Category", "category_label", "measure", "measure_title")
 
 
 def funnel_by_plan(breakdown: str, query: Query, source: Source) -> list[Query]:
@@ -118,21 +114,8 @@ def funnel_by_chart(id: str, breakdown: str) -> Chart:
                  funnel_by_title, funnel_by_caption, measure_totals, GROUP_TABLE)
 
 
-def both_with_england_plan(measures: tuple[str, ...], query: Query, source: Source) -> list[Query]:
-    """Each measure for the scope and England over the trend."""
-    scopes = tuple(dict.fromkeys((query.scope, ENGLAND)))
-    return [ask(query, m, scopes, trend=True) for m in measures]
-
-
 STAGES = ("adopter_stage1_days", "adopter_stage2_days")
-MATCHED_WITHIN = ("adopter_matched_within_3_months", "adopter_matched_within_6_months")
-
-
-def _with_england(frame: pd.DataFrame, query: Query, measures: tuple[str, ...]) -> str:
-    if query.scope == ENGLAND:
-        return ""
-    england = [say(scope_row(frame, ENGLAND, m, query.quarter)) for m in measures]
-    return f" (England {' and '.join(england)})"
+STAGE_NAMES = {"adopter_stage1_days": "Stage 1", "adopter_stage2_days": "Stage 2"}
 
 
 def stages_title(frame: pd.DataFrame, query: Query) -> str:
@@ -140,62 +123,13 @@ def stages_title(frame: pd.DataFrame, query: Query) -> str:
     stat = "median" if query.stat == "median" else "average"
     return (f"Stage 1 took {one} days and stage 2 {two} days on {stat} in "
             f"{scope_name_of(frame, query)}, {measure_period(query, STAGES[0])}"
-            f"{_with_england(frame, query, STAGES)}")
-
-
-def matched_within_title(frame: pd.DataFrame, query: Query) -> str:
-    three, six = (said_at(frame, query, m) for m in MATCHED_WITHIN)
-    return (f"{three} of households matched in {scope_name_of(frame, query)} in "
-            f"{measure_period(query, MATCHED_WITHIN[0])} were matched within 3 months of "
-            f"approval, {six} within 6{_with_england(frame, query, MATCHED_WITHIN)}")
-
-
-def why_waiting_plan(query: Query, source: Source) -> list[Query]:
-    return [ask(query, "adopters_waiting", (query.scope,), breakdown="approved_places"),
-            ask(query, "adopters_waiting_over_6_months", (query.scope,), breakdown="approved_places"),
-            ask(query, "children_waiting", (query.scope,), breakdown="sibling"),
-            ask(query, "sibling_groups_waiting", (query.scope,))]
-
-
-def why_waiting_title(frame: pd.DataFrame, query: Query) -> str:
-    """Which approvals wait longest, and the families they are for: `52 of the 81 adopter
-    households waiting over 6 months in South East at 2025-26 Q1 are approved for one child;
-    158 such households wait for 144 children waiting alone`."""
-    rows = places_needed(frame).set_index("places")
-    one = rows.loc["Approved for 1 child"]
-    name = scope_name_of(frame, query)
-    over = scope_row(frame, query.scope, "adopters_waiting_over_6_months", query.quarter, "Total")
-    if over is None:  # not broken down: the breakdown does not apply ([z]) or is not available
-        over = scope_row(frame, query.scope, "adopters_waiting_over_6_months", query.quarter)
-        return f"Approved adopters waiting over 6 months in {name} at {query.quarter}: {say(over)}"
-    return (f"{one['adopters_waiting_over_6_months_shown']} of the {say(over)} adopter households "
-            f"waiting over 6 months in {name} at {query.quarter} are "
-            f"approved for one child; {one['adopters_waiting_shown']} such households wait for "
-            f"{one['families_shown']} children waiting alone")
-
-
-WHY_WAITING_SAID = ("What the returns can show of why approved adopters wait: how many children "
-                    "they are approved for, against the families the children waiting need (a "
-                    "child alone one place, a sibling group two or more). They do not record the "
-                    "ages or needs adopters would take, nor why a match was not made; fostering "
-                    "for adoption is in the data API (adopters_waiting_over_6_months by "
-                    "fostering_for_adoption).")
-
-
-def why_waiting_caption(frame: pd.DataFrame, query: Query) -> str:
-    return f"{page_caption(frame.assign(breakdown=''), query)} {WHY_WAITING_SAID}"
-
-
-def adopters_over_title(frame: pd.DataFrame, query: Query) -> str:
-    waiting, three, six = (said_at(frame, query, m) for m in ADOPTERS_OVER)
-    return (f"Of {waiting} approved adopter households waiting in {scope_name_of(frame, query)} at "
-            f"{query.quarter}, {three} had waited over 3 months and {six} over 6 months")
+            f"{england_beside(frame, query, STAGES)}")
 
 
 PAGE = Page(
     "adopters", "/adopters", "Adopters",
-    "Adopters from enquiry to match quarter by quarter, why households leave the process, and "
-    "how long approved adopters wait for a match.",
+    "Adopters from enquiry to approval and match, who drops out and why, and how long the "
+    "stages take.",
     tuple((chart, HALF) for chart in (
         planned_chart("adopters_funnel", FUNNEL[0], funnel_plan, funnel_figure, funnel_title,
                       measure_headlines),
@@ -205,22 +139,9 @@ PAGE = Page(
         by_chart("adopters_left_by_reason", "households_left", "reason", "", LEFT_WORDS,
                  title=adopters_left_title),
         planned_chart("adopters_stage_lengths", STAGES[0], partial(both_with_england_plan, STAGES),
-                      partial(measure_trend_lines, unit="Days"), stages_title, measure_headlines),
+                      partial(measure_trend_lines, unit="Days", short=STAGE_NAMES), stages_title, measure_headlines),
         trend_chart("adopters_approved_within_6_months", "adopter_approved_within_6_months"),
-        trend_chart("adopters_approval_to_match", "adopter_approval_to_match"),
-        planned_chart("adopters_matched_within", MATCHED_WITHIN[0],
-                      partial(both_with_england_plan, MATCHED_WITHIN),
-                      partial(measure_trend_lines, unit="Percent"), matched_within_title,
-                      measure_headlines),
-        series_chart("adopters_waiting_over", ADOPTERS_OVER,
-                     partial(measure_bars, unit="Households"), adopters_over_title),
-        by_chart("adopters_waiting_by_places", "adopters_waiting", "approved_places",
-                 "Adopters approved for {} are the {largest} group of approved adopters waiting",
-                 {}),
-        Chart("adopters_why_waiting", "adopters_waiting", why_waiting_plan, places_needed_bars,
-              why_waiting_title, why_waiting_caption, measure_totals, MEASURE_ROWS),
-        trend_chart("adopters_days_waiting", "adopter_days_waiting"),
     )),
-    board=("adopters_funnel", "adopters_approval_to_match", "adopters_waiting_over",
-           "adopters_days_waiting"),
+    board=("adopters_funnel", "adopters_stage_lengths", "adopters_approved_within_6_months",
+           "adopters_left_by_reason"),
 )

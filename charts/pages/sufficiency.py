@@ -12,7 +12,7 @@ import pandas as pd
 from charts.figures import matching_gap, matching_gap_bars, measure_lines, ranked_bars
 from charts.frames import Source
 from charts.plans import (
-    MEASURE_TABLE, ask, by_chart, category_trend_chart, peers_of, planned_chart,
+    MEASURE_ROWS, MEASURE_TABLE, ask, by_chart, category_trend_chart, peers_of, planned_chart,
     share_chart, share_total_headline,
 )
 from charts.query import ENGLAND, Query
@@ -164,7 +164,6 @@ def matching_gap_caption(frame: pd.DataFrame, query: Query) -> str:
     return f"{page_caption(frame.assign(breakdown=''), query)} {GAP_SAID}"
 
 
-GAP_TABLE = TableShape("Category", "category_label", "measure", "measure_title")
 
 
 PAGE = Page(
@@ -179,7 +178,7 @@ PAGE = Page(
                        agencies_title, table=AGENCY_TABLE, compares=True), HALF),
         (Chart("sufficiency_matching_gap", "children_waiting", matching_gap_plan,
                matching_gap_bars, matching_gap_title, matching_gap_caption, measure_totals,
-               GAP_TABLE), HALF),
+               MEASURE_ROWS), HALF),
         # Each group's share beside the region's and England's (from the counts as shown), then
         # the age bands' shares over the quarters.
         *((share_chart(f"sufficiency_by_{b}", SHARE, b, partial(share_title, b)), THIRD)

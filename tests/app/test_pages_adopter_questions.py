@@ -1,4 +1,4 @@
-"""The board's adopter questions on the Adopters and Sufficiency pages, without a browser, on the
+"""The board's adopter questions on the Adopters, Adopters waiting and Sufficiency pages, without a browser, on the
 demo returns: each new chart is on its page; its frame is the engine's disclosed rows request by
 request (so downloads are the data API's rows); its title says what the frame shows, worked out
 here by hand from the frame's shown values; the data API breaks the funnel down by who the
@@ -55,17 +55,25 @@ REQUESTS = {
                                  ("adopters_waiting", ("ALS",), "approved_places", False)],
 }
 ADOPTER_QUESTIONS = tuple(REQUESTS)
+# The page each question's chart is on: recruitment on Adopters, matching on Adopters waiting.
+PAGE_OF_QUESTION = {
+    **{chart: "adopters" for chart in ADOPTER_QUESTIONS[:6]},
+    **{chart: "adopters_waiting" for chart in ADOPTER_QUESTIONS[6:9]},
+    "sufficiency_matching_gap": "sufficiency",
+}
 
 
 def test_each_question_has_its_chart_on_its_page() -> None:
-    adopters = page_charts("adopters")
-    assert set(ADOPTER_QUESTIONS) - {"sufficiency_matching_gap"} <= set(adopters)
-    assert adopters[0] == "adopters_funnel"  # the funnel still opens the page
-    assert "sufficiency_matching_gap" in page_charts("sufficiency")
+    assert set(PAGE_OF_QUESTION) == set(ADOPTER_QUESTIONS)
+    for chart, page in PAGE_OF_QUESTION.items():
+        assert chart in page_charts(page), (chart, page)
+    assert page_charts("adopters")[0] == "adopters_funnel"  # the funnel still opens the page
 
 
 def test_the_cards_are_on_the_pages(demo_services: Services) -> None:
-    for page, charts in (("adopters", ADOPTER_QUESTIONS[:-1]), ("sufficiency", ADOPTER_QUESTIONS[-1:])):
+    pages = dict.fromkeys(PAGE_OF_QUESTION.values())
+    for page in pages:
+        charts = [chart for chart, on in PAGE_OF_QUESTION.items() if on == page]
         text = str(page_cards(demo_services, page, ALS))
         for chart in charts:
             assert f"/api/v1/charts/{chart}?" in text

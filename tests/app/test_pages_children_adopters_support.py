@@ -15,7 +15,7 @@ from app import create_app
 from callbacks.chart_pages import page_cards
 from server.services import Services
 from charts import CHARTS, PAGES
-from charts.pages.adopters import ADOPTERS_OVER
+from charts.pages.adopters_waiting import ADOPTERS_OVER
 from charts.pages.children_waiting import OVER_MONTHS, over_months_title
 from charts.pages.special_guardianship import SGO_MADE_AND_ENDED
 from charts.words import largest_title
@@ -35,6 +35,7 @@ from tests.oracles import measure_frame, series_rows, shown_to
 LAST = DEMO_SLICE[1]
 CHILDREN_WAITING = page_charts("children_waiting")
 ADOPTERS = page_charts("adopters")
+ADOPTERS_WAITING = page_charts("adopters_waiting")
 SPECIAL_GUARDIANSHIP = page_charts("special_guardianship")
 ENGLAND = {"scope": "england", "quarter": str(LAST), "window": 4, "compare": []}
 # chart -> (measure, breakdown) of its one request for the scope at the quarter
@@ -59,19 +60,21 @@ TRENDS = {"waiting_sibling_groups": "sibling_groups_waiting",
           "asf_share_sg_trend": "asf_share_sg", "asf_money_share_sg": "asf_amount_share_sg"}
 # charts with frames of their own shape (tests/app/test_board_questions_children.py)
 OWN_SHAPE = ("waiting_under_5", "asf_money")
-NEW = (*CHILDREN_WAITING, *ADOPTERS, *SPECIAL_GUARDIANSHIP, "sufficiency_by_approved_places")
+NEW = (*CHILDREN_WAITING, *ADOPTERS, *ADOPTERS_WAITING, *SPECIAL_GUARDIANSHIP,
+       "sufficiency_by_approved_places")
 
 
 def test_the_pages_are_in_the_navigation_order_with_their_charts() -> None:
     assert [p.title for p in PAGES] == [
         "Overview", "Timeliness", "Sufficiency", "Children waiting", "Adopters",
-        "Special guardianship"]
-    assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters",
-                                                       "/special-guardianship"]
+        "Adopters waiting", "Special guardianship"]
+    assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters", "/adopters-waiting",
+                                           "/special-guardianship"]
     # The board's adopter questions (the funnel among them) are tested on their own.
     assert set(NEW) == (set(BY) | set(SERIES) | set(TRENDS) | set(OWN_SHAPE)
                         | (set(ADOPTER_QUESTIONS) & set(NEW)))
     for slug, charts in (("children_waiting", CHILDREN_WAITING), ("adopters", ADOPTERS),
+                         ("adopters_waiting", ADOPTERS_WAITING),
                          ("special_guardianship", SPECIAL_GUARDIANSHIP)):
         assert page_charts(slug) == charts
     assert "sufficiency_by_approved_places" in page_charts("sufficiency")
@@ -289,6 +292,7 @@ def test_hidden_counts_are_named_not_zeroed(demo_services: Services) -> None:
 
 @pytest.mark.parametrize("page, charts", [("children_waiting", CHILDREN_WAITING),
                                           ("adopters", ADOPTERS),
+                                          ("adopters_waiting", ADOPTERS_WAITING),
                                           ("special_guardianship", SPECIAL_GUARDIANSHIP)])
 def test_cards_carry_caption_table_and_downloads(demo_services: Services, page: str, charts) -> None:
     assert_cards_carry_caption_table_and_downloads(page_cards(demo_services, page, ALS), charts)

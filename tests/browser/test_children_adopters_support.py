@@ -1,6 +1,7 @@
-"""The Children waiting, Adopters and Special guardianship pages in a real browser, on three
-quarters of demo returns: the header lists them after Sufficiency, and in board mode the
-clicker's next key walks Sufficiency -> Children waiting -> Adopters -> Special guardianship
+"""The Children waiting, Adopters, Adopters waiting and Special guardianship pages in a real
+browser, on three quarters of demo returns: the header lists them after Sufficiency, and in board
+mode the clicker's next key walks Sufficiency -> Children waiting -> Adopters -> Adopters waiting
+-> Special guardianship
 with the agency kept, each page drawing its board cards for that agency without console errors.
 (Each page's rendering and following the agency are covered with the other chart pages in
 test_timeliness_sufficiency.py.)"""
@@ -24,7 +25,8 @@ from tests.conftest import DEMO_SLICE
 pytestmark = pytest.mark.browser
 
 LAST = DEMO_SLICE[1]
-WALK = ("/sufficiency", "/children-waiting", "/adopters", "/special-guardianship")
+WALK = ("/sufficiency", "/children-waiting", "/adopters", "/adopters-waiting",
+        "/special-guardianship")
 SLUGS = {page.path: page.slug for page in CHART_PAGES}
 
 
@@ -39,8 +41,8 @@ def test_board_mode_walks_to_the_new_pages_keeping_the_agency(dash_duo, dashboar
     query = f"?scope=ALS&quarter={quote(str(LAST))}&window=4&present=1"
     dash_duo.driver.get(f"{dash_duo.server_url}{WALK[0]}{query}")
     nav = [a.get_attribute("pathname") for a in dash_duo.find_elements("header nav a[data-board]")]
-    assert nav[:6] == ["/", "/timeliness", "/sufficiency", "/children-waiting", "/adopters",
-                       "/special-guardianship"]
+    assert nav[:7] == ["/", "/timeliness", "/sufficiency", "/children-waiting", "/adopters",
+                       "/adopters-waiting", "/special-guardianship"]
     for n, path in enumerate(WALK):
         heading, charts, tile_chart = PAGES[path]
         if n:

@@ -104,7 +104,8 @@ def test_clicker_keys_move_between_pages_keeping_the_filters(dash_duo, dashboard
     dash_duo.wait_for_element("#quality-row-ALS", timeout=10)
     assert dash_duo.find_elements(".filters") == [] and dash_duo.find_elements(".board-mode")
     assert [a.get_attribute("pathname") for a in dash_duo.find_elements("header nav a[data-board]")] \
-        == ["/", "/timeliness", "/sufficiency", "/children-waiting", "/adopters", "/special-guardianship"]
+        == ["/", "/timeliness", "/sufficiency", "/children-waiting", "/adopters",
+            "/adopters-waiting", "/special-guardianship"]
 
     press(dash_duo, Keys.ARROW_RIGHT)
     until(lambda: here(dash_duo) == ("/", query), 5)

@@ -1,6 +1,6 @@
 """The chart pages beyond the Overview (Timeliness, Sufficiency, Children waiting, Adopters,
-Special guardianship) in a real browser, on three quarters of demo returns: they render every
-card without console errors, changing the agency and the quarter changes their numbers, and a
+Adopters waiting, Special guardianship) in a real browser, on three quarters of demo returns: they
+render every card without console errors, changing the agency and the quarter changes their numbers, and a
 link with filters opens the same view in a fresh browser once its user signs in there. Every
 test signs in as a viewer first."""
 
@@ -32,6 +32,8 @@ PAGES = {
     "/sufficiency": ("Sufficiency", page_charts("sufficiency"), "sufficiency_supply"),
     "/children-waiting": ("Children waiting", page_charts("children_waiting"), "waiting_by_age_year"),
     "/adopters": ("Adopters", page_charts("adopters"), "adopters_funnel"),
+    "/adopters-waiting": ("Adopters waiting", page_charts("adopters_waiting"),
+                          "adopters_approval_to_match"),
     "/special-guardianship": ("Special guardianship", page_charts("special_guardianship"),
                               "sgos_by_age_band"),  # on the board too
 }

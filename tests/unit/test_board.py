@@ -13,8 +13,8 @@ import pytest
 
 import charts
 from charts.figures import (
-    BOARD_FONT, DIRECT_LABEL, category_bars, direct_labels, measure_bars, quarter_ticks,
-    ranked_bars, trend_figure, wrapped,
+    BOARD_FONT, DIRECT_LABEL, category_bars, direct_labels, measure_bars, measure_trend_lines,
+    quarter_ticks, ranked_bars, trend_figure, wrapped,
 )
 from charts.spec import MAX_BOARD_CHARTS, Page
 from layouts.board_card import grid_shape, row_heights, short_title, source_line
@@ -84,6 +84,30 @@ def test_board_figure_labels_values_alone_when_the_card_names_the_lines() -> Non
     labels = [a["text"] for a in figure["layout"]["annotations"] if a.get("name") == DIRECT_LABEL]
     assert labels == ["14", "13"]
     assert figure["layout"]["margin"]["r"] == pytest.approx(2 * 0.58 * 18 + 24)
+
+
+def test_several_measures_are_labelled_by_their_short_names_on_the_board() -> None:
+    """Two measures for an area and England: four lines whose full names ("Matched within 6
+    months of approval: England: 50") would take half the card from the plot; on the board each
+    line carries its short name, and the normal figure keeps the full names in its legend."""
+    frame = pd.concat([
+        trend({"ALS": [10, 12, 13, 16], "england": [25, 25, 25, 25]}).assign(
+            measure="m3", measure_title="Matched within 3 months of approval"),
+        trend({"ALS": [30, 31, 31, 32], "england": [50, 50, 50, 50]}).assign(
+            measure="m6", measure_title="Matched within 6 months of approval")])
+    normal = measure_trend_lines(frame, short={"m3": "3 months", "m6": "6 months"})
+    assert [t["name"] for t in normal["data"]][:2] == [
+        "Matched within 3 months of approval: Adopt London South",
+        "Matched within 3 months of approval: England"]
+    figure = direct_labels(normal)
+    labels = [a["text"] for a in figure["layout"]["annotations"] if a.get("name") == DIRECT_LABEL]
+    assert labels == ["3 months: 16", "3 months, England: 25", "6 months: 32",
+                      "6 months, England: 50"]
+    assert figure["layout"]["margin"]["r"] == pytest.approx(len("6 months, England: 50") * 0.58 * 18 + 24)
+    # Without short names a line keeps its full name.
+    full = direct_labels(measure_trend_lines(frame))
+    assert "Matched within 6 months of approval: England: 50" in [
+        a["text"] for a in full["layout"]["annotations"]]
 
 
 def test_the_first_and_latest_quarters_are_always_labelled() -> None:
