@@ -1,5 +1,6 @@
-"""A chart card: active title, headline numbers, the chart, its caption, a table alternative,
-the key to the symbols and downloads of exactly its numbers.
+"""A chart card: active title, headline numbers, the chart, its caption, a table alternative
+(drawn by `table_view` when its reader opens it), the key to the symbols and downloads of
+exactly its numbers.
 
 `chart_card` lays out a `charts.view.ChartView` (the chart's frame, words and figure, worked out
 once). Its downloads are plain links to the data API's chart files
@@ -109,8 +110,10 @@ def chart_card(view: ChartView) -> dbc.Card:
             *([html.P(view.compare_note, id=ids.chart_part("compare-note", chart),
                       className="chart-card__compare-note")] if view.compare_note else []),
             symbol_key(SYMBOLS, present),
-            html.Details([html.Summary("Show as table"),
-                          table_view(frame, view.title, view.chart.table)],
+            # The table is drawn when first opened (callbacks/chart_pages.py): a page's ten
+            # closed tables were a third of the browser's work in drawing it.
+            html.Details([html.Summary("Show as table", id=ids.table_open(chart)),
+                          html.Div(id=ids.table_body(chart))],
                          className="chart-card__table-toggle"),
             download_links(view),
             html.P([html.A(text, href=href, className="me-3") for text, href in view.links],

@@ -106,3 +106,19 @@ def tile_value(chart: str) -> str:
 
 def chart_title(chart: str) -> str:
     return chart_part("title", chart)
+
+
+# A chart card's table, drawn when its reader first opens "Show as table" (callbacks/chart_pages.py):
+# pattern-matching ids, one pair per card, the chart's id as the key.
+TABLE_OPEN = "chart-table-open"
+TABLE_BODY = "chart-table"
+
+
+def table_open(chart: object) -> dict:
+    """The card's "Show as table" summary, whose clicks ask for the table (`chart` may be MATCH)."""
+    return {"type": TABLE_OPEN, "chart": chart}
+
+
+def table_body(chart: object) -> dict:
+    """Where the card's table is drawn once asked for."""
+    return {"type": TABLE_BODY, "chart": chart}

@@ -115,6 +115,8 @@ def assert_cards_carry_caption_table_and_downloads(cards: list, charts: tuple[st
         assert "Source: Quarterly ASG returns" in text and "Show as table" in text
         found = {c.id for c in card._traverse() if isinstance(getattr(c, "id", None), str)}
         assert ids.chart_title(chart) in found
+        # The table view is offered, drawn by its own callback when opened.
+        assert ids.table_open(chart) in [c.id for c in card._traverse() if isinstance(getattr(c, "id", None), dict)]
         links = [c.href for c in card._traverse() if getattr(c, "href", None)]
         for format in ("csv", "xlsx", "png", "svg"):
             assert any(h.startswith(f"/api/v1/charts/{chart}?") and h.endswith(f"format={format}")

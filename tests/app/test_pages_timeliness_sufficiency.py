@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from callbacks.chart_pages import page_cards
+from callbacks.chart_pages import chart_table, page_cards
 from server.services import Services
 from charts import CHARTS
 from charts.figures import category_bars
@@ -182,7 +182,8 @@ def test_suppressed_categories_are_gaps_not_zeros() -> None:
 def test_cards_carry_caption_table_and_downloads(demo_services: Services) -> None:
     for page, charts in (("timeliness", TIMELINESS), ("sufficiency", SUFFICIENCY)):
         assert_cards_carry_caption_table_and_downloads(page_cards(demo_services, page, ALS), charts)
-    journey = str(page_cards(demo_services, "timeliness", ALS)[0])
-    assert "Placement order to match" in journey and "Stage" in journey
+    # The journey's table, drawn when opened: a row per stage.
+    journey = str(chart_table(demo_services, "timeliness_journey", ALS))
+    assert "Placement order to match" in journey and "'Stage'" in journey
     assert page_cards(demo_services, "timeliness", None) == []
     assert "window" in str(page_cards(demo_services, "sufficiency", {**ALS, "window": 5}))
