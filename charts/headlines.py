@@ -165,8 +165,9 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
                       quarter: Quarter) -> list[Headline]:
     """The headlines for the area at the quarter from (chart, measure, frame) of each headline
     chart, in that order: figures above their thresholds first, then meaningful changes (one
-    that is also above its threshold says so, in one sentence), then the returns missing (said
-    once, from the first frame that knows them)."""
+    that is also above its threshold says so, in one sentence), then the returns missing for the
+    quarter (said once, from the first frame of a measure of the quarter alone: a rolling
+    year's frame counts the returns of its four quarters)."""
     thresholds, changes, returns = [], [], []
     for chart, measure, frame in frames:
         above = threshold_headline(chart, measure, frame, scope, name, quarter)
@@ -178,6 +179,8 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
             thresholds.append(above)
         elif change is not None:
             changes.append(change)
-        if not returns and (found := returns_headline(chart, frame, scope, quarter)) is not None:
+        # The quarter's own returns: a rolling year's figures count four quarters' returns.
+        if not returns and not MEASURES[measure].windowed and (
+                found := returns_headline(chart, frame, scope, quarter)) is not None:
             returns.append(found)
     return [*thresholds, *changes, *returns]

@@ -57,4 +57,4 @@ def layout(scope: object = None, quarter: object = None, window: object = None,
         filter_bar(filter_values(scope, quarter, window, compare), scope),
         dcc.Loading(html.Div(id=ids.HEADLINES_LIST, **{"aria-live": "polite"}), type="default",
                     delay_show=300),
-    ])
+    ], className="headlines-page")
