@@ -12,7 +12,9 @@ should notice, in GOV.UK style (plain words, numbers as figures):
   year ago (England fell)";
 - a figure above its threshold: "Placement order to match in South East is above the 4-month
   threshold: 140 days (England 118 days)";
-- the returns missing behind the quarter's figures: "1 of 5 returns is missing: Aspire".
+- the returns missing behind the quarter's figures: "1 of 5 returns is missing: Aspire";
+- the figures that could not be judged (hidden, or from incomplete returns), named, so that
+  nothing told never reads as all being well.
 
 A figure hidden from the caller, or from incomplete returns, is never told as a change. Each
 sentence carries whether the change is better or worse (for measures with a better direction)
@@ -168,8 +170,11 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
     that is also above its threshold says so, in one sentence), then the returns missing for the
     quarter (said once, from the first frame of a measure of the quarter alone: a rolling
     year's frame counts the returns of its four quarters)."""
-    thresholds, changes, returns = [], [], []
+    thresholds, changes, returns, unjudged = [], [], [], []
     for chart, measure, frame in frames:
+        now = _row(frame, scope, quarter)
+        if now is not None and not _usable(now):
+            unjudged.append((chart, MEASURES[measure].title))
         above = threshold_headline(chart, measure, frame, scope, name, quarter)
         change = change_headline(chart, measure, frame, scope, name, quarter)
         if change is not None and above is not None:  # one sentence of the figure, not two
@@ -183,4 +188,9 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
         if not returns and not MEASURES[measure].windowed and (
                 found := returns_headline(chart, frame, scope, quarter)) is not None:
             returns.append(found)
+    if unjudged:  # said, so that nothing told never reads as "all is well"
+        titles = [title for _chart, title in unjudged]
+        said = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else titles[0]
+        returns.append(Headline(f"Not judged, as hidden or from incomplete returns: {said}",
+                                unjudged[0][0], "", "unjudged"))
     return [*thresholds, *changes, *returns]

@@ -21,7 +21,7 @@ TITLE = "Headlines"
 LEAD = ("What a board should notice this quarter, a sentence each: figures above their "
         "thresholds, changes on a year before bigger than chance, and returns missing.")
 NOTHING = ("No figure is above its threshold, none changed on a year before by more than "
-           "chance, and every return is in.")
+           "chance, and every return is in.")  # only when every figure could be judged
 VERDICT_WORDS = {"better": "Better", "worse": "Worse"}
 
 

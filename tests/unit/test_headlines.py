@@ -121,8 +121,23 @@ def test_the_returns_missing_are_said_once_and_named() -> None:
                                     "returns_missing_names": ["", "Aspire, Adopt North"]})
     found = quarter_headlines([("children_waiting", "children_waiting", two),
                                ("adopters_waiting", "adopters_waiting", two)], "X", "X", NOW)
-    assert [h.text for h in found] == ["2 of 5 returns are missing: Aspire, Adopt North"]
+    assert [h.text for h in found] == [
+        "2 of 5 returns are missing: Aspire, Adopt North",
+        "Not judged, as hidden or from incomplete returns: Children waiting and Approved "
+        "adopters waiting"]
     assert returns_headline("children_waiting", frame({"X": [10, 12]}), "X", NOW) is None
     # A rolling year's frame counts four quarters' returns: the quarter's are said from a
     # measure of the quarter alone (adoption orders are a rolling year's).
-    assert quarter_headlines([("adoption_orders", "adoption_orders", two)], "X", "X", NOW) == []
+    assert [h.kind for h in quarter_headlines([("adoption_orders", "adoption_orders", two)],
+                                              "X", "X", NOW)] == ["unjudged"]
+
+
+def test_figures_that_cannot_be_judged_are_named_so_silence_is_not_all_well() -> None:
+    hidden = frame({"X": [100, 110]}, shown={"X": [None, "[c]"]})
+    incomplete = frame({"X": [200, 210]}, X={"partial_returns": [0, 1]})
+    found = quarter_headlines([("children_waiting", "children_waiting", hidden),
+                               ("a2_order_to_match", "a2_order_to_match", incomplete),
+                               ("sgos", "sgos", frame({"X": [10, 11]}))], "X", "X", NOW)
+    assert [(h.text, h.kind, h.chart) for h in found] == [
+        ("Not judged, as hidden or from incomplete returns: Children waiting and Placement "
+         "order to match", "unjudged", "children_waiting")]
