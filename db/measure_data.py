@@ -211,7 +211,7 @@ class MeasureSource:
             pinned = self.notes_version(session)
         return hashlib.sha256(repr((sorted(versions.items()), pinned)).encode()).hexdigest()[:20]
 
-    def notes_version(self, session: Session) -> tuple[int, int]:
+    def notes_version(self, session: Session) -> int:
         """db.notes.version, read once a request as the returns' versions are."""
         reading = _READING.get()
         if reading is not None and "notes" in reading:
