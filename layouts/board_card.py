@@ -15,10 +15,10 @@ import re
 from dash import dcc, html
 
 from charts.figures import (
-    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter,
+    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter, with_board_notes,
 )
 from charts.spec import WHOLE, Headline
-from charts.view import ChartView
+from charts.view import BOARD_NOTE_SIZE, ChartView
 from layouts import ids
 from metrics.disclosure import SYMBOLS
 
@@ -121,7 +121,8 @@ def board_figure(view: ChartView) -> tuple[FigureSpec, bool, str]:
     figure, note = without_note(drawn), incomplete_note(drawn)
     lines = [str(t.get("name")) for t in figure["data"] if t.get("type") == "scatter"]
     named = {h.label for h in view.headlines}
-    board = direct_labels(figure, names=not (lines and set(lines) <= named))
+    board = with_board_notes(direct_labels(figure, names=not (lines and set(lines) <= named)),
+                             list(view.notes), size=BOARD_NOTE_SIZE)
     return board, bool(quarters_of(figure["data"], "x")) and not quarters_of(board["data"], "x"), note
 
 
@@ -146,6 +147,7 @@ def board_card(view: ChartView, wide: bool = False,
             html.P([source_line(view, latest_only),
                     *([html.Span(f" · {key}", className="board-card__key")] if key else [])],
                    className="board-card__source"),
+            *[html.P(line, className="board-card__note") for line in view.note_lines],
         ],
         className="chart-card board-card" + (" board-card--wide" if wide else ""),
         id=ids.chart_part("card", chart),
