@@ -38,7 +38,7 @@ def pinnable_areas(caller: Caller, geography: Geography) -> list[dict]:
     agency by name (`Croydon (LA)`); none for a viewer or a board's screen."""
     agencies = geography.agencies.sort_values("name")
     areas = [(ENGLAND, "England"),
-             *((f"{REGION_PREFIX}{r}", r) for r in geography.regions()),
+             *((f"{REGION_PREFIX}{r}", r) for r in geography.regions),
              *((c, f"{n} ({KINDS_OF_AREA.get(k, k)})") for c, n, k in
                zip(agencies["code"], agencies["name"], agencies["kind"]))]  # fmt: skip
     return [{"label": name, "value": code} for code, name in areas

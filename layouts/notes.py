@@ -51,9 +51,9 @@ def notes_table(rows: list[dict], removable: set[int]) -> html.Table | html.P:
         html.Tr([
             html.Td(row["scope_name"]), html.Td(row["quarter"]), html.Td(row["text"]),
             html.Td(row["created_by"]), html.Td(row["created_at"]),
-            html.Td(dbc.Button("Remove", id={"type": ids.NOTE_REMOVE, "note": row["note_id"]},
-                               color="link", size="sm",
-                               **{"aria-label": f"Remove the note on {row['scope_name']}, {row['quarter']}"})
+            html.Td(html.Button("Remove", id={"type": ids.NOTE_REMOVE, "note": row["note_id"]},
+                                type="button", className="btn btn-link btn-sm p-0",
+                                **{"aria-label": f"Remove the note on {row['scope_name']}, {row['quarter']}"})
                     if row["note_id"] in removable else ""),
         ]) for row in rows
     ])  # fmt: skip
