@@ -24,9 +24,9 @@ def pin_form() -> html.Div:
     return html.Div(
         [
             html.Div([dbc.Label("Area", html_for=ids.NOTES_AREA),
-                      dbc.Select(id=ids.NOTES_AREA, options=[])]),
+                      dbc.Select(id=ids.NOTES_AREA, options=[], placeholder="Choose an area")]),
             html.Div([dbc.Label("Quarter", html_for=ids.NOTES_QUARTER),
-                      dbc.Select(id=ids.NOTES_QUARTER, options=[])]),
+                      dbc.Select(id=ids.NOTES_QUARTER, options=[], placeholder="Choose a quarter")]),
             html.Div([dbc.Label(f"Note (at most {NOTE_LENGTH} characters)", html_for=ids.NOTES_TEXT),
                       dbc.Input(id=ids.NOTES_TEXT, type="text", maxLength=NOTE_LENGTH,
                                 placeholder="court backlog", className="notes-form__text")],
