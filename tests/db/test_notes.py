@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import audit
+from db import audit, users
 from db.engine import engine_for
 from db.measure_data import MeasureSource, load_geography
 from db.models import BoardNote
@@ -20,6 +20,7 @@ from db.notes import NoteNotAllowed
 from db.queries import Store
 from metrics.access import Caller
 from metrics.notes import NoteRefused
+from tests.cli_in_process import cli  # noqa: F401  (a fixture)
 
 ALS_ANALYST = Caller("ann", "analyst", frozenset({"ALS"}))  # Adopt London South, London
 ADMIN = Caller("ada", "admin")
@@ -139,3 +140,19 @@ def test_the_data_version_moves_with_every_pin_and_removal(sessions, store, geog
     store.remove_note(ADMIN, geography, note)
     assert len({before, pinned, source.data_version()}) == 3
     assert source.notes(VIEWER, "england", [Q3]).empty
+
+
+def test_the_command_line_pins_lists_and_removes_with_a_dashboard_user_s_rights(db_url, sessions, cli) -> None:
+    with sessions() as session, session.begin():
+        users.add_user(session, "ann", "a long enough password", "analyst", ["ALS"], actor="setup")
+    pinned = cli(db_url, "notes", "add", "ALS", Q3, "court backlog", "--user", "ann")
+    assert (pinned.returncode, pinned.stdout.strip()) == (0, "Pinned note 1.")
+    refused = cli(db_url, "notes", "add", "840", Q3, "court backlog", "--user", "ann")
+    assert refused.returncode == 2 and "pinned only by admins" in refused.stdout
+    nobody = cli(db_url, "notes", "add", "ALS", Q3, "court backlog", "--user", "root")
+    assert nobody.returncode == 2 and "no dashboard user is called 'root'" in nobody.stdout
+    listed = cli(db_url, "notes", "list", "--scope", "ALS")
+    assert listed.returncode == 0 and "court backlog" in listed.stdout and "1 note(s)." in listed.stdout
+    assert cli(db_url, "notes", "remove", "1", "--user", "ann").stdout.strip() == "Removed note 1."
+    assert cli(db_url, "notes", "remove", "1", "--user", "ann").returncode == 2
+    assert [len(events(sessions, kind)) for kind in ("note_pinned", "note_removed")] == [1, 1]
