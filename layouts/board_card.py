@@ -147,7 +147,6 @@ def board_card(view: ChartView, wide: bool = False,
             html.P([source_line(view, latest_only),
                     *([html.Span(f" · {key}", className="board-card__key")] if key else [])],
                    className="board-card__source"),
-            *[html.P(line, className="board-card__note") for line in view.note_lines],
         ],
         className="chart-card board-card" + (" board-card--wide" if wide else ""),
         id=ids.chart_part("card", chart),
@@ -206,5 +205,9 @@ def board_cards(views: list[tuple[ChartView, dict]]) -> html.Div:
     # Figures from incomplete returns are hollow or hatched on their charts; what is missing is
     # said once for the screen, not on every card (a card has no line to spare on a projector).
     said = " · ".join(incomplete_line([note for _figure, _latest, note in drawn if note]))
+    # The area's board notes are the same on each of its trend charts, numbered alike: said
+    # once for the screen too, so the charts keep their height.
+    notes = " · ".join(dict.fromkeys(line for view, _width in views for line in view.note_lines))
     return html.Div([*([html.P(said, className="board-incomplete")] if said else []),
+                     *([html.P(notes, className="board-notes")] if notes else []),
                      grid], className="board-screen")

@@ -29,7 +29,7 @@ def pin_form() -> html.Div:
                       dbc.Select(id=ids.NOTES_QUARTER, options=[], placeholder="Choose a quarter")]),
             html.Div([dbc.Label(f"Note (at most {NOTE_LENGTH} characters)", html_for=ids.NOTES_TEXT),
                       dbc.Input(id=ids.NOTES_TEXT, type="text", maxLength=NOTE_LENGTH,
-                                placeholder="court backlog", className="notes-form__text")],
+                                placeholder="e.g. court backlog", className="notes-form__text")],
                      className="notes-form__words"),
             html.Div(dbc.Button("Pin note", id=ids.NOTES_PIN, color="primary"),
                      className="notes-form__button"),
@@ -39,7 +39,7 @@ def pin_form() -> html.Div:
     )
 
 
-def notes_table(rows: list[dict], removable: set[int]) -> html.Table | html.P:
+def notes_table(rows: list[dict], removable: set[int]) -> html.Div | html.P:
     """The notes, newest quarter first: area, quarter, note, who pinned it and when, and a
     Remove button on those the caller may remove. `rows` carry note_id, scope_name, quarter,
     text, created_by and created_at (as text)."""
@@ -57,7 +57,8 @@ def notes_table(rows: list[dict], removable: set[int]) -> html.Table | html.P:
                     if row["note_id"] in removable else ""),
         ]) for row in rows
     ])  # fmt: skip
-    return html.Table([html.Caption("Notes pinned"), head, body], className="table table-sm notes-table")
+    return html.Div([html.H2("Notes pinned", className="h4 mt-4"),
+                     html.Table([head, body], className="table table-sm notes-table")])
 
 
 def layout(**_params: object) -> html.Div:
