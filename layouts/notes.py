@@ -35,7 +35,7 @@ def pin_form() -> html.Div:
                      className="notes-form__button"),
         ],
         id=ids.NOTES_FORM,
-        className="filter-bar notes-form",
+        className="notes-form",
     )
 
 
