@@ -191,6 +191,29 @@ PROJECTIONS: dict[str, Callable[..., Projection | None]] = {
 }
 
 
+def history_of(rows: pd.DataFrame) -> pd.DataFrame:
+    """A history frame from tidy rows of one area (measure, quarter, value, shown): a row per
+    quarter, oldest first, a column per measure, NaN where a figure is not shown ([c], [x],
+    [z]). Rows with a category (a breakdown's) are left out."""
+    if rows.empty:
+        return pd.DataFrame()
+    whole = rows["category"].fillna("").isin(["", "Total"]) if "category" in rows else True
+    hidden = rows["shown"].astype(str).str.startswith("[") if "shown" in rows else False
+    kept = rows[whole].assign(value=pd.to_numeric(rows["value"]).where(~hidden))
+    wide = kept.pivot_table(index="quarter", columns="measure", values="value", aggfunc="first",
+                            dropna=False)
+    order = sorted(wide.index, key=Quarter.parse)
+    return wide.reindex(order).rename_axis(index=None, columns=None)
+
+
+def project_rows(rows: pd.DataFrame, measure: str, ahead: int = AHEAD) -> Projection | None:
+    """The projection of `measure` from one area's tidy rows (None when it cannot be made)."""
+    history = history_of(rows)
+    if measure not in history:
+        return None
+    return PROJECTIONS[measure](history, ahead=ahead)
+
+
 # ---------------------------------------------------------------- the backtest
 
 
