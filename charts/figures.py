@@ -1183,16 +1183,16 @@ def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
             "hovertemplate": "%{x}: %{text}<extra>Projection</extra>",
         })
         annotations.append({"x": ahead[len(ahead) // 2], "y": 1, "yref": "paper", "xanchor": "center",
-                            "yanchor": "top", "text": "<b>Projection</b>", "showarrow": False,
+                            "yanchor": "bottom", "text": "<b>Projection</b>", "showarrow": False,
                             "name": PROJECTION_NOTE, "font": {"size": 12, "color": ENGLAND_COLOUR}})
     else:
         annotations.append({"x": 1, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "right",
-                            "yanchor": "top", "showarrow": False, "name": PROJECTION_NOTE,
+                            "yanchor": "bottom", "showarrow": False, "name": PROJECTION_NOTE,
                             "text": "Too few figures shown to project", "font": {"size": 12,
                                                                                  "color": ENGLAND_COLOUR}})
     figure = figure_spec(traces, {
         "height": height,
-        "margin": {"l": 40, "r": 10, "t": 24, "b": 10},
+        "margin": {"l": 40, "r": 10, "t": 26, "b": 10},
         "showlegend": True,
         "legend": {"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12}},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "font": FONT,
@@ -1200,8 +1200,9 @@ def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
         "shapes": [{"type": "rect", "xref": "x", "yref": "paper", "x0": quarters[len(rows) - 1],
                     "x1": quarters[-1], "y0": 0, "y1": 1, "fillcolor": "#f3f2f1", "line": {"width": 0},
                     "layer": "below"}] if made is not None and len(rows) else [],
+        # Half a quarter of room each side, so the last projected point is drawn whole.
         "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": quarters,
-                  "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
+                  "range": [-0.5, len(quarters) - 0.5], "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
                   "tickvals": quarters[::3], "ticktext": [short_quarter(q) for q in quarters[::3]]},
         "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
     })
