@@ -99,3 +99,78 @@ def test_the_backtest_measures_a_miss():
     tested = backtest(history, "children_waiting")
     last = tested[tested["origin"] == history.index[-2]]
     assert last["ape"].tolist() == pytest.approx([100 * 6 / 36])
+
+
+# ---------------------------------------------------------------- the chart
+
+
+def chart_frame(history: pd.DataFrame, scope: str = "ALS", name: str = "Adopt London South",
+                hidden: tuple[str, str] | None = None) -> pd.DataFrame:
+    """A chart frame of tidy rows (as charts.frames.rows gives them) from a history frame."""
+    from metrics.registry import MEASURES
+
+    rows = []
+    for measure in history.columns:
+        for quarter, value in history[measure].items():
+            shown = "[c]" if hidden == (measure, quarter) else f"{value:,.0f}"
+            rows.append({"scope": scope, "scope_name": name, "scope_kind": "raa", "quarter": quarter,
+                         "breakdown": "", "category": "", "measure": measure,
+                         "measure_title": MEASURES[measure].title,
+                         "value": float("nan") if shown == "[c]" else float(value), "shown": shown,
+                         "cohort": float(value), "missing_returns": 0, "partial_returns": 0,
+                         "value_type": "count", "status": ""})
+    return pd.DataFrame(rows)
+
+
+def test_the_figure_continues_the_trend_with_a_marked_projection():
+    import plotly.graph_objects as go
+
+    from charts.figures import PROJECTION_NOTE, direct_labels, projection_figure
+
+    figure = projection_figure(chart_frame(children_history()))
+    go.Figure(figure)  # a figure plotly accepts
+    actual, band, projected = figure["data"]
+    assert actual["x"] == QUARTERS[:5] and actual["line"]["dash"] == "solid"
+    assert actual["y"] == [40, 43, 44, 47, 48]
+    # The projection starts at the latest figure and runs four quarters on, dashed.
+    assert projected["name"] == "Projection" and projected["line"]["dash"] == "dash"
+    assert projected["x"] == ["2025-26 Q1", "2025-26 Q2", "2025-26 Q3", "2025-26 Q4", "2026-27 Q1"]
+    assert projected["y"][0] == 48 and projected["y"][1] == pytest.approx(50.72834, abs=1e-4)
+    assert projected["text"][1] == "51 (48 to 53)"
+    # The shaded range runs from the latest figure out along the highs and back along the lows.
+    assert band["fill"] == "toself" and band["y"][1] == pytest.approx(50.72834 + 2.26321, abs=1e-4)
+    labels = [a for a in figure["layout"]["annotations"] if a.get("name") == PROJECTION_NOTE]
+    assert [a["text"] for a in labels] == ["<b>Projection</b>"]
+    go.Figure(direct_labels(figure))
+
+
+def test_a_hidden_figure_leaves_the_trend_alone_and_says_so():
+    from charts.figures import PROJECTION_NOTE, projection_figure
+
+    figure = projection_figure(chart_frame(children_history(), hidden=("adm_decisions", "2025-26 Q1")))
+    assert [t["name"] for t in figure["data"]] == ["Children waiting"]
+    labels = [a["text"] for a in figure["layout"]["annotations"] if a.get("name") == PROJECTION_NOTE]
+    assert labels == ["Too few figures shown to project"]
+
+
+def test_the_title_says_where_the_projection_goes():
+    from charts.projected import projection_headlines, projection_title
+    from charts.query import Query
+    from metrics.quarters import Quarter
+
+    query = Query("children_waiting", "ALS", Quarter.parse("2025-26 Q1"))
+    frame = chart_frame(children_history())
+    # Carried on by hand from the first test: decided-not-ordered 10.94407 after quarter 2,
+    # 10.90236 after 3; waiting 52.44139 + 31/41 x 10.94407 - 23/174 x 52.44139 = 53.78427,
+    # then 53.78427 + 31/41 x 10.90236 - 23/174 x 53.78427 = 54.9181, its range plus or minus
+    # 1.96 x 1.15470 x 2 = 4.52644: 50.39 to 59.44. 48 is outside it, so a rise.
+    assert projection_title(frame, query) == (
+        "Children waiting in Adopt London South are projected to rise to about 55 by 2026-27 Q1 "
+        "(50 to 59), from 48 at 2025-26 Q1")
+    assert [tuple(h) for h in projection_headlines(frame, query)] == [
+        ("children waiting, 2025-26 Q1", "48", True), ("projected, 2026-27 Q1", "55", False),
+        ("range (about 95%)", "50 to 59", False)]
+    hidden = chart_frame(children_history(), hidden=("placement_orders", "2024-25 Q3"))
+    assert projection_title(hidden, query) == (
+        "Children waiting in Adopt London South at 2025-26 Q1: 48; too few figures are shown to "
+        "project the next 4 quarters")
