@@ -23,13 +23,15 @@ from charts.query import Query
 from charts.spec import Chart, Headline
 from charts.words import page_caption, said_at, scope_name_of, scope_row
 from metrics.projection import (
-    ADOPTER_INPUTS, AHEAD, CHILDREN_INPUTS, SPREAD, YEARLY_INPUTS, Projection, project_rows,
+    ADOPTER_INPUTS, AHEAD, CHILDREN_INPUTS, MAX_LAG, RECENT, SPREAD, YEARLY_INPUTS, Projection, project_rows,
 )
 from metrics.registry import MEASURES
 
 INPUTS = {"children_waiting": CHILDREN_INPUTS, "adopters_waiting": (*ADOPTER_INPUTS, *YEARLY_INPUTS)}
-# Quarters asked for: the spread's changes need SPREAD + 1, and the stage 2 lag up to 4 more.
-HISTORY = SPREAD + 4
+# Quarters asked for: the spread's SPREAD changes; the rates need RECENT + 1, and with a stage 2
+# lag of up to MAX_LAG quarters RECENT + MAX_LAG + 1, which is no more. Each quarter is a
+# result per measure for every new area asked for, so no more are asked for than are read.
+HISTORY = max(SPREAD + 1, RECENT + MAX_LAG + 1)
 
 HOW = {
     "children_waiting": (
@@ -49,10 +51,11 @@ INTERVAL = (f"The shaded range is about 95%: the spread of the last {SPREAD} qua
 
 def projection_plan(measure: str, query: Query, source: Source) -> list[Query]:
     """Each figure the projection reads, for the scope alone: quarterly (window 1) over the
-    last HISTORY quarters, the stage 2 length over a rolling year."""
+    last HISTORY quarters; the stage 2 length over the rolling year to the quarter, which is
+    the only one the projection reads."""
     first = query.quarter + (1 - HISTORY)
-    return [replace(query, measure=m, scope=query.scope, compare=(), first=first, breakdown=None,
-                    window=4 if m in YEARLY_INPUTS else 1, stat="mean")
+    return [replace(query, measure=m, scope=query.scope, compare=(), breakdown=None, stat="mean",
+                    **({"window": 4, "first": None} if m in YEARLY_INPUTS else {"window": 1, "first": first}))
             for m in INPUTS[measure]]
 
 
