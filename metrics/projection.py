@@ -62,10 +62,6 @@ class Projection:
     # What it assumed, by name: rates a quarter, the lag in quarters, the spread of changes.
     assumed: tuple[tuple[str, float], ...] = ()
 
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"quarter": list(self.quarters), "value": self.centre,
-                             "low": self.low, "high": self.high})
-
 
 def _ratio(part: float, whole: float) -> float:
     return part / whole if whole > 0 else 0.0
