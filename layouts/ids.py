@@ -133,3 +133,6 @@ def table_open(chart: object) -> dict:
 def table_body(chart: object) -> dict:
     """Where the card's table is drawn once asked for."""
     return {"type": TABLE_BODY, "chart": chart}
+
+# The quarter's headlines (layouts/headlines.py)
+HEADLINES_LIST = "headlines-list"

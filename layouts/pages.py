@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import dash
 
 from charts import PAGES
-from layouts import audit, definitions, load, not_found_404, notes, quality, returns
+from layouts import audit, definitions, headlines, load, not_found_404, notes, quality, returns
 from layouts.board import board_aware
 from layouts.chart_pages import page_layout
 from layouts.shell import SERVICE_NAME
@@ -34,6 +34,10 @@ def register_pages(measures: Sequence[Mapping] = (), protection: str = "") -> No
             f"{overview.slug}_alias", path=alias, name=overview.title,
             title=_title(overview.title), layout=page_layout(overview), order=1,
         )  # fmt: skip
+    dash.register_page(
+        headlines.__name__, path=headlines.PATH, name=headlines.TITLE,
+        title=_title(headlines.TITLE), layout=headlines.layout, order=1,
+    )  # fmt: skip
     dash.register_page(
         definitions.__name__, path=definitions.PATH, name=definitions.TITLE,
         title=_title(definitions.TITLE), layout=definitions.layout_for(measures, protection), order=2,

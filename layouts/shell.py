@@ -38,7 +38,9 @@ INDEX_STRING = """<!DOCTYPE html>
 # per agency, 38 for England) and the glossary do not fit one, and every board screen's line
 # says how many returns are in.
 NAVIGATION = (
-    *((page.title, page.path, True) for page in PAGES),
+    (PAGES[0].title, PAGES[0].path, True),
+    ("Headlines", "/headlines", False),  # sentences, not a projected screen of charts (yet)
+    *((page.title, page.path, True) for page in PAGES[1:]),
     ("Data quality", "/data-quality", False),
     ("Definitions", "/definitions", False),
     ("Returns loaded", "/returns", False),

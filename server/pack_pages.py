@@ -74,6 +74,8 @@ table {{ border-collapse: collapse; font-size: 14px; margin-top: 8px }}
 th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #b1b4b6 }}
 th {{ border-bottom: 2px solid #0b0c0c }}
 table.summary {{ font-size: 15px }}
+ul.headlines {{ font-size: 17px; line-height: 1.4 }}
+ul.headlines li {{ margin-bottom: 10px }}
 td.number, th.number {{ text-align: right; white-space: nowrap }}
 .tables {{ display: flex; gap: 24px; align-items: flex-start }}
 table.compact {{ font-size: 11px; flex: 1 1 0 }}
@@ -128,6 +130,19 @@ def summary_page(heading: str, title: str, area: str, region: str | None,
     said = "".join(f"<p class='notes'>{escape(n)}</p>" for n in notes)
     return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(title)}</h2>"
             f"<table class='summary'><thead>{head}</thead><tbody>{body}</tbody></table>{said}"
+            f"{_footer(number, total, symbols_key())}</section>")
+
+
+def headlines_page(heading: str, title: str, lines: Sequence[tuple[str, str, int | None]],
+                   nothing: str, number: int, total: int) -> str:
+    """The quarter's headlines, a sentence each with "better"/"worse" said in words and the
+    page of the chart that shows it."""
+    items = "".join(
+        f"<li>{f'<strong>{escape(verdict.capitalize())}:</strong> ' if verdict else ''}"
+        f"{escape(text)}{f' (page {page})' if page else ''}</li>"
+        for text, verdict, page in lines)
+    body = f"<ul class='headlines'>{items}</ul>" if lines else f"<p>{escape(nothing)}</p>"
+    return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(title)}</h2>{body}"
             f"{_footer(number, total, symbols_key())}</section>")
 
 
