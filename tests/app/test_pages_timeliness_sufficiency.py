@@ -40,7 +40,8 @@ def test_the_pages_charts_are_registered() -> None:
                           "timeliness_reversed", "timeliness_reversed_by_reason")
     assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies", "sufficiency_matching_gap",
                            *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
-                           "sufficiency_breakdown_trend", "sufficiency_by_approved_places")
+                           "sufficiency_breakdown_trend", "sufficiency_by_approved_places",
+                           "sufficiency_adopters_projection")
     assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)
 
 
