@@ -25,6 +25,8 @@ import plotly.io as pio
 from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
+from metrics.funnel import curve, england_value, funnel_points
+from metrics.registry import MEASURES
 
 ENGLAND_COLOUR = "#3D3D3D"
 THRESHOLD_COLOUR = "#801650"
@@ -1014,6 +1016,10 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     for trace in data:
         if trace.get("type") != "scatter" or trace.get("y") is None:
             continue
+        if isinstance(trace.get("meta"), dict) and trace["meta"].get(OWN_LABELS):
+            trace["textfont"] = {**trace.get("textfont", {}), **font}
+            trace["marker"] = {**trace.get("marker", {}), "size": 12}
+            continue
         ys = list(trace["y"])
         texts = list(trace["text"]) if trace.get("text") is not None else [""] * len(ys)
         points = [(x, y, t) for x, y, t in zip(list(trace["x"]), ys, texts) if y is not None and y == y]
@@ -1122,3 +1128,103 @@ def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
                    showlegend=False, margin={"l": 10, "r": 40, "t": 10, "b": 10},
                    xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
                    yaxis={"automargin": True, "type": "category"})
+
+
+# ---------------------------------------------------------------- fair comparison: funnel plots
+
+# A trace whose `meta` carries OWN_LABELS writes its own text beside its points (the funnel's
+# outliers, by name) and gets no line-end label on a board card; an empty text, none at all.
+OWN_LABELS = "own_labels"
+WORSE_COLOUR, BETTER_COLOUR = "#801650", "#28A197"
+LIMIT_DASHES = {"95%": "dot", "99.8%": "solid"}
+
+
+def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
+    """One pair of limits as one line: the lower curve, a gap, then the upper curve (so a board
+    card labels the pair once, at the upper curve's end)."""
+    key = band.replace(".", "").replace("%", "")
+    lower, upper = curve[f"lower{key}"].tolist(), curve[f"upper{key}"].tolist()
+    cohorts = curve["cohort"].tolist()
+    return {
+        "type": "scatter", "mode": "lines", "name": f"{band} limits",
+        "x": [*cohorts, None, *cohorts], "y": [*lower, None, *upper],
+        "line": {"color": ENGLAND_COLOUR, "dash": LIMIT_DASHES[band], "width": 1.2},
+        "hoverinfo": "skip", "connectgaps": False, "meta": {BOARD_NAME: band},
+    }
+
+
+def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool) -> dict:
+    """Agencies as dots, x their cohort and y their value; `named` writes each one's name."""
+    hover = [f"{n}: {s} (cohort {c:,.0f}), {p}" for n, s, c, p in
+             zip(points["scope_name"], points["shown"], points["cohort"], points["placed"])]
+    return {
+        "type": "scatter", "mode": "markers+text" if named else "markers", "name": name,
+        "x": points["cohort"].tolist(), "y": points["value"].tolist(),
+        "text": points["scope_name"].tolist() if named else None,
+        "textposition": "top center", "textfont": {"size": 11},
+        "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": marker, "meta": {OWN_LABELS: True},
+        "cliponaxis": False,
+    }
+
+
+def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
+    """A funnel plot: each agency's figure (y) against its cohort (x), England's figure as a
+    dashed line and its 95% and 99.8% control limits (metrics.funnel) narrowing as the cohort
+    grows. Agencies outside the limits are named beside their dots, worse and better in their
+    own colours and shapes; the selected agency (the frame's first row, when it is an agency)
+    is drawn largest and named. Agencies whose figure or cohort is hidden are not drawn; a note
+    says how many. The frame is a funnel chart's: England's row and the agencies' rows for one
+    measure at one quarter."""
+    measure = str(frame["measure"].iloc[0])
+    value_type = str(frame["value_type"].iloc[0])
+    points, hidden = funnel_points(frame, measure)
+    target = england_value(frame)
+    unit = "Per cent" if value_type == "percent" else "Mean days"
+    traces: list[dict] = []
+    annotations: list[dict] = []
+    if target is not None and len(points):
+        smallest, largest = float(points["cohort"].min()), float(points["cohort"].max())
+        limits = curve(value_type, target, max(smallest * 0.8, 1.0), largest * 1.1)
+        traces += [_limit_trace(limits, "99.8%"), _limit_trace(limits, "95%")]
+        england = frame[frame["scope"] == ENGLAND].iloc[-1]
+        traces.append({
+            "type": "scatter", "mode": "lines", "name": "England",
+            "x": [float(limits["cohort"].iloc[0]), float(limits["cohort"].iloc[-1])],
+            "y": [target, target], "text": ["", str(england["shown"])],
+            "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip",
+        })
+        selected = str(frame["scope"].iloc[0])
+        mine = points["scope"] == selected
+        within = (points["outside"] == 0) & ~mine
+        worse = (points["outside"] > 0) & (points["judged"].isin(["worse", "higher"])) & ~mine
+        better = (points["outside"] > 0) & ~worse & ~within & ~mine
+        traces.append(_points_trace(points[within], "Within the expected range",
+                                    {"color": "#6F777B", "symbol": "circle-open", "size": 8}, False))
+        if worse.any():
+            traces.append(_points_trace(points[worse], "Outside the limits: worse",
+                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True))
+        if better.any():
+            traces.append(_points_trace(points[better], "Outside the limits: better",
+                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, True))
+        if mine.any():
+            traces.append(_points_trace(points[mine], str(points.loc[mine, "scope_name"].iloc[0]),
+                                        {"color": COLOURS[0], "symbol": "star", "size": 16,
+                                         "line": {"color": "white", "width": 1}}, True))
+    else:
+        annotations.append({"text": "No funnel: England's figure or every agency's is not "
+                                    "available", "showarrow": False, "xref": "paper",
+                            "yref": "paper", "x": 0.5, "y": 0.5})
+    if hidden:
+        annotations.append({
+            "text": f"{hidden} {'agency' if hidden == 1 else 'agencies'} not shown: "
+                    "figures hidden to protect small numbers",
+            "name": NOTE_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
+            "font": {"size": 12, "color": NOTE_COLOUR}})
+    return _figure(traces, height, annotations, showlegend=True,
+                   margin={"l": 10, "r": 10, "t": 30 if hidden else 10, "b": 10},
+                   legend={"orientation": "h", "y": -0.3, "x": 0, "font": {"size": 12}},
+                   xaxis={"title": {"text": f"Cohort ({MEASURES[measure].cohort_noun})"},
+                          "gridcolor": "#e5e5e5", "rangemode": "tozero", "automargin": True},
+                   yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "automargin": True})
