@@ -89,7 +89,7 @@ def curve(value_type: str, target: float, smallest: float, largest: float,
     sizes spaced evenly on a square-root scale (where the funnel bends most): columns cohort,
     lower998, lower95, upper95, upper998."""
     low = math.sqrt(max(float(smallest), 1.0))
-    top = max(math.sqrt(max(float(largest), 1.0)), low + 1)
+    top = max(math.sqrt(max(float(largest), 1.0)), low)
     sizes = [low + (top - low) * i / (points - 1) for i in range(points)]
     return pd.DataFrame([limits(value_type, target, s * s) for s in sizes])
 
