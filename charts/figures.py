@@ -1137,6 +1137,7 @@ def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
 OWN_LABELS = "own_labels"
 WORSE_COLOUR, BETTER_COLOUR = "#801650", "#28A197"
 LIMIT_DASHES = {"95%": "dot", "99.8%": "solid"}
+HIDDEN_NOTE = "funnel-hidden"  # the note of how many agencies are hidden (an annotation's name)
 
 
 def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
@@ -1146,10 +1147,13 @@ def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
     lower, upper = curve[f"lower{key}"].tolist(), curve[f"upper{key}"].tolist()
     cohorts = curve["cohort"].tolist()
     return {
-        "type": "scatter", "mode": "lines", "name": f"{band} limits",
+        "type": "scatter", "mode": "lines+text", "name": f"{band} limits",
         "x": [*cohorts, None, *cohorts], "y": [*lower, None, *upper],
+        "text": [""] * (2 * len(cohorts)) + [band], "textposition": "middle right",
+        "textfont": {"size": 11, "color": ENGLAND_COLOUR},
         "line": {"color": ENGLAND_COLOUR, "dash": LIMIT_DASHES[band], "width": 1.2},
-        "hoverinfo": "skip", "connectgaps": False, "meta": {BOARD_NAME: band},
+        "hoverinfo": "skip", "connectgaps": False, "meta": {OWN_LABELS: True},
+        "cliponaxis": False,
     }
 
 
@@ -1183,16 +1187,19 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     unit = "Per cent" if value_type == "percent" else "Mean days"
     traces: list[dict] = []
     annotations: list[dict] = []
+    largest = 0.0
     if target is not None and len(points):
         smallest, largest = float(points["cohort"].min()), float(points["cohort"].max())
         limits = curve(value_type, target, max(smallest * 0.8, 1.0), largest * 1.1)
         traces += [_limit_trace(limits, "99.8%"), _limit_trace(limits, "95%")]
         england = frame[frame["scope"] == ENGLAND].iloc[-1]
         traces.append({
-            "type": "scatter", "mode": "lines", "name": "England",
+            "type": "scatter", "mode": "lines+text", "name": "England",
             "x": [float(limits["cohort"].iloc[0]), float(limits["cohort"].iloc[-1])],
-            "y": [target, target], "text": ["", str(england["shown"])],
+            "y": [target, target], "text": ["", f"England {england['shown']}"],
+            "textposition": "bottom right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
             "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip",
+            "meta": {OWN_LABELS: True}, "cliponaxis": False,
         })
         selected = str(frame["scope"].iloc[0])
         mine = points["scope"] == selected
@@ -1219,12 +1226,14 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
         annotations.append({
             "text": f"{hidden} {'agency' if hidden == 1 else 'agencies'} not shown: "
                     "figures hidden to protect small numbers",
-            "name": NOTE_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
+            "name": HIDDEN_NOTE, "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
             "font": {"size": 12, "color": NOTE_COLOUR}})
     return _figure(traces, height, annotations, showlegend=True,
                    margin={"l": 10, "r": 10, "t": 30 if hidden else 10, "b": 10},
                    legend={"orientation": "h", "y": -0.3, "x": 0, "font": {"size": 12}},
+                   # Room right of the curves' ends for their labels (95%, 99.8%, England).
                    xaxis={"title": {"text": f"Cohort ({MEASURES[measure].cohort_noun})"},
-                          "gridcolor": "#e5e5e5", "rangemode": "tozero", "automargin": True},
+                          "gridcolor": "#e5e5e5", "automargin": True,
+                          **({"range": [0, largest * 1.1 * 1.3]} if traces else {})},
                    yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "automargin": True})
