@@ -1141,15 +1141,19 @@ HIDDEN_NOTE = "funnel-hidden"  # the note of how many agencies are hidden (an an
 
 
 def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
-    """One pair of limits as one line: the lower curve, a gap, then the upper curve (so a board
-    card labels the pair once, at the upper curve's end)."""
+    """One pair of limits as one line: the lower curve, a gap, then the upper curve, labelled
+    once at one end."""
     key = band.replace(".", "").replace("%", "")
     lower, upper = curve[f"lower{key}"].tolist(), curve[f"upper{key}"].tolist()
     cohorts = curve["cohort"].tolist()
     return {
         "type": "scatter", "mode": "lines+text", "name": f"{band} limits",
         "x": [*cohorts, None, *cohorts], "y": [*lower, None, *upper],
-        "text": [""] * (2 * len(cohorts)) + [band], "textposition": "middle right",
+        # Labelled at the upper curve's end (99.8%) or the lower's (95%): apart, where the
+        # curves meet England's line from either side.
+        "text": ([""] * (2 * len(cohorts)) + [band] if band == "99.8%"
+                 else [""] * (len(cohorts) - 1) + [band] + [""] * (len(cohorts) + 1)),
+        "textposition": "middle right",
         "textfont": {"size": 11, "color": ENGLAND_COLOUR},
         "line": {"color": ENGLAND_COLOUR, "dash": LIMIT_DASHES[band], "width": 1.2},
         "hoverinfo": "skip", "connectgaps": False, "meta": {OWN_LABELS: True},
@@ -1197,7 +1201,7 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
             "type": "scatter", "mode": "lines+text", "name": "England",
             "x": [float(limits["cohort"].iloc[0]), float(limits["cohort"].iloc[-1])],
             "y": [target, target], "text": ["", f"England {england['shown']}"],
-            "textposition": "bottom right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
+            "textposition": "middle right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
             "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip",
             "meta": {OWN_LABELS: True}, "cliponaxis": False,
         })

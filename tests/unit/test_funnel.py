@@ -208,11 +208,13 @@ def test_the_plan_asks_for_every_agency_in_links_the_api_accepts() -> None:
     assert [q.scopes for q in south] == [("201", "england", "region:South", "200", "202")]
 
 
-def test_timeliness_has_funnels_of_a10_a2_and_a3_and_the_board_two() -> None:
+def test_timeliness_has_funnels_of_a10_a2_and_a3_and_the_board_one() -> None:
     page = PAGE_OF["timeliness"]
     funnels = {c.id: c.measure for c, _ in page.charts if c.figure is funnel_plot}
     assert funnels == {"timeliness_a10_funnel": "a10_care_to_placed_adjusted",
                        "timeliness_a2_funnel": "a2_order_to_match",
                        "timeliness_a3_funnel": "a3_within_14_months"}
-    assert [c.id for c, _ in page.board_charts][-2:] == ["timeliness_a10_funnel", "timeliness_a2_funnel"]
+    assert [c.id for c, _ in page.board_charts] == [
+        "timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages",
+        "timeliness_a10_funnel"]
     assert all(cid in CHARTS for cid in funnels)
