@@ -1137,7 +1137,6 @@ def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
 OWN_LABELS = "own_labels"
 WORSE_COLOUR, BETTER_COLOUR = "#801650", "#28A197"
 LIMIT_DASHES = {"95%": "dot", "99.8%": "solid"}
-HIDDEN_NOTE = "funnel-hidden"  # the note of how many agencies are hidden (an annotation's name)
 
 
 def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
@@ -1230,7 +1229,9 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
         annotations.append({
             "text": f"{hidden} {'agency' if hidden == 1 else 'agencies'} not shown: "
                     "figures hidden to protect small numbers",
-            "name": HIDDEN_NOTE, "showarrow": False, "xref": "paper", "yref": "paper",
+            # Named as the note of missing returns: board mode lifts it into the page's note
+            # line, above the cards, where a tiny plot cannot cut it short.
+            "name": NOTE_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
             "font": {"size": 12, "color": NOTE_COLOUR}})
     return _figure(traces, height, annotations, showlegend=True,
@@ -1240,4 +1241,16 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
                    xaxis={"title": {"text": f"Cohort ({MEASURES[measure].cohort_noun})"},
                           "gridcolor": "#e5e5e5", "automargin": True,
                           **({"range": [0, largest * 1.1 * 1.3]} if traces else {})},
-                   yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "automargin": True})
+                   yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "automargin": True,
+                          **({"range": _funnel_values_range(points, target, value_type)}
+                             if traces else {})})
+
+
+def _funnel_values_range(points: pd.DataFrame, target: float, value_type: str) -> list[float]:
+    """The value axis around the agencies and England, a fifth beyond them: the limits of the
+    smallest cohorts reach far past any agency and would squeeze the dots into a line."""
+    low = min(float(points["value"].min()), target)
+    high = max(float(points["value"].max()), target)
+    pad = max(high - low, abs(target) * 0.1, 1.0) * 0.2
+    bottom, top = max(low - pad, 0.0), high + pad
+    return [bottom, min(top, 100.0) if value_type == "percent" else top]
