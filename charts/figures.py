@@ -1019,6 +1019,8 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
         if isinstance(trace.get("meta"), dict) and trace["meta"].get(OWN_LABELS):
             trace["textfont"] = {**trace.get("textfont", {}), **font}
             trace["marker"] = {**trace.get("marker", {}), "size": 12}
+            if trace["meta"].get(OWN_LABELS) == PAGE_ONLY:  # the title names them on a board
+                trace["text"], trace["mode"] = None, str(trace.get("mode", "")).replace("+text", "")
             continue
         ys = list(trace["y"])
         texts = list(trace["text"]) if trace.get("text") is not None else [""] * len(ys)
@@ -1135,6 +1137,7 @@ def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
 # A trace whose `meta` carries OWN_LABELS writes its own text beside its points (the funnel's
 # outliers, by name) and gets no line-end label on a board card; an empty text, none at all.
 OWN_LABELS = "own_labels"
+PAGE_ONLY = "page"  # OWN_LABELS' value for labels a board card leaves out (too many to keep apart)
 WORSE_COLOUR, BETTER_COLOUR = "#801650", "#28A197"
 LIMIT_DASHES = {"95%": "dot", "99.8%": "solid"}
 
@@ -1155,12 +1158,13 @@ def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
         "textposition": "middle right",
         "textfont": {"size": 11, "color": ENGLAND_COLOUR},
         "line": {"color": ENGLAND_COLOUR, "dash": LIMIT_DASHES[band], "width": 1.2},
-        "hoverinfo": "skip", "connectgaps": False, "meta": {OWN_LABELS: True},
+        "hoverinfo": "skip", "connectgaps": False, "meta": {OWN_LABELS: PAGE_ONLY},
         "cliponaxis": False,
     }
 
 
-def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool) -> dict:
+def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool,
+                  on_board: bool = False, middle: float = 0.0) -> dict:
     """Agencies as dots, x their cohort and y their value; `named` writes each one's name."""
     hover = [f"{n}: {s} (cohort {c:,.0f}), {p}" for n, s, c, p in
              zip(points["scope_name"], points["shown"], points["cohort"], points["placed"])]
@@ -1168,9 +1172,12 @@ def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool) ->
         "type": "scatter", "mode": "markers+text" if named else "markers", "name": name,
         "x": points["cohort"].tolist(), "y": points["value"].tolist(),
         "text": points["scope_name"].tolist() if named else None,
-        "textposition": "top center", "textfont": {"size": 11},
+        # Written towards the middle of the plot, so that no name leaves the chart.
+        "textposition": [("top right" if x < middle else "top left") for x in points["cohort"]]
+        if middle else "top center",
+        "textfont": {"size": 11},
         "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": marker, "meta": {OWN_LABELS: True},
+        "marker": marker, "meta": {OWN_LABELS: True if on_board else PAGE_ONLY},
         "cliponaxis": False,
     }
 
@@ -1180,27 +1187,29 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
     dashed line and its 95% and 99.8% control limits (metrics.funnel) narrowing as the cohort
     grows. Agencies outside the limits are named beside their dots, worse and better in their
     own colours and shapes; the selected agency (the frame's first row, when it is an agency)
-    is drawn largest and named. Agencies whose figure or cohort is hidden are not drawn; a note
+    is drawn largest, a star, and named. On a board card the names are left to the title and
+    the card's numbers (at board size they would run over each other). Agencies whose figure or cohort is hidden are not drawn; a note
     says how many. The frame is a funnel chart's: England's row and the agencies' rows for one
     measure at one quarter."""
     measure = str(frame["measure"].iloc[0])
     value_type = str(frame["value_type"].iloc[0])
     points, hidden = funnel_points(frame, measure)
     target = england_value(frame)
-    unit = "Per cent" if value_type == "percent" else "Mean days"
     traces: list[dict] = []
     annotations: list[dict] = []
     largest = 0.0
     if target is not None and len(points):
         smallest, largest = float(points["cohort"].min()), float(points["cohort"].max())
+        middle = largest * 1.1 * 1.3 / 2  # the middle of the cohort axis (its range, below)
         limits = curve(value_type, target, max(smallest * 0.8, 1.0), largest * 1.1)
         traces += [_limit_trace(limits, "99.8%"), _limit_trace(limits, "95%")]
         england = frame[frame["scope"] == ENGLAND].iloc[-1]
         traces.append({
             "type": "scatter", "mode": "lines+text", "name": "England",
             "x": [float(limits["cohort"].iloc[0]), float(limits["cohort"].iloc[-1])],
-            "y": [target, target], "text": ["", f"England {england['shown']}"],
-            "textposition": "middle right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
+            # Labelled at its left end, where the limits are far apart and no label meets it.
+            "y": [target, target], "text": [f"England {england['shown']}", ""],
+            "textposition": "top right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
             "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip",
             "meta": {OWN_LABELS: True}, "cliponaxis": False,
         })
@@ -1213,14 +1222,16 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
                                     {"color": "#6F777B", "symbol": "circle-open", "size": 8}, False))
         if worse.any():
             traces.append(_points_trace(points[worse], "Outside the limits: worse",
-                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True))
+                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True,
+                                        middle=middle))
         if better.any():
             traces.append(_points_trace(points[better], "Outside the limits: better",
-                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, True))
+                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, True,
+                                        middle=middle))
         if mine.any():
             traces.append(_points_trace(points[mine], str(points.loc[mine, "scope_name"].iloc[0]),
                                         {"color": COLOURS[0], "symbol": "star", "size": 16,
-                                         "line": {"color": "white", "width": 1}}, True))
+                                         "line": {"color": "white", "width": 1}}, True, middle=middle))
     else:
         annotations.append({"text": "No funnel: England's figure or every agency's is not "
                                     "available", "showarrow": False, "xref": "paper",
@@ -1241,7 +1252,10 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
                    xaxis={"title": {"text": f"Cohort ({MEASURES[measure].cohort_noun})"},
                           "gridcolor": "#e5e5e5", "automargin": True,
                           **({"range": [0, largest * 1.1 * 1.3]} if traces else {})},
-                   yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "automargin": True,
+                   # No axis title: the unit is in the caption and the hover, and a board
+                   # card's short plot cannot hold it at board size.
+                   yaxis={"gridcolor": "#e5e5e5", "automargin": True,
+                          **({"ticksuffix": "%"} if value_type == "percent" else {}),
                           **({"range": _funnel_values_range(points, target, value_type)}
                              if traces else {})})
 
