@@ -1219,7 +1219,7 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
         worse = (points["outside"] > 0) & (points["judged"].isin(["worse", "higher"])) & ~mine
         better = (points["outside"] > 0) & ~worse & ~within & ~mine
         traces.append(_points_trace(points[within], "Within the expected range",
-                                    {"color": "#6F777B", "symbol": "circle-open", "size": 8}, False))
+                                    {"color": ENGLAND_COLOUR, "symbol": "circle-open", "size": 8}, False))
         if worse.any():
             traces.append(_points_trace(points[worse], "Outside the limits: worse",
                                         {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True,
