@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 from functools import cache
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -1207,3 +1208,41 @@ def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
         "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
     })
     return with_note(figure, rows, "Hollow points", flags)
+
+
+# ---------------------------------------------------------------- board notes (metrics.notes)
+
+BOARD_NOTE_NAME = "board-note"  # the markers' annotation and shape name, for the tests
+BOARD_NOTE_COLOUR = "#3D3D3D"
+
+
+def placed_notes(figure: FigureSpec, notes: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
+    """(number, quarter, words) of the board notes (quarter, words) a figure marks: those at a
+    quarter it draws, numbered in the notes' order. None on a figure not drawn over quarters."""
+    drawn = {x for t in figure["data"] for x in (t.get("x") or []) if isinstance(x, str)}
+    return [(n, quarter, words) for n, (quarter, words) in enumerate(notes, 1) if quarter in drawn]
+
+
+def with_board_notes(figure: FigureSpec, notes: list[tuple[str, str]], size: int = 11) -> FigureSpec:
+    """The figure with each board note (quarter, words) marked at its quarter: a dotted upright
+    line and a numbered label at the plot's top (`Note 1`), the words in its hover; the card,
+    the pack and board mode write the words under the chart by the same number. Only a figure
+    drawn over quarters is marked (`placed_notes`); any other is returned as it was."""
+    placed = placed_notes(figure, notes)
+    if not placed:
+        return figure
+    layout = dict(figure["layout"])
+    shapes = [{"type": "line", "name": BOARD_NOTE_NAME, "xref": "x", "x0": q, "x1": q,
+               "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"color": BOARD_NOTE_COLOUR, "width": 1, "dash": "dot"}}
+              for q in dict.fromkeys(q for _n, q, _w in placed)]
+    labels = [{"name": BOARD_NOTE_NAME, "text": f"Note {n}", "hovertext": escape(f"{q}: {w}"),
+               "xref": "x", "x": q, "yref": "paper", "y": 1, "yanchor": "top", "showarrow": False,
+               # a second note at the same quarter goes under the first
+               "yshift": -(size + 6) * sum(1 for _m, p, _v in placed[:i] if p == q),
+               "bgcolor": "white", "bordercolor": BOARD_NOTE_COLOUR, "borderwidth": 1,
+               "font": {"size": size, "color": BOARD_NOTE_COLOUR}}
+              for i, (n, q, w) in enumerate(placed)]
+    layout.update(shapes=[*layout.get("shapes", []), *shapes],
+                  annotations=[*layout.get("annotations", []), *labels])
+    return {**figure, "layout": layout}

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import dash
 
 from charts import PAGES
-from layouts import audit, definitions, headlines, load, not_found_404, quality, returns
+from layouts import audit, definitions, headlines, load, not_found_404, notes, quality, returns
 from layouts.board import board_aware
 from layouts.chart_pages import page_layout
 from layouts.shell import SERVICE_NAME
@@ -58,6 +58,10 @@ def register_pages(measures: Sequence[Mapping] = (), protection: str = "") -> No
     dash.register_page(
         quality.__name__, path=quality.PATH, name=quality.TITLE, title=_title(quality.TITLE),
         layout=quality.layout, order=4 + len(PAGES),
+    )  # fmt: skip
+    dash.register_page(
+        notes.__name__, path=notes.PATH, name=notes.TITLE, title=_title(notes.TITLE),
+        layout=notes.layout, order=6 + len(PAGES),
     )  # fmt: skip
     # Reachable by its URL only: it joins the header once sign-in lets an admin read it.
     dash.register_page(

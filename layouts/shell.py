@@ -45,6 +45,7 @@ NAVIGATION = (
     ("Definitions", "/definitions", False),
     ("Returns loaded", "/returns", False),
     ("Load a return", "/load", False),
+    ("Board notes", "/notes", False),
 )
 
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
@@ -63,7 +64,9 @@ def account(signed_in: str | None) -> list:
 
 
 ADMIN_NAVIGATION = (("Audit log", "/audit", False),)  # linked for admins only
-LOADERS_ONLY = frozenset({"/load"})  # linked only for those who may load a return
+# Linked only for those who may load a return, who are those who may pin a board note on an
+# area they hold (admins, analysts with a grant); anyone signed in may read notes at /notes.
+LOADERS_ONLY = frozenset({"/load", "/notes"})
 
 
 def header(signed_in: str | None = None, admin: bool = False, loads: bool = False) -> html.Header:

@@ -60,6 +60,7 @@ figure {{ margin: 0; flex: 1 1 auto; min-height: 0; display: flex; flex-directio
 .warning {{ font-size: 14px; font-weight: bold; margin: 2px 0 4px; padding-left: 8px;
   border-left: 5px solid #801650 }}
 .caption {{ font-size: 11.5px; line-height: 1.35; margin: 6px 0 0 }}
+.board-note {{ font-size: 11.5px; line-height: 1.35; margin: 2px 0 0; font-weight: bold }}
 footer {{ position: absolute; left: 40px; right: 40px; bottom: 14px; display: flex; gap: 24px;
   justify-content: space-between; font-size: 10px; line-height: 1.3; color: #505a5f }}
 footer .number {{ white-space: nowrap; font-size: 11px; color: #0b0c0c }}
@@ -183,13 +184,16 @@ def chart_page(heading: str, chart: ChartView, index: int, number: int, total: i
                warning: str = "") -> str:
     """A chart's page: its active title, the figures its card shows (the big number, the
     region's and England's), a warning when they count incomplete returns, the chart drawing
-    the `index`-th figure, and its caption."""
+    the `index`-th figure, its caption and the board notes it marks (`Note 1, 2024-25 Q3: court
+    backlog`)."""
     said = f"<p class='warning'>{escape(warning)}</p>" if warning else ""
+    notes = "".join(f"<p class='board-note'>{escape(line)}</p>" for line in chart.note_lines)
     return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(chart.title)}</h2>"
             f"{_figures_line(chart.headlines)}{said}"
             f"<figure role='img' aria-label='{escape(alternative_text(chart), quote=True)}'>"
             f"<div class='plot' id='plot-{index}'></div></figure>"
             f"<p class='caption'>{escape(chart.caption)}</p>"
+            f"{notes}"
             f"{_footer(number, total, symbols_key())}</section>")
 
 
