@@ -13,7 +13,8 @@ import secrets
 from dash import Dash
 
 from callbacks import (
-    audit, board, board_pack, chart_pages, filters, load, page_frame, quality, records, returns,
+    audit, board, board_pack, chart_pages, filters, headlines, load, notes, page_frame, quality,
+    records, returns,
 )
 from config import PROJECT_ROOT, Settings
 from layouts import shell
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     for module in (security, auth, inputs, api, records_api, health, warm):
         module.register(app, services)
     for module in (page_frame, returns, load, filters, chart_pages, board_pack, quality, board,
-                   records, audit):
+                   records, audit, headlines, notes):
         module.register(app, services)
     # Dash sets itself up on its first request, marking that done before it has registered the
     # script files it may serve: under gunicorn's threads a worker's first page asked for

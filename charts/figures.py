@@ -2,7 +2,9 @@
 
 They take frames only (scope, scope_name, quarter, value, shown; a frame of several measures
 carries `measure` and `measure_title`, a broken-down one its `category` rows) and never compute,
-so a chart draws exactly the numbers its table and downloads carry. Analysis Function colours;
+so a chart draws exactly the numbers its table and downloads carry; the one exception is the
+projection's figure, which draws metrics.projection's projection of its frame's figures (and says
+it is a projection). Analysis Function colours;
 England is always a dashed dark-grey reference line, and each line has its own dash and marker
 too, so colour is never the only cue. Hidden values ([c], [x], [z]) are gaps with their symbol
 written where the bar would be, never a zero; thresholds are labelled horizontal lines.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 from functools import cache
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -26,6 +29,7 @@ from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
 from metrics.funnel import curve, england_value, funnel_points
+from metrics.projection import project_rows
 from metrics.registry import MEASURES
 
 ENGLAND_COLOUR = "#3D3D3D"
@@ -1268,3 +1272,123 @@ def _funnel_values_range(points: pd.DataFrame, target: float, value_type: str) -
     pad = max(high - low, abs(target) * 0.1, 1.0) * 0.2
     bottom, top = max(low - pad, 0.0), high + pad
     return [bottom, min(top, 100.0) if value_type == "percent" else top]
+
+
+# ---------------------------------------------------------------- the next four quarters
+
+PROJECTION_COLOUR = "#12436D"
+PROJECTION_BAND = "rgba(18, 67, 109, 0.15)"
+PROJECTION_NOTE = "projection-label"  # the "Projection" label's annotation name
+PROJECTED_MEASURES = ("children_waiting", "adopters_waiting")
+TREND_SHOWN = 8  # quarters of the actual trend drawn before the projection
+
+
+def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
+    """The stock's trend (its last TREND_SHOWN quarters, solid) continued by its projection for
+    the next four quarters: a dashed line from the latest figure, a shaded interval around it,
+    and "Projection" written over the projected quarters, so a projection is never read as a
+    figure. The projection is the one metrics.projection makes from the frame's shown figures
+    (its pipeline's flows are the frame's other measures); with too few of them shown the
+    trend is drawn alone and says so."""
+    measure = next(m for m in dict.fromkeys(frame["measure"]) if m in PROJECTED_MEASURES)
+    rows = frame[(frame["measure"] == measure)].tail(TREND_SHOWN)
+    made = project_rows(frame, measure)
+    quarter = rows["quarter"].to_numpy(dtype=object)
+    value = pd.to_numeric(rows["value"]).where(~rows["shown"].isin(["[c]", "[x]", "[z]"]))
+    flags, hover = marks_of(rows)
+    traces = [{
+        "type": "scatter", "x": quarter.tolist(), "y": value.tolist(),
+        "text": rows["shown"].tolist(), "customdata": hover.tolist(),
+        "name": str(rows["measure_title"].iloc[0]) if len(rows) else measure,
+        "mode": "lines+markers",
+        "line": {"color": PROJECTION_COLOUR, "dash": "solid", "width": 2.5},
+        "marker": hollow({"color": PROJECTION_COLOUR, "symbol": "circle", "size": 7}, flags),
+        "hovertemplate": "%{x}: %{text}%{customdata}<extra>%{fullData.name}</extra>",
+        "connectgaps": False,
+    }]
+    annotations = []
+    quarters = quarter.tolist()
+    if made is not None and len(rows):
+        ahead = list(made.quarters)
+        quarters += ahead
+        start_x, start_y = str(quarter[-1]), float(value.iloc[-1])
+        band_x = [start_x, *ahead, *reversed(ahead), start_x]
+        band_y = [start_y, *made.high, *reversed(made.low), start_y]
+        traces.append({
+            "type": "scatter", "x": band_x, "y": band_y, "fill": "toself",
+            "fillcolor": PROJECTION_BAND, "line": {"width": 0}, "mode": "lines",
+            "name": "Projection range (about 95%)", "hoverinfo": "skip", "showlegend": True,
+        })
+        said = [f"{c:,.0f} ({lo:,.0f} to {hi:,.0f})" for c, lo, hi in zip(made.centre, made.low, made.high)]
+        traces.append({
+            "type": "scatter", "x": [start_x, *ahead], "y": [start_y, *made.centre],
+            "text": [str(rows["shown"].iloc[-1]), *said], "name": "Projection",
+            "mode": "lines+markers",
+            "line": {"color": PROJECTION_COLOUR, "dash": "dash", "width": 2.5},
+            "marker": {"color": "white", "symbol": "circle-open", "size": 8,
+                       "line": {"color": PROJECTION_COLOUR, "width": 2}},
+            "hovertemplate": "%{x}: %{text}<extra>Projection</extra>",
+        })
+        annotations.append({"x": ahead[len(ahead) // 2], "y": 1, "yref": "paper", "xanchor": "center",
+                            "yanchor": "bottom", "text": "<b>Projection</b>", "showarrow": False,
+                            "name": PROJECTION_NOTE, "font": {"size": 12, "color": ENGLAND_COLOUR}})
+    else:
+        annotations.append({"x": 1, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "right",
+                            "yanchor": "bottom", "showarrow": False, "name": PROJECTION_NOTE,
+                            "text": "Too few figures shown to project", "font": {"size": 12,
+                                                                                 "color": ENGLAND_COLOUR}})
+    figure = figure_spec(traces, {
+        "height": height,
+        "margin": {"l": 40, "r": 10, "t": 26, "b": 10},
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.2, "x": 0, "font": {"size": 12}},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "font": FONT,
+        "annotations": annotations,
+        "shapes": [{"type": "rect", "xref": "x", "yref": "paper", "x0": quarters[len(rows) - 1],
+                    "x1": quarters[-1], "y0": 0, "y1": 1, "fillcolor": "#f3f2f1", "line": {"width": 0},
+                    "layer": "below"}] if made is not None and len(rows) else [],
+        # Half a quarter of room each side, so the last projected point is drawn whole.
+        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": quarters,
+                  "range": [-0.5, len(quarters) - 0.5], "showgrid": False, "tickfont": {"size": 11}, "tickangle": 0,
+                  "tickvals": quarters[::3], "ticktext": [short_quarter(q) for q in quarters[::3]]},
+        "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": False},
+    })
+    return with_note(figure, rows, "Hollow points", flags)
+
+
+# ---------------------------------------------------------------- board notes (metrics.notes)
+
+BOARD_NOTE_NAME = "board-note"  # the markers' annotation and shape name, for the tests
+BOARD_NOTE_COLOUR = "#3D3D3D"
+
+
+def placed_notes(figure: FigureSpec, notes: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
+    """(number, quarter, words) of the board notes (quarter, words) a figure marks: those at a
+    quarter it draws, numbered in the notes' order. None on a figure not drawn over quarters."""
+    drawn = {x for t in figure["data"] for x in (t.get("x") or []) if isinstance(x, str)}
+    return [(n, quarter, words) for n, (quarter, words) in enumerate(notes, 1) if quarter in drawn]
+
+
+def with_board_notes(figure: FigureSpec, notes: list[tuple[str, str]], size: int = 11) -> FigureSpec:
+    """The figure with each board note (quarter, words) marked at its quarter: a dotted upright
+    line and a numbered label at the plot's top (`Note 1`), the words in its hover; the card,
+    the pack and board mode write the words under the chart by the same number. Only a figure
+    drawn over quarters is marked (`placed_notes`); any other is returned as it was."""
+    placed = placed_notes(figure, notes)
+    if not placed:
+        return figure
+    layout = dict(figure["layout"])
+    shapes = [{"type": "line", "name": BOARD_NOTE_NAME, "xref": "x", "x0": q, "x1": q,
+               "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"color": BOARD_NOTE_COLOUR, "width": 1, "dash": "dot"}}
+              for q in dict.fromkeys(q for _n, q, _w in placed)]
+    labels = [{"name": BOARD_NOTE_NAME, "text": f"Note {n}", "hovertext": escape(f"{q}: {w}"),
+               "xref": "x", "x": q, "yref": "paper", "y": 1, "yanchor": "top", "showarrow": False,
+               # a second note at the same quarter goes under the first
+               "yshift": -(size + 6) * sum(1 for _m, p, _v in placed[:i] if p == q),
+               "bgcolor": "white", "bordercolor": BOARD_NOTE_COLOUR, "borderwidth": 1,
+               "font": {"size": size, "color": BOARD_NOTE_COLOUR}}
+              for i, (n, q, w) in enumerate(placed)]
+    layout.update(shapes=[*layout.get("shapes", []), *shapes],
+                  annotations=[*layout.get("annotations", []), *labels])
+    return {**figure, "layout": layout}

@@ -33,7 +33,9 @@ from metrics.scope import Geography
 
 
 class Source(Protocol):
-    """Where the measures' rows come from (db.measure_data.MeasureSource in the app)."""
+    """Where the measures' rows come from (db.measure_data.MeasureSource in the app). A source
+    may also answer `notes(caller, scope, quarters)`, the board notes the caller may read
+    (metrics.notes' columns); charts.view marks none from a source without it."""
 
     def geography(self) -> Geography: ...
 

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 
-from charts.figures import FigureSpec, direct_labels
+from charts.figures import FigureSpec, direct_labels, placed_notes, with_board_notes
 from charts.frames import Source, frame_of
 from charts.query import Query, describe, from_state, state_args
 from charts.spec import Chart, Headline
@@ -23,11 +23,13 @@ from charts.words import WINDOW_POINTS, period_text
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy, disclosure_note
 from metrics.export import file_name
+from metrics.notes import note_line, notes_on
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
 from metrics.scope import Geography
 
 CHART_API = "/api/v1/charts"
+BOARD_NOTE_SIZE = 16  # board mode's note labels: read across a room
 MEASURE_API = "/api/v1/measures"
 
 
@@ -42,11 +44,21 @@ class ChartView:
     caption: str
     headlines: tuple[Headline, ...]
     present: bool = False  # board mode: labels at the lines' ends, not a legend
+    # Board notes (quarter, words) the caller may read on the scope's quarters (metrics.notes)
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def figure(self) -> FigureSpec:
         figure = self.chart.figure(self.frame)
-        return direct_labels(figure) if self.present else figure
+        figure = direct_labels(figure) if self.present else figure
+        return with_board_notes(figure, list(self.notes), size=BOARD_NOTE_SIZE if self.present else 11)
+
+    @property
+    def note_lines(self) -> list[str]:
+        """The words of the board notes the figure marks, by their numbers: `Note 1, 2024-25
+        Q3: court backlog`, for under the chart (the card, board mode, the pack)."""
+        return [f"Note {n}, {note_line({'quarter': q, 'text': w})}"
+                for n, q, w in placed_notes(self.chart.figure(self.frame), list(self.notes))]
 
     @property
     def compare_note(self) -> str:
@@ -113,7 +125,19 @@ def view(chart: Chart, state: object, source: Source, caller: Caller,
     frame = frame_of(requests, source, caller, policy)
     present = isinstance(state, dict) and bool(state.get("present"))
     return ChartView(chart, query, dict(state), requests, frame, chart.title(frame, query),
-                     chart.caption(frame, query), tuple(chart.headlines(frame, query)), present)
+                     chart.caption(frame, query), tuple(chart.headlines(frame, query)), present,
+                     board_notes(source, caller, query))
+
+
+def board_notes(source: Source, caller: Caller, query: Query) -> tuple[tuple[str, str], ...]:
+    """The board notes on the query's scope over its quarters that the caller may read, as
+    (quarter, words) in the quarters' order; none from a source that keeps no notes."""
+    read = getattr(source, "notes", None)
+    if read is None:
+        return ()
+    quarters = [str(q) for q in query.quarters]
+    found = notes_on(read(caller, query.scope, quarters), query.scope, quarters)
+    return tuple(zip(found["quarter"].astype(str), found["text"].astype(str)))
 
 
 def frame_period(frame: pd.DataFrame, query: Query) -> str:

@@ -1,4 +1,5 @@
-"""The audit log: who signed in (or failed to), loaded, exported or changed users, and when.
+"""The audit log: who signed in (or failed to), loaded, exported, changed users or pinned and
+removed board notes, and when.
 
 `record` adds one event inside the caller's session, so an event commits or rolls back with
 the change it describes; `read` lists events newest first for the admin page. An event names
@@ -18,6 +19,7 @@ KINDS = (
     "sign_in", "sign_in_failed", "sign_in_refused", "sign_out", "load", "load_rejected",
     "published_load",
     "export", "records_view", "board_pack", "user_added", "user_changed", "grant_changed", "token_issued", "token_revoked",
+    "note_pinned", "note_removed",
 )  # fmt: skip
 READ_LIMIT = 500  # the admin page shows the newest events; filters narrow further back
 

@@ -1,5 +1,5 @@
 """`python -m db <command>`: init, demo, load, check, published, returns, users (see shared
-spec interfaces.md).
+spec interfaces.md), and notes (board notes: list, add, remove).
 
 Exit statuses: 0 done (or loaded), 1 rejected, 2 usage error. DATABASE_URL selects the
 database. Imports config, db and metrics modules.
@@ -26,6 +26,7 @@ from db.importer import (
 from db.importer.formats import FORMATS, NEED_WORDS
 from db.measure_data import load_geography
 from db.queries import Store
+from metrics.access import Caller
 from db.registry import registry_from_db
 from db.schema import initialise
 
@@ -74,7 +75,24 @@ def build_parser() -> argparse.ArgumentParser:
     returns.add_argument("--all", action="store_true", help="include superseded versions")
     returns.add_argument("--count", action="store_true", help="print only how many returns")
     _add_users_parser(commands)
+    _add_notes_parser(commands)
     return parser
+
+
+def _add_notes_parser(commands: argparse._SubParsersAction) -> None:
+    notes = commands.add_parser("notes", help="list, pin and remove board notes")
+    actions = notes.add_subparsers(dest="notes_command", required=True, parser_class=_Parser)
+    listed = actions.add_parser("list", help="list the board notes, by area and quarter")
+    listed.add_argument("--scope", help="one area only: england, region:<name> or an agency code")
+    add = actions.add_parser("add", help="pin a note to an area and quarter, as a dashboard user")
+    add.add_argument("scope", help="england, region:<name> or an agency code")
+    add.add_argument("quarter", help='the quarter, e.g. "2024-25 Q3"')
+    add.add_argument("text", help="the note, one line of at most 140 characters")
+    remove = actions.add_parser("remove", help="remove a note by its id, as a dashboard user")
+    remove.add_argument("note_id", type=int)
+    for action in (add, remove):
+        action.add_argument("--user", required=True,
+                            help="the dashboard user whose rights it is done with (audited)")
 
 
 def _add_users_parser(commands: argparse._SubParsersAction) -> None:
@@ -315,6 +333,38 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_notes(settings: Settings, args: argparse.Namespace) -> int:
+    """Board notes from the command line, with a dashboard user's rights (db.notes checks them
+    and audits the change as the page does); an operator with no dashboard user pins nothing."""
+    sessions = session_factory(settings)
+    store, geography = Store(sessions), load_geography(sessions)
+    try:
+        if args.notes_command == "list":
+            frame = store.notes(Caller("operator", "admin"),
+                                scopes=[geography.scope(args.scope).code] if args.scope else None)
+            for r in frame.itertuples(index=False):
+                print(f"{r.note_id:>5}  {r.scope:<24} {r.quarter:<11} {r.created_by[:14]:<14} {r.text}")
+            print(f"{len(frame)} note(s).")
+            return OK
+        with sessions() as session:
+            caller = users.loader(session, args.user)
+        if caller is None:
+            print(f"error: no dashboard user is called {args.user!r}", file=sys.stderr)
+            return USAGE
+        if args.notes_command == "add":
+            note = store.pin_note(caller, geography, args.scope, args.quarter, args.text)
+            print(f"Pinned note {note}.")
+        elif store.remove_note(caller, geography, args.note_id):
+            print(f"Removed note {args.note_id}.")
+        else:
+            print(f"error: there is no note {args.note_id}", file=sys.stderr)
+            return USAGE
+    except (ValueError, PermissionError, users.UserError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE
+    return OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -333,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check_or_load(settings, args)
     if args.command == "users":
         return cmd_users(settings, args)
+    if args.command == "notes":
+        return cmd_notes(settings, args)
     if args.command == "published":
         return cmd_published(settings, args.paths[0], args.user)
     return cmd_returns(settings, args.quarter, args.all, args.count)

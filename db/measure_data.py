@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db.engine import session_factory
+from db import notes
 from db.frames import current_rows
 from db.models import ROW_MODELS, Agency, DisclosureKey, Return
+from metrics.access import Caller
 from metrics.perturbation import record_keys
 from metrics.quarters import Quarter, quarter_range
 from metrics.rows import MeasureData, Part
@@ -201,11 +203,29 @@ class MeasureSource:
         return found
 
     def data_version(self) -> str:
-        """One word for every current return at once: it changes whenever a return is loaded,
-        superseded or withdrawn in any quarter, so an answer kept under it is never stale."""
+        """One word for every current return and board note at once: it changes whenever a
+        return is loaded, superseded or withdrawn in any quarter, or a note pinned or removed,
+        so an answer kept under it is never stale."""
         with self._sessions() as session:
             versions = self.versions(session)
-        return hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:20]
+            pinned = self.notes_version(session)
+        return hashlib.sha256(repr((sorted(versions.items()), pinned)).encode()).hexdigest()[:20]
+
+    def notes_version(self, session: Session) -> int:
+        """db.notes.version, read once a request as the returns' versions are."""
+        reading = _READING.get()
+        if reading is not None and "notes" in reading:
+            return reading["notes"]
+        found = notes.version(session)
+        if reading is not None:
+            reading["notes"] = found
+        return found
+
+    def notes(self, caller: Caller, scope: str, quarters: list[str]) -> pd.DataFrame:
+        """The board notes on one scope's quarters the caller may read (db.notes): a few rows,
+        read each time, so a note pinned in any worker is drawn at once."""
+        with self._sessions() as session:
+            return notes.read(session, caller, [scope], quarters)
 
     def _read_versions(self, session: Session) -> dict[int, Version]:
         rows = session.execute(

@@ -3,7 +3,8 @@
 Regions and agencies (the registry), returns with their version history and stored warnings, and
 one table per return table of the spec. Row tables carry `return_id`; the current return of an
 agency and quarter is the one with `is_current`. Then who may sign in (users, their agency
-grants, API tokens) and the audit log. Imports nothing of ours.
+grants, API tokens), the audit log, and the notes pinned to an area's quarter for its board.
+Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -306,3 +307,18 @@ class PublishedFigure(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     loaded_by: Mapped[str] = mapped_column(String(120))
+
+
+class BoardNote(Base):
+    """A short note pinned to an area and quarter for its board ("court backlog"), drawn on the
+    area's trend charts and in the board pack. Who may pin and read it: metrics.access; the
+    words: metrics.notes. Removing a note deletes it; the audit log keeps what it said."""
+
+    __tablename__ = "board_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(80), index=True)  # england, region:<name> or a code
+    quarter: Mapped[str] = mapped_column(String(10))  # `2024-25 Q3`
+    text: Mapped[str] = mapped_column(String(140))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

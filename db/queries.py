@@ -5,7 +5,8 @@ It wraps a session factory and answers questions with tidy pandas frames, so tha
 never open sessions or write SQL. Writing returns stays with the importer and published
 statistics with `db.published`: the Load page reaches them through thin methods here
 (`check_upload`, `load_upload`, `store_published`), as sign-in, bearer tokens and audit events
-go through thin methods over `db.users` and `db.audit`, each in its own transaction.
+go through thin methods over `db.users` and `db.audit`, each in its own transaction; board
+notes through thin methods over `db.notes`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
-from db import audit, importer, records, users
+from db import audit, importer, notes, records, users
 from db.engine import session_factory
 from db.importer import Report
 from db.published import PublishedLoad, store_published
@@ -178,6 +179,27 @@ class Store:
         PermissionError, before any read when the caller may not see them."""
         with self._sessions() as session:
             return records.children_waiting_records(session, caller, geography, scope, quarter)
+
+    # ------------------------------------------------------------ board notes
+
+    def pin_note(self, caller: Caller, geography: Geography, scope: str, quarter: str,
+                 text: str, ip: str | None = None) -> int:
+        """`db.notes.pin` in a transaction of its own: the note and its audit event, or
+        neither (ValueError for wrong words, NoteNotAllowed for a caller who may not)."""
+        with self._sessions.begin() as session:
+            return notes.pin(session, caller, geography, scope, quarter, text, ip=ip)
+
+    def remove_note(self, caller: Caller, geography: Geography, note_id: int,
+                    ip: str | None = None) -> bool:
+        """`db.notes.remove` in a transaction of its own."""
+        with self._sessions.begin() as session:
+            return notes.remove(session, caller, geography, note_id, ip=ip)
+
+    def notes(self, caller: Caller, scopes: list[str] | None = None,
+              quarters: list[str] | None = None) -> pd.DataFrame:
+        """`db.notes.read`: the board notes the caller may read."""
+        with self._sessions() as session:
+            return notes.read(session, caller, scopes, quarters)
 
     # ------------------------------------------------------------ loading returns
 

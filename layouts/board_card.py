@@ -15,10 +15,10 @@ import re
 from dash import dcc, html
 
 from charts.figures import (
-    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter,
+    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter, with_board_notes,
 )
 from charts.spec import WHOLE, Headline
-from charts.view import ChartView
+from charts.view import BOARD_NOTE_SIZE, ChartView
 from layouts import ids
 from metrics.disclosure import SYMBOLS
 
@@ -121,7 +121,8 @@ def board_figure(view: ChartView) -> tuple[FigureSpec, bool, str]:
     figure, note = without_note(drawn), incomplete_note(drawn)
     lines = [str(t.get("name")) for t in figure["data"] if t.get("type") == "scatter"]
     named = {h.label for h in view.headlines}
-    board = direct_labels(figure, names=not (lines and set(lines) <= named))
+    board = with_board_notes(direct_labels(figure, names=not (lines and set(lines) <= named)),
+                             list(view.notes), size=BOARD_NOTE_SIZE)
     return board, bool(quarters_of(figure["data"], "x")) and not quarters_of(board["data"], "x"), note
 
 
@@ -204,5 +205,9 @@ def board_cards(views: list[tuple[ChartView, dict]]) -> html.Div:
     # Figures from incomplete returns are hollow or hatched on their charts; what is missing is
     # said once for the screen, not on every card (a card has no line to spare on a projector).
     said = " · ".join(incomplete_line([note for _figure, _latest, note in drawn if note]))
+    # The area's board notes are the same on each of its trend charts, numbered alike: said
+    # once for the screen too, so the charts keep their height.
+    notes = " · ".join(dict.fromkeys(line for view, _width in views for line in view.note_lines))
     return html.Div([*([html.P(said, className="board-incomplete")] if said else []),
+                     *([html.P(notes, className="board-notes")] if notes else []),
                      grid], className="board-screen")

@@ -107,6 +107,7 @@ def chart_card(view: ChartView) -> dbc.Card:
                 **{"aria-hidden": "true"},
             ),
             html.P(view.caption, className="chart-card__caption"),
+            *[html.P(line, className="chart-card__board-note") for line in view.note_lines],
             *([html.P(view.compare_note, id=ids.chart_part("compare-note", chart),
                       className="chart-card__compare-note")] if view.compare_note else []),
             symbol_key(SYMBOLS, present),

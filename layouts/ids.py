@@ -87,6 +87,17 @@ LOAD_HELD_BACK = "load-held-back"
 LOAD_PARTIAL = "load-partial"
 LOAD_RESULT = "load-result"
 
+# Board notes (layouts/notes.py)
+NOTES_URL = "notes-url"
+NOTES_AREA = "notes-area"
+NOTES_QUARTER = "notes-quarter"
+NOTES_TEXT = "notes-text"
+NOTES_PIN = "notes-pin"
+NOTES_MESSAGE = "notes-message"
+NOTES_LIST = "notes-list"
+NOTES_FORM = "notes-form"
+NOTE_REMOVE = "note-remove"  # pattern-matching: {"type": NOTE_REMOVE, "note": <id>}
+
 # Audit log (layouts/audit.py)
 AUDIT_KIND = "audit-kind"
 AUDIT_USER = "audit-user"
@@ -122,3 +133,6 @@ def table_open(chart: object) -> dict:
 def table_body(chart: object) -> dict:
     """Where the card's table is drawn once asked for."""
     return {"type": TABLE_BODY, "chart": chart}
+
+# The quarter's headlines (layouts/headlines.py)
+HEADLINES_LIST = "headlines-list"

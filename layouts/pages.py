@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import dash
 
 from charts import PAGES
-from layouts import audit, definitions, load, not_found_404, quality, returns
+from layouts import audit, definitions, headlines, load, not_found_404, notes, quality, returns
 from layouts.board import board_aware
 from layouts.chart_pages import page_layout
 from layouts.shell import SERVICE_NAME
@@ -35,6 +35,10 @@ def register_pages(measures: Sequence[Mapping] = (), protection: str = "") -> No
             title=_title(overview.title), layout=page_layout(overview), order=1,
         )  # fmt: skip
     dash.register_page(
+        headlines.__name__, path=headlines.PATH, name=headlines.TITLE,
+        title=_title(headlines.TITLE), layout=headlines.layout, order=1,
+    )  # fmt: skip
+    dash.register_page(
         definitions.__name__, path=definitions.PATH, name=definitions.TITLE,
         title=_title(definitions.TITLE), layout=definitions.layout_for(measures, protection), order=2,
     )  # fmt: skip
@@ -54,6 +58,10 @@ def register_pages(measures: Sequence[Mapping] = (), protection: str = "") -> No
     dash.register_page(
         quality.__name__, path=quality.PATH, name=quality.TITLE, title=_title(quality.TITLE),
         layout=quality.layout, order=4 + len(PAGES),
+    )  # fmt: skip
+    dash.register_page(
+        notes.__name__, path=notes.PATH, name=notes.TITLE, title=_title(notes.TITLE),
+        layout=notes.layout, order=6 + len(PAGES),
     )  # fmt: skip
     # Reachable by its URL only: it joins the header once sign-in lets an admin read it.
     dash.register_page(

@@ -38,11 +38,14 @@ INDEX_STRING = """<!DOCTYPE html>
 # per agency, 38 for England) and the glossary do not fit one, and every board screen's line
 # says how many returns are in.
 NAVIGATION = (
-    *((page.title, page.path, True) for page in PAGES),
+    (PAGES[0].title, PAGES[0].path, True),
+    ("Headlines", "/headlines", False),  # sentences, not a projected screen of charts (yet)
+    *((page.title, page.path, True) for page in PAGES[1:]),
     ("Data quality", "/data-quality", False),
     ("Definitions", "/definitions", False),
     ("Returns loaded", "/returns", False),
     ("Load a return", "/load", False),
+    ("Board notes", "/notes", False),
 )
 
 META_TAGS = [{"name": "viewport", "content": "width=device-width, initial-scale=1"}]
@@ -61,7 +64,9 @@ def account(signed_in: str | None) -> list:
 
 
 ADMIN_NAVIGATION = (("Audit log", "/audit", False),)  # linked for admins only
-LOADERS_ONLY = frozenset({"/load"})  # linked only for those who may load a return
+# Linked only for those who may load a return, who are those who may pin a board note on an
+# area they hold (admins, analysts with a grant); anyone signed in may read notes at /notes.
+LOADERS_ONLY = frozenset({"/load", "/notes"})
 
 
 def header(signed_in: str | None = None, admin: bool = False, loads: bool = False) -> html.Header:

@@ -94,6 +94,18 @@ class Caller:
             return None
         return min(self.agencies)
 
+    def may_pin_note(self, scope_code: str, geography: Geography) -> bool:
+        """Pinning or removing a board note on a scope (metrics.notes): those who see the
+        scope's figures unsuppressed (`may_see`: admins anywhere, analysts on the areas they
+        hold); never viewers, a board's screen or anyone on a public dashboard."""
+        return not self.board and self.may_see(scope_code, geography)
+
+    def may_read_notes(self) -> bool:
+        """Reading board notes: everyone signed in, as every role sees every scope's aggregate
+        figures (a note is said about those figures, for the board), board mode included;
+        nobody on a public dashboard, which publishes figures, not a board's working notes."""
+        return not self.public
+
     def may_read_audit(self) -> bool:
         """The audit log (who signed in, loaded and exported what): admins only, and nobody on a
         public dashboard."""

@@ -32,15 +32,18 @@ import plotly.graph_objects as go
 from choreographer.errors import BrowserFailedError, ChromeNotFoundError
 from pypdf import PdfReader, PdfWriter
 
-from charts import PAGE_OF, pack_charts
+from charts import CHARTS, PAGE_OF, pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
+from charts.headlines import quarter_headlines
 from charts.pack import (
     Sheet, contents, front_pages, incomplete_at, once, returns_line, returns_now, returns_rows,
-    summary_notes, summary_row,
+    summary_notes, summary_row, view_of,
 )
+from charts.pages.overview import MEASURES as HEADLINE_MEASURES
 from charts.pages.data_quality import COMPLETENESS
 from charts.query import describe
 from charts.view import ChartView, view
+from layouts.headlines import NOTHING
 from layouts.shell import SERVICE_NAME
 from metrics.disclosure import disclosure_note
 from metrics.export import file_name
@@ -49,7 +52,8 @@ from metrics.quarters import Quarter
 from server.auth import caller_of
 from server.exports import record_export
 from server.pack_pages import (
-    chart_page, contents_page, cover_page, document, made_on, summary_page, table_page,
+    chart_page, contents_page, cover_page, document, headlines_page, made_on, summary_page,
+    table_page,
 )
 from server.services import Services
 
@@ -172,8 +176,8 @@ def returns_grid_now(services: Services, scope: str, quarter: Quarter) -> tuple[
 
 
 def board_pack(services: Services, state: object, made: datetime.date | None = None) -> bytes:
-    """The board pack PDF: the cover, the contents, the summary of the headline measures, a
-    page per chart (each view once: charts.pack.once), then the data quality pages; every page
+    """The board pack PDF: the cover, the contents, the summary of the headline measures, the
+    quarter's headlines (each with its chart's page), a page per chart (each view once: charts.pack.once), then the data quality pages; every page
     numbered and carrying the disclosure key. ValueError when the selection is wrong."""
     caller = caller_of(services)
     shown = {chart.id: view(chart, state, services.measures, caller, services.policy)
@@ -188,7 +192,7 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     returns = returns_line(grid, quarter, expected)
     received = f"Returns received by agency, {quarter}"
     incomplete = f"From incomplete returns. {returns}."
-    sheets = [Sheet("Summary", "Headline measures"),
+    sheets = [Sheet("Summary", "Headline measures"), Sheet("Summary", "The quarter's headlines"),
               *(Sheet(page.title, chart.title) for page, chart in charts),
               Sheet("Data quality", received), Sheet("Data quality", quality.title)]
     listed = contents(sheets)
@@ -204,7 +208,10 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
         *(contents_page(heading, entries, 2 + n, total) for n, entries in enumerate(listed)),
         summary_page(heading, f"Headline measures for {where.name}, {quarter}", where.name,
                      region, rows, summary_notes(rows), front + 1, total),
-        *(chart_page(f"{heading} · {page.title}", chart, n, front + 2 + n, total,
+        headlines_page(heading, f"The quarter's headlines for {where.name}, {quarter}",
+                       pack_headlines(shown, charts, where, quarter, front + 3), NOTHING,
+                       front + 2, total),
+        *(chart_page(f"{heading} · {page.title}", chart, n, front + 3 + n, total,
                      incomplete if incomplete_at(chart.frame, chart.query) else "")
           for n, (page, chart) in enumerate(charts)),
         table_page(f"{heading} · Data quality", received, returns,
@@ -222,6 +229,16 @@ def board_pack(services: Services, state: object, made: datetime.date | None = N
     record_export(services, "board_pack", *scope_and_quarter(state),
                   f"board pack of {total} pages, {len(figures)} charts: {pack_name(state)}")
     return pdf
+
+
+def pack_headlines(shown: dict, charts: list, where, quarter, first_chart_page: int
+                   ) -> list[tuple[str, str, int | None]]:
+    """The quarter's headlines (charts/headlines.py, from the Overview's views), each with the
+    page of the pack's chart that shows its figure (the one `once` kept of that view)."""
+    pages = {view_of(chart.chart): first_chart_page + n for n, (_page, chart) in enumerate(charts)}
+    found = quarter_headlines([(m, m, shown[m].frame) for m in HEADLINE_MEASURES],
+                              where.code, where.name, quarter)
+    return [(h.text, h.verdict, pages.get(view_of(CHARTS[h.chart]))) for h in found]
 
 
 def scope_and_quarter(state: object) -> tuple[str, str]:

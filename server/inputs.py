@@ -123,6 +123,9 @@ KINDS: dict[tuple[str, str], Kind] = {
     (ids.AUDIT_KIND, "value"): TEXT,
     (ids.AUDIT_USER, "value"): TEXT,
     (ids.AUDIT_SINCE, "value"): TEXT,
+    (ids.NOTES_AREA, "value"): TEXT,
+    (ids.NOTES_QUARTER, "value"): TEXT,
+    (ids.NOTES_TEXT, "value"): TEXT,
 }
 BY_PROPERTY: dict[str, Kind] = {"n_clicks": CLICKS, "pathname": PATHNAME, "search": URL}
 

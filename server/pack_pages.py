@@ -60,6 +60,7 @@ figure {{ margin: 0; flex: 1 1 auto; min-height: 0; display: flex; flex-directio
 .warning {{ font-size: 14px; font-weight: bold; margin: 2px 0 4px; padding-left: 8px;
   border-left: 5px solid #801650 }}
 .caption {{ font-size: 11.5px; line-height: 1.35; margin: 6px 0 0 }}
+.board-note {{ font-size: 11.5px; line-height: 1.35; margin: 2px 0 0; font-weight: bold }}
 footer {{ position: absolute; left: 40px; right: 40px; bottom: 14px; display: flex; gap: 24px;
   justify-content: space-between; font-size: 10px; line-height: 1.3; color: #505a5f }}
 footer .number {{ white-space: nowrap; font-size: 11px; color: #0b0c0c }}
@@ -73,6 +74,8 @@ table {{ border-collapse: collapse; font-size: 14px; margin-top: 8px }}
 th, td {{ text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #b1b4b6 }}
 th {{ border-bottom: 2px solid #0b0c0c }}
 table.summary {{ font-size: 15px }}
+ul.headlines {{ font-size: 17px; line-height: 1.4 }}
+ul.headlines li {{ margin-bottom: 10px }}
 td.number, th.number {{ text-align: right; white-space: nowrap }}
 .tables {{ display: flex; gap: 24px; align-items: flex-start }}
 table.compact {{ font-size: 11px; flex: 1 1 0 }}
@@ -130,6 +133,19 @@ def summary_page(heading: str, title: str, area: str, region: str | None,
             f"{_footer(number, total, symbols_key())}</section>")
 
 
+def headlines_page(heading: str, title: str, lines: Sequence[tuple[str, str, int | None]],
+                   nothing: str, number: int, total: int) -> str:
+    """The quarter's headlines, a sentence each with "better"/"worse" said in words and the
+    page of the chart that shows it."""
+    items = "".join(
+        f"<li>{f'<strong>{escape(verdict.capitalize())}:</strong> ' if verdict else ''}"
+        f"{escape(text)}{f' (page {page})' if page else ''}</li>"
+        for text, verdict, page in lines)
+    body = f"<ul class='headlines'>{items}</ul>" if lines else f"<p>{escape(nothing)}</p>"
+    return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(title)}</h2>{body}"
+            f"{_footer(number, total, symbols_key())}</section>")
+
+
 def table_page(heading: str, title: str, line: str, columns: Sequence[str],
                rows: Sequence[Sequence[str]], notes: Sequence[str], number: int, total: int,
                per_table: int = 20) -> str:
@@ -168,13 +184,16 @@ def chart_page(heading: str, chart: ChartView, index: int, number: int, total: i
                warning: str = "") -> str:
     """A chart's page: its active title, the figures its card shows (the big number, the
     region's and England's), a warning when they count incomplete returns, the chart drawing
-    the `index`-th figure, and its caption."""
+    the `index`-th figure, its caption and the board notes it marks (`Note 1, 2024-25 Q3: court
+    backlog`)."""
     said = f"<p class='warning'>{escape(warning)}</p>" if warning else ""
+    notes = "".join(f"<p class='board-note'>{escape(line)}</p>" for line in chart.note_lines)
     return (f"<section><p class='where'>{escape(heading)}</p><h2>{escape(chart.title)}</h2>"
             f"{_figures_line(chart.headlines)}{said}"
             f"<figure role='img' aria-label='{escape(alternative_text(chart), quote=True)}'>"
             f"<div class='plot' id='plot-{index}'></div></figure>"
             f"<p class='caption'>{escape(chart.caption)}</p>"
+            f"{notes}"
             f"{_footer(number, total, symbols_key())}</section>")
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from charts.figures import measure_bars, trend_figure
 from charts.plans import benchmark_trend_plan, by_chart, planned_chart, series_chart, trend_chart
+from charts.projected import projection_chart
 from charts.query import Query
 from charts.spec import HALF, Page
 from charts.words import (
@@ -61,6 +62,8 @@ PAGE = Page(
         # of a larger area would flatten the scope's line).
         planned_chart("waiting_under_5", "children_waiting_under_5", benchmark_trend_plan,
                       trend_figure, active_title, headlines),
+        # The next four quarters, from the pipeline of children with a decision or an order.
+        projection_chart("waiting_projection", "children_waiting"),
     )),
     records=True,
     board=("waiting_by_age_year", "waiting_over_months", "waiting_days_by_age",

@@ -15,6 +15,7 @@ from charts.plans import (
     MEASURE_ROWS, MEASURE_TABLE, ask, by_chart, category_trend_chart, peers_of, planned_chart,
     share_chart, share_total_headline,
 )
+from charts.projected import projection_chart
 from charts.query import ENGLAND, Query
 from charts.spec import HALF, THIRD, Chart, Page, TableShape
 from charts.words import (
@@ -188,6 +189,8 @@ PAGE = Page(
          THIRD),
         (by_chart("sufficiency_by_approved_places", "approvals", "approved_places",
                   "Adopters approved for {} are the {largest} group of approvals", {}), THIRD),
+        # The next four quarters of approved adopters waiting, from the households in stage 2.
+        (projection_chart("sufficiency_adopters_projection", "adopters_waiting"), HALF),
     ),
     board=("sufficiency_supply", "sufficiency_agencies", "sufficiency_by_age_band"),
 )

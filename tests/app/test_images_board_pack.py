@@ -29,9 +29,10 @@ from pypdf import PdfReader
 
 from app import create_app
 from callbacks.board_pack import download_board_pack
+from callbacks.headlines import headlines_for
 from server.images import board_pack
 from server.services import Services
-from charts import pack_charts
+from charts import CHARTS, pack_charts
 from charts.export_figure import IMAGE_SIZE, Size, export_figure
 from charts.frames import frame_of
 from charts.pack import CONTENTS_LINES, once
@@ -173,10 +174,10 @@ def test_board_pack_pages_cover_contents_summary_charts_once_and_data_quality(
         south_east_pack: bytes, demo_services: Services) -> None:
     reader = PdfReader(io.BytesIO(south_east_pack))
     charts = pack_charts_once()
-    # The cover, the contents (a page or two: two columns of titles a page), the summary, a page
-    # per chart, returns received, completeness.
+    # The cover, the contents (a page or two: two columns of titles a page), the summary, the
+    # quarter's headlines, a page per chart, returns received, completeness.
     total = len(reader.pages)
-    listing = total - (1 + 1 + len(charts) + 2)
+    listing = total - (1 + 2 + len(charts) + 2)
     assert listing >= -(-len(charts) // CONTENTS_LINES)  # a line a chart at least
     pages = [words(page.extract_text()) for page in reader.pages]
     for number, text in enumerate(pages, start=1):
@@ -197,7 +198,20 @@ def test_board_pack_pages_cover_contents_summary_charts_once_and_data_quality(
                     "Special guardianship orders"):
         assert measure in summary, measure
     assert "On the quarter On the year Against England Threshold" in summary
-    for page, chart in zip(pages[3:], charts):
+    # The headlines: each sentence of the Headlines page, with the page of its chart.
+    told = pages[3]
+    assert "The quarter's headlines for South East, 2025-26 Q1" in told
+    found = headlines_for(demo_services, SOUTH_EAST)
+    for headline, _link in found:
+        said = re.search(re.escape(words(headline.text)) + r" \(page (\d+)\)", told)
+        assert said, headline.text
+        # That page is a chart of the headline's measure (the one the pack kept of that view).
+        title = MEASURES[CHARTS[headline.chart].measure].title
+        assert words(title) in words(reader.pages[int(said.group(1)) - 1].extract_text())
+    # The demo slice's South East has nothing to tell at 2025-26 Q1 (its rolling years count a
+    # quarter before the slice, so they are incomplete and not judged): the page says so.
+    assert (not found) == ("No figure is above its threshold" in told)
+    for page, chart in zip(pages[4:], charts):
         shown = view_for(demo_services, chart, SOUTH_EAST)
         assert words(shown.title) in page, chart
         for headline in shown.headlines:  # the card's big number, region and England

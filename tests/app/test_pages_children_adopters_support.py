@@ -60,6 +60,8 @@ TRENDS = {"waiting_sibling_groups": "sibling_groups_waiting",
           "asf_share_sg_trend": "asf_share_sg", "asf_money_share_sg": "asf_amount_share_sg"}
 # charts with frames of their own shape (tests/app/test_board_questions_children.py)
 OWN_SHAPE = ("waiting_under_5", "asf_money")
+# the next four quarters (tests/app/test_projection_chart.py)
+PROJECTED = ("waiting_projection",)
 NEW = (*CHILDREN_WAITING, *ADOPTERS, *ADOPTERS_WAITING, *SPECIAL_GUARDIANSHIP,
        "sufficiency_by_approved_places")
 
@@ -71,7 +73,7 @@ def test_the_pages_are_in_the_navigation_order_with_their_charts() -> None:
     assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters", "/adopters-waiting",
                                            "/special-guardianship"]
     # The board's adopter questions (the funnel among them) are tested on their own.
-    assert set(NEW) == (set(BY) | set(SERIES) | set(TRENDS) | set(OWN_SHAPE)
+    assert set(NEW) == (set(BY) | set(SERIES) | set(TRENDS) | set(OWN_SHAPE) | set(PROJECTED)
                         | (set(ADOPTER_QUESTIONS) & set(NEW)))
     for slug, charts in (("children_waiting", CHILDREN_WAITING), ("adopters", ADOPTERS),
                          ("adopters_waiting", ADOPTERS_WAITING),

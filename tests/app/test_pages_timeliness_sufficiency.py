@@ -41,7 +41,8 @@ def test_the_pages_charts_are_registered() -> None:
                           "timeliness_a10_funnel", "timeliness_a2_funnel", "timeliness_a3_funnel")
     assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies", "sufficiency_matching_gap",
                            *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
-                           "sufficiency_breakdown_trend", "sufficiency_by_approved_places")
+                           "sufficiency_breakdown_trend", "sufficiency_by_approved_places",
+                           "sufficiency_adopters_projection")
     assert all(c in CHARTS for c in TIMELINESS + SUFFICIENCY)
 
 

@@ -61,7 +61,7 @@ def registered_pages() -> dict[str, str]:
 
 
 PAGES = registered_pages()
-ADMIN_PAGES = {"load", "audit"}
+ADMIN_PAGES = {"load", "audit", "notes"}  # notes: the pinning form shows to those who may pin
 
 # True once Dash has no callback waiting or running, no loading spinner shows and every chart card
 # has its Plotly graph drawn; a page whose cards come from a callback has at least one by then.

@@ -1,0 +1,186 @@
+"""The quarter's headlines: short sentences written from the data, each traced to the chart
+that shows it.
+
+`quarter_headlines` reads the frames the Overview's charts draw (each headline measure for the
+area beside England over the quarters, as the caller may see them) and says what a board
+should notice, in GOV.UK style (plain words, numbers as figures):
+
+- a change on a year before (else on the quarter before), told only when it passes the
+  "meaningful change" rule of `metrics.judgement` (a change within what the cohorts make likely
+  is not news), with how many quarters running the figure has moved that way and what England
+  did: "Children waiting in South East rose for the third quarter running, to 429, from 380 a
+  year ago (England fell)";
+- a figure above its threshold: "Placement order to match in South East is above the 4-month
+  threshold: 140 days (England 118 days)";
+- the returns missing behind the quarter's figures: "1 of 5 returns is missing: Aspire".
+
+A figure hidden from the caller, or from incomplete returns, is never told as a change. Each
+sentence carries whether the change is better or worse (for measures with a better direction)
+and the chart it comes from. Imports pandas, charts and metrics only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from charts.marks import is_incomplete
+from charts.query import ENGLAND
+from metrics.disclosure import SYMBOLS
+from metrics.judgement import BETTER, THRESHOLDS, against_threshold, judge
+from metrics.quarters import Quarter
+from metrics.registry import MEASURES
+
+ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+            8: "eighth", 9: "ninth"}
+
+
+@dataclass(frozen=True)
+class Headline:
+    text: str
+    chart: str  # the chart that shows it (its card on its page)
+    verdict: str = ""  # "better" / "worse" for a measure with a better direction, else ""
+    kind: str = "change"  # "change", "threshold" or "returns"
+
+
+def _row(frame: pd.DataFrame, scope: str, quarter: Quarter) -> pd.Series | None:
+    rows = frame[(frame["scope"] == scope) & (frame["quarter"] == str(quarter))]
+    if "category" in rows:
+        rows = rows[rows["category"].fillna("") == ""]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _usable(row: pd.Series | None) -> bool:
+    return (row is not None and str(row["shown"]) not in SYMBOLS and pd.notna(row["value"])
+            and not is_incomplete(row))
+
+
+# What a change is told against, in order: the same quarter a year before (no season, and a
+# rolling year's window does not overlap it), else the quarter before.
+EARLIER = ((4, "a year ago"), (1, "last quarter"))
+
+
+def _judged(measure: str, frame: pd.DataFrame, scope: str, quarter: Quarter,
+            back: int) -> str | None:
+    """"up" / "down" when the figure at `quarter` differs from the one `back` quarters before
+    by more than noise, "" when it does not, None when either is hidden or incomplete."""
+    now, before = _row(frame, scope, quarter), _row(frame, scope, quarter + -back)
+    if not (_usable(now) and _usable(before)):
+        return None
+    verdict = judge(measure, now["value"], now["cohort"], before["value"], before["cohort"])
+    if verdict in ("", "about the same"):
+        return ""
+    return "up" if float(now["value"]) > float(before["value"]) else "down"
+
+
+def _run(frame: pd.DataFrame, scope: str, quarter: Quarter, way: str) -> int:
+    """How many quarters running, up to `quarter`, the figure has moved `way` on the quarter
+    before (each move as shown, however small: the change told has passed the noise rule)."""
+    run, at = 0, quarter
+    while True:
+        now, before = _row(frame, scope, at), _row(frame, scope, at + -1)
+        if not (_usable(now) and _usable(before)):
+            return run
+        step = float(now["value"]) - float(before["value"])
+        if not ((step > 0) if way == "up" else (step < 0)):
+            return run
+        run, at = run + 1, at + -1
+
+
+def _said(row: pd.Series, measure: str) -> str:
+    unit = MEASURES[measure].unit
+    return f"{row['shown']} days" if unit == "days" else str(row["shown"])
+
+
+def _england_part(measure: str, frame: pd.DataFrame, quarter: Quarter, back: int, way: str) -> str:
+    england = _judged(measure, frame, ENGLAND, quarter, back)
+    if england is None:
+        return ""
+    if not england:
+        return " (England about the same)"
+    verb = "rose" if england == "up" else "fell"
+    return f" (England {'also ' if england == way else ''}{verb})"
+
+
+def _verdict(measure: str, way: str) -> str:
+    better = BETTER.get(measure, "")
+    if not better:
+        return ""
+    return "better" if (way == "up") == (better == "higher") else "worse"
+
+
+def change_headline(chart: str, measure: str, frame: pd.DataFrame, scope: str, name: str,
+                    quarter: Quarter) -> Headline | None:
+    """The figure's meaningful change on a year before (else on the quarter before), how many
+    quarters running it has moved that way and what England did; None when it is about the
+    same (or cannot be compared)."""
+    for back, when in EARLIER:
+        way = _judged(measure, frame, scope, quarter, back)
+        if way is not None:
+            break
+    else:
+        return None
+    if not way:
+        return None
+    now, before = _row(frame, scope, quarter), _row(frame, scope, quarter + -back)
+    verb = "rose" if way == "up" else "fell"
+    run = _run(frame, scope, quarter, way)
+    running = f" for the {ORDINALS.get(run, f'{run}th')} quarter running," if run >= 2 else ""
+    england = "" if scope == ENGLAND else _england_part(measure, frame, quarter, back, way)
+    return Headline(f"{MEASURES[measure].title} in {name} {verb}{running} to {_said(now, measure)}, "
+                    f"from {_said(before, measure)} {when}{england}", chart, _verdict(measure, way))
+
+
+def threshold_headline(chart: str, measure: str, frame: pd.DataFrame, scope: str, name: str,
+                       quarter: Quarter) -> Headline | None:
+    """The figure above its threshold (A10, A2), with England's beside it; None within it."""
+    if measure not in THRESHOLDS:
+        return None
+    now = _row(frame, scope, quarter)
+    if not _usable(now) or not against_threshold(measure, now["value"]).startswith("above"):
+        return None
+    england = _row(frame, ENGLAND, quarter)
+    beside = (f" (England {_said(england, measure)})"
+              if scope != ENGLAND and _usable(england) else "")
+    return Headline(f"{MEASURES[measure].title} in {name} is {against_threshold(measure, now['value'])}: "
+                    f"{_said(now, measure)}{beside}", chart, "worse", "threshold")
+
+
+def returns_headline(chart: str, frame: pd.DataFrame, scope: str, quarter: Quarter) -> Headline | None:
+    """The returns missing behind the area's figures for the quarter, named."""
+    now = _row(frame, scope, quarter)
+    if now is None:
+        return None
+    missing, expected = now.get("returns_missing"), now.get("returns_expected")
+    if pd.isna(missing) or not int(missing):
+        return None
+    names = str(now.get("returns_missing_names") or "")
+    verb = "is" if int(missing) == 1 else "are"
+    return Headline(f"{int(missing)} of {int(expected)} returns {verb} missing"
+                    + (f": {names}" if names else ""), chart, "", "returns")
+
+
+def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, name: str,
+                      quarter: Quarter) -> list[Headline]:
+    """The headlines for the area at the quarter from (chart, measure, frame) of each headline
+    chart, in that order: figures above their thresholds first, then meaningful changes (one
+    that is also above its threshold says so, in one sentence), then the returns missing for the
+    quarter (said once, from the first frame of a measure of the quarter alone: a rolling
+    year's frame counts the returns of its four quarters)."""
+    thresholds, changes, returns = [], [], []
+    for chart, measure, frame in frames:
+        above = threshold_headline(chart, measure, frame, scope, name, quarter)
+        change = change_headline(chart, measure, frame, scope, name, quarter)
+        if change is not None and above is not None:  # one sentence of the figure, not two
+            beyond = against_threshold(measure, _row(frame, scope, quarter)["value"])
+            changes.append(replace(change, text=f"{change.text}, {beyond}"))
+        elif above is not None:
+            thresholds.append(above)
+        elif change is not None:
+            changes.append(change)
+        # The quarter's own returns: a rolling year's figures count four quarters' returns.
+        if not returns and not MEASURES[measure].windowed and (
+                found := returns_headline(chart, frame, scope, quarter)) is not None:
+            returns.append(found)
+    return [*thresholds, *changes, *returns]
