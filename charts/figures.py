@@ -28,7 +28,9 @@ import plotly.io as pio
 from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
+from metrics.funnel import curve, england_value, funnel_points
 from metrics.projection import project_rows
+from metrics.registry import MEASURES
 
 ENGLAND_COLOUR = "#3D3D3D"
 THRESHOLD_COLOUR = "#801650"
@@ -1018,6 +1020,12 @@ def direct_labels(figure: FigureSpec, names: bool = True) -> FigureSpec:
     for trace in data:
         if trace.get("type") != "scatter" or trace.get("y") is None:
             continue
+        if isinstance(trace.get("meta"), dict) and trace["meta"].get(OWN_LABELS):
+            trace["textfont"] = {**trace.get("textfont", {}), **font}
+            trace["marker"] = {**trace.get("marker", {}), "size": 12}
+            if trace["meta"].get(OWN_LABELS) == PAGE_ONLY:  # the title names them on a board
+                trace["text"], trace["mode"] = None, str(trace.get("mode", "")).replace("+text", "")
+            continue
         ys = list(trace["y"])
         texts = list(trace["text"]) if trace.get("text") is not None else [""] * len(ys)
         points = [(x, y, t) for x, y, t in zip(list(trace["x"]), ys, texts) if y is not None and y == y]
@@ -1126,6 +1134,144 @@ def compared_tile(frame: pd.DataFrame, height: int = 200) -> FigureSpec:
                    showlegend=False, margin={"l": 10, "r": 40, "t": 10, "b": 10},
                    xaxis={"rangemode": "tozero", "gridcolor": "#e5e5e5"},
                    yaxis={"automargin": True, "type": "category"})
+
+
+# ---------------------------------------------------------------- fair comparison: funnel plots
+
+# A trace whose `meta` carries OWN_LABELS writes its own text beside its points (the funnel's
+# outliers, by name) and gets no line-end label on a board card; an empty text, none at all.
+OWN_LABELS = "own_labels"
+PAGE_ONLY = "page"  # OWN_LABELS' value for labels a board card leaves out (too many to keep apart)
+WORSE_COLOUR, BETTER_COLOUR = "#801650", "#28A197"
+LIMIT_DASHES = {"95%": "dot", "99.8%": "solid"}
+
+
+def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
+    """One pair of limits as one line: the lower curve, a gap, then the upper curve, labelled
+    once at one end."""
+    key = band.replace(".", "").replace("%", "")
+    lower, upper = curve[f"lower{key}"].tolist(), curve[f"upper{key}"].tolist()
+    cohorts = curve["cohort"].tolist()
+    return {
+        "type": "scatter", "mode": "lines+text", "name": f"{band} limits",
+        "x": [*cohorts, None, *cohorts], "y": [*lower, None, *upper],
+        # Labelled at the upper curve's end (99.8%) or the lower's (95%): apart, where the
+        # curves meet England's line from either side.
+        "text": ([""] * (2 * len(cohorts)) + [band] if band == "99.8%"
+                 else [""] * (len(cohorts) - 1) + [band] + [""] * (len(cohorts) + 1)),
+        "textposition": "middle right",
+        "textfont": {"size": 11, "color": ENGLAND_COLOUR},
+        "line": {"color": ENGLAND_COLOUR, "dash": LIMIT_DASHES[band], "width": 1.2},
+        "hoverinfo": "skip", "connectgaps": False, "meta": {OWN_LABELS: PAGE_ONLY},
+        "cliponaxis": False,
+    }
+
+
+def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool,
+                  on_board: bool = False, middle: float = 0.0) -> dict:
+    """Agencies as dots, x their cohort and y their value; `named` writes each one's name."""
+    hover = [f"{n}: {s} (cohort {c:,.0f}), {p}" for n, s, c, p in
+             zip(points["scope_name"], points["shown"], points["cohort"], points["placed"])]
+    return {
+        "type": "scatter", "mode": "markers+text" if named else "markers", "name": name,
+        "x": points["cohort"].tolist(), "y": points["value"].tolist(),
+        "text": points["scope_name"].tolist() if named else None,
+        # Written towards the middle of the plot, so that no name leaves the chart.
+        "textposition": [("top right" if x < middle else "top left") for x in points["cohort"]]
+        if middle else "top center",
+        "textfont": {"size": 11},
+        "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        "marker": marker, "meta": {OWN_LABELS: True if on_board else PAGE_ONLY},
+        "cliponaxis": False,
+    }
+
+
+def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
+    """A funnel plot: each agency's figure (y) against its cohort (x), England's figure as a
+    dashed line and its 95% and 99.8% control limits (metrics.funnel) narrowing as the cohort
+    grows. Agencies outside the limits are named beside their dots, worse and better in their
+    own colours and shapes; the selected agency (the frame's first row, when it is an agency)
+    is drawn largest, a star, and named. On a board card the names are left to the title and
+    the card's numbers (at board size they would run over each other). Agencies whose figure or cohort is hidden are not drawn; a note
+    says how many. The frame is a funnel chart's: England's row and the agencies' rows for one
+    measure at one quarter."""
+    measure = str(frame["measure"].iloc[0])
+    value_type = str(frame["value_type"].iloc[0])
+    points, hidden = funnel_points(frame, measure)
+    target = england_value(frame)
+    traces: list[dict] = []
+    annotations: list[dict] = []
+    largest = 0.0
+    if target is not None and len(points):
+        smallest, largest = float(points["cohort"].min()), float(points["cohort"].max())
+        middle = largest * 1.1 * 1.3 / 2  # the middle of the cohort axis (its range, below)
+        limits = curve(value_type, target, max(smallest * 0.8, 1.0), largest * 1.1)
+        traces += [_limit_trace(limits, "99.8%"), _limit_trace(limits, "95%")]
+        england = frame[frame["scope"] == ENGLAND].iloc[-1]
+        traces.append({
+            "type": "scatter", "mode": "lines+text", "name": "England",
+            "x": [float(limits["cohort"].iloc[0]), float(limits["cohort"].iloc[-1])],
+            # Labelled at its left end, where the limits are far apart and no label meets it.
+            "y": [target, target], "text": [f"England {england['shown']}", ""],
+            "textposition": "top right", "textfont": {"size": 11, "color": ENGLAND_COLOUR},
+            "line": {"color": ENGLAND_COLOUR, "dash": "dash", "width": 2}, "hoverinfo": "skip",
+            "meta": {OWN_LABELS: True}, "cliponaxis": False,
+        })
+        selected = str(frame["scope"].iloc[0])
+        mine = points["scope"] == selected
+        within = (points["outside"] == 0) & ~mine
+        worse = (points["outside"] > 0) & (points["judged"].isin(["worse", "higher"])) & ~mine
+        better = (points["outside"] > 0) & ~worse & ~within & ~mine
+        traces.append(_points_trace(points[within], "Within the expected range",
+                                    {"color": ENGLAND_COLOUR, "symbol": "circle-open", "size": 8}, False))
+        if worse.any():
+            traces.append(_points_trace(points[worse], "Outside the limits: worse",
+                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True,
+                                        middle=middle))
+        if better.any():
+            traces.append(_points_trace(points[better], "Outside the limits: better",
+                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, True,
+                                        middle=middle))
+        if mine.any():
+            traces.append(_points_trace(points[mine], str(points.loc[mine, "scope_name"].iloc[0]),
+                                        {"color": COLOURS[0], "symbol": "star", "size": 16,
+                                         "line": {"color": "white", "width": 1}}, True, middle=middle))
+    else:
+        annotations.append({"text": "No funnel: England's figure or every agency's is not "
+                                    "available", "showarrow": False, "xref": "paper",
+                            "yref": "paper", "x": 0.5, "y": 0.5})
+    if hidden:
+        annotations.append({
+            "text": f"{hidden} {'agency' if hidden == 1 else 'agencies'} not shown: "
+                    "figures hidden to protect small numbers",
+            # Named as the note of missing returns: board mode lifts it into the page's note
+            # line, above the cards, where a tiny plot cannot cut it short.
+            "name": NOTE_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
+            "font": {"size": 12, "color": NOTE_COLOUR}})
+    return _figure(traces, height, annotations, showlegend=True,
+                   margin={"l": 10, "r": 10, "t": 30 if hidden else 10, "b": 10},
+                   legend={"orientation": "h", "y": -0.3, "x": 0, "font": {"size": 12}},
+                   # Room right of the curves' ends for their labels (95%, 99.8%, England).
+                   xaxis={"title": {"text": f"Cohort ({MEASURES[measure].cohort_noun})"},
+                          "gridcolor": "#e5e5e5", "automargin": True,
+                          **({"range": [0, largest * 1.1 * 1.3]} if traces else {})},
+                   # No axis title: the unit is in the caption and the hover, and a board
+                   # card's short plot cannot hold it at board size.
+                   yaxis={"gridcolor": "#e5e5e5", "automargin": True,
+                          **({"ticksuffix": "%"} if value_type == "percent" else {}),
+                          **({"range": _funnel_values_range(points, target, value_type)}
+                             if traces else {})})
+
+
+def _funnel_values_range(points: pd.DataFrame, target: float, value_type: str) -> list[float]:
+    """The value axis around the agencies and England, a fifth beyond them: the limits of the
+    smallest cohorts reach far past any agency and would squeeze the dots into a line."""
+    low = min(float(points["value"].min()), target)
+    high = max(float(points["value"].max()), target)
+    pad = max(high - low, abs(target) * 0.1, 1.0) * 0.2
+    bottom, top = max(low - pad, 0.0), high + pad
+    return [bottom, min(top, 100.0) if value_type == "percent" else top]
 
 
 # ---------------------------------------------------------------- the next four quarters

@@ -33,6 +33,10 @@ def test_each_timeliness_chart_draws_the_areas_compared_or_says_it_does_not(
         assert not CHARTS[chart].compares and set(PEERS).isdisjoint(view.frame["scope"])
         assert f"{NOTE}: it shows the area's own breakdown." in card
         return
+    if chart.endswith("_funnel"):  # every agency of the selection's level already: it says so
+        assert not CHARTS[chart].compares
+        assert f"{NOTE}: it compares every agency of its level with England." in card
+        return
     # Every other Timeliness chart can show the areas compared, so each does, and says nothing.
     assert CHARTS[chart].compares and set(PEERS) <= set(view.frame["scope"])
     assert NOTE not in card
