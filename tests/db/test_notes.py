@@ -156,3 +156,42 @@ def test_the_command_line_pins_lists_and_removes_with_a_dashboard_user_s_rights(
     assert cli(db_url, "notes", "remove", "1", "--user", "ann").stdout.strip() == "Removed note 1."
     assert cli(db_url, "notes", "remove", "1", "--user", "ann").returncode == 2
     assert [len(events(sessions, kind)) for kind in ("note_pinned", "note_removed")] == [1, 1]
+
+
+def test_a_request_reads_the_notes_once_and_each_chart_gets_only_its_own(sessions, store, geography):
+    """A page of ten charts asks for its notes ten times in one request: one query answers them
+    all, each narrowed to its scope and quarters, and the next request sees a new pin."""
+    from sqlalchemy import event
+
+    store.pin_note(ADMIN, geography, "840", Q3, "court backlog")
+    store.pin_note(ADMIN, geography, "840", "2024-25 Q4", "new team")
+    store.pin_note(ADMIN, geography, "england", Q3, "national reform")
+    source = MeasureSource(sessions)
+    reads: list[str] = []
+    engine = sessions.kw["bind"]
+
+    def count(conn, cursor, statement, *args) -> None:
+        if "board_note" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        source.begin_reading()
+        try:
+            assert source.notes(VIEWER, "840", [Q3])["text"].tolist() == ["court backlog"]
+            assert source.notes(VIEWER, "840", [Q3, "2024-25 Q4"])["text"].tolist() == [
+                "court backlog", "new team"]
+            assert source.notes(VIEWER, "england", [Q3])["text"].tolist() == ["national reform"]
+            assert source.notes(VIEWER, "841", [Q3]).empty
+            assert source.notes(PUBLIC, "840", [Q3]).empty
+            assert len(reads) == 1
+            store.pin_note(ADMIN, geography, "841", Q3, "pinned meanwhile")
+        finally:
+            source.end_reading()
+        source.begin_reading()
+        try:
+            assert source.notes(VIEWER, "841", [Q3])["text"].tolist() == ["pinned meanwhile"]
+        finally:
+            source.end_reading()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
