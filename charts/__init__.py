@@ -11,8 +11,8 @@ layouts/chart_card.py, files and images are served by server/. Imports charts an
 from __future__ import annotations
 
 from charts.pages import (
-    adopters, adopters_waiting, children_waiting, data_quality, overview, special_guardianship, sufficiency,
-    timeliness,
+    adopters, adopters_waiting, children_waiting, data_quality, fair_comparison, overview,
+    special_guardianship, sufficiency, timeliness,
 )
 from charts.spec import Chart, Page
 
@@ -24,6 +24,7 @@ PAGES: tuple[Page, ...] = (
     adopters.PAGE,
     adopters_waiting.PAGE,
     special_guardianship.PAGE,
+    fair_comparison.PAGE,
 )
 # Charts drawn on pages that are not chart pages: in the registry, not in the board pack.
 ELSEWHERE: tuple[Chart, ...] = data_quality.CHARTS

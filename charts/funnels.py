@@ -140,10 +140,36 @@ def funnel_headlines(frame: pd.DataFrame, query: Query) -> list[Headline]:
     return out
 
 
+# A funnel file's columns beside the data API's rows: each plotted agency's limits for its
+# cohort, where its figure lies and the verdict; blank for England, the region, and agencies
+# hidden or with no figure.
+LIMIT_COLUMNS = {"lower998": "lower_99_8", "lower95": "lower_95", "upper95": "upper_95",
+                 "upper998": "upper_99_8", "placed": "funnel_placed", "judged": "funnel_verdict"}
+
+
+def funnel_file_columns(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """A row per frame row: the agency's 95% and 99.8% limits (in the measure's unit, to one
+    decimal place), `funnel_placed` ("above the upper 99.8% limit", or "within the range
+    expected from their numbers") and `funnel_verdict` ("worse", "better", "higher", "lower" or
+    "" within); None where the row is no plotted agency, so a hidden agency's cohort cannot be
+    worked back from its limits."""
+    points, _hidden = funnel_points(frame, query.measure)
+    by_scope = points.set_index("scope")
+    out = pd.DataFrame(index=range(len(frame)))
+    scopes = frame["scope"].to_numpy(dtype=object)
+    for column, name in LIMIT_COLUMNS.items():
+        values = by_scope[column] if len(by_scope) else pd.Series(dtype=object)
+        if column.startswith(("lower", "upper")):
+            values = values.astype(float).round(1)
+        out[name] = [values.get(s) if s in values.index else None for s in scopes]
+    return out
+
+
 def funnel_chart(id: str, measure: str) -> Chart:
     """A funnel plot of `measure` for the selection's agencies against England."""
     chart = planned_chart(id, measure, funnel_plan, funnel_plot, funnel_title, funnel_headlines,
                           FUNNEL_TABLE, uncompared="compares every agency of its level with "
                                                    "England")
     return Chart(chart.id, chart.measure, chart.plan, chart.figure, chart.title, funnel_caption,
-                 chart.headlines, chart.table, compares=False, uncompared=chart.uncompared)
+                 chart.headlines, chart.table, compares=False, uncompared=chart.uncompared,
+                 file_columns=funnel_file_columns)

@@ -59,6 +59,9 @@ class Chart:
     # does not, its card says so, and why (`uncompared`, ending a sentence that starts "it").
     compares: bool = False
     uncompared: str = "shows the area's own figures"
+    # Columns the chart's file adds beside the data API's rows, a row each in the frame's
+    # order (a funnel's limits and verdicts), or None: the file is the rows alone.
+    file_columns: Callable[[pd.DataFrame, Query], pd.DataFrame] | None = None
 
     def compare_note(self, compare: tuple[str, ...]) -> str:
         """The card's line when areas are compared and this chart leaves them out, else ""."""

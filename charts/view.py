@@ -22,7 +22,7 @@ from charts.spec import Chart, Headline
 from charts.words import WINDOW_POINTS, period_text
 from metrics.access import Caller
 from metrics.disclosure import DisclosurePolicy, disclosure_note
-from metrics.export import file_name
+from metrics.export import export_rows, file_name
 from metrics.notes import note_line, notes_on
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
@@ -76,6 +76,17 @@ class ChartView:
     @property
     def links(self) -> list[tuple[str, str]]:
         return [("About this measure", f"/definitions#{self.chart.measure}"), *self.api_links]
+
+    def file_rows(self) -> pd.DataFrame:
+        """The rows of the chart's file: the data API's fields of its frame (named by measure
+        when it has several queries), then any columns the chart adds (a funnel's limits)."""
+        out = export_rows(self.frame)
+        if len(self.requests) > 1:
+            out.insert(0, "measure", self.frame["measure"].to_numpy())
+        if self.chart.file_columns is not None:
+            extra = self.chart.file_columns(self.frame, self.query)
+            out = pd.concat([out, extra.set_axis(out.index)], axis=1)
+        return out
 
     def file_url(self, format: str) -> str:
         """The chart's own file (csv, xlsx, png, svg) for the same selection."""

@@ -26,6 +26,7 @@ plotted. Pure: imports pandas and metrics only.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import pandas as pd
@@ -120,10 +121,23 @@ def funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]
     Returns (points, hidden): points has scope, scope_name, value, cohort, shown, lower998,
     lower95, upper95, upper998, placed (words), judged ("worse", "better", ...), outside (0,
     95 or 99.8), in the frame's order. An agency with no such figure ([z], [x]) is neither a
-    point nor counted as hidden."""
+    point nor counted as hidden. A chart's title, caption, figures and file each ask for the
+    same frame's points: the last few answers are kept (by the frame itself, not a copy)."""
+    for kept, kept_measure, answer in _POINTS:
+        if kept is frame and kept_measure == measure:
+            return answer[0].copy(), answer[1]
+    answer = _funnel_points(frame, measure)
+    _POINTS.append((frame, measure, answer))
+    return answer[0].copy(), answer[1]
+
+
+_POINTS: deque = deque(maxlen=8)  # (frame, measure, (points, hidden)): funnel_points' last answers
+POINT_COLUMNS = ["scope", "scope_name", "value", "cohort", "shown", "lower998", "lower95",
+                 "upper95", "upper998", "placed", "judged", "outside"]
+
+
+def _funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
     value_type = MEASURES[measure].value_type
-    columns = ["scope", "scope_name", "value", "cohort", "shown", "lower998", "lower95",
-               "upper95", "upper998", "placed", "judged", "outside"]
     target = england_value(frame)
     agencies = frame[frame["scope_kind"].isin(AGENCY_KINDS)]
     value = pd.to_numeric(agencies["value"], errors="coerce")
@@ -131,16 +145,23 @@ def funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]
     shown = agencies["shown"].astype(str)
     plotted = value.notna() & cohort.notna() & (cohort > 0) & ~shown.str.startswith("[")
     hidden = int(((shown == HIDDEN) | (value.notna() & ~plotted)).sum())
-    if target is None:
-        return pd.DataFrame(columns=columns), hidden
-    out = []
-    for (_, row), v, n in zip(agencies[plotted].iterrows(), value[plotted], cohort[plotted]):
-        edge = limits(value_type, target, n)
-        words, judged = placed(value_type, measure, target, v, n)
-        outside = 0 if words == WITHIN else (99.8 if "99.8%" in words else 95)
-        out.append([row["scope"], row["scope_name"], v, n, row["shown"], edge.lower998,
-                    edge.lower95, edge.upper95, edge.upper998, words, judged, outside])
-    return pd.DataFrame(out, columns=columns), hidden
+    if target is None or not plotted.any():
+        return pd.DataFrame(columns=POINT_COLUMNS), hidden
+    kept = agencies[plotted]
+    out = pd.DataFrame({"scope": kept["scope"].to_numpy(dtype=object),
+                        "scope_name": kept["scope_name"].to_numpy(dtype=object),
+                        "value": value[plotted].to_numpy(dtype=float),
+                        "cohort": cohort[plotted].to_numpy(dtype=float),
+                        "shown": kept["shown"].to_numpy(dtype=object)})
+    edges = [limits(value_type, target, n) for n in out["cohort"]]
+    for column in ("lower998", "lower95", "upper95", "upper998"):
+        out[column] = [getattr(edge, column) for edge in edges]
+    words, judged = zip(*(placed(value_type, measure, target, v, n)
+                          for v, n in zip(out["value"], out["cohort"])))
+    out["placed"] = list(words)
+    out["judged"] = list(judged)
+    out["outside"] = [0 if w == WITHIN else (99.8 if "99.8%" in w else 95) for w in words]
+    return out, hidden
 
 
 def england_value(frame: pd.DataFrame) -> float | None:

@@ -83,9 +83,7 @@ def measure_rows(services: Services, measure_id: str, args: MultiDict[str, str])
 def chart_export(services: Services, chart: ChartView, format: str) -> Export:
     """A chart's file: its header block above its queries' rows (each named by its measure
     when there are several), or its picture with the title and caption inside."""
-    out = export_rows(chart.frame)
-    if len(chart.requests) > 1:
-        out.insert(0, "measure", chart.frame["measure"].to_numpy())
+    out = chart.file_rows()
     geography = services.measures.geography()
     if format in ("png", "svg"):
         return Export(out, chart.image_stem,

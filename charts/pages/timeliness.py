@@ -1,7 +1,8 @@
 """Timeliness: the journey from entering care to adoption stage by stage, the A10 and A2
 scorecard measures against their thresholds, how long adopters wait, A3 (adopted within 14
-months), the journeys that stopped: disruptions and decisions reversed, by reason, and funnel
-plots of A10, A2 and A3 for every agency against England (charts/funnels.py). Imports pandas, charts and metrics only."""
+months), and the journeys that stopped: disruptions and decisions reversed, by reason. The
+Fair comparison page has the funnel plots of A10, A2 and A3. Imports pandas, charts and metrics
+only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pandas as pd
 
 from charts.figures import compared_tile, grouped_bars, journey_figure, threshold_figure
 from charts.frames import Source, benchmarks
-from charts.funnels import funnel_chart
 from charts.plans import (
     ask, benchmark_trend_plan, by_chart, planned_chart, trend_chart, trend_plan,
 )
@@ -103,14 +103,6 @@ PAGE = Page(
         (by_chart("timeliness_reversed_by_reason", "decisions_reversed", "reason",
                   "{} {is_} the {largest} reason decisions that a child should be adopted were "
                   "reversed", REVERSAL_WORDS), HALF),
-        # Fair comparison: every agency of the selection's level against England, with the
-        # limits its numbers allow, instead of a league table (charts/funnels.py).
-        (funnel_chart("timeliness_a10_funnel", "a10_care_to_placed_adjusted"), HALF),
-        (funnel_chart("timeliness_a2_funnel", "a2_order_to_match"), HALF),
-        (funnel_chart("timeliness_a3_funnel", "a3_within_14_months"), HALF),
     ),
-    # The A10 funnel in the adopters' stages' place: whether the area's timeliness really
-    # differs from England's is the board's question; adopters' stages stay on the page. A
-    # fifth card in the row crowds every card's axis.
-    board=("timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_a10_funnel"),
+    board=("timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages"),
 )

@@ -33,9 +33,9 @@ def test_the_funnels_file_is_its_links_rows_and_the_engines(demo_settings: Setti
                                                             demo_services: Services) -> None:
     state = {"scope": KENT, "quarter": QUARTER, "window": 4, "compare": []}
     services = demo_services
-    shown = view(CHARTS["timeliness_a2_funnel"], state, services.measures, Caller.viewer(), services.policy)
+    shown = view(CHARTS["fair_a2_funnel"], state, services.measures, Caller.viewer(), services.policy)
     web = client(demo_settings)
-    answer = web.get("/api/v1/charts/timeliness_a2_funnel",
+    answer = web.get("/api/v1/charts/fair_a2_funnel",
                      query_string={"scope": KENT, "quarter": QUARTER, "window": "4", "format": "json"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     from_chart = pd.DataFrame(answer.get_json()["rows"])
@@ -59,7 +59,7 @@ def test_the_funnels_file_is_its_links_rows_and_the_engines(demo_settings: Setti
 
 def test_no_hidden_agency_is_named_and_the_hidden_are_counted(demo_services: Services) -> None:
     services, seen = demo_services, 0
-    for chart in ("timeliness_a10_funnel", "timeliness_a2_funnel", "timeliness_a3_funnel"):
+    for chart in ("fair_a10_funnel", "fair_a2_funnel", "fair_a3_funnel", "fair_approved_within_6_months_funnel"):
         shown = view(CHARTS[chart], {"scope": KENT, "quarter": QUARTER, "window": 4, "compare": []},
                      services.measures, Caller.viewer(), services.policy)
         frame = shown.frame
@@ -72,3 +72,38 @@ def test_no_hidden_agency_is_named_and_the_hidden_are_counted(demo_services: Ser
             n = len(hidden)
             assert f"{n} {'agency' if n == 1 else 'agencies'} not shown" in said, chart
     assert seen > 0  # the demo's small LAs are hidden from a viewer: the test has teeth
+
+
+def test_the_funnels_file_carries_each_agencys_limits_and_verdict(demo_settings: Settings,
+                                                                  demo_services: Services) -> None:
+    """The data API's funnel: beside each plotted agency's row, its 95% and 99.8% limits for
+    its cohort around England's figure and where it lies; nothing for England, the region or a
+    hidden agency (whose limits would give its cohort away)."""
+    answer = client(demo_settings).get(
+        "/api/v1/charts/fair_a2_funnel",
+        query_string={"scope": KENT, "quarter": QUARTER, "window": "4", "format": "json"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    got = pd.DataFrame(answer.get_json()["rows"])
+    england = float(got.loc[got["scope"] == "england", "value"].iloc[0])
+    plotted = got[got["lower_95"].notna()]
+    assert len(plotted) >= 5
+    for _, row in plotted.iterrows():
+        n = float(row["cohort"])
+        # By hand: England's mean +/- z * 0.6 * mean / sqrt(n), z = 1.96 and 3.09.
+        half95, half998 = 1.959964 * 0.6 * england / n ** 0.5, 3.090232 * 0.6 * england / n ** 0.5
+        assert row["lower_95"] == round(max(england - half95, 0), 1)
+        assert row["upper_95"] == round(england + half95, 1)
+        assert row["upper_99_8"] == round(england + half998, 1)
+        value = float(row["value"])
+        outside = value > england + half95 or value < england - half95
+        assert (row["funnel_placed"] != "within the range expected from their numbers") == outside
+        assert row["funnel_verdict"] == ("" if not outside else "worse" if value > england else "better")
+    rest = got[got["lower_95"].isna()]
+    assert {"england", "region:South East"} <= set(rest["scope"])
+    assert rest["funnel_placed"].isna().all() and rest["upper_99_8"].isna().all()
+    hidden = got[got["shown"] == "[c]"]
+    assert len(hidden) and hidden["lower_95"].isna().all()
+    csv = client(demo_settings).get(
+        "/api/v1/charts/fair_a2_funnel",
+        query_string={"scope": KENT, "quarter": QUARTER, "window": "4", "format": "csv"})
+    assert "lower_95,upper_95,upper_99_8,funnel_placed,funnel_verdict" in csv.get_data(as_text=True)

@@ -37,8 +37,7 @@ AF_COLOURS = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"}
 def test_the_pages_charts_are_registered() -> None:
     assert TIMELINESS == ("timeliness_journey", "timeliness_a10", "timeliness_a2",
                           "timeliness_adopter_stages", "timeliness_a3", "timeliness_disruptions",
-                          "timeliness_reversed", "timeliness_reversed_by_reason",
-                          "timeliness_a10_funnel", "timeliness_a2_funnel", "timeliness_a3_funnel")
+                          "timeliness_reversed", "timeliness_reversed_by_reason")
     assert SUFFICIENCY == ("sufficiency_supply", "sufficiency_agencies", "sufficiency_matching_gap",
                            *(f"sufficiency_by_{b}" for b in WAITING_BREAKDOWNS),
                            "sufficiency_breakdown_trend", "sufficiency_by_approved_places",

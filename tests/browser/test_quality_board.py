@@ -105,7 +105,7 @@ def test_clicker_keys_move_between_pages_keeping_the_filters(dash_duo, dashboard
     assert dash_duo.find_elements(".filters") == [] and dash_duo.find_elements(".board-mode")
     assert [a.get_attribute("pathname") for a in dash_duo.find_elements("header nav a[data-board]")] \
         == ["/", "/timeliness", "/sufficiency", "/children-waiting", "/adopters",
-            "/adopters-waiting", "/special-guardianship"]
+            "/adopters-waiting", "/special-guardianship", "/fair-comparison"]
 
     press(dash_duo, Keys.ARROW_RIGHT)
     until(lambda: here(dash_duo) == ("/", query), 5)

@@ -36,6 +36,7 @@ PAGES = {
                           "adopters_approval_to_match"),
     "/special-guardianship": ("Special guardianship", page_charts("special_guardianship"),
                               "sgos_by_age_band"),  # on the board too
+    "/fair-comparison": ("Fair comparison", page_charts("fair_comparison"), "fair_a2_funnel"),
 }
 
 

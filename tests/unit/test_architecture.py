@@ -524,7 +524,7 @@ def test_import_charts_alone_yields_every_chart() -> None:
                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     fresh = json.loads(out.stdout)
     assert fresh["frameworks"] == []
-    assert fresh["charts"] == fresh["drawn"] and len(fresh["charts"]) == 60  # 37, 18 for the board questions (issue 18), 2 projections and 3 funnels (issue 19)
+    assert fresh["charts"] == fresh["drawn"] and len(fresh["charts"]) == 62  # 37, 18 for the board questions (issue 18), 2 projections and 5 funnels (issue 19)
     # The same registry once every other module is loaded too (aside from what runs when
     # imported: app.py builds the default app, db's CLI and the migrations run): no import
     # adds to it.

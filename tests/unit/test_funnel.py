@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import pytest
 
-from charts import CHARTS, PAGE_OF
+from charts import CHARTS, PAGE_OF, PAGES
 from charts.figures import direct_labels, funnel_plot
 from charts.funnels import funnel_caption, funnel_headlines, funnel_plan, funnel_title
 from charts.query import MAX_COMPARE, Query, parse_args
@@ -213,12 +213,19 @@ def test_the_plan_asks_for_every_agency_in_links_the_api_accepts() -> None:
     assert [q.scopes for q in south] == [("201", "england", "region:South", "200", "202")]
 
 
-def test_timeliness_has_funnels_of_a10_a2_and_a3_and_the_board_one() -> None:
-    page = PAGE_OF["timeliness"]
+def test_the_fair_comparison_page_has_the_funnels_and_no_other_page_does() -> None:
+    page = PAGE_OF["fair_comparison"]
     funnels = {c.id: c.measure for c, _ in page.charts if c.figure is funnel_plot}
-    assert funnels == {"timeliness_a10_funnel": "a10_care_to_placed_adjusted",
-                       "timeliness_a2_funnel": "a2_order_to_match",
-                       "timeliness_a3_funnel": "a3_within_14_months"}
+    assert funnels == {"fair_a10_funnel": "a10_care_to_placed_adjusted",
+                       "fair_a2_funnel": "a2_order_to_match",
+                       "fair_a3_funnel": "a3_within_14_months",
+                       "fair_approved_within_6_months_funnel": "adopter_approved_within_6_months",
+                       "fair_matched_within_6_months_funnel": "adopter_matched_within_6_months"}
     assert [c.id for c, _ in page.board_charts] == [
-        "timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_a10_funnel"]
+        "fair_a10_funnel", "fair_a2_funnel", "fair_a3_funnel", "fair_approved_within_6_months_funnel"]
+    elsewhere = [c.id for p in PAGES if p.slug != "fair_comparison" for c, _ in p.charts
+                 if c.figure is funnel_plot]
+    assert elsewhere == []
+    assert [c.id for c, _ in PAGE_OF["timeliness"].board_charts] == [
+        "timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages"]
     assert all(cid in CHARTS for cid in funnels)
