@@ -69,9 +69,9 @@ NEW = (*CHILDREN_WAITING, *ADOPTERS, *ADOPTERS_WAITING, *SPECIAL_GUARDIANSHIP,
 def test_the_pages_are_in_the_navigation_order_with_their_charts() -> None:
     assert [p.title for p in PAGES] == [
         "Overview", "Timeliness", "Sufficiency", "Children waiting", "Adopters",
-        "Adopters waiting", "Special guardianship"]
+        "Adopters waiting", "Special guardianship", "Fair comparison"]
     assert [p.path for p in PAGES[3:]] == ["/children-waiting", "/adopters", "/adopters-waiting",
-                                           "/special-guardianship"]
+                                           "/special-guardianship", "/fair-comparison"]
     # The board's adopter questions (the funnel among them) are tested on their own.
     assert set(NEW) == (set(BY) | set(SERIES) | set(TRENDS) | set(OWN_SHAPE) | set(PROJECTED)
                         | (set(ADOPTER_QUESTIONS) & set(NEW)))
