@@ -28,7 +28,7 @@ import plotly.io as pio
 from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
-from metrics.funnel import curve, england_value, funnel_points
+from metrics.funnel import curve, england_value, funnel_points, outliers
 from metrics.projection import project_rows
 from metrics.registry import MEASURES
 
@@ -84,6 +84,7 @@ NOTE_COLOUR = "#0b0c0c"
 NOTE_WIDTH = 52  # characters of the note on a line: a third-width card's plot
 NOTE_LINE = 20  # px of top margin a line of the note takes (board mode draws it at 16 px)
 NOTE_NAME = "incomplete-returns"  # the note's annotation name, for board mode and the tests
+HIDDEN_NAME = "hidden-agencies"  # a funnel's note of agencies not drawn, ditto
 RATE_NOTE = "funnel-rate"  # a funnel's "per 100" between two stages: the normal page's only
 
 
@@ -1167,15 +1168,17 @@ def _limit_trace(curve: pd.DataFrame, band: str) -> dict:
     }
 
 
-def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool,
+def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool | set,
                   on_board: bool = False, middle: float = 0.0) -> dict:
-    """Agencies as dots, x their cohort and y their value; `named` writes each one's name."""
+    """Agencies as dots, x their cohort and y their value; `named` writes each one's name (or
+    those of the scopes in it)."""
     hover = [f"{n}: {s} (cohort {c:,.0f}), {p}" for n, s, c, p in
              zip(points["scope_name"], points["shown"], points["cohort"], points["placed"])]
     return {
         "type": "scatter", "mode": "markers+text" if named else "markers", "name": name,
         "x": points["cohort"].tolist(), "y": points["value"].tolist(),
-        "text": points["scope_name"].tolist() if named else None,
+        "text": ([str(n) if named is True or s in named else ""
+                  for s, n in zip(points["scope"], points["scope_name"])] if named else None),
         # Written towards the middle of the plot, so that no name leaves the chart.
         "textposition": [("top right" if x < middle else "top left") for x in points["cohort"]]
         if middle else "top center",
@@ -1186,7 +1189,10 @@ def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool,
     }
 
 
-def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
+FUNNEL_NAMED = 3  # outliers named beside their dots, furthest out first (as the title names them)
+
+
+def funnel_plot(frame: pd.DataFrame, height: int = 380) -> FigureSpec:
     """A funnel plot: each agency's figure (y) against its cohort (x), England's figure as a
     dashed line and its 95% and 99.8% control limits (metrics.funnel) narrowing as the cohort
     grows. Agencies outside the limits are named beside their dots, worse and better in their
@@ -1222,15 +1228,18 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
         within = (points["outside"] == 0) & ~mine
         worse = (points["outside"] > 0) & (points["judged"].isin(["worse", "higher"])) & ~mine
         better = (points["outside"] > 0) & ~worse & ~within & ~mine
+        # The title's first few outliers are named beside their dots; a dozen names on a card
+        # ran over each other. The rest are in the hover, the title's count and the table.
+        named = set(outliers(points[~mine])["scope"].head(FUNNEL_NAMED))
         traces.append(_points_trace(points[within], "Within the expected range",
                                     {"color": ENGLAND_COLOUR, "symbol": "circle-open", "size": 8}, False))
         if worse.any():
             traces.append(_points_trace(points[worse], "Outside the limits: worse",
-                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, True,
+                                        {"color": WORSE_COLOUR, "symbol": "triangle-up", "size": 11}, named,
                                         middle=middle))
         if better.any():
             traces.append(_points_trace(points[better], "Outside the limits: better",
-                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, True,
+                                        {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, named,
                                         middle=middle))
         if mine.any():
             traces.append(_points_trace(points[mine], str(points.loc[mine, "scope_name"].iloc[0]),
@@ -1244,9 +1253,9 @@ def funnel_plot(frame: pd.DataFrame, height: int = 300) -> FigureSpec:
         annotations.append({
             "text": f"{hidden} {'agency' if hidden == 1 else 'agencies'} not shown: "
                     "figures hidden to protect small numbers",
-            # Named as the note of missing returns: board mode lifts it into the page's note
-            # line, above the cards, where a tiny plot cannot cut it short.
-            "name": NOTE_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
+            # Named: a board card says it in a few words on its source line instead, where a
+            # short plot cannot cut it off and the screen's note line keeps to missing returns.
+            "name": HIDDEN_NAME, "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "align": "left",
             "font": {"size": 12, "color": NOTE_COLOUR}})
     return _figure(traces, height, annotations, showlegend=True,

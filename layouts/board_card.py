@@ -15,7 +15,7 @@ import re
 from dash import dcc, html
 
 from charts.figures import (
-    NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter, with_board_notes,
+    HIDDEN_NAME, NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter, with_board_notes,
 )
 from charts.spec import WHOLE, Headline
 from charts.view import BOARD_NOTE_SIZE, ChartView
@@ -109,8 +109,16 @@ def incomplete_note(figure: FigureSpec) -> str:
 
 def without_note(figure: FigureSpec) -> FigureSpec:
     layout = figure["layout"]
-    kept = [n for n in layout.get("annotations", []) if n.get("name") != NOTE_NAME]
+    kept = [n for n in layout.get("annotations", []) if n.get("name") not in (NOTE_NAME, HIDDEN_NAME)]
     return {**figure, "layout": {**layout, "annotations": kept}}
+
+
+def hidden_words(figure: FigureSpec) -> str:
+    """`3 agencies hidden` when a funnel left agencies out to protect small numbers (its
+    note, `HIDDEN_NAME`, is too long for a board card's plot), else ""."""
+    hidden = sum(int(str(n.get("text", "")).split(" ", 1)[0])
+                 for n in figure["layout"].get("annotations", []) if n.get("name") == HIDDEN_NAME)
+    return f"{hidden} {'agency' if hidden == 1 else 'agencies'} hidden" if hidden else ""
 
 
 def board_figure(view: ChartView) -> tuple[FigureSpec, bool, str]:
@@ -133,6 +141,8 @@ def board_card(view: ChartView, wide: bool = False,
     figure, latest_only, _note = drawn or board_figure(view)
     present = [s for s in SYMBOLS if s in set(frame["shown"])]
     key = "; ".join(f"{s} {SYMBOLS[s].split(':')[0]}" for s in present)
+    hidden = hidden_words(view.chart.figure(frame))
+    key = f"{hidden} ({key})" if hidden and key else hidden or key
     return html.Div(
         [
             html.H2(short_title(view), id=ids.chart_title(chart), title=view.title,

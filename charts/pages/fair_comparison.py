@@ -20,7 +20,7 @@ PAGE = Page(
         funnel_chart("fair_approved_within_6_months_funnel", "adopter_approved_within_6_months"),
         funnel_chart("fair_matched_within_6_months_funnel", "adopter_matched_within_6_months"),
     )),
-    # Four funnels, two a row, fill a projected screen; the matching rate stays on the page.
-    board=("fair_a10_funnel", "fair_a2_funnel", "fair_a3_funnel",
-           "fair_approved_within_6_months_funnel"),
+    # The two scorecard measures side by side: four funnels on one projected screen left each
+    # plot too short to read its dots (the board test found their axes' labels colliding).
+    board=("fair_a10_funnel", "fair_a2_funnel"),
 )

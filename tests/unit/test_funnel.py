@@ -221,11 +221,20 @@ def test_the_fair_comparison_page_has_the_funnels_and_no_other_page_does() -> No
                        "fair_a3_funnel": "a3_within_14_months",
                        "fair_approved_within_6_months_funnel": "adopter_approved_within_6_months",
                        "fair_matched_within_6_months_funnel": "adopter_matched_within_6_months"}
-    assert [c.id for c, _ in page.board_charts] == [
-        "fair_a10_funnel", "fair_a2_funnel", "fair_a3_funnel", "fair_approved_within_6_months_funnel"]
+    assert [c.id for c, _ in page.board_charts] == ["fair_a10_funnel", "fair_a2_funnel"]
     elsewhere = [c.id for p in PAGES if p.slug != "fair_comparison" for c, _ in p.charts
                  if c.figure is funnel_plot]
     assert elsewhere == []
     assert [c.id for c, _ in PAGE_OF["timeliness"].board_charts] == [
         "timeliness_journey", "timeliness_a10", "timeliness_a2", "timeliness_adopter_stages"]
     assert all(cid in CHARTS for cid in funnels)
+
+
+def test_a_board_card_says_how_many_agencies_are_hidden_in_a_few_words() -> None:
+    from layouts.board_card import hidden_words, without_note
+
+    figure = funnel_plot(a2_frame())
+    assert hidden_words(figure) == "1 agency hidden"
+    assert [a for a in without_note(figure)["layout"]["annotations"]
+            if "not shown" in str(a.get("text"))] == []
+    assert hidden_words({"layout": {}}) == ""
