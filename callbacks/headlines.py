@@ -22,6 +22,8 @@ from server.cache import answers
 from server.services import Services
 
 OVERVIEW = PAGE_OF["overview"]
+FAIR = PAGE_OF["fair_comparison"]
+FUNNELS = [chart for chart, _width in FAIR.charts]
 
 
 def headlines_for(services: Services, state: object) -> list[tuple[Headline, str]]:
@@ -31,9 +33,13 @@ def headlines_for(services: Services, state: object) -> list[tuple[Headline, str
     scope = views[0].query.scope
     rows = views[0].frame[views[0].frame["scope"] == scope]
     name = str(rows["scope_name"].iloc[0]) if len(rows) else scope
+    funnels = [chart_view(services, chart, state) for chart in FUNNELS]
     found = quarter_headlines([(v.chart.id, m, v.frame) for v, m in zip(views, HEADLINE_MEASURES)],
-                              scope, name, Quarter.parse(str(state["quarter"])))
-    return [(h, chart_link(OVERVIEW.path, ids.chart_part("card", h.chart), dict(state)))
+                              scope, name, Quarter.parse(str(state["quarter"])),
+                              [(v.chart.id, v.chart.measure, v.frame) for v in funnels])
+    pages = {chart.id: FAIR.path for chart in FUNNELS}
+    return [(h, chart_link(pages.get(h.chart, OVERVIEW.path), ids.chart_part("card", h.chart),
+                           dict(state)))
             for h in found]
 
 

@@ -12,6 +12,12 @@ should notice, in GOV.UK style (plain words, numbers as figures):
   year ago (England fell)";
 - a figure above its threshold: "Placement order to match in South East is above the 4-month
   threshold: 140 days (England 118 days)";
+- an agency outside the range its numbers make likely, from the Fair comparison page's funnel
+  plots (metrics.funnel): "Placement order to match in Adopt London South is outside the range
+  expected from its numbers: 310 days (England 195 days)"; for a region or England, how many of
+  its agencies are and which: "3 of 19 LAs in the South East are outside the range expected
+  from their numbers for placement order to match: Kent (worse), Medway (better) and Surrey
+  (worse)";
 - the returns missing behind the quarter's figures: "1 of 5 returns is missing: Aspire";
 - the figures that could not be judged (hidden, or from incomplete returns), named, so that
   nothing told never reads as all being well.
@@ -30,6 +36,7 @@ import pandas as pd
 from charts.marks import is_incomplete
 from charts.query import ENGLAND
 from metrics.disclosure import SYMBOLS
+from metrics.funnel import AGENCY_KINDS, funnel_points, outliers
 from metrics.judgement import BETTER, THRESHOLDS, against_threshold, judge
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
@@ -43,7 +50,7 @@ class Headline:
     text: str
     chart: str  # the chart that shows it (its card on its page)
     verdict: str = ""  # "better" / "worse" for a measure with a better direction, else ""
-    kind: str = "change"  # "change", "threshold" or "returns"
+    kind: str = "change"  # "change", "threshold", "outlier", "returns" or "unjudged"
 
 
 def _row(frame: pd.DataFrame, scope: str, quarter: Quarter) -> pd.Series | None:
@@ -163,13 +170,64 @@ def returns_headline(chart: str, frame: pd.DataFrame, scope: str, quarter: Quart
                     + (f": {names}" if names else ""), chart, "", "returns")
 
 
+OUTLIERS_NAMED = 3  # agencies named in a sentence before "and N more"
+
+
+def _named(rows: pd.DataFrame) -> str:
+    said = [f"{n} ({j})" if j else str(n) for n, j in zip(rows["scope_name"], rows["judged"])]
+    if len(said) > OUTLIERS_NAMED:
+        return ", ".join(said[:OUTLIERS_NAMED]) + f" and {len(said) - OUTLIERS_NAMED} more"
+    return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+
+
+def _one_verdict(judged: pd.Series) -> str:
+    """"worse" or "better" when every outlier is that, else "" (mixed, or no direction)."""
+    found = set(judged)
+    return found.pop() if len(found) == 1 and found <= {"worse", "better"} else ""
+
+
+def outlier_headline(chart: str, measure: str, frame: pd.DataFrame, scope: str,
+                     name: str) -> Headline | None:
+    """From a funnel chart's frame (the area's agencies, or its region's, against England):
+    for an agency, whether it is outside the range its numbers make likely; for a region or
+    England, how many of its agencies are and which. None when all are within it, or the
+    agency is hidden from the caller (a hidden agency is never named)."""
+    points, _hidden = funnel_points(frame, measure)
+    if points.empty:
+        return None
+    title = MEASURES[measure].title
+    rows = frame[frame["scope"] == scope]
+    kind = str(rows["scope_kind"].iloc[0]) if len(rows) else ""
+    if kind in AGENCY_KINDS:
+        mine = points[points["scope"] == scope]
+        if mine.empty or not int(mine["outside"].iloc[0]) or not _usable(rows.iloc[0]):
+            return None  # within, hidden, or from incomplete returns: not judged
+        row, england = mine.iloc[0], _row(frame, ENGLAND, Quarter.parse(str(rows["quarter"].iloc[0])))
+        beside = f" (England {_said(england, measure)})" if _usable(england) else ""
+        return Headline(f"{title} in {name} is outside the range expected from its numbers: "
+                        f"{_said(row, measure)}{beside}", chart, str(row["judged"])
+                        if row["judged"] in ("better", "worse") else "", "outlier")
+    out = outliers(points)
+    if out.empty:
+        return None
+    la = set(frame.loc[frame["scope_kind"].isin(AGENCY_KINDS), "scope_kind"]) == {"la"}
+    noun = ("LA" if len(points) == 1 else "LAs") if la else ("agency" if len(points) == 1 else "agencies")
+    verb, whose = ("is", "its") if len(out) == 1 else ("are", "their")
+    return Headline(f"{len(out)} of {len(points)} {noun} in {name} {verb} outside the range "
+                    f"expected from {whose} numbers for {title[0].lower() + title[1:]}: {_named(out)}",
+                    chart, _one_verdict(out["judged"]), "outlier")
+
+
 def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, name: str,
-                      quarter: Quarter) -> list[Headline]:
+                      quarter: Quarter,
+                      funnels: list[tuple[str, str, pd.DataFrame]] = ()) -> list[Headline]:
     """The headlines for the area at the quarter from (chart, measure, frame) of each headline
     chart, in that order: figures above their thresholds first, then meaningful changes (one
     that is also above its threshold says so, in one sentence), then the returns missing for the
     quarter (said once, from the first frame of a measure of the quarter alone: a rolling
-    year's frame counts the returns of its four quarters)."""
+    year's frame counts the returns of its four quarters). `funnels`, the (chart, measure,
+    frame) of funnel charts at the quarter, add who is outside the range expected, after the
+    changes."""
     thresholds, changes, returns, unjudged = [], [], [], []
     for chart, measure, frame in frames:
         now = _row(frame, scope, quarter)
@@ -193,4 +251,5 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
         said = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else titles[0]
         returns.append(Headline(f"Not judged, as hidden or from incomplete returns: {said}",
                                 unjudged[0][0], "", "unjudged"))
-    return [*thresholds, *changes, *returns]
+    found = [outlier_headline(chart, measure, frame, scope, name) for chart, measure, frame in funnels]
+    return [*thresholds, *changes, *(h for h in found if h is not None), *returns]

@@ -236,8 +236,10 @@ def pack_headlines(shown: dict, charts: list, where, quarter, first_chart_page: 
     """The quarter's headlines (charts/headlines.py, from the Overview's views), each with the
     page of the pack's chart that shows its figure (the one `once` kept of that view)."""
     pages = {view_of(chart.chart): first_chart_page + n for n, (_page, chart) in enumerate(charts)}
+    funnels = [chart.id for chart, _width in PAGE_OF["fair_comparison"].charts]
     found = quarter_headlines([(m, m, shown[m].frame) for m in HEADLINE_MEASURES],
-                              where.code, where.name, quarter)
+                              where.code, where.name, quarter,
+                              [(c, shown[c].chart.measure, shown[c].frame) for c in funnels])
     return [(h.text, h.verdict, pages.get(view_of(CHARTS[h.chart]))) for h in found]
 
 

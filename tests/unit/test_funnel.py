@@ -238,3 +238,40 @@ def test_a_board_card_says_how_many_agencies_are_hidden_in_a_few_words() -> None
     assert [a for a in without_note(figure)["layout"]["annotations"]
             if "not shown" in str(a.get("text"))] == []
     assert hidden_words({"layout": {}}) == ""
+
+
+# ---------------------------------------------------------------- the quarter's headlines
+
+
+def test_the_headlines_name_the_regions_outliers_and_an_agency_outside_its_range() -> None:
+    from charts.headlines import outlier_headline, quarter_headlines
+
+    frame = a2_frame()
+    region = outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, SOUTH, "South East")
+    assert (region.text, region.verdict, region.kind, region.chart) == (
+        "3 of 4 LAs in South East are outside the range expected from their numbers for "
+        "placement order to match: Ashdown (worse), Bexhill (worse) and Crowborough (better)",
+        "", "outlier", "fair_a2_funnel")
+    # An LA outside (Ashdown, 270 days against England's 200) is told of itself; one within
+    # (Ditchling) or hidden (Eastbourne) is not told at all, and a hidden one never named.
+    mine = outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "101", "Ashdown")
+    assert (mine.text, mine.verdict) == (
+        "Placement order to match in Ashdown is outside the range expected from its numbers: "
+        "270 days (England 200 days)", "worse")
+    better = outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "103", "Crowborough")
+    assert better.verdict == "better" and "150 days" in better.text
+    assert outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "104", "Ditchling") is None
+    assert outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "105", "Eastbourne") is None
+    # Only worse ones: the sentence is worse; none outside: nothing said.
+    worse = frame[frame["scope"] != "103"]
+    assert outlier_headline("c", "a2_order_to_match", worse, SOUTH, "South East").verdict == "worse"
+    one = frame[~frame["scope"].isin(["101", "102"])]
+    assert outlier_headline("c", "a2_order_to_match", one, SOUTH, "South East").text == (
+        "1 of 2 LAs in South East is outside the range expected from its numbers for placement "
+        "order to match: Crowborough (better)")
+    calm = frame[~frame["scope"].isin(["101", "102", "103"])]
+    assert outlier_headline("c", "a2_order_to_match", calm, SOUTH, "South East") is None
+    # Among the quarter's headlines they come after the changes, before the returns.
+    told = quarter_headlines([], "101", "Ashdown", Quarter.parse("2025-26 Q1"),
+                             [("fair_a2_funnel", "a2_order_to_match", frame)])
+    assert [h.kind for h in told] == ["outlier"]
