@@ -70,8 +70,9 @@ def _projection(frame: pd.DataFrame, query: Query) -> Projection | None:
 
 def projection_title(frame: pd.DataFrame, query: Query) -> str:
     """`Children waiting in Adopt South are projected to rise to about 330 by 2027-28 Q2 (290
-    to 370), from 300 at 2026-27 Q2`; to stay about the same when the range holds today's
-    figure."""
+    to 370), from 300 at 2026-27 Q2`; when the range holds today's figure, `... projected to be
+    about 330 by 2027-28 Q2 (250 to 410), from 300 at 2026-27 Q2: no clear rise or fall` (the
+    centre alone would read as a forecast rise the range does not support)."""
     name, now = scope_name_of(frame, query), said_at(frame, query, query.measure)
     title = MEASURES[query.measure].title
     made = _projection(frame, query)
@@ -80,12 +81,12 @@ def projection_title(frame: pd.DataFrame, query: Query) -> str:
                 f"project the next {AHEAD} quarters")
     latest = float(scope_row(frame, query.scope, query.measure, query.quarter)["value"])
     low, centre, high = made.low[-1], made.centre[-1], made.high[-1]
-    if low <= latest <= high:
-        change = f"stay about the same, about {_about(centre)}"
-    else:
-        change = f"{'rise' if centre > latest else 'fall'} to about {_about(centre)}"
+    unclear = low <= latest <= high
+    change = (f"be about {_about(centre)}" if unclear
+              else f"{'rise' if centre > latest else 'fall'} to about {_about(centre)}")
     return (f"{title} in {name} are projected to {change} by {made.quarters[-1]} "
-            f"({_about(low)} to {_about(high)}), from {now} at {query.quarter}")
+            f"({_about(low)} to {_about(high)}), from {now} at {query.quarter}"
+            + (": no clear rise or fall" if unclear else ""))
 
 
 def projection_headlines(frame: pd.DataFrame, query: Query) -> list[Headline]:

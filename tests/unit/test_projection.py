@@ -174,3 +174,21 @@ def test_the_title_says_where_the_projection_goes():
     assert projection_title(hidden, query) == (
         "Children waiting in Adopt London South at 2025-26 Q1: 48; too few figures are shown to "
         "project the next 4 quarters")
+
+
+def test_a_range_that_holds_todays_figure_is_said_to_show_no_clear_rise_or_fall(monkeypatch):
+    from types import SimpleNamespace
+
+    import charts.projected as projected
+    from charts.query import Query
+    from metrics.quarters import Quarter
+
+    query = Query("children_waiting", "ALS", Quarter.parse("2025-26 Q1"))
+    frame = chart_frame(children_history())  # 48 children at 2025-26 Q1
+    made = SimpleNamespace(low=[40.0, 41.0], centre=[52.0, 54.4], high=[60.0, 66.0],
+                           quarters=["2025-26 Q2", "2026-27 Q1"])
+    monkeypatch.setattr(projected, "_projection", lambda frame, query: made)
+    # The centre alone (54) would read as a rise; the range (41 to 66) holds 48.
+    assert projected.projection_title(frame, query) == (
+        "Children waiting in Adopt London South are projected to be about 54 by 2026-27 Q1 "
+        "(41 to 66), from 48 at 2025-26 Q1: no clear rise or fall")
