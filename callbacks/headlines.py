@@ -11,13 +11,15 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 
-from callbacks.chart_pages import chart_view
 from charts import CHARTS, PAGE_OF
+from charts.spec import Chart
+from charts.view import chart_frame
 from charts.headlines import Headline, quarter_headlines
 from charts.pages.overview import MEASURES as HEADLINE_MEASURES
 from layouts import ids
 from layouts.headlines import chart_link, headline_list
 from metrics.quarters import Quarter
+from server.auth import caller_of
 from server.cache import answers
 from server.services import Services
 
@@ -29,14 +31,18 @@ FUNNELS = [chart for chart, _width in FAIR.charts]
 def headlines_for(services: Services, state: object) -> list[tuple[Headline, str]]:
     """The headlines for the selection, each with the address of the chart that shows it
     (ValueError when the selection is wrong)."""
-    views = [chart_view(services, CHARTS[m], state) for m in HEADLINE_MEASURES]
-    scope = views[0].query.scope
-    rows = views[0].frame[views[0].frame["scope"] == scope]
+    def frame(chart: Chart):
+        return chart_frame(chart, state, services.measures, caller_of(services), services.policy)
+
+    # The charts' frames alone (a view's titles and captions are not read here).
+    views = [frame(CHARTS[m]) for m in HEADLINE_MEASURES]
+    scope = views[0][0].scope
+    first = views[0][2]
+    rows = first[first["scope"] == scope]
     name = str(rows["scope_name"].iloc[0]) if len(rows) else scope
-    funnels = [chart_view(services, chart, state) for chart in FUNNELS]
-    found = quarter_headlines([(v.chart.id, m, v.frame) for v, m in zip(views, HEADLINE_MEASURES)],
+    found = quarter_headlines([(m, m, f) for m, (_q, _r, f) in zip(HEADLINE_MEASURES, views)],
                               scope, name, Quarter.parse(str(state["quarter"])),
-                              [(v.chart.id, v.chart.measure, v.frame) for v in funnels])
+                              [(c.id, c.measure, frame(c)[2]) for c in FUNNELS])
     pages = {chart.id: FAIR.path for chart in FUNNELS}
     return [(h, chart_link(pages.get(h.chart, OVERVIEW.path), ids.chart_part("card", h.chart),
                            dict(state)))

@@ -29,6 +29,7 @@ and the chart it comes from. Imports pandas, charts and metrics only.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -54,10 +55,28 @@ class Headline:
 
 
 def _row(frame: pd.DataFrame, scope: str, quarter: Quarter) -> pd.Series | None:
-    rows = frame[(frame["scope"] == scope) & (frame["quarter"] == str(quarter))]
-    if "category" in rows:
-        rows = rows[rows["category"].fillna("") == ""]
-    return None if rows.empty else rows.iloc[0]
+    """The frame's row of the scope at the quarter (not a breakdown's category), or None.
+    A sentence reads a frame's rows a dozen times: where each row is, is found once a frame."""
+    at = _places(frame).get((scope, str(quarter)))
+    return None if at is None else frame.iloc[at]
+
+
+_PLACES: deque = deque(maxlen=16)  # (frame, {(scope, quarter): position}) of the last frames read
+
+
+def _places(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
+    for kept, places in _PLACES:
+        if kept is frame:
+            return places
+    places: dict[tuple[str, str], int] = {}
+    category = (frame["category"].fillna("").to_numpy(dtype=object) if "category" in frame
+                else [""] * len(frame))
+    for at, (scope, quarter, cat) in enumerate(zip(frame["scope"].to_numpy(dtype=object),
+                                                    frame["quarter"].to_numpy(dtype=object), category)):
+        if cat == "":
+            places.setdefault((str(scope), str(quarter)), at)
+    _PLACES.append((frame, places))
+    return places
 
 
 def _usable(row: pd.Series | None) -> bool:

@@ -128,12 +128,20 @@ def chart_query(chart: Chart, state: object, source: Source) -> Query:
     return from_state(chart.measure, state, source.geography()).trend()
 
 
+def chart_frame(chart: Chart, state: object, source: Source, caller: Caller,
+                policy: DisclosurePolicy) -> tuple[Query, tuple[Query, ...], pd.DataFrame]:
+    """The chart's query, its plan's data API queries and its frame for the selection, as
+    `caller` may see it, without the words (ValueError when the selection is wrong): for
+    readers of the figures alone, such as the quarter's headlines."""
+    query = chart_query(chart, state, source)
+    requests = tuple(chart.plan(query, source))
+    return query, requests, frame_of(requests, source, caller, policy)
+
+
 def view(chart: Chart, state: object, source: Source, caller: Caller,
          policy: DisclosurePolicy) -> ChartView:
     """The chart for the selection, as `caller` may see it (ValueError when it is wrong)."""
-    query = chart_query(chart, state, source)
-    requests = tuple(chart.plan(query, source))
-    frame = frame_of(requests, source, caller, policy)
+    query, requests, frame = chart_frame(chart, state, source, caller, policy)
     present = isinstance(state, dict) and bool(state.get("present"))
     return ChartView(chart, query, dict(state), requests, frame, chart.title(frame, query),
                      chart.caption(frame, query), tuple(chart.headlines(frame, query)), present,
