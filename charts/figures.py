@@ -28,6 +28,7 @@ import plotly.io as pio
 from charts.marks import chart_note, hover_words, incomplete_flags
 from charts.query import ENGLAND, ENGLAND_PUBLISHED
 from metrics.disclosure import TOTAL
+from metrics.frame_memo import per_frame
 from metrics.funnel import curve, england_value, funnel_points, outliers
 from metrics.projection import project_rows
 from metrics.registry import MEASURES
@@ -720,6 +721,11 @@ NOT_RECORDED = "not recorded"
 
 
 def matching_gap(frame: pd.DataFrame) -> pd.DataFrame:
+    return _matching_gap(frame).copy()
+
+
+@per_frame()
+def _matching_gap(frame: pd.DataFrame) -> pd.DataFrame:
     """The needs of the children waiting against the households waiting that could meet them:
     one row per need with the children (for siblings, the groups they make, each a family to
     find) and the households, each a value and how it is shown. A household approved for two

@@ -29,7 +29,6 @@ and the chart it comes from. Imports pandas, charts and metrics only.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -37,6 +36,7 @@ import pandas as pd
 from charts.marks import is_incomplete
 from charts.query import ENGLAND
 from metrics.disclosure import SYMBOLS
+from metrics.frame_memo import per_frame
 from metrics.funnel import AGENCY_KINDS, funnel_points, outliers
 from metrics.judgement import BETTER, THRESHOLDS, against_threshold, judge
 from metrics.quarters import Quarter
@@ -61,13 +61,8 @@ def _row(frame: pd.DataFrame, scope: str, quarter: Quarter) -> pd.Series | None:
     return None if at is None else frame.iloc[at]
 
 
-_PLACES: deque = deque(maxlen=16)  # (frame, {(scope, quarter): position}) of the last frames read
-
-
+@per_frame(16)
 def _places(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
-    for kept, places in _PLACES:
-        if kept is frame:
-            return places
     places: dict[tuple[str, str], int] = {}
     category = (frame["category"].fillna("").to_numpy(dtype=object) if "category" in frame
                 else [""] * len(frame))
@@ -75,7 +70,6 @@ def _places(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
                                                     frame["quarter"].to_numpy(dtype=object), category)):
         if cat == "":
             places.setdefault((str(scope), str(quarter)), at)
-    _PLACES.append((frame, places))
     return places
 
 

@@ -57,6 +57,8 @@ class ChartView:
     def note_lines(self) -> list[str]:
         """The words of the board notes the figure marks, by their numbers: `Note 1, 2024-25
         Q3: court backlog`, for under the chart (the card, board mode, the pack)."""
+        if not self.notes:  # the usual case: no figure drawn again to place none
+            return []
         return [f"Note {n}, {note_line({'quarter': q, 'text': w})}"
                 for n, q, w in placed_notes(self.chart.figure(self.frame), list(self.notes))]
 

@@ -26,11 +26,11 @@ plotted. Pure: imports pandas and metrics only.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.frame_memo import per_frame
 from metrics.judgement import BETTER, MEAN_CV
 from metrics.registry import MEASURES
 
@@ -122,20 +122,16 @@ def funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]
     lower95, upper95, upper998, placed (words), judged ("worse", "better", ...), outside (0,
     95 or 99.8), in the frame's order. An agency with no such figure ([z], [x]) is neither a
     point nor counted as hidden. A chart's title, caption, figures and file each ask for the
-    same frame's points: the last few answers are kept (by the frame itself, not a copy)."""
-    for kept, kept_measure, answer in _POINTS:
-        if kept is frame and kept_measure == measure:
-            return answer[0].copy(), answer[1]
-    answer = _funnel_points(frame, measure)
-    _POINTS.append((frame, measure, answer))
-    return answer[0].copy(), answer[1]
+    same frame's points: worked out once a frame (metrics.frame_memo)."""
+    points, hidden = _funnel_points(frame, measure)
+    return points.copy(), hidden
 
 
-_POINTS: deque = deque(maxlen=8)  # (frame, measure, (points, hidden)): funnel_points' last answers
 POINT_COLUMNS = ["scope", "scope_name", "value", "cohort", "shown", "lower998", "lower95",
                  "upper95", "upper998", "placed", "judged", "outside"]
 
 
+@per_frame()
 def _funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
     value_type = MEASURES[measure].value_type
     target = england_value(frame)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.frame_memo import per_frame
 from metrics.quarters import Quarter
 
 AHEAD = 4  # quarters projected
@@ -202,8 +203,10 @@ def history_of(rows: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(order).rename_axis(index=None, columns=None)
 
 
+@per_frame()
 def project_rows(rows: pd.DataFrame, measure: str, ahead: int = AHEAD) -> Projection | None:
-    """The projection of `measure` from one area's tidy rows (None when it cannot be made)."""
+    """The projection of `measure` from one area's tidy rows (None when it cannot be made): a
+    chart's title, numbers and figure each ask, so it is worked out once a frame."""
     history = history_of(rows)
     if measure not in history:
         return None
