@@ -157,7 +157,10 @@ def board_notes(source: Source, caller: Caller, query: Query) -> tuple[tuple[str
     if read is None:
         return ()
     quarters = [str(q) for q in query.quarters]
-    found = notes_on(read(caller, query.scope, quarters), query.scope, quarters)
+    pinned = read(caller, query.scope, quarters)
+    if pinned.empty:
+        return ()
+    found = notes_on(pinned, query.scope, quarters)
     return tuple(zip(found["quarter"].astype(str), found["text"].astype(str)))
 
 

@@ -237,6 +237,8 @@ class MeasureSource:
             with self._sessions() as session:
                 reading["note_rows"] = notes.read(session, caller)
         every = reading["note_rows"]
+        if every.empty:  # the usual case: no note anywhere
+            return every
         wanted = every[(every["scope"] == scope) & every["quarter"].isin([str(q) for q in quarters])]
         return wanted.reset_index(drop=True)
 
