@@ -165,6 +165,11 @@ def funnel_file_columns(frame: pd.DataFrame, query: Query) -> pd.DataFrame:
     return out
 
 
+def is_funnel(chart: Chart) -> bool:
+    """Whether the chart is a funnel plot (its plan asks for every agency of a level)."""
+    return chart.plan is funnel_plan
+
+
 def funnel_chart(id: str, measure: str) -> Chart:
     """A funnel plot of `measure` for the selection's agencies against England."""
     chart = planned_chart(id, measure, funnel_plan, funnel_plot, funnel_title, funnel_headlines,

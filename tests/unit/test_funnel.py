@@ -275,3 +275,10 @@ def test_the_headlines_name_the_regions_outliers_and_an_agency_outside_its_range
     told = quarter_headlines([], "101", "Ashdown", Quarter.parse("2025-26 Q1"),
                              [("fair_a2_funnel", "a2_order_to_match", frame)])
     assert [h.kind for h in told] == ["outlier"]
+
+
+def test_the_warm_up_knows_a_funnel_from_other_charts() -> None:
+    from charts.funnels import is_funnel
+
+    assert {c.id for c in CHARTS.values() if is_funnel(c)} == {
+        c.id for c, _ in PAGE_OF["fair_comparison"].charts}
