@@ -347,33 +347,41 @@ def largest_title(measure: str, breakdown: str, says: str, labels: dict[str, str
 
 
 def page_caption(frame: pd.DataFrame, query: Query) -> str:
-    """What, source, period, scope and cohort, for a frame of one or several measures."""
+    """What, source, period, scope and cohort, for a frame of one or several measures. Read
+    from the columns as plain arrays: a pandas filter per question cost every card of a page
+    some milliseconds."""
     s = query
-    measures = list(dict.fromkeys(frame["measure"]))
+    measure_of = frame["measure"].to_numpy(dtype=object)
+    measures = list(dict.fromkeys(measure_of))
     units = {MEASURES[m].unit for m in measures}
     titles = "; ".join(MEASURES[m].title for m in measures)
-    quarters = list(dict.fromkeys(frame["quarter"]))
+    quarters = list(dict.fromkeys(frame["quarter"].to_numpy(dtype=object)))
     period = (f"{quarters[0]} to {quarters[-1]}" if len(quarters) > 1
               else measure_period(query, measures[0]))
-    if frame["breakdown"].fillna("").ne("").any():
-        titles += f", by {BREAKDOWN_TITLES[frame['breakdown'].iloc[0]].lower()}"
-    names = list(dict.fromkeys(frame["scope_name"]))
+    breakdowns = frame["breakdown"].to_numpy(dtype=object)
+    if any(not pd.isna(b) and b != "" for b in breakdowns):
+        titles += f", by {BREAKDOWN_TITLES[breakdowns[0]].lower()}"
+    names = list(dict.fromkeys(frame["scope_name"].to_numpy(dtype=object)))
     scope = ", ".join(names) if len(names) <= 4 else f"{len(names) - 1} areas and England"
     parts = [f"{titles} ({', '.join(sorted(units))}).", f"Source: {SOURCE}.",
              f"Period: {period}.", f"Scope: {scope}."]
-    here = _where(frame, scope=s.scope, quarter=str(s.quarter))
-    main = frame.iloc[[i for i in here if pd.isna(c := frame["category"].iat[i]) or c in ("", TOTAL)]]
+    category = frame["category"].to_numpy(dtype=object)
+    main = [int(i) for i in _where(frame, scope=s.scope, quarter=str(s.quarter))
+            if pd.isna(c := category[i]) or c in ("", TOTAL)]
+    cohort = frame["cohort"].to_numpy(dtype=object)
     for measure in measures:
-        row = main[main["measure"] == measure]
-        if len(row) and pd.notna(row["cohort"].iloc[0]):
+        first = next((i for i in main if measure_of[i] == measure), None)
+        if first is not None and pd.notna(cohort[first]):
             noun = MEASURES[measure].cohort_noun
             label = f" ({MEASURES[measure].title.lower()})" if len(measures) > 1 else ""
-            parts.append(f"Cohort{label}: {float(row['cohort'].iloc[0]):,.0f} {noun}.")
-    if len(main):
+            parts.append(f"Cohort{label}: {float(cohort[first]):,.0f} {noun}.")
+    partial = 0
+    if main:
         # The measure that misses the most speaks for the page's returns.
-        worst = main.iloc[int(pd.to_numeric(main["missing_returns"]).fillna(0).to_numpy().argmax())]
+        missing = pd.to_numeric(frame["missing_returns"].iloc[main]).fillna(0).to_numpy()
+        worst = frame.iloc[main[int(missing.argmax())]]
         parts += returns_text(worst, MEASURES[str(worst["measure"])], s.window)
-    partial = pd.to_numeric(main["partial_returns"]).max() if len(main) else 0
+        partial = pd.to_numeric(frame["partial_returns"].iloc[main]).max()
     parts.append(partial_text(partial))
     return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
 

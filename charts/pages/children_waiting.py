@@ -66,6 +66,8 @@ PAGE = Page(
         projection_chart("waiting_projection", "children_waiting"),
     )),
     records=True,
-    board=("waiting_by_age_year", "waiting_over_months", "waiting_days_by_age",
-           "waiting_sibling_groups"),
+    # The next four quarters in the days-by-age chart's place: what to plan for is the board's
+    # question ("mapping known future demands"); the longest waits by age stay on the page.
+    board=("waiting_by_age_year", "waiting_over_months", "waiting_sibling_groups",
+           "waiting_projection"),
 )

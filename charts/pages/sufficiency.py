@@ -192,5 +192,6 @@ PAGE = Page(
         # The next four quarters of approved adopters waiting, from the households in stage 2.
         (projection_chart("sufficiency_adopters_projection", "adopters_waiting"), HALF),
     ),
-    board=("sufficiency_supply", "sufficiency_agencies", "sufficiency_by_age_band"),
+    board=("sufficiency_supply", "sufficiency_agencies", "sufficiency_by_age_band",
+           "sufficiency_adopters_projection"),
 )

@@ -108,7 +108,8 @@ def _stem(words: str, *stems: str) -> bool:
 
 
 def _unmapped(what: str, text: str, expected: str) -> Reading:
-    return None, f"{text!r} is not a {what} we can read; use {expected}."
+    article = "an" if what[:1].lower() in "aeiou" else "a"
+    return None, f"{text!r} is not {article} {what} we can read; use {expected}."
 
 
 def kept(reader: Callable[[Any], Reading], value: Any) -> tuple[Any, str | None]:
@@ -430,7 +431,8 @@ def ethnicity(value: Any) -> Reading:
     by_words = _ethnicity_by_words(words_only)
     if by_words is not None:
         return by_words, None
-    census = _CENSUS_TOKEN.findall(label)
+    # Only codes the census list has: `B5` or `D4` look like one but name no group.
+    census = [c for c in _CENSUS_TOKEN.findall(label) if c.upper() in CENSUS_ETHNICITY]
     if len(census) >= 1 and len({c.upper() for c in census}) == 1 and not re.search(
         r"[A-Z]\.[A-Z]", label
     ):

@@ -450,3 +450,11 @@ def test_arbitrary_cells_never_raise_and_codes_are_ours(value):
     assert isinstance(v.placeholder_date(value), bool)
     v.map_header([value, value], "List 11")
     v.looks_like_list_10([value])
+
+
+@pytest.mark.parametrize("value", ["B5", "D4", "d5"])
+def test_a_census_like_code_the_census_list_lacks_is_not_read_as_an_ethnicity(value):
+    # Found by the property test above: `B5` looked like a census code and raised KeyError,
+    # which would have stopped the file's import with a 500-like error instead of a message.
+    code, _problem = v.ethnicity(value)
+    assert code is None or code in v.ETHNIC
