@@ -1324,6 +1324,9 @@ def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
     annotations = []
     quarters = quarter.tolist()
     if made is not None and len(rows):
+        # On a board card only the projection's end is labelled: the trend's label would sit
+        # where the projection starts, and the card's numbers above say today's figure.
+        traces[0]["meta"] = {OWN_LABELS: True}
         ahead = list(made.quarters)
         quarters += ahead
         start_x, start_y = str(quarter[-1]), float(value.iloc[-1])
@@ -1333,6 +1336,8 @@ def projection_figure(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
             "type": "scatter", "x": band_x, "y": band_y, "fill": "toself",
             "fillcolor": PROJECTION_BAND, "line": {"width": 0}, "mode": "lines",
             "name": "Projection range (about 95%)", "hoverinfo": "skip", "showlegend": True,
+            # No label and no line on a board card: the projection's label gives its range.
+            "meta": {OWN_LABELS: True},
         })
         said = [f"{c:,.0f} ({lo:,.0f} to {hi:,.0f})" for c, lo, hi in zip(made.centre, made.low, made.high)]
         traces.append({

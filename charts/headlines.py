@@ -193,12 +193,6 @@ def _named(rows: pd.DataFrame) -> str:
     return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
 
 
-def _one_verdict(judged: pd.Series) -> str:
-    """"worse" or "better" when every outlier is that, else "" (mixed, or no direction)."""
-    found = set(judged)
-    return found.pop() if len(found) == 1 and found <= {"worse", "better"} else ""
-
-
 def outlier_headline(chart: str, measure: str, frame: pd.DataFrame, scope: str,
                      name: str) -> Headline | None:
     """From a funnel chart's frame (the area's agencies, or its region's, against England):
@@ -228,7 +222,9 @@ def outlier_headline(chart: str, measure: str, frame: pd.DataFrame, scope: str,
     verb, whose = ("is", "its") if len(out) == 1 else ("are", "their")
     return Headline(f"{len(out)} of {len(points)} {noun} in {name} {verb} outside the range "
                     f"expected from {whose} numbers for {title[0].lower() + title[1:]}: {_named(out)}",
-                    chart, _one_verdict(out["judged"]), "outlier")
+                    # No "Better" or "Worse" beside it: each agency named says its own, and
+                    # one LA's being better says nothing of the region's figure.
+                    chart, "", "outlier")
 
 
 def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, name: str,

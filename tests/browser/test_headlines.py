@@ -61,6 +61,14 @@ def test_the_headlines_are_drawn_and_lead_to_their_charts(dash_duo, dashboard, d
         " parseFloat(getComputedStyle(document.querySelector('.headlines')).fontSize)]")
     assert size[0] <= size[1] and size[2] >= 24
     save(dash_duo.driver, "headlines-board-1280")
+    dash_duo.driver.set_window_size(1920, 1080)
+    until(lambda: dash_duo.driver.execute_script("return window.innerWidth") > 1280, timeout=5)
+    size = dash_duo.driver.execute_script(
+        "return [document.documentElement.scrollHeight, window.innerHeight,"
+        " parseFloat(getComputedStyle(document.querySelector('.headlines')).fontSize)]")
+    assert size[0] <= size[1] and size[2] >= 24
+    save(dash_duo.driver, "headlines-board-1920")
+    dash_duo.driver.set_window_size(1280, 720)
     # Following a headline opens its chart for the same selection.
     dash_duo.driver.get(f"{dash_duo.server_url}/headlines{QUERY}")
     until(lambda: len(drawn(dash_duo)) == len(expected), timeout=15)

@@ -262,9 +262,10 @@ def test_the_headlines_name_the_regions_outliers_and_an_agency_outside_its_range
     assert better.verdict == "better" and "150 days" in better.text
     assert outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "104", "Ditchling") is None
     assert outlier_headline("fair_a2_funnel", "a2_order_to_match", frame, "105", "Eastbourne") is None
-    # Only worse ones: the sentence is worse; none outside: nothing said.
+    # Only worse ones: still no verdict for the region (each name says its own); none
+    # outside: nothing said.
     worse = frame[frame["scope"] != "103"]
-    assert outlier_headline("c", "a2_order_to_match", worse, SOUTH, "South East").verdict == "worse"
+    assert outlier_headline("c", "a2_order_to_match", worse, SOUTH, "South East").verdict == ""
     one = frame[~frame["scope"].isin(["101", "102"])]
     assert outlier_headline("c", "a2_order_to_match", one, SOUTH, "South East").text == (
         "1 of 2 LAs in South East is outside the range expected from its numbers for placement "

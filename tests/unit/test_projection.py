@@ -141,7 +141,14 @@ def test_the_figure_continues_the_trend_with_a_marked_projection():
     assert band["fill"] == "toself" and band["y"][1] == pytest.approx(50.72834 + 2.26321, abs=1e-4)
     labels = [a for a in figure["layout"]["annotations"] if a.get("name") == PROJECTION_NOTE]
     assert [a["text"] for a in labels] == ["<b>Projection</b>"]
-    go.Figure(direct_labels(figure))
+    # On a board card one label, at the projection's end: the trend's would sit where the
+    # projection starts, and the band keeps its fill with no line drawn round it.
+    board = direct_labels(figure)
+    go.Figure(board)
+    from charts.figures import DIRECT_LABEL
+    said = [a["text"] for a in board["layout"]["annotations"] if a.get("name") == DIRECT_LABEL]
+    assert said == ["Projection: 55 (50 to 59)"]  # the last projected quarter's
+    assert board["data"][1]["line"] == {"width": 0} and board["data"][1]["fillcolor"] == band["fillcolor"]
 
 
 def test_a_hidden_figure_leaves_the_trend_alone_and_says_so():
