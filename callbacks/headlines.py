@@ -53,7 +53,8 @@ def headlines_view(services: Services, state: object) -> list:
     if not state:
         return []
     try:
-        return [headline_list(headlines_for(services, state))]
+        board = isinstance(state, dict) and bool(state.get("present"))
+        return [headline_list(headlines_for(services, state), board=board)]
     except ValueError as exc:
         return [dbc.Alert(str(exc), color="warning")]
 

@@ -238,6 +238,7 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
     frame) of funnel charts at the quarter, add who is outside the range expected, after the
     changes."""
     thresholds, changes, returns, unjudged = [], [], [], []
+    told: dict[str, tuple[list[Headline], int]] = {}  # measure -> where its sentence is
     for chart, measure, frame in frames:
         now = _row(frame, scope, quarter)
         if now is not None and not _usable(now):
@@ -247,10 +248,13 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
         if change is not None and above is not None:  # one sentence of the figure, not two
             beyond = against_threshold(measure, _row(frame, scope, quarter)["value"])
             changes.append(replace(change, text=f"{change.text}, {beyond}"))
+            told[measure] = (changes, len(changes) - 1)
         elif above is not None:
             thresholds.append(above)
+            told[measure] = (thresholds, len(thresholds) - 1)
         elif change is not None:
             changes.append(change)
+            told[measure] = (changes, len(changes) - 1)
         # The quarter's own returns: a rolling year's figures count four quarters' returns.
         if not returns and not MEASURES[measure].windowed and (
                 found := returns_headline(chart, frame, scope, quarter)) is not None:
@@ -260,5 +264,17 @@ def quarter_headlines(frames: list[tuple[str, str, pd.DataFrame]], scope: str, n
         said = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else titles[0]
         returns.append(Headline(f"Not judged, as hidden or from incomplete returns: {said}",
                                 unjudged[0][0], "", "unjudged"))
-    found = [outlier_headline(chart, measure, frame, scope, name) for chart, measure, frame in funnels]
-    return [*thresholds, *changes, *(h for h in found if h is not None), *returns]
+    outside = []
+    for chart, measure, frame in funnels:
+        found = outlier_headline(chart, measure, frame, scope, name)
+        if found is None:
+            continue
+        if measure in told and found.text.startswith(f"{MEASURES[measure].title} in {name} is "):
+            # The area's own figure is told already (above its threshold, or changed): one
+            # sentence of it, not two.
+            where, at = told[measure]
+            where[at] = replace(where[at], text=f"{where[at].text}, and outside the range "
+                                                f"expected from its numbers")
+            continue
+        outside.append(found)
+    return [*thresholds, *changes, *outside, *returns]

@@ -49,6 +49,8 @@ SHOTS = [
     ("demo-headlines", "/headlines", "ALS", False, (1280, 900), None),
     ("demo-headlines-board-1280", "/headlines", "region:South East", True, (1280, 720), None),
     ("demo-headlines-board-1920", "/headlines", "region:South East", True, (1920, 1080), None),
+    # The most sentences of the demo's areas (six): still one screen at 1280x720.
+    ("demo-headlines-board-1280-als", "/headlines", "ALS", True, (1280, 720), None),
 ]
 SETTLED_JS = """
 const store = window.store && window.store.getState();

@@ -283,3 +283,19 @@ def test_the_warm_up_knows_a_funnel_from_other_charts() -> None:
 
     assert {c.id for c in CHARTS.values() if is_funnel(c)} == {
         c.id for c, _ in PAGE_OF["fair_comparison"].charts}
+
+
+def test_an_agencys_figure_told_already_is_one_sentence_with_its_funnel() -> None:
+    """Ashdown's A2 above the 4-month threshold and outside its funnel's limits: one sentence."""
+    from charts.headlines import quarter_headlines
+
+    frame = a2_frame()
+    trend = frame[frame["scope"].isin(["101", "england"])].assign(
+        quarter="2025-26 Q1", returns_missing=0)
+    told = quarter_headlines([("a2_order_to_match", "a2_order_to_match", trend)], "101", "Ashdown",
+                             Quarter.parse("2025-26 Q1"),
+                             [("fair_a2_funnel", "a2_order_to_match", frame)])
+    assert [(h.text, h.chart, h.kind) for h in told] == [(
+        "Placement order to match in Ashdown is above the 4-month threshold: 270 days "
+        "(England 200 days), and outside the range expected from its numbers",
+        "a2_order_to_match", "threshold")]

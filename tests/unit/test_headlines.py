@@ -141,3 +141,19 @@ def test_figures_that_cannot_be_judged_are_named_so_silence_is_not_all_well() ->
     assert [(h.text, h.kind, h.chart) for h in found] == [
         ("Not judged, as hidden or from incomplete returns: Children waiting and Placement "
          "order to match", "unjudged", "children_waiting")]
+
+
+def test_a_board_screen_shows_six_headlines_and_says_how_many_more_the_page_has() -> None:
+    from dash import html
+
+    from layouts.headlines import BOARD_MOST, headline_list
+
+    many = [(Headline(f"Sentence {n}", "children_waiting"), f"/#{n}") for n in range(8)]
+    page = headline_list(many)
+    assert isinstance(page, html.Ul) and len(page.children) == 8 and page.className == "headlines"
+    board = headline_list(many, board=True)
+    shown, more = board.children
+    assert len(shown.children) == BOARD_MOST == 6 and "headlines--many" in shown.className
+    assert more.children == "2 more on the Headlines page, out of board mode."
+    few = headline_list(many[:3], board=True)
+    assert len(few.children) == 3 and few.className == "headlines"  # the larger board size
