@@ -121,8 +121,12 @@
       if (note.xshift) update["annotations[" + i + "].xshift"] = Math.round(note.xshift * s);
       if (note.yshift && note.name !== LABEL) update["annotations[" + i + "].yshift"] = Math.round(note.yshift * s);
     });
-    var bars = (gd.data || []).map(function (t, i) { return t.type === "bar" && t.text ? i : -1; })
-      .filter(function (i) { return i >= 0; });
+    // Text on the traces themselves: bars' values, and a line's own label (a funnel's
+    // England line) when its mode writes text.
+    var bars = (gd.data || []).map(function (t, i) {
+      var written = t.type === "bar" || String(t.mode || "").indexOf("text") >= 0;
+      return written && t.text ? i : -1;
+    }).filter(function (i) { return i >= 0; });
     gd.removeAttribute("data-labels-settled");
     if (bars.length) window.Plotly.update(gd, {"textfont.size": size}, update, bars);
     else window.Plotly.relayout(gd, update);
