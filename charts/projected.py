@@ -104,6 +104,11 @@ def projection_caption(frame: pd.DataFrame, query: Query) -> str:
     return f"{page_caption(frame, query)} {HOW[query.measure]} {INTERVAL}"
 
 
+def is_projection(chart: Chart) -> bool:
+    """Whether the chart projects the next four quarters (its figure is the projection's)."""
+    return chart.figure is projection_figure
+
+
 def projection_chart(id: str, measure: str) -> Chart:
     """The measure's trend continued by its projection for the next four quarters."""
     chart = planned_chart(id, measure, partial(projection_plan, measure),

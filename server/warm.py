@@ -20,6 +20,7 @@ from flask import Flask
 from charts import pack_charts
 from charts.frames import frame_of
 from charts.funnels import is_funnel
+from charts.projected import is_projection
 from charts.view import chart_query
 from server.auth import caller_of
 from server.services import Services
@@ -35,8 +36,10 @@ def services_of(server: Flask) -> Services:
     return server.extensions[EXTENSION]
 
 
-# Funnels compare every agency with England at one quarter: worked out at the newest quarters
-# only. At all thirty they kept some 17,000 agencies' results, 50 MB in every worker.
+# Funnels (every agency against England at one quarter) and projections (a pipeline of flows
+# over two years) are worked out at the newest quarters only, where boards look: at all thirty
+# they kept some 17,000 agencies' results, and the projections' flows took the master's peak
+# (which every forked worker starts from) 15 MB higher.
 FUNNEL_QUARTERS = 4
 
 
@@ -52,7 +55,8 @@ def warm_up(services: Services, window: int = 4) -> dict[str, float]:
     done_charts = 0
     for n, quarter in enumerate(quarters):
         state = {"scope": "england", "quarter": quarter, "window": window, "compare": []}
-        charts = every if n < FUNNEL_QUARTERS else [c for c in every if not is_funnel(c)]
+        charts = every if n < FUNNEL_QUARTERS else [
+            c for c in every if not (is_funnel(c) or is_projection(c))]
         done_charts += len(charts)
         for chart in charts:
             frame_of(chart.plan(chart_query(chart, state, source), source), source, caller,

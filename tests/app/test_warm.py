@@ -16,6 +16,7 @@ from callbacks.chart_pages import chart_view
 from charts import PAGE_OF, PAGES
 from server.services import Services
 from charts.funnels import is_funnel
+from charts.projected import is_projection
 from server.warm import FUNNEL_QUARTERS, services_of
 from config import PROJECT_ROOT
 from db.engine import engine_for
@@ -73,10 +74,10 @@ def test_after_the_warm_up_no_page_reads_rows_from_the_database(demo_settings) -
     logged = start_master(server)
     services = services_of(server)
     quarters = services.store.quarters()
-    # Every chart at every quarter, but a funnel (every agency against England) at the newest
-    # FUNNEL_QUARTERS only.
+    # Every chart at every quarter, but a funnel (every agency against England) or a
+    # projection at the newest FUNNEL_QUARTERS only.
     charts = [chart for page in PAGES for chart, _width in page.charts]
-    funnels = sum(is_funnel(chart) for chart in charts)
+    funnels = sum(is_funnel(chart) or is_projection(chart) for chart in charts)
     assert 0 < funnels < len(charts)
     warmed = len(quarters) * (len(charts) - funnels) + min(len(quarters), FUNNEL_QUARTERS) * funnels
     assert logged == [f"Caches warmed: {warmed} charts "

@@ -199,3 +199,11 @@ def test_a_range_that_holds_todays_figure_is_said_to_show_no_clear_rise_or_fall(
     assert projected.projection_title(frame, query) == (
         "Children waiting in Adopt London South are projected to be about 54 by 2026-27 Q1 "
         "(41 to 66), from 48 at 2025-26 Q1: no clear rise or fall")
+
+
+def test_the_warm_up_knows_a_projection_from_other_charts():
+    from charts import CHARTS
+    from charts.projected import is_projection
+
+    assert {c.id for c in CHARTS.values() if is_projection(c)} == {
+        "waiting_projection", "sufficiency_adopters_projection"}
