@@ -95,6 +95,17 @@ def _interval(centre: list[float], sd: float) -> tuple[tuple[float, ...], tuple[
     return low, high
 
 
+def _projected(measure: str, history: pd.DataFrame, stock: pd.Series, centre: list[float],
+               ahead: int, assumed: tuple[tuple[str, float], ...]) -> Projection:
+    """The projection of `measure` from the history's last quarter: the centre, its interval
+    from the spread of the stock's quarterly changes, and what it assumed (with that spread)."""
+    sd = spread(stock.dropna())
+    low, high = _interval(centre, sd)
+    origin = str(history.index[-1])
+    return Projection(measure, origin, _next_quarters(origin, ahead), tuple(centre), low, high,
+                      (*assumed, ("spread of quarterly changes", sd)))
+
+
 def _next_quarters(origin: str, ahead: int) -> tuple[str, ...]:
     start = Quarter.parse(origin)
     return tuple(str(start + h) for h in range(1, ahead + 1))
@@ -128,15 +139,11 @@ def project_children_waiting(history: pd.DataFrame, ahead: int = AHEAD,
         p = p + decided - pipeline_leaves * p
         w = w + new_orders - waiting_leaves * w
         centre.append(w)
-    sd = spread(waiting.dropna())
-    low, high = _interval(centre, sd)
-    return Projection("children_waiting", str(history.index[-1]),
-                      _next_quarters(str(history.index[-1]), ahead), tuple(centre), low, high,
+    return _projected("children_waiting", history, waiting, centre, ahead,
                       (("decisions a quarter", decided),
                        ("share of the decided-not-ordered leaving a quarter", pipeline_leaves),
                        ("placement orders a quarter per child decided-not-ordered", ordered),
-                       ("share of children waiting leaving a quarter", waiting_leaves),
-                       ("spread of quarterly changes", sd)))
+                       ("share of children waiting leaving a quarter", waiting_leaves)))
 
 
 def lag_quarters(stage2_days: float) -> int:
@@ -171,15 +178,11 @@ def project_adopters_waiting(history: pd.DataFrame, ahead: int = AHEAD,
         new_approvals = converted * (float(starts[back]) if back < n else started)
         a = a + new_approvals - waiting_leaves * a
         centre.append(a)
-    sd = spread(waiting.dropna())
-    low, high = _interval(centre, sd)
-    return Projection("adopters_waiting", str(history.index[-1]),
-                      _next_quarters(str(history.index[-1]), ahead), tuple(centre), low, high,
+    return _projected("adopters_waiting", history, waiting, centre, ahead,
                       (("stage 2 starts a quarter", started),
                        ("quarters from stage 2 start to approval", float(lag)),
                        ("approvals per stage 2 start", converted),
-                       ("share of approved households waiting leaving a quarter", waiting_leaves),
-                       ("spread of quarterly changes", sd)))
+                       ("share of approved households waiting leaving a quarter", waiting_leaves)))
 
 
 PROJECTIONS: dict[str, Callable[..., Projection | None]] = {

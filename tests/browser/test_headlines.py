@@ -40,6 +40,14 @@ def save(driver, name: str) -> None:
     (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
+def assert_one_screen_in_large_type(driver) -> None:
+    """Board mode: nothing to scroll to, and the sentences 24 px or more."""
+    size = driver.execute_script(
+        "return [document.documentElement.scrollHeight, window.innerHeight,"
+        " parseFloat(getComputedStyle(document.querySelector('.headlines')).fontSize)]")
+    assert size[0] <= size[1] and size[2] >= 24, size
+
+
 def test_the_headlines_are_drawn_and_lead_to_their_charts(dash_duo, dashboard, demo_services,
                                                           free_port) -> None:
     expected = headlines_for(demo_services, STATE)
@@ -56,17 +64,11 @@ def test_the_headlines_are_drawn_and_lead_to_their_charts(dash_duo, dashboard, d
     dash_duo.driver.get(f"{dash_duo.server_url}/headlines{QUERY}&present=1")
     until(lambda: len(drawn(dash_duo)) == len(expected), timeout=15)
     assert dash_duo.find_elements(".filters") == []
-    size = dash_duo.driver.execute_script(
-        "return [document.documentElement.scrollHeight, window.innerHeight,"
-        " parseFloat(getComputedStyle(document.querySelector('.headlines')).fontSize)]")
-    assert size[0] <= size[1] and size[2] >= 24
+    assert_one_screen_in_large_type(dash_duo.driver)
     save(dash_duo.driver, "headlines-board-1280")
     dash_duo.driver.set_window_size(1920, 1080)
     until(lambda: dash_duo.driver.execute_script("return window.innerWidth") > 1280, timeout=5)
-    size = dash_duo.driver.execute_script(
-        "return [document.documentElement.scrollHeight, window.innerHeight,"
-        " parseFloat(getComputedStyle(document.querySelector('.headlines')).fontSize)]")
-    assert size[0] <= size[1] and size[2] >= 24
+    assert_one_screen_in_large_type(dash_duo.driver)
     save(dash_duo.driver, "headlines-board-1920")
     dash_duo.driver.set_window_size(1280, 720)
     # Following a headline opens its chart for the same selection.
