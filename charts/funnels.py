@@ -95,9 +95,9 @@ def funnel_title(frame: pd.DataFrame, query: Query) -> str:
     if out.empty:
         return (f"{measure.title}, {period}: all {len(points)} {noun} in {area} are {WITHIN}"
                 if len(points) > 1 else f"{measure.title}, {period}: the {noun} in {area} is {WITHIN}")
-    verb = "is" if len(out) == 1 else "are"
+    verb, whose = ("is", "its") if len(out) == 1 else ("are", "their")
     return (f"{measure.title}, {period}: {len(out)} of {len(points)} {noun} in {area} {verb} "
-            f"outside the range expected from their numbers: {_named(out)}")
+            f"outside the range expected from {whose} numbers: {_named(out)}")
 
 
 def _area_name(frame: pd.DataFrame, la: bool) -> str:

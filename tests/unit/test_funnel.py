@@ -299,3 +299,10 @@ def test_an_agencys_figure_told_already_is_one_sentence_with_its_funnel() -> Non
         "Placement order to match in Ashdown is above the 4-month threshold: 270 days "
         "(England 200 days), and outside the range expected from its numbers",
         "a2_order_to_match", "threshold")]
+
+
+def test_one_outlier_is_outside_the_range_expected_from_its_numbers() -> None:
+    one = a2_frame()[lambda f: ~f["scope"].isin(["101", "102"])]
+    assert funnel_title(one, A2_QUERY).endswith(
+        "1 of 2 LAs in the South East is outside the range expected from its numbers: "
+        "Crowborough (better)")
