@@ -13,9 +13,10 @@ import gc
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from contextvars import ContextVar
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,12 +111,20 @@ def relax_garbage_collection() -> None:
     gc.set_threshold(max(gen0, 100_000), max(gen1, 50), max(gen2, 100))
 
 
-class LruMemo(MutableMapping):
-    """A bounded, thread-safe mapping for computed results (oldest use dropped first)."""
+ROW_MEMO_BYTES = 24_000_000
 
-    def __init__(self, size: int):
+
+class LruMemo(MutableMapping):
+    """A bounded, thread-safe mapping for computed results (oldest use dropped first): at most
+    `size` items and, with `budget`, at most that many bytes as `weigh` counts them."""
+
+    def __init__(self, size: int, budget: int | None = None, weigh: Callable[[object], int] | None = None):
         self._size = size
+        self._budget = budget
+        self._weigh = weigh or (lambda _value: 0)
         self._items: OrderedDict = OrderedDict()
+        self._weights: dict = {}
+        self._total = 0
         self._lock = threading.Lock()
 
     def __getitem__(self, key):
@@ -131,21 +140,41 @@ class LruMemo(MutableMapping):
             return self._items[key]
 
     def __setitem__(self, key, value) -> None:
+        weight = self._weigh(value) if self._budget is not None else 0
         with self._lock:
+            self._total += weight - self._weights.get(key, 0)
             self._items[key] = value
+            self._weights[key] = weight
             self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            while len(self._items) > 1 and (len(self._items) > self._size
+                                            or (self._budget is not None and self._total > self._budget)):
+                old, _ = self._items.popitem(last=False)
+                self._total -= self._weights.pop(old)
 
     def __delitem__(self, key) -> None:
         with self._lock:
             del self._items[key]
+            self._total -= self._weights.pop(key)
 
     def __iter__(self):
         return iter(list(self._items))
 
     def __len__(self) -> int:
         return len(self._items)
+
+    @property
+    def weight(self) -> int:
+        """The bytes kept, as `weigh` counts them (0 without a budget)."""
+        return self._total
+
+
+def footprint(value: object) -> int:
+    """About how many bytes a kept frame or tally holds beyond what it shares: a frame taken
+    from a quarter's rows shares their strings, so 8 bytes a cell; a tally, its arrays."""
+    if isinstance(value, pd.DataFrame):
+        return 8 * value.shape[0] * max(value.shape[1], 1) + 1_000
+    arrays = [a for a in vars(value).values() if isinstance(a, np.ndarray)] if hasattr(value, "__dict__") else []
+    return sum(a.nbytes for a in arrays) + 500
 
 
 class MeasureSource:
@@ -167,7 +196,9 @@ class MeasureSource:
         self._secret: bytes | None = None
         self.memo = LruMemo(max_results)
         relax_garbage_collection()
-        self.row_memo = LruMemo(512)
+        # A scope's rows and tallies, shared by the measures of a page: bounded by their bytes,
+        # since England's rows of a window are megabytes and an LA's a few kilobytes.
+        self.row_memo = LruMemo(4096, budget=ROW_MEMO_BYTES, weigh=footprint)
         self._made = LruMemo(64)  # MeasureData by (quarter, version) pairs
 
     def geography(self) -> Geography:

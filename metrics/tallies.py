@@ -188,12 +188,16 @@ def quarter_tally(ctx: Context, quarter: Quarter, function: PerQuarter) -> Tally
     keys = coverage(ctx, quarter, ctx.measure.table).keys
     if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
         return national
-    cut_key = (key, keys)  # scopes (and needs) that count the same LAs share their cut
-    if memo is not None and (cut := memo.get(cut_key)) is not None:
+    # Scopes (and needs) that count the same LAs share their cut. Cuts are kept with the rows
+    # a page's measures share, not with the results: cheap to make again, and as many as the
+    # scopes and quarters ever asked about.
+    cut_key = (key, keys)
+    shared = ctx.data.row_memo
+    if shared is not None and (cut := shared.get(cut_key)) is not None:
         return cut
     cut = national.only(keys)
-    if memo is not None:
-        memo[cut_key] = cut
+    if shared is not None:
+        shared[cut_key] = cut
     return cut
 
 
