@@ -29,7 +29,7 @@ from metrics.selection import Selection, quarters_needed
 from metrics.published import base_code, comparator_rows, is_published
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
-from metrics.scope import Geography
+from metrics.scope import Geography, Scope
 
 
 class Source(Protocol):
@@ -79,9 +79,7 @@ def with_returns(shown: pd.DataFrame, selections: Sequence[Selection], data: Mea
         scope = geography.scope(s.scope)
         if (scope.code, str(s.quarter)) in found:
             continue
-        expected, missing = missing_returns_of(geography, data, scope, s.quarters)
-        found[scope.code, str(s.quarter)] = (expected, len(missing),
-                                             missing_names(geography, missing) if missing else "")
+        found[scope.code, str(s.quarter)] = returns_behind(geography, data, scope, s.quarters)
     if not any(missing for _, missing, _ in found.values()):
         return shown  # every return there: no columns to read (a page's usual case, kept cheap)
     none = (0, 0, "")
@@ -95,13 +93,24 @@ def with_returns(shown: pd.DataFrame, selections: Sequence[Selection], data: Mea
     return shown
 
 
+def returns_behind(geography: Geography, data: MeasureData, scope: Scope,
+                   quarters: list[Quarter]) -> tuple[int, int, str]:
+    """(expected, missing, the missing agencies' names) of a scope's returns over quarters,
+    worked out once for the data (every chart of a page asks for the same scopes)."""
+    def work() -> tuple[int, int, str]:
+        expected, missing = missing_returns_of(geography, data, scope, quarters)
+        return expected, len(missing), missing_names(geography, missing) if missing else ""
+
+    return data.derived(("returns behind", scope.code, tuple(q.index for q in quarters)), work)
+
+
 def missing_names(geography: Geography, missing: Sequence[tuple[str, str]]) -> str:
     """`Aspire; Adopt North (2 quarters) and 3 more`: the agencies of (code, quarter) pairs."""
     quarters: dict[str, int] = {}
     for code, _ in missing:
         quarters[code] = quarters.get(code, 0) + 1
-    names = sorted((str(geography.agencies.at[code, "name"]) if code in geography.agencies.index else code)
-                   + (f" ({n} quarters)" if n > 1 else "") for code, n in quarters.items())
+    names = sorted(geography.names.get(code, code) + (f" ({n} quarters)" if n > 1 else "")
+                   for code, n in quarters.items())
     more = f" and {len(names) - NAMED} more" if len(names) > NAMED else ""
     return "; ".join(names[:NAMED]) + more
 

@@ -283,12 +283,22 @@ class MeasureSource:
         return {int(q): (int(newest), int(n), str(loaded)) for q, newest, n, loaded in rows}
 
     def published(self, measure: str) -> pd.DataFrame:
-        """The measure's published figures (db.published), read each time: a few rows, public
-        data, and a load in any worker is seen at once."""
-        from db.published import published_figures
+        """The measure's published figures (db.published), read at every request, so that a
+        load in any worker is seen at once, but once a request: every measure's at the first
+        chart (a read per chart cost a page of ten charts some 20 ms). Read-only."""
+        from db.published import figures_by_measure, figures_frame, published_figures
 
-        with self._sessions() as session:
-            return published_figures(session, measure)
+        reading = _READING.get()
+        if reading is None:
+            with self._sessions() as session:
+                return published_figures(session, measure)
+        if "published" not in reading:
+            with self._sessions() as session:
+                reading["published"] = figures_by_measure(session)
+        found = reading["published"].get(measure)
+        if found is None:  # none published for this measure
+            found = reading["published"][measure] = figures_frame([])
+        return found
 
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
         """The rows of these quarters (read from the database only when new or changed)."""

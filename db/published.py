@@ -102,15 +102,31 @@ def store_published(sessions: sessionmaker[Session], load: PublishedLoad, user: 
     return len(figures)
 
 
-def published_figures(session: Session, measure: str) -> pd.DataFrame:
+def published_figures(session: Session, measure: str | None = None) -> pd.DataFrame:
     """The measure's stored figures (FIGURE_COLUMNS), value None for a symbol."""
-    rows = session.execute(
-        select(PublishedFigure.measure, PublishedFigure.scope, PublishedFigure.period,
-               PublishedFigure.quarter, PublishedFigure.breakdown, PublishedFigure.category,
-               PublishedFigure.value, PublishedFigure.shown)
-        .where(PublishedFigure.measure == measure)
-        .order_by(PublishedFigure.scope, PublishedFigure.quarter, PublishedFigure.id)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=FIGURE_COLUMNS)
+    return figures_frame(_figure_rows(session, measure))
+
+
+def figures_by_measure(session: Session) -> dict[str, pd.DataFrame]:
+    """Every measure's stored figures, one read: measure -> `published_figures`' frame."""
+    by_measure: dict[str, list] = {}
+    for row in _figure_rows(session):
+        by_measure.setdefault(str(row[0]), []).append(row)
+    return {measure: figures_frame(rows) for measure, rows in by_measure.items()}
+
+
+def _figure_rows(session: Session, measure: str | None = None) -> list[tuple]:
+    query = select(PublishedFigure.measure, PublishedFigure.scope, PublishedFigure.period,
+                   PublishedFigure.quarter, PublishedFigure.breakdown, PublishedFigure.category,
+                   PublishedFigure.value, PublishedFigure.shown)
+    if measure is not None:
+        query = query.where(PublishedFigure.measure == measure)
+    order = (PublishedFigure.scope, PublishedFigure.quarter, PublishedFigure.id)
+    return [tuple(r) for r in session.execute(query.order_by(*order)).all()]
+
+
+def figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Stored figures as `published_figures` gives them (FIGURE_COLUMNS), from their rows."""
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     frame["value"] = [None if v is None else float(v) for v in frame["value"]]
     return frame

@@ -10,8 +10,9 @@ metrics.registry and metrics.scope only.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ FORMAT_NAMES = {"annex_a": "Annex A", "ssda903": "SSDA903", "xlsx": "return work
                 "zip": "return CSV files", "folder": "return CSV files", "csv": "return CSV files",
                 "demo": "demo returns"}
 
+T = TypeVar("T")
 Carried = Mapping[str, frozenset[str]] | None  # {table: columns}; None: the whole return format
 
 
@@ -113,6 +115,12 @@ class MeasureData:
             for name, frame in tables.items()
         }
         return cls(returns, parts, {name: frame.iloc[0:0] for name, frame in tables.items()})
+
+    def derived(self, key: tuple, make: Callable[[], T]) -> T:
+        """What `make` works out from these rows, kept with them under `key` (read-only)."""
+        if (found := self._covered.get(key)) is None:
+            found = self._covered[key] = make()
+        return found  # type: ignore[return-value]
 
     def covered_las(self, quarter_index: int, geography: Geography, needs: tuple[Need, ...] = ()) -> frozenset[str]:
         """LAs with a return for the quarter, their own or else their RAA's, that carries

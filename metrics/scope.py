@@ -59,6 +59,11 @@ class Geography:
         return sorted(self.agencies["region"].unique())
 
     @cached_property
+    def names(self) -> dict[str, str]:
+        """Agency code -> its name."""
+        return {str(c): str(n) for c, n in zip(self.agencies["code"], self.agencies["name"])}
+
+    @cached_property
     def submitter(self) -> dict[str, str]:
         """LA -> the agency that returns its children (its RAA, or itself)."""
         raa = self.las["raa_code"].where(self.las["raa_code"].notna(), self.las["code"])

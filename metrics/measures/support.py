@@ -52,22 +52,29 @@ def _with_amounts(ctx: Context) -> pd.DataFrame:
     """The window's support rows of the covered agencies that give both amounts: a row with a
     blank amount says nothing of its money, so it is left out of the money and its cohort
     rather than counted as £0 (a share with one half unknown would be wrong too)."""
+    return ctx.shared(("with amounts", ctx.needs_of("support")), lambda: _amount_rows(ctx))
+
+
+def _amount_rows(ctx: Context) -> pd.DataFrame:
     pieces = []
     for quarter in ctx.quarters:
         rows = ctx.rows("support", [quarter])
         keys = coverage(ctx, quarter, "support").keys
-        pieces.append(rows[rows[KEY_COLUMNS["support"]].isin(keys)])
-    rows = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+        agency = rows[KEY_COLUMNS["support"]].to_numpy(dtype=object)
+        covered = np.fromiter((a in keys for a in agency), dtype=bool, count=len(agency))
+        pieces.append(rows[covered] if not covered.all() else rows)
+    rows = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else (pieces[0] if pieces else pd.DataFrame())
     if rows.empty:
         return rows
-    return rows[rows["asf_amount_adoption"].notna() & rows["asf_amount_sg"].notna()]
+    both = rows["asf_amount_adoption"].notna().to_numpy() & rows["asf_amount_sg"].notna().to_numpy()
+    return rows if both.all() else rows[both]
 
 
 def _money_cell(rows: pd.DataFrame, applicants: tuple[str, ...], category: str = "") -> Cell:
     """The pounds of `applicants` in `rows`, its cohort their applications (with the cell key
     of asf_applications' cell of the same rows, so the two cohorts agree)."""
-    pounds = sum(float(rows[AMOUNTS[a][0]].astype(float).sum()) for a in applicants)
-    applications = sum(float(rows[AMOUNTS[a][1]].astype(float).sum()) for a in applicants)
+    pounds = sum(float(np.nansum(rows[AMOUNTS[a][0]].to_numpy(dtype=float, na_value=np.nan))) for a in applicants)
+    applications = sum(float(np.nansum(rows[AMOUNTS[a][1]].to_numpy(dtype=float, na_value=np.nan))) for a in applicants)
     key = NO_KEY
     if "record_key" in rows:
         own = rows["record_key"].to_numpy(dtype=np.int64)
