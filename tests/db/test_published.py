@@ -154,3 +154,31 @@ def test_the_command_refuses_what_is_not_ees_and_a_missing_path(sqlite_url: str,
     assert main(["published", str(AGES)]) == 1  # read, but nothing in it is ours
     assert "no row is a figure of our measures" in capsys.readouterr().out
     assert main(["published", str(tmp_path / "nowhere.csv")]) == 2
+
+
+def test_a_request_reads_the_figures_once_and_the_next_request_sees_a_new_load(
+    db_url: str, sessions: sessionmaker[Session]
+) -> None:
+    from db.measure_data import MeasureSource
+    from db.published import figures_by_measure
+
+    source = MeasureSource(sessions)
+    store_published(sessions, read_published(NATIONAL), "ann")
+    with sessions() as session:
+        by_measure = figures_by_measure(session)
+        for measure, figures in by_measure.items():  # one read gives what a read a measure gives
+            pd.testing.assert_frame_equal(figures, published_figures(session, measure))
+    source.begin_reading()
+    try:
+        national_sgos = source.published("sgos")
+        store_published(sessions, read_published(REGIONAL), "bob")  # loaded in another worker
+        assert source.published("sgos") is national_sgos  # the request reads one state
+        assert source.published("no_such_measure").empty
+    finally:
+        source.end_reading()
+    source.begin_reading()
+    try:
+        assert "region:North East" in set(source.published("sgos")["scope"])  # seen at once
+    finally:
+        source.end_reading()
+    assert "region:North East" not in set(national_sgos["scope"])
