@@ -426,14 +426,19 @@ def share_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
     dark grey and hatched, each area with its own pattern too); the Totals (100%) are left out
     and a hidden share is a gap with its symbol over it."""
     rows = _categorised(frame)
-    scopes = list(dict.fromkeys(rows["scope"]))
-    categories = list(dict.fromkeys(_labels(rows)))
+    # Read as arrays once: a pandas filter per area cost more than the rest of the figure.
+    where = rows["scope"].to_numpy(dtype=object)
+    labels = _labels(rows).to_numpy(dtype=object)
+    numbers = pd.to_numeric(rows["value"]).to_numpy(dtype=float, na_value=np.nan)
+    shown, names = rows["shown"].to_numpy(dtype=object), rows["scope_name"].to_numpy(dtype=object)
+    scopes = list(dict.fromkeys(where))
+    categories = list(dict.fromkeys(labels))
     traces, notes = [], []
     for n, (scope, style) in enumerate(line_styles(scopes).items()):
-        mine = rows[rows["scope"] == scope]
+        at = np.flatnonzero(where == scope)
         traces.append({
-            "type": "bar", "x": _labels(mine).tolist(), "y": _numbers(mine),
-            "text": mine["shown"].tolist(), "name": str(mine["scope_name"].iloc[0]),
+            "type": "bar", "x": labels[at].tolist(), "y": numbers[at].tolist(),
+            "text": shown[at].tolist(), "name": str(names[at[0]]),
             "textposition": "outside", "cliponaxis": False,
             "marker": {"color": style["color"], "line": {"color": style["color"], "width": 1},
                        "pattern": {"shape": "/" if scope == ENGLAND else PATTERNS[n % len(PATTERNS)],
@@ -441,6 +446,7 @@ def share_bars(frame: pd.DataFrame, height: int = 240) -> FigureSpec:
             "hovertemplate": "%{x}: %{text}<extra>%{fullData.name}</extra>",
         })
         if len(scopes) == 1:
+            mine = rows.iloc[at]
             notes = _gap_labels(mine.assign(_name=_labels(mine)), "_name")
     return _figure(traces, height, notes, barmode="group", showlegend=len(scopes) > 1,
                    legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": 12}},
@@ -694,26 +700,43 @@ def measure_trend_lines(frame: pd.DataFrame, height: int = 240, unit: str = "",
 # ---------------------------------------------------------------- families needed and found
 
 
-def shown_sum(rows: pd.DataFrame) -> tuple[float, str]:
+Cells = list[tuple[str, float, str]]  # (category, value, shown) of one measure's rows, in order
+
+
+def shown_sum(rows: Cells) -> tuple[float, str]:
     """The sum of some shown counts and how it is written; hidden when any of them is (a
     hidden part might be anything), with that part's symbol."""
-    values = pd.to_numeric(rows["value"])
-    if rows.empty:
+    if not rows:
         return np.nan, "[x]"
-    if values.isna().any():
-        return np.nan, str(rows.loc[values.isna(), "shown"].iloc[0])
-    return float(values.sum()), f"{values.sum():,.0f}"
+    for _category, value, shown in rows:
+        if value != value:
+            return np.nan, str(shown)
+    total = float(sum(value for _c, value, _s in rows))
+    return total, f"{total:,.0f}"
 
 
-def _cells(frame: pd.DataFrame, measure: str, categories: tuple[str, ...] | None = None) -> pd.DataFrame:
-    rows = frame[frame["measure"] == measure]
-    whole = rows[rows["category"].fillna("").isin(["", "Total"])].head(1)
+def _by_measure(frame: pd.DataFrame) -> dict[str, Cells]:
+    """measure -> its rows' (category, value, shown), in order: a few dozen rows read once
+    as arrays, not filtered with pandas for every cell."""
+    out: dict[str, Cells] = {}
+    values = pd.to_numeric(frame["value"]).to_numpy(dtype=float, na_value=np.nan)
+    for measure, category, value, shown in zip(frame["measure"].to_numpy(dtype=object),
+                                               frame["category"].to_numpy(dtype=object), values,
+                                               frame["shown"].to_numpy(dtype=object)):
+        category = "" if category is None or category != category else str(category)
+        out.setdefault(str(measure), []).append((category, float(value), shown))
+    return out
+
+
+def _cells(found: dict[str, Cells], measure: str, categories: tuple[str, ...] | None = None) -> Cells:
+    rows = found.get(measure, [])
+    whole = [r for r in rows if r[0] in ("", TOTAL)][:1]
     if categories is None:
         return whole
     # A breakdown that does not apply ([z]) or is not available ([x]) is one uncategorised
     # row: its symbol stands for every category.
-    found = rows[rows["category"].isin(categories)]
-    return found if len(found) or whole.empty or whole["category"].iloc[0] == "Total" else whole
+    inside = [r for r in rows if r[0] in categories]
+    return inside if inside or not whole or whole[0][0] == TOTAL else whole
 
 
 TWO_OR_MORE = ("2 children", "3 children", "4 children")
@@ -732,14 +755,15 @@ def _matching_gap(frame: pd.DataFrame) -> pd.DataFrame:
     or more children can take a sibling group; the returns record no adopter's openness to
     older or disabled children, so those needs have no households (`NOT_RECORDED`). Each age
     band is its own cell, as disclosed: a sum of a shown and a hidden cell would be hidden."""
-    groups_value, groups_shown = shown_sum(_cells(frame, "sibling_groups_waiting"))
-    _, children_shown = shown_sum(_cells(frame, "children_waiting", ("In a sibling group",)))
-    found, said = shown_sum(_cells(frame, "adopters_waiting", TWO_OR_MORE))
+    found = _by_measure(frame)
+    groups_value, groups_shown = shown_sum(_cells(found, "sibling_groups_waiting"))
+    _, children_shown = shown_sum(_cells(found, "children_waiting", ("In a sibling group",)))
+    households, said = shown_sum(_cells(found, "adopters_waiting", TWO_OR_MORE))
     out = [{"need": f"Sibling groups ({children_shown} children)", "children": groups_value,
             "children_shown": groups_shown,
-            "households": found, "households_shown": said}]
+            "households": households, "households_shown": said}]
     for need, category in (("Aged 5-9", "5-9"), ("Aged 10 or over", "10+"), ("Disabled", "Disabled")):
-        value, shown = shown_sum(_cells(frame, "children_waiting", (category,)))
+        value, shown = shown_sum(_cells(found, "children_waiting", (category,)))
         out.append({"need": need, "children": value, "children_shown": shown,
                     "households": np.nan, "households_shown": NOT_RECORDED})
     return pd.DataFrame(out)
@@ -779,13 +803,13 @@ def places_needed(frame: pd.DataFrame) -> pd.DataFrame:
     """Approved adopters waiting, and those waiting over 6 months, by the places they are
     approved for (one child, or two or more), beside the families the children waiting need:
     a child waiting alone needs one place, a sibling group two or more."""
-    out = []
+    out, found = [], _by_measure(frame)
     for places, categories, families in (
-            ("Approved for 1 child", ("1 child",), _cells(frame, "children_waiting", ("Single",))),
-            ("Approved for 2 or more", TWO_OR_MORE, _cells(frame, "sibling_groups_waiting"))):
+            ("Approved for 1 child", ("1 child",), _cells(found, "children_waiting", ("Single",))),
+            ("Approved for 2 or more", TWO_OR_MORE, _cells(found, "sibling_groups_waiting"))):
         row = {"places": places}
         for measure in ("adopters_waiting", "adopters_waiting_over_6_months"):
-            row[measure], row[f"{measure}_shown"] = shown_sum(_cells(frame, measure, categories))
+            row[measure], row[f"{measure}_shown"] = shown_sum(_cells(found, measure, categories))
         row["families"], row["families_shown"] = shown_sum(families)
         out.append(row)
     return pd.DataFrame(out)

@@ -56,8 +56,11 @@ behind each row (RETURNS_COLUMNS)."""
     if len(computed) != len(query.scopes):
         shown = with_published(shown, query, source, geography)
     shown = with_returns(shown, selections, data, geography)
-    return shown.assign(measure=query.measure, measure_title=MEASURES[query.measure].title,
-                        category_label=category_words(shown["breakdown"], shown["category"]))
+    # Set in place (the frame is this call's own): `assign` would copy it first.
+    shown["measure"] = query.measure
+    shown["measure_title"] = MEASURES[query.measure].title
+    shown["category_label"] = category_words(shown["breakdown"], shown["category"])
+    return shown
 
 
 # The returns behind each row, for the chart's marks and words (not the data API's fields, which

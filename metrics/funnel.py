@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from metrics.frame_memo import per_frame
@@ -92,7 +93,9 @@ def curve(value_type: str, target: float, smallest: float, largest: float,
     low = math.sqrt(max(float(smallest), 1.0))
     top = max(math.sqrt(max(float(largest), 1.0)), low)
     sizes = [low + (top - low) * i / (points - 1) for i in range(points)]
-    return pd.DataFrame([limits(value_type, target, s * s) for s in sizes])
+    edges = [limits(value_type, target, s * s) for s in sizes]
+    return pd.DataFrame({column: [getattr(edge, column) for edge in edges]
+                         for column in ("cohort", "lower998", "lower95", "upper95", "upper998")})
 
 
 def placed(value_type: str, measure: str, target: float, value: float, n: float) -> tuple[str, str]:
@@ -133,39 +136,44 @@ POINT_COLUMNS = ["scope", "scope_name", "value", "cohort", "shown", "lower998", 
 
 @per_frame()
 def _funnel_points(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, int]:
+    # Plain arrays: a funnel frame has every agency in England, and pandas filters and
+    # conversions per column cost each of a page's funnels several milliseconds.
     value_type = MEASURES[measure].value_type
     target = england_value(frame)
-    agencies = frame[frame["scope_kind"].isin(AGENCY_KINDS)]
-    value = pd.to_numeric(agencies["value"], errors="coerce")
-    cohort = pd.to_numeric(agencies["cohort"], errors="coerce")
-    shown = agencies["shown"].astype(str)
-    plotted = value.notna() & cohort.notna() & (cohort > 0) & ~shown.str.startswith("[")
-    hidden = int(((shown == HIDDEN) | (value.notna() & ~plotted)).sum())
+    agency = np.isin(frame["scope_kind"].to_numpy(dtype=object), AGENCY_KINDS)
+    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[agency]
+    cohort = pd.to_numeric(frame["cohort"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[agency]
+    shown = frame["shown"].to_numpy(dtype=object)[agency]
+    bracketed = np.fromiter((str(t).startswith("[") for t in shown), dtype=bool, count=len(shown))
+    with np.errstate(invalid="ignore"):
+        plotted = ~np.isnan(value) & ~np.isnan(cohort) & (cohort > 0) & ~bracketed
+    hidden = int(((shown == HIDDEN) | (~np.isnan(value) & ~plotted)).sum())
     if target is None or not plotted.any():
         return pd.DataFrame(columns=POINT_COLUMNS), hidden
-    kept = agencies[plotted]
-    out = pd.DataFrame({"scope": kept["scope"].to_numpy(dtype=object),
-                        "scope_name": kept["scope_name"].to_numpy(dtype=object),
-                        "value": value[plotted].to_numpy(dtype=float),
-                        "cohort": cohort[plotted].to_numpy(dtype=float),
-                        "shown": kept["shown"].to_numpy(dtype=object)})
-    edges = [limits(value_type, target, n) for n in out["cohort"]]
-    for column in ("lower998", "lower95", "upper95", "upper998"):
-        out[column] = [getattr(edge, column) for edge in edges]
-    words, judged = zip(*(placed(value_type, measure, target, v, n)
-                          for v, n in zip(out["value"], out["cohort"])))
-    out["placed"] = list(words)
-    out["judged"] = list(judged)
-    out["outside"] = [0 if w == WITHIN else (99.8 if "99.8%" in w else 95) for w in words]
+    kept = np.flatnonzero(agency)[plotted]
+    values, cohorts = value[plotted], cohort[plotted]
+    edges = [limits(value_type, target, n) for n in cohorts]
+    words, judged = zip(*(placed(value_type, measure, target, v, n) for v, n in zip(values, cohorts)))
+    out = pd.DataFrame({
+        "scope": frame["scope"].to_numpy(dtype=object)[kept],
+        "scope_name": frame["scope_name"].to_numpy(dtype=object)[kept],
+        "value": values, "cohort": cohorts, "shown": shown[plotted],
+        **{column: [getattr(edge, column) for edge in edges]
+           for column in ("lower998", "lower95", "upper95", "upper998")},
+        "placed": list(words), "judged": list(judged),
+        "outside": [0 if w == WITHIN else (99.8 if "99.8%" in w else 95) for w in words],
+    })
     return out, hidden
 
 
 def england_value(frame: pd.DataFrame) -> float | None:
     """England's disclosed figure in a funnel frame: the target, or None when it is missing."""
-    rows = frame[(frame["scope"] == ENGLAND) & frame["value"].notna()]
-    if rows.empty:
+    scope = frame["scope"].to_numpy(dtype=object)
+    values = frame["value"].to_numpy(dtype=object)
+    found = [v for s, v in zip(scope, values) if s == ENGLAND and not pd.isna(v)]
+    if not found:
         return None
-    value = float(pd.to_numeric(rows["value"]).iloc[-1])
+    value = float(pd.to_numeric(pd.Series([found[-1]])).iloc[0])
     return value if math.isfinite(value) else None
 
 

@@ -193,17 +193,33 @@ PROJECTIONS: dict[str, Callable[..., Projection | None]] = {
 
 def history_of(rows: pd.DataFrame) -> pd.DataFrame:
     """A history frame from tidy rows of one area (measure, quarter, value, shown): a row per
-    quarter, oldest first, a column per measure, NaN where a figure is not shown ([c], [x],
-    [z]). Rows with a category (a breakdown's) are left out."""
+    quarter, oldest first, a column per measure (in name order), NaN where a figure is not
+    shown ([c], [x], [z]); a quarter's first shown figure of a measure where it has several.
+    Rows with a category (a breakdown's) are left out."""
     if rows.empty:
         return pd.DataFrame()
-    whole = rows["category"].fillna("").isin(["", "Total"]) if "category" in rows else True
-    hidden = rows["shown"].astype(str).str.startswith("[") if "shown" in rows else False
-    kept = rows[whole].assign(value=pd.to_numeric(rows["value"]).where(~hidden))
-    wide = kept.pivot_table(index="quarter", columns="measure", values="value", aggfunc="first",
-                            dropna=False)
-    order = sorted(wide.index, key=Quarter.parse)
-    return wide.reindex(order).rename_axis(index=None, columns=None)
+    n = len(rows)
+    categories = rows["category"].to_numpy(dtype=object) if "category" in rows else np.full(n, "", dtype=object)
+    shown = rows["shown"].to_numpy(dtype=object) if "shown" in rows else np.full(n, "", dtype=object)
+    values = pd.to_numeric(rows["value"]).to_numpy(dtype=float, na_value=np.nan)
+    # Read as plain arrays (a pivot table cost each projection some milliseconds).
+    found: dict[str, dict[str, float]] = {}
+    quarters: dict[str, None] = {}
+    for measure, quarter, category, text, value in zip(rows["measure"].to_numpy(dtype=object),
+                                                       rows["quarter"].to_numpy(dtype=object),
+                                                       categories, shown, values):
+        if not (category is None or category != category or category in ("", "Total")):
+            continue
+        quarters[quarter] = None
+        mine = found.setdefault(measure, {})
+        if str(text).startswith("["):
+            value = np.nan
+        current = mine.get(quarter)
+        if current is None or current != current:  # the first figure shown is kept
+            mine[quarter] = value
+    order = sorted(quarters, key=Quarter.parse)
+    return pd.DataFrame({measure: [found[measure].get(q, np.nan) for q in order]
+                         for measure in sorted(found)}, index=order, dtype=float)
 
 
 @per_frame()

@@ -22,7 +22,7 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
     percentage as text or the count's symbol. A Total row shows 100% of its own count; a
     Total of 0 leaves nothing to share out ([z]); a row without a breakdown is [z], its cohort
     the count as shown."""
-    out = shown.copy()
+    out = shown.copy(deep=False)  # copy-on-write: setting its columns leaves `shown` as it was
     if out.empty:
         return out.assign(value_type="percent")
     group = list(zip(out["scope"], out["quarter"], out["breakdown"]))
@@ -46,6 +46,10 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
             share = 100.0 * float(value) / float(total)
             values.append(share), cohorts.append(total)
             texts.append(format_value(share, "percent")), statuses.append(status)
-    return out.assign(value=np.array(values, dtype=float), cohort=np.array(cohorts, dtype=float),
-                      shown=pd.Series(texts, index=out.index, dtype=object),
-                      status=statuses, value_type="percent")
+    # Set in place: `assign` would copy the frame again.
+    out["value"] = np.array(values, dtype=float)
+    out["cohort"] = np.array(cohorts, dtype=float)
+    out["shown"] = pd.Series(texts, index=out.index, dtype=object)
+    out["status"] = statuses
+    out["value_type"] = "percent"
+    return out
