@@ -19,8 +19,6 @@ from flask import Flask
 
 from charts import pack_charts
 from charts.frames import frame_of
-from charts.funnels import is_funnel
-from charts.projected import is_projection
 from charts.view import chart_query
 from server.auth import caller_of
 from server.services import Services
@@ -36,29 +34,25 @@ def services_of(server: Flask) -> Services:
     return server.extensions[EXTENSION]
 
 
-# Funnels (every agency against England at one quarter) and projections (a pipeline of flows
-# over two years) are worked out at the newest quarters only, where boards look: at all thirty
-# they kept some 17,000 agencies' results, and the projections' flows took the master's peak
-# (which every forked worker starts from) 15 MB higher.
-FUNNEL_QUARTERS = 4
-
-
 def warm_up(services: Services, window: int = 4) -> dict[str, float]:
     """Work out every chart page's rows for England at every quarter with returns (newest
-    first; a funnel's at the newest FUNNEL_QUARTERS), then close the database connections so
-    that forked workers open their own. Returns what it did: quarters, charts and seconds
-    taken."""
+    first), then close the database connections so that forked workers open their own.
+    Returns what it did: quarters, charts and seconds taken.
+
+    A funnel at England is every LA's and agency's figure at its quarter, so that after it any
+    area's funnel, and any agency's headlines, find their figures worked out. That costs the
+    master 9 MB more than funnels at the newest four quarters only (the demo, 30 quarters),
+    and each worker less: each worked the same figures out for itself, the first time a
+    quarter's funnels were asked for. A projection's national flows add about 1 MB."""
     started = time.perf_counter()
     quarters = services.store.quarters()
     source, caller = services.measures, caller_of(services)
     every = [chart for _page, chart in pack_charts()]
     done_charts = 0
-    for n, quarter in enumerate(quarters):
+    for quarter in quarters:
         state = {"scope": "england", "quarter": quarter, "window": window, "compare": []}
-        charts = every if n < FUNNEL_QUARTERS else [
-            c for c in every if not (is_funnel(c) or is_projection(c))]
-        done_charts += len(charts)
-        for chart in charts:
+        done_charts += len(every)
+        for chart in every:
             frame_of(chart.plan(chart_query(chart, state, source), source), source, caller,
                      services.policy)
     services.measures.forget_rows()  # the workers would each copy them, for nothing
