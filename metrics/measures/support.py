@@ -3,19 +3,24 @@ Special Guardianship Support Fund applications in the window, and special guardi
 them. `FUNCTIONS` maps each measure id to its function.
 
 Each function takes a `Context`; asf_applications tallies one quarter's rows. The money
-(`asf_amount`, `asf_amount_share_sg`) is read from the optional amount columns: its cohort is
-the applications behind it. Pure: imports pandas, numpy and metrics.breakdowns,
-metrics.context, metrics.perturbation, metrics.rows and metrics.tallies only.
+(`asf_amount`, `asf_amount_share_sg`) is read from the optional amount columns, a quarter's
+sums at a time (`Money`): its cohort is the applications behind it. Pure: imports pandas,
+numpy and metrics.breakdowns, metrics.context, metrics.perturbation, metrics.quarters,
+metrics.rows and metrics.tallies only.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from metrics.breakdowns import APPLICANTS
 from metrics.context import Context, coverage
-from metrics.perturbation import NO_KEY, cell_key
+from metrics.quarters import Quarter
+from metrics.perturbation import KEYS, NO_KEY
 from metrics.rows import KEY_COLUMNS
 from metrics.tallies import Cell, MeasureFunction, PerQuarter, Tally, other_cells, share_cell
 
@@ -48,63 +53,93 @@ AMOUNTS = {APPLICANTS[0]: ("asf_amount_adoption", "asf_applications_adoption"),
            APPLICANTS[1]: ("asf_amount_sg", "asf_applications_sg")}
 
 
-def _with_amounts(ctx: Context) -> pd.DataFrame:
-    """The window's support rows of the covered agencies that give both amounts: a row with a
-    blank amount says nothing of its money, so it is left out of the money and its cohort
-    rather than counted as £0 (a share with one half unknown would be wrong too)."""
-    return ctx.shared(("with amounts", ctx.needs_of("support")), lambda: _amount_rows(ctx))
+@dataclass(frozen=True)
+class Money:
+    """One quarter's money for a scope, from the support rows of its covered agencies that give
+    both amounts: a row with a blank amount says nothing of its money, so it is left out of the
+    money and its cohort rather than counted as £0 (a share with one half unknown would be
+    wrong too). By applicant (APPLICANTS' order): pounds, applications, and the sum of the
+    record keys of those applications (the adoption half's own keys, the special guardianship
+    half's moved by 128, as asf_applications keys them). A window adds its quarters up: a cell
+    key is its records' keys summed (metrics.perturbation.cell_key), so sums add."""
+
+    rows: int
+    pounds: tuple[float, float]
+    applications: tuple[float, float]
+    keys: tuple[int, int] | None  # None: the rows carry no record keys
 
 
-def _amount_rows(ctx: Context) -> pd.DataFrame:
-    pieces = []
-    for quarter in ctx.quarters:
-        rows = ctx.rows("support", [quarter])
-        keys = coverage(ctx, quarter, "support").keys
-        agency = rows[KEY_COLUMNS["support"]].to_numpy(dtype=object)
-        covered = np.fromiter((a in keys for a in agency), dtype=bool, count=len(agency))
-        pieces.append(rows[covered] if not covered.all() else rows)
-    rows = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else (pieces[0] if pieces else pd.DataFrame())
-    if rows.empty:
-        return rows
-    both = rows["asf_amount_adoption"].notna().to_numpy() & rows["asf_amount_sg"].notna().to_numpy()
-    return rows if both.all() else rows[both]
+def _quarter_money(ctx: Context, quarter: Quarter) -> Money:
+    rows = ctx.rows("support", [quarter])
+    keys = coverage(ctx, quarter, "support").keys
+    agency = rows[KEY_COLUMNS["support"]].to_numpy(dtype=object)
+    kept = np.fromiter((a in keys for a in agency), dtype=bool, count=len(agency))
+    kept &= rows["asf_amount_adoption"].notna().to_numpy() & rows["asf_amount_sg"].notna().to_numpy()
 
+    def total(column: str) -> float:  # exactly rounded, so a window's sum is its quarters'
+        values = rows[column].to_numpy(dtype=float, na_value=np.nan)[kept]
+        return math.fsum(values[~np.isnan(values)])
 
-def _money_cell(rows: pd.DataFrame, applicants: tuple[str, ...], category: str = "") -> Cell:
-    """The pounds of `applicants` in `rows`, its cohort their applications (with the cell key
-    of asf_applications' cell of the same rows, so the two cohorts agree)."""
-    pounds = sum(float(np.nansum(rows[AMOUNTS[a][0]].to_numpy(dtype=float, na_value=np.nan))) for a in applicants)
-    applications = sum(float(np.nansum(rows[AMOUNTS[a][1]].to_numpy(dtype=float, na_value=np.nan))) for a in applicants)
-    key = NO_KEY
+    record = None
     if "record_key" in rows:
-        own = rows["record_key"].to_numpy(dtype=np.int64)
-        keys = [own if a == APPLICANTS[0] else (own + 128) % 256 for a in applicants]
-        key = cell_key(np.concatenate(keys)) if len(own) else 0
+        own = rows["record_key"].to_numpy(dtype=np.int64)[kept]
+        record = (int(own.sum()), int(((own + 128) % 256).sum()))
+    return Money(int(kept.sum()), tuple(total(AMOUNTS[a][0]) for a in APPLICANTS),  # type: ignore[arg-type]
+                 tuple(total(AMOUNTS[a][1]) for a in APPLICANTS), record)  # type: ignore[arg-type]
+
+
+def _money(ctx: Context) -> list[Money]:
+    """The window's money, a quarter at a time: each quarter's is worked out once for the scope
+    (a 12-quarter trend of rolling years reads each quarter four times)."""
+    memo = ctx.data.row_memo
+    out = []
+    for quarter in ctx.quarters:
+        key = ("money", ctx.scope.code, ctx.needs_of("support"), quarter.index,
+               ctx.data.versions.get(quarter.index))
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = _quarter_money(ctx, quarter)
+            if memo is not None:
+                memo[key] = found
+        out.append(found)
+    return out
+
+
+def _money_cell(money: list[Money], applicants: tuple[str, ...], category: str = "") -> Cell:
+    """The pounds of `applicants` in the window, its cohort their applications (with the cell
+    key of asf_applications' cell of the same rows, so the two cohorts agree)."""
+    at = [APPLICANTS.index(a) for a in applicants]
+    pounds = math.fsum(m.pounds[i] for i in at for m in money)
+    applications = math.fsum(m.applications[i] for i in at for m in money)
+    key = NO_KEY
+    if all(m.keys is not None for m in money):
+        rows = sum(m.rows for m in money)
+        key = int(sum(m.keys[i] for i in at for m in money) % KEYS) if rows else 0  # type: ignore[index]
     return Cell(category, pounds, applications, "", key)
 
 
 def asf_amount(ctx: Context) -> list[Cell]:
     """Pounds approved in the window (by applicant, then the Total); `x` when no covered return
     gave the amounts: not available, never £0."""
-    rows = _with_amounts(ctx)
+    money = _money(ctx)
     breakdown = ctx.selection.breakdown == "applicant"
-    if rows.empty:
+    if not any(m.rows for m in money):
         categories = [*APPLICANTS, "Total"] if breakdown else [""]
         return [Cell(c, np.nan, np.nan, "x") for c in categories]
     if not breakdown:
-        return [_money_cell(rows, APPLICANTS)]
-    return [*(_money_cell(rows, (a,), a) for a in APPLICANTS), _money_cell(rows, APPLICANTS, "Total")]
+        return [_money_cell(money, APPLICANTS)]
+    return [*(_money_cell(money, (a,), a) for a in APPLICANTS), _money_cell(money, APPLICANTS, "Total")]
 
 
 def asf_amount_share_sg(ctx: Context) -> list[Cell]:
     """Special guardians' pounds as a percentage of all pounds approved. It carries the two
     kinds of application as its parts, so disclosure hides it when either is a count it hides
     (the share and the total would give a hidden amount back)."""
-    rows = _with_amounts(ctx)
-    if rows.empty:
+    money = _money(ctx)
+    if not any(m.rows for m in money):
         return [Cell("", np.nan, np.nan, "x")]
-    adoption, sg = (_money_cell(rows, (a,)) for a in APPLICANTS)
-    both = _money_cell(rows, APPLICANTS)
+    adoption, sg = (_money_cell(money, (a,)) for a in APPLICANTS)
+    both = _money_cell(money, APPLICANTS)
     if both.value == 0:
         return [Cell("", np.nan, both.cohort, "z", both.key)]
     return [Cell("", 100.0 * sg.value / both.value, both.cohort, "", both.key,
