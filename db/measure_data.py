@@ -303,6 +303,15 @@ class MeasureSource:
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
         """The rows of these quarters (read from the database only when new or changed)."""
         wanted = sorted({q.index for q in quarters})
+        reading = _READING.get()
+        if reading is not None and "versions" in reading:  # the request's, read: no session
+            versions = reading["versions"]
+            with self._lock:
+                fresh = self._templates is not None and all(
+                    q in self._quarters and self._quarters[q][0] == versions.get(q, NO_RETURNS)
+                    for q in wanted)
+            if fresh:
+                return self._data_of(wanted)
         with self._sessions() as session:
             versions = self.versions(session)
             with self._lock:
@@ -322,6 +331,10 @@ class MeasureSource:
                         self._quarters[q] = (versions.get(q, NO_RETURNS), parts, returns,
                                              frozenset(returns["agency_code"]))
                     self._templates = {t: f.iloc[0:0] for t, f in frames.items()}
+        return self._data_of(wanted)
+
+    def _data_of(self, wanted: list[int]) -> MeasureData:
+        """The kept rows of these quarters (each already read) as one MeasureData."""
         with self._lock:
             for q in wanted:
                 self._quarters.move_to_end(q)
