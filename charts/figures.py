@@ -257,9 +257,13 @@ def _numbers(rows: pd.DataFrame) -> list[float]:
 def _gap_labels(rows: pd.DataFrame, position: str, horizontal: bool = False) -> list[dict]:
     """The symbol of each hidden value, written where its bar would stand."""
     labels = []
-    for _, row in rows[pd.to_numeric(rows["value"]).isna()].iterrows():
-        where = {"x": 0, "y": row[position]} if horizontal else {"x": row[position], "y": 0}
-        labels.append({"text": str(row["shown"]), "showarrow": False,
+    gaps = np.flatnonzero(pd.to_numeric(rows["value"]).isna().to_numpy())
+    if not len(gaps):
+        return labels
+    places, shown = rows[position].to_numpy(dtype=object), rows["shown"].to_numpy(dtype=object)
+    for at in gaps:  # read as arrays: iterrows made a Series a row
+        where = {"x": 0, "y": places[at]} if horizontal else {"x": places[at], "y": 0}
+        labels.append({"text": str(shown[at]), "showarrow": False,
                        "xanchor": "left" if horizontal else "center",
                        "yanchor": "middle" if horizontal else "bottom", **where})
     return labels
