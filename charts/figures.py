@@ -1206,15 +1206,17 @@ def _points_trace(points: pd.DataFrame, name: str, marker: dict, named: bool | s
                   on_board: bool = False, middle: float = 0.0) -> dict:
     """Agencies as dots, x their cohort and y their value; `named` writes each one's name (or
     those of the scopes in it)."""
+    names, scopes = points["scope_name"].to_numpy(dtype=object), points["scope"].to_numpy(dtype=object)
+    cohorts = points["cohort"].to_numpy(dtype=float)
     hover = [f"{n}: {s} (cohort {c:,.0f}), {p}" for n, s, c, p in
-             zip(points["scope_name"], points["shown"], points["cohort"], points["placed"])]
+             zip(names, points["shown"].to_numpy(dtype=object), cohorts, points["placed"].to_numpy(dtype=object))]
     return {
         "type": "scatter", "mode": "markers+text" if named else "markers", "name": name,
-        "x": points["cohort"].tolist(), "y": points["value"].tolist(),
-        "text": ([str(n) if named is True or s in named else ""
-                  for s, n in zip(points["scope"], points["scope_name"])] if named else None),
+        "x": cohorts.tolist(), "y": points["value"].to_numpy(dtype=float).tolist(),
+        "text": ([str(n) if named is True or s in named else "" for s, n in zip(scopes, names)]
+                 if named else None),
         # Written towards the middle of the plot, so that no name leaves the chart.
-        "textposition": [("top right" if x < middle else "top left") for x in points["cohort"]]
+        "textposition": [("top right" if x < middle else "top left") for x in cohorts]
         if middle else "top center",
         "textfont": {"size": 11},
         "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
@@ -1258,10 +1260,12 @@ def funnel_plot(frame: pd.DataFrame, height: int = 380) -> FigureSpec:
             "meta": {OWN_LABELS: True}, "cliponaxis": False,
         })
         selected = str(frame["scope"].iloc[0])
-        mine = points["scope"] == selected
-        within = (points["outside"] == 0) & ~mine
-        worse = (points["outside"] > 0) & (points["judged"].isin(["worse", "higher"])) & ~mine
-        better = (points["outside"] > 0) & ~worse & ~within & ~mine
+        # Masks on plain arrays: pandas comparisons here cost each funnel milliseconds.
+        outside = points["outside"].to_numpy(dtype=float)
+        mine = points["scope"].to_numpy(dtype=object) == selected
+        within = (outside == 0) & ~mine
+        worse = (outside > 0) & np.isin(points["judged"].to_numpy(dtype=object), ["worse", "higher"]) & ~mine
+        better = (outside > 0) & ~worse & ~within & ~mine
         # The title's first few outliers are named beside their dots; a dozen names on a card
         # ran over each other. The rest are in the hover, the title's count and the table.
         named = set(outliers(points[~mine])["scope"].head(FUNNEL_NAMED))
@@ -1276,7 +1280,7 @@ def funnel_plot(frame: pd.DataFrame, height: int = 380) -> FigureSpec:
                                         {"color": BETTER_COLOUR, "symbol": "square", "size": 10}, named,
                                         middle=middle))
         if mine.any():
-            traces.append(_points_trace(points[mine], str(points.loc[mine, "scope_name"].iloc[0]),
+            traces.append(_points_trace(points[mine], str(points["scope_name"].to_numpy(dtype=object)[mine][0]),
                                         {"color": COLOURS[0], "symbol": "star", "size": 16,
                                          "line": {"color": "white", "width": 1}}, True, middle=middle))
     else:

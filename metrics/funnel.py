@@ -179,5 +179,7 @@ def england_value(frame: pd.DataFrame) -> float | None:
 
 def outliers(points: pd.DataFrame) -> pd.DataFrame:
     """The points outside the 95% limits, furthest out first (99.8% before 95%), then by name."""
-    out = points[points["outside"] > 0]
-    return out.sort_values(["outside", "scope_name"], ascending=[False, True])
+    outside = points["outside"].to_numpy(dtype=float)
+    names = points["scope_name"].to_numpy(dtype=object)
+    found = sorted(np.flatnonzero(outside > 0), key=lambda i: (-outside[i], str(names[i])))
+    return points.iloc[found]
