@@ -20,7 +20,7 @@ import pandas as pd
 
 from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
 from metrics.access import Caller
-from metrics.breakdowns import category_words
+from metrics.breakdowns import category_labels
 from metrics.disclosure import DisclosurePolicy
 from metrics.engine import compute_many, compute_shown
 from metrics.quality import missing_returns_of
@@ -52,15 +52,19 @@ behind each row (RETURNS_COLUMNS)."""
     computed = [s for s in query.scopes if not is_published(s)]
     selections = [replace(query.selection, scope=s, quarter=q) for s in computed for q in query.quarters]
     data, geography = source.data_for(quarters_needed(selections)), source.geography()
-    shown = compute_shown(selections, data, geography, caller, policy)
-    if len(computed) != len(query.scopes):
+    title = MEASURES[query.measure].title
+
+    def described(columns) -> dict[str, object]:  # built with the frame: set after, each copied it
+        return {"measure": query.measure, "measure_title": title,
+                "category_label": category_labels(columns["breakdown"], columns["category"])}
+
+    published = len(computed) != len(query.scopes)
+    shown = compute_shown(selections, data, geography, caller, policy, None if published else described)
+    if published:  # the published rows among them are described too
         shown = with_published(shown, query, source, geography)
-    shown = with_returns(shown, selections, data, geography)
-    # Set in place (the frame is this call's own): `assign` would copy it first.
-    shown["measure"] = query.measure
-    shown["measure_title"] = MEASURES[query.measure].title
-    shown["category_label"] = category_words(shown["breakdown"], shown["category"])
-    return shown
+        for name, column in described({c: shown[c].to_numpy(dtype=object) for c in ("breakdown", "category")}).items():
+            shown[name] = column
+    return with_returns(shown, selections, data, geography)
 
 
 # The returns behind each row, for the chart's marks and words (not the data API's fields, which
@@ -139,7 +143,11 @@ def with_published(shown: pd.DataFrame, query: Query, source: Source,
 def frame_of(queries: Sequence[Query], source: Source, caller: Caller,
              policy: DisclosurePolicy) -> pd.DataFrame:
     """The rows of several queries, one after another: a chart's frame."""
-    return pd.concat([rows(q, source, caller, policy) for q in queries], ignore_index=True)
+    pieces = [rows(q, source, caller, policy) for q in queries]
+    if len(pieces) == 1 and isinstance(pieces[0].index, pd.RangeIndex) \
+            and pieces[0].index.start == 0 and pieces[0].index.step == 1:
+        return pieces[0]  # one query's rows are the frame already: no copy
+    return pd.concat(pieces, ignore_index=True)
 
 
 # ---------------------------------------------------------------- which scopes a chart draws

@@ -6,6 +6,8 @@ for placements). Pure: imports pandas, numpy and metrics only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -43,8 +45,12 @@ CATEGORY_WORDS["guardian_age_band"] = {
 
 def category_words(breakdown: pd.Series, category: pd.Series) -> pd.Series:
     """Each row's category in words: the code's words where it has them, else the category."""
-    words = [CATEGORY_WORDS.get(b, {}).get(c, c) for b, c in zip(breakdown, category)]
-    return pd.Series(words, index=category.index, dtype=object)
+    return pd.Series(category_labels(breakdown, category), index=category.index, dtype=object)
+
+
+def category_labels(breakdown: Iterable, category: Iterable) -> list:
+    """`category_words` of plain columns (lists or arrays), as a list."""
+    return [CATEGORY_WORDS.get(b, {}).get(c, c) for b, c in zip(breakdown, category)]
 
 
 def guardian_age_band(guardian: pd.Series, band: pd.Series) -> pd.Series:
