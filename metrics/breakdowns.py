@@ -43,13 +43,9 @@ CATEGORY_WORDS["guardian_age_band"] = {
     for c, (g, a) in zip(GUARDIAN_AGE_BANDS, ((g, a) for g in GUARDIANS for a in AGE_BANDS))}
 
 
-def category_words(breakdown: pd.Series, category: pd.Series) -> pd.Series:
-    """Each row's category in words: the code's words where it has them, else the category."""
-    return pd.Series(category_labels(breakdown, category), index=category.index, dtype=object)
-
-
 def category_labels(breakdown: Iterable, category: Iterable) -> list:
-    """`category_words` of plain columns (lists or arrays), as a list."""
+    """Each row's category in words (the frames' `category_label`): the code's words where it
+    has them, else the category."""
     return [CATEGORY_WORDS.get(b, {}).get(c, c) for b, c in zip(breakdown, category)]
 
 
