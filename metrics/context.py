@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from metrics.registry import MEASURES, Measure, Need, merged, need_words
 from metrics.rows import LA_TABLES, MeasureData, carries_all
 from metrics.scope import Geography, Scope
 from metrics.selection import Selection
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,11 +68,13 @@ class Context:
             return self.data.rows(table, wanted, self.geography.child_las(self.scope), event)
         return self.data.rows(table, wanted, self.geography.household_keys(self.scope), event)
 
-    def shared(self, what: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """Rows derived for this scope and quarter that other measures reuse (read-only)."""
+    def shared(self, what: tuple, make: Callable[[], T], quarters: list[Quarter] | None = None) -> T:
+        """Rows (or sums) derived for this scope and its quarters (or `quarters`) that other
+        measures and windows reuse (read-only)."""
         memo = self.data.row_memo
-        key = ("shared", what, self.scope.code, tuple(self.data.versions.get(q.index) for q in self.quarters),
-               tuple(q.index for q in self.quarters))
+        quarters = quarters or self.quarters
+        key = ("shared", what, self.scope.code, tuple(self.data.versions.get(q.index) for q in quarters),
+               tuple(q.index for q in quarters))
         if memo is None:
             return make()
         if (cached := memo.get(key)) is None:

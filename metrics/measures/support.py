@@ -91,18 +91,8 @@ def _quarter_money(ctx: Context, quarter: Quarter) -> Money:
 def _money(ctx: Context) -> list[Money]:
     """The window's money, a quarter at a time: each quarter's is worked out once for the scope
     (a 12-quarter trend of rolling years reads each quarter four times)."""
-    memo = ctx.data.row_memo
-    out = []
-    for quarter in ctx.quarters:
-        key = ("money", ctx.scope.code, ctx.needs_of("support"), quarter.index,
-               ctx.data.versions.get(quarter.index))
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            found = _quarter_money(ctx, quarter)
-            if memo is not None:
-                memo[key] = found
-        out.append(found)
-    return out
+    return [ctx.shared(("money", ctx.needs_of("support")), lambda q=quarter: _quarter_money(ctx, q), [quarter])
+            for quarter in ctx.quarters]
 
 
 def _money_cell(money: list[Money], applicants: tuple[str, ...], category: str = "") -> Cell:
