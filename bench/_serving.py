@@ -99,6 +99,29 @@ def given_or_demo(database_url: str | None, scale: int, seed: int, first: Quarte
     return database
 
 
+# --- How fast the machine is right now ----------------------------------------------------------
+
+def machine_gauge() -> str:
+    """The machine's speed at this moment, in words: how long a fixed pure-Python workload and
+    a walk in random order over 64 MB take (the median of five each), and the load average. On
+    a shared virtual machine the same code times a half slower or more when something else
+    runs, on the processor or on the memory they share; a reader compares runs by this."""
+    import numpy as np
+
+    order = np.random.default_rng(0).permutation(8_000_000)
+    python, memory = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        python.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        order[order].sum()
+        memory.append(1000 * (time.perf_counter() - started))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"Python workload {sorted(python)[2]:.0f} ms, memory walk {sorted(memory)[2]:.0f} ms, "
+            f"load average {load:.2f}")
+
+
 # --- Serving -----------------------------------------------------------------------------------
 
 def free_port() -> int:

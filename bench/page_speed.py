@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serving import (  # noqa: E402
     BENCH_ADMIN, BENCH_USER, SIGN_IN, UPDATE, bench_user, change_filters, given_or_demo,
-    filter_callbacks, outputs_of, random_changes, serve, session_cookie,
+    filter_callbacks, machine_gauge, outputs_of, random_changes, serve, session_cookie,
 )
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
@@ -448,6 +448,7 @@ def main() -> int:
                 if row.kind in ("LA", "RAA")]
     password = bench_user(url)
     admin_password = bench_user(url, BENCH_ADMIN, "admin")
+    machine = [machine_gauge()]  # the targets are for a quiet machine: say how quiet it was
     server = serve(url, args.workers)
     base = server.base
     driver = webdriver.Chrome(options=chromium_options())
@@ -483,6 +484,8 @@ def main() -> int:
                                   args.records_visits, args.timeout)
         finally:
             admin.quit()
+        machine.append(machine_gauge())
+        print("\nmachine before and after: " + "; ".join(machine))
         print(f"\n{len(quarters)} quarters of returns, newest {quarters[0]}; scopes: "
               + ", ".join(f"{kind} {code}" for kind, code in where.items())
               + f"; {args.visits} visits per page and scope (first cold), {args.changes} filter changes per page")

@@ -18,7 +18,10 @@ For each backend and scale:
   a random quarter: a question nobody asked before, so the answer cache never has it. Server
   time, median and 95th percentile;
 - peak memory of each worker (VmHWM: pages shared with the master after the fork count in
-  full).
+  full);
+- the machine's own speed before serving and after the filter changes (a fixed Python
+  workload, and the load average): the targets are for a quiet machine, and on a busy one the
+  same code has timed a half slower.
 Targets: scale 1, filter change p95 under 150 ms, first page under 2 s, worker peak under
 400 MB; scale 10, filter change p95 under 600 ms. Prints figures only; nothing passes or fails.
 PostgreSQL needs TEST_POSTGRES_URL (`make bench` starts a server as root, as `make test` does).
@@ -40,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serving import (  # noqa: E402
     BENCH_USER, POSTGRES_ADMIN, SIGN_IN, Choice, Database, bench_user, change_filters, demo_database,
-    filter_callbacks, peak_memory_mib, serve, session_cookie,
+    filter_callbacks, machine_gauge, peak_memory_mib, serve, session_cookie,
 )
 from page_speed import DRAWN_JS, page_listeners, page_url  # noqa: E402
 from selenium import webdriver  # noqa: E402
@@ -73,6 +76,7 @@ class Run:
     first_page_s: float | None = None
     changes: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (page, kind) -> ms
     workers_mib: list[float] = field(default_factory=list)
+    machine: list[str] = field(default_factory=list)  # machine_gauge() before and after timing
 
 
 def choices_of(services: Services, kind: str, quarters: list[str], count: int,
@@ -114,6 +118,7 @@ def measure(database: Database, run: Run, args: argparse.Namespace) -> None:
     if not quarters:
         sys.exit("the database has no returns: load the demo first")
     password = bench_user(database.url)
+    run.machine.append(machine_gauge())
     server = serve(database.url, workers=2)
     run.warm_seconds = server.warm_seconds
     driver = webdriver.Chrome(options=chromium_options())
@@ -136,6 +141,7 @@ def measure(database: Database, run: Run, args: argparse.Namespace) -> None:
                          for choice, changed in changes]
                 run.changes[(name, kind)] = times[2:]  # the first two wake the page's code paths
         run.workers_mib = [peak_memory_mib(pid) for pid in server.workers()]
+        run.machine.append(machine_gauge())
     finally:
         driver.quit()
         server.stop()
@@ -154,6 +160,8 @@ def report(run: Run, changes: int) -> None:
     print(f"\n== {run.backend}, scale {run.scale}: {loaded}; warm-up {run.warm_seconds:.0f} s; "
           f"first page drawn {first}; worker peak memory "
           + ", ".join(f"{m:,.0f} MiB" for m in run.workers_mib))
+    if run.machine:
+        print("machine before and after: " + "; ".join(run.machine))
     print(f"filter change, server ms, median / 95th percentile ({changes} new choices each)")
     print(f"{'page':<22}" + "".join(f"{kind:>16}" for kind in KINDS))
     for page in dict.fromkeys(page for page, _ in run.changes):
