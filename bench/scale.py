@@ -20,8 +20,8 @@ For each backend and scale:
 - peak memory of each worker (VmHWM: pages shared with the master after the fork count in
   full);
 - the machine's own speed before serving and after the filter changes (a fixed Python
-  workload, and the load average): the targets are for a quiet machine, and on a busy one the
-  same code has timed a half slower.
+  workload, a walk over 64 MB and the load average): the targets are for a quiet machine, and
+  on a busy one the same code has timed a half slower.
 Targets: scale 1, filter change p95 under 150 ms, first page under 2 s, worker peak under
 400 MB; scale 10, filter change p95 under 600 ms. Prints figures only; nothing passes or fails.
 PostgreSQL needs TEST_POSTGRES_URL (`make bench` starts a server as root, as `make test` does).

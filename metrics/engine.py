@@ -166,34 +166,13 @@ def _compute(selection: Selection, data: MeasureData, geography: Geography) -> R
                   partial_returns=partial_returns(ctx, measure.table))
 
 
-def enclosing_scopes(scope: Scope, geography: Geography) -> list[str]:
-    """The areas that contain a scope: an LA's RAA and region, an RAA's or VAA's region, a
-    region's England. Worked out once per scope: every result of a new area asks (a pandas
-    lookup each time cost an LA's filter change some 2%)."""
-    return list(geography.derived(("enclosing", scope.code), lambda: tuple(_enclosing(scope, geography))))
-
-
-def _enclosing(scope: Scope, geography: Geography) -> list[str]:
-    if scope.kind == "england":
-        return []
-    if scope.kind == "region":
-        return ["england"]
-    region = geography.region_of(scope)
-    parents = [region.code] if region is not None else []
-    if scope.kind == "la":
-        raa = geography.agencies.at[scope.code, "raa_code"]
-        if isinstance(raa, str) and raa:
-            parents.insert(0, raa)
-    return parents
-
-
 def _with_enclosing(cells: list[Cell], selection: Selection, data: MeasureData, geography: Geography,
                     scope: Scope, value_type: str) -> list[Cell]:
     """Each cell with the smallest same count of the areas around it (the count itself, or an
     average's cohort): disclosure control hides every cell of an area whose enclosing count it
     hides, so that an area's zeros do not say how its hidden count is shared out."""
     smallest: dict[str, float] = {}
-    for parent in enclosing_scopes(scope, geography):
+    for parent in geography.enclosing(scope):
         for cell in result(replace(selection, scope=parent), data, geography).cells:
             if cell.status:
                 continue

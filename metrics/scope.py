@@ -101,6 +101,25 @@ class Geography:
             return None
         return self.scope(f"{REGION_PREFIX}{scope.region}")
 
+    def enclosing(self, scope: Scope) -> tuple[str, ...]:
+        """The areas that contain a scope: an LA's RAA and region, an RAA's or VAA's region, a
+        region's England. Kept per scope: every result of a new area asks (a pandas lookup
+        each time cost an LA's filter change some 2%)."""
+        return self.derived(("enclosing", scope.code), lambda: self._enclosing(scope))
+
+    def _enclosing(self, scope: Scope) -> tuple[str, ...]:
+        if scope.kind == "england":
+            return ()
+        if scope.kind == "region":
+            return (ENGLAND,)
+        region = self.region_of(scope)
+        parents = [region.code] if region is not None else []
+        if scope.kind == "la":
+            raa = self.agencies.at[scope.code, "raa_code"]
+            if isinstance(raa, str) and raa:
+                parents.insert(0, raa)
+        return tuple(parents)
+
     def child_las(self, scope: Scope) -> frozenset[str]:
         """LAs whose children the scope counts (empty for a VAA: children are the LAs')."""
         return self._remember("children", scope, self._child_las)

@@ -29,7 +29,7 @@ import pandas as pd
 from metrics.access import Caller
 from metrics.breakdowns import AGE_BANDS
 from metrics.disclosure import DisclosurePolicy
-from metrics.engine import compute_shown, enclosing_scopes, result
+from metrics.engine import compute_shown, result
 from metrics.perturbation import MAX_NOISE, SMALLEST_SHOWN
 from metrics.quarters import Quarter
 from metrics.registry import MEASURES
@@ -174,7 +174,7 @@ def read_answers(collected: Collected, audience: str, geography: Geography, pert
 
     def parents_hidden(row: dict) -> bool:
         return any(_cell(_counted(row), {**row, "scope": p}) in hidden_cells
-                   for p in enclosing_scopes(geography.scope(row["scope"]), geography))
+                   for p in geography.enclosing(geography.scope(row["scope"])))
 
     # A Total hidden to protect a cell that may be empty may be 0 itself.
     group = ("measure", "scope", "quarter", "window", "breakdown")
