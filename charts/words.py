@@ -11,6 +11,9 @@ numpy, charts and metrics only.
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -34,9 +37,17 @@ def period_text(measure: Measure, quarter: Quarter, window: int) -> str:
     return WINDOW_PERIODS[window if measure.windowed else 1].format(q=quarter)
 
 
+_LAST = threading.local()  # each thread's last frame read by `_rows_at`, and what it found
+
+
 def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """The first row without a breakdown of each (scope, quarter): what titles, captions and
-    headlines read (a dictionary once, not a filter of the frame per question)."""
+    headlines read (a dictionary once, not a filter of the frame per question). A chart's
+    title, caption and headlines read the same frame one after another, so the last frame's
+    answer is kept (by the frame itself, not its id, which a new frame may take); read-only."""
+    last = getattr(_LAST, "rows_at", None)
+    if last is not None and last[0]() is frame:
+        return last[1]
     found: dict[tuple[str, str], dict] = {}
     names = list(frame.columns)
     breakdown = frame["breakdown"].to_numpy(dtype=object)
@@ -44,6 +55,7 @@ def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
     for values in frame.to_numpy(dtype=object)[(breakdown == "") | pd.isna(breakdown)]:
         row = dict(zip(names, values))
         found.setdefault((row["scope"], row["quarter"]), row)
+    _LAST.rows_at = (weakref.ref(frame), found)
     return found
 
 
@@ -378,15 +390,26 @@ def page_caption(frame: pd.DataFrame, query: Query) -> str:
             noun = MEASURES[measure].cohort_noun
             label = f" ({MEASURES[measure].title.lower()})" if len(measures) > 1 else ""
             parts.append(f"Cohort{label}: {float(cohort[first]):,.0f} {noun}.")
-    partial = 0
+    partial: float = 0
     if main:
         # The measure that misses the most speaks for the page's returns.
-        missing = pd.to_numeric(frame["missing_returns"].iloc[main]).fillna(0).to_numpy()
-        worst = frame.iloc[main[int(missing.argmax())]]
+        missing = _numbers_at(frame, "missing_returns", main)
+        worst = frame.iloc[main[int(np.nan_to_num(missing, nan=0).argmax())]]
         parts += returns_text(worst, MEASURES[str(worst["measure"])], s.window)
-        partial = pd.to_numeric(frame["partial_returns"].iloc[main]).max()
+        partial = _largest(_numbers_at(frame, "partial_returns", main))
     parts.append(partial_text(partial))
     return " ".join([p for p in parts if p] + reasons(frame, s.quarter))
+
+
+def _numbers_at(frame: pd.DataFrame, column: str, positions: list[int]) -> np.ndarray:
+    """A column's numbers at some rows, gaps as NaN (a column, not a frame, cut)."""
+    return pd.to_numeric(frame[column]).to_numpy(dtype=float, na_value=np.nan)[positions]
+
+
+def _largest(numbers: np.ndarray) -> float:
+    """The largest number, gaps left out; NaN when there is none (as pandas' `max`)."""
+    known = numbers[~np.isnan(numbers)]
+    return float(known.max()) if len(known) else np.nan
 
 
 def measure_headlines(frame: pd.DataFrame, query: Query) -> list[Headline]:

@@ -134,9 +134,10 @@ class LruMemo(MutableMapping):
 
     def get(self, key, default=None):
         with self._lock:
-            if key not in self._items:
+            try:
+                self._items.move_to_end(key)
+            except KeyError:
                 return default
-            self._items.move_to_end(key)
             return self._items[key]
 
     def __setitem__(self, key, value) -> None:
@@ -200,6 +201,7 @@ class MeasureSource:
         # since England's rows of a window are megabytes and an LA's a few kilobytes.
         self.row_memo = LruMemo(4096, budget=ROW_MEMO_BYTES, weigh=footprint)
         self._made = LruMemo(64)  # MeasureData by (quarter, version) pairs
+        self._note_rows = LruMemo(256)  # every note a caller may read, by (notes version, caller)
 
     def geography(self) -> Geography:
         if self._geography is None:
@@ -257,7 +259,8 @@ class MeasureSource:
         the database at every request, so a note pinned in any worker is drawn at once, but
         once a request: every note there is (a few rows) is read at the first chart and the
         page's other charts take theirs from it (a read per chart cost a filter change some
-        60 ms on a page of ten charts)."""
+        60 ms on a page of ten charts). The rows are kept by the notes' version and the
+        caller, so a request reads them only after a note was pinned or removed."""
         if not caller.may_read_notes():
             return notes.empty()
         reading = _READING.get()
@@ -266,7 +269,12 @@ class MeasureSource:
                 return notes.read(session, caller, [scope], quarters)
         if "note_rows" not in reading:
             with self._sessions() as session:
-                reading["note_rows"] = notes.read(session, caller)
+                # Kept by the notes' version (read once a request anyway, for the answer key):
+                # it moves with every pin and removal, so the kept rows are never stale.
+                key = (self.notes_version(session), caller)
+                if (found := self._note_rows.get(key)) is None:
+                    found = self._note_rows[key] = notes.read(session, caller)
+                reading["note_rows"] = found
         every = reading["note_rows"]
         if every.empty:  # the usual case: no note anywhere
             return every

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from db import audit
 from db.models import Agency, ApiToken, AuditEvent, Grant, Return, User
@@ -313,8 +313,10 @@ def caller_for_user(
     """The caller behind a signed-in session: None when the user is unknown or disabled, when
     the password changed after `signed_in_at` (so changing it signs out every other session), or
     when the session was signed in under another `session_version` than the user's now (they
-    signed out, were disabled or changed their password since)."""
-    user = _user(session, name)
+    signed out, were disabled or changed their password since). The user and their grants
+    come in one query: every request of a signed-in page asks."""
+    user = session.scalars(select(User).options(joinedload(User.grants))
+                           .where(User.name == name)).unique().one_or_none()
     if user is None or not user.active:
         return None
     if signed_in_at is not None and _utc(signed_in_at) < _utc(user.password_changed_at):

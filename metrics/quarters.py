@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})\s*Q([1-4])\s*$", re.IGNORECASE)
 
@@ -70,7 +71,13 @@ class Quarter:
         return Quarter.from_index(self.index + quarters)
 
     def __str__(self) -> str:
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d} Q{self.number}"
+        return _text(self.start_year, self.number)
+
+
+@lru_cache(maxsize=4096)
+def _text(start_year: int, number: int) -> str:
+    """`2024-25 Q1`, made once per quarter: every result and label of a page asks again."""
+    return f"{start_year}-{(start_year + 1) % 100:02d} Q{number}"
 
 
 def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:

@@ -88,7 +88,7 @@ class Tally:
 
     def only(self, keys: frozenset[str]) -> "Tally":
         """The part of an England tally that belongs to a scope's LAs (or agencies)."""
-        wanted = np.fromiter((k in keys for k in self.key_names), dtype=bool, count=len(self.key_names))
+        wanted = np.fromiter(map(keys.__contains__, self.key_names), dtype=bool, count=len(self.key_names))
         inside = wanted[self.key_codes] if len(self.key_codes) else np.zeros(0, dtype=bool)
         categories = self.categories[inside] if self.categories is not None else None
         keys = self.record_keys[inside] if self.record_keys is not None else None

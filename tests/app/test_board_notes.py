@@ -120,3 +120,24 @@ def test_the_board_pack_says_the_note_under_each_trend_chart_of_the_area(als_pac
     noted = [p for p in pages if "Note 1, 2024-25 Q4: Court backlog in Croydon" in p]
     assert noted, "no page of the pack carries the note"
     assert not any("Another area's note" in p for p in pages)
+
+
+def test_a_note_pinned_or_removed_is_read_by_the_next_request_though_rows_are_kept(services) -> None:
+    """The rows of the notes are kept between requests by the notes' version: a pin or a
+    removal (in any worker) moves it, so the next request reads them again."""
+    source, geography = services.measures, load_geography(services.store._sessions)
+
+    def request_reads() -> list[str]:
+        source.begin_reading()
+        try:
+            source.data_version()  # as the answer cache's key does, first
+            return list(source.notes(ANALYST, "306", ["2025-26 Q2"])["text"])
+        finally:
+            source.end_reading()
+
+    assert request_reads() == [] and request_reads() == []  # kept, and still none
+    services.store.pin_note(ANALYST, geography, "306", "2025-26 Q2", "Panel moved to May")
+    assert request_reads() == ["Panel moved to May"]
+    note = int(services.store.notes(ANALYST, scopes=["306"], quarters=["2025-26 Q2"])["note_id"].iloc[0])
+    assert notes_view(services, ANALYST, note).message == "Note removed."
+    assert request_reads() == []
