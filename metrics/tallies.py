@@ -174,9 +174,19 @@ MeasureFunction = PerQuarter | Callable[[Context], list[Cell]]
 def quarter_tally(ctx: Context, quarter: Quarter, function: PerQuarter) -> Tally:
     """One quarter's tally for the context's scope, cut from England's: each (measure, quarter)
     is tallied once, whatever scopes are asked for afterwards."""
+    # Only the rows of LAs (or agencies) whose returns carry what the figure needs count.
+    keys = coverage(ctx, quarter, ctx.measure.table).keys
+    version = ctx.data.versions.get(quarter.index)
+    # Scopes (and needs) that count the same LAs share their cut. Cuts are kept with the rows
+    # a page's measures share, not with the results: cheap to make again, and as many as the
+    # scopes and quarters ever asked about. Looked for first: most asks find theirs.
+    cut_key = ("cut", ctx.selection.measure, ctx.selection.breakdown, quarter, version, keys)
+    shared = ctx.data.row_memo
+    if ctx.scope.kind != "england" and shared is not None and (cut := shared.get(cut_key)) is not None:
+        return cut
     england = ctx.geography.scope("england")
     selection = replace(ctx.selection, scope=england.code, quarter=quarter, window=1, stat="mean")
-    key = ("tally", selection, ctx.data.versions.get(quarter.index))
+    key = ("tally", selection, version)
     memo = ctx.data.memo
     national = memo.get(key) if memo is not None else None
     if national is None:
@@ -184,15 +194,8 @@ def quarter_tally(ctx: Context, quarter: Quarter, function: PerQuarter) -> Tally
         national = national.with_keys(rows[KEY_COLUMNS[ctx.measure.table]])
         if memo is not None:
             memo[key] = national
-    # Only the rows of LAs (or agencies) whose returns carry what the figure needs count.
-    keys = coverage(ctx, quarter, ctx.measure.table).keys
     if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
         return national
-    # Scopes (and needs) that count the same LAs share their cut. Cuts are kept with the rows
-    # a page's measures share, not with the results: cheap to make again, and as many as the
-    # scopes and quarters ever asked about.
-    cut_key = (key, keys)
-    shared = ctx.data.row_memo
     if shared is not None and (cut := shared.get(cut_key)) is not None:
         return cut
     cut = national.only(keys)
