@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent
@@ -22,6 +22,8 @@ KINDS = (
     "note_pinned", "note_removed",
 )  # fmt: skip
 READ_LIMIT = 500  # the admin page shows the newest events; filters narrow further back
+# What the dashboard draws beside the returns changes only with these events.
+BESIDE_RETURNS = ("note_pinned", "note_removed", "published_load")
 
 
 def now() -> datetime:
@@ -87,3 +89,10 @@ def recent(
     if ip is not None:
         query = query.where(AuditEvent.ip == ip)
     return [in_utc(at) for at in session.scalars(query)]
+
+
+def newest(session: Session, kinds: tuple[str, ...]) -> int:
+    """The id of the newest event of these kinds (0 for none). Events are never deleted, so it
+    only moves on, where a row's own id may be used again once the newest row is removed: a
+    version that anything kept by it can trust."""
+    return int(session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.kind.in_(kinds))) or 0)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db.engine import session_factory
-from db import notes
+from db import audit, notes
 from db.frames import current_rows
 from db.models import ROW_MODELS, Agency, DisclosureKey, Return
 from metrics.access import Caller
@@ -201,7 +201,8 @@ class MeasureSource:
         # since England's rows of a window are megabytes and an LA's a few kilobytes.
         self.row_memo = LruMemo(4096, budget=ROW_MEMO_BYTES, weigh=footprint)
         self._made = LruMemo(64)  # MeasureData by (quarter, version) pairs
-        self._note_rows = LruMemo(256)  # every note a caller may read, by (notes version, caller)
+        self._note_rows = LruMemo(256)  # every note a caller may read, by (beside_version, caller)
+        self._published: LruMemo = LruMemo(4)  # every measure's published figures, by beside_version
 
     def geography(self) -> Geography:
         if self._geography is None:
@@ -236,22 +237,25 @@ class MeasureSource:
         return found
 
     def data_version(self) -> str:
-        """One word for every current return and board note at once: it changes whenever a
-        return is loaded, superseded or withdrawn in any quarter, or a note pinned or removed,
-        so an answer kept under it is never stale."""
+        """One word for every current return, board note and published figure at once: it
+        changes whenever a return is loaded, superseded or withdrawn in any quarter, a note
+        pinned or removed, or published figures loaded, so an answer kept under it is never
+        stale."""
         with self._sessions() as session:
             versions = self.versions(session)
-            pinned = self.notes_version(session)
-        return hashlib.sha256(repr((sorted(versions.items()), pinned)).encode()).hexdigest()[:20]
+            beside = self.beside_version(session)
+        return hashlib.sha256(repr((sorted(versions.items()), beside)).encode()).hexdigest()[:20]
 
-    def notes_version(self, session: Session) -> int:
-        """db.notes.version, read once a request as the returns' versions are."""
+    def beside_version(self, session: Session) -> int:
+        """The newest change to what is drawn beside the returns (a board note pinned or
+        removed, published figures loaded: db.audit.BESIDE_RETURNS), read once a request as
+        the returns' versions are. The notes and published figures are kept by it."""
         reading = _READING.get()
-        if reading is not None and "notes" in reading:
-            return reading["notes"]
-        found = notes.version(session)
+        if reading is not None and "beside" in reading:
+            return reading["beside"]
+        found = audit.newest(session, audit.BESIDE_RETURNS)
         if reading is not None:
-            reading["notes"] = found
+            reading["beside"] = found
         return found
 
     def notes(self, caller: Caller, scope: str, quarters: list[str]) -> pd.DataFrame:
@@ -259,7 +263,7 @@ class MeasureSource:
         the database at every request, so a note pinned in any worker is drawn at once, but
         once a request: every note there is (a few rows) is read at the first chart and the
         page's other charts take theirs from it (a read per chart cost a filter change some
-        60 ms on a page of ten charts). The rows are kept by the notes' version and the
+        60 ms on a page of ten charts). The rows are kept by `beside_version` and the
         caller, so a request reads them only after a note was pinned or removed."""
         if not caller.may_read_notes():
             return notes.empty()
@@ -269,9 +273,9 @@ class MeasureSource:
                 return notes.read(session, caller, [scope], quarters)
         if "note_rows" not in reading:
             with self._sessions() as session:
-                # Kept by the notes' version (read once a request anyway, for the answer key):
+                # Kept by `beside_version` (read once a request anyway, for the answer key):
                 # it moves with every pin and removal, so the kept rows are never stale.
-                key = (self.notes_version(session), caller)
+                key = (self.beside_version(session), caller)
                 if (found := self._note_rows.get(key)) is None:
                     found = self._note_rows[key] = notes.read(session, caller)
                 reading["note_rows"] = found
@@ -291,9 +295,10 @@ class MeasureSource:
         return {int(q): (int(newest), int(n), str(loaded)) for q, newest, n, loaded in rows}
 
     def published(self, measure: str) -> pd.DataFrame:
-        """The measure's published figures (db.published), read at every request, so that a
-        load in any worker is seen at once, but once a request: every measure's at the first
-        chart (a read per chart cost a page of ten charts some 20 ms). Read-only."""
+        """The measure's published figures (db.published), as they are at this request, so
+        that a load in any worker is seen at once: every measure's at the first chart (a read
+        per chart cost a page of ten charts some 20 ms), kept between requests until
+        `beside_version` moves. Read-only."""
         from db.published import figures_by_measure, figures_frame, published_figures
 
         reading = _READING.get()
@@ -302,7 +307,11 @@ class MeasureSource:
                 return published_figures(session, measure)
         if "published" not in reading:
             with self._sessions() as session:
-                reading["published"] = figures_by_measure(session)
+                # Kept by `beside_version`, which every load of published figures moves.
+                version = self.beside_version(session)
+                if (found := self._published.get(version)) is None:
+                    found = self._published[version] = figures_by_measure(session)
+                reading["published"] = found
         found = reading["published"].get(measure)
         if found is None:  # none published for this measure
             found = reading["published"][measure] = figures_frame([])

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.models import AuditEvent, BoardNote
+from db.models import BoardNote
 from metrics.access import Caller
 from metrics.notes import NOTE_COLUMNS, checked_quarter, checked_text, empty
 from metrics.scope import Geography
@@ -81,12 +81,3 @@ def read(session: Session, caller: Caller, scopes: Iterable[str] | None = None,
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     return frame
 
-
-def version(session: Session) -> int:
-    """The newest pin's or removal's audit event: it moves with every change to the notes and
-    never comes back (audit events are never deleted, where a note's id may be used again once
-    the newest note is removed), so an answer cache keyed by it never shows a chart without a
-    new note or with a removed one."""
-    newest = session.scalar(select(func.max(AuditEvent.id))
-                            .where(AuditEvent.kind.in_(("note_pinned", "note_removed"))))
-    return int(newest or 0)

@@ -3,9 +3,10 @@ same question (flask-caching). Imports flask, flask_caching, config and server o
 
 The key is everything that changes the answer: the question (the page and its selection),
 what the caller may see (role, granted agencies, public mode), the disclosure thresholds, the
-data version (every current return; `MeasureSource.data_version`) and the code itself. Loading
-a return anywhere changes the data version, so the next request asks under a new key and no
-older answer is read again (they age out after CACHE_SECONDS). With REDIS_URL set the cache is
+data version (every current return, board note and published figure;
+`MeasureSource.data_version`) and the code itself. Loading a return or published figures, or
+pinning or removing a note, anywhere changes the data version, so the next request asks under
+a new key and no older answer is read again (they age out after CACHE_SECONDS). With REDIS_URL set the cache is
 Redis, shared by every worker and every instance behind a load balancer; without it each
 worker keeps its own in memory. A cache that cannot be reached is a miss, never an error: the
 answer is worked out as if there were no cache.

@@ -21,12 +21,15 @@ from app import create_app
 from callbacks import chart_pages as chart_pages_callbacks
 from config import Settings
 from db.engine import engine_for
+from db.published import read_published, store_published
 from db.importer import load_path
 from layouts import ids
+from metrics.published import SOURCE as PUBLISHED_SOURCE
 from tests.accounts import signed_in_client
 from tests.builders import valid_return
 from tests.conftest import fresh_database
 from tests.app.test_security import OWN, callback_request
+from tests.db.test_published import NATIONAL
 
 AGENCY, QUARTER = "942", "2024-25 Q3"
 STATE = {"scope": AGENCY, "quarter": QUARTER, "window": 4, "compare": []}
@@ -194,3 +197,22 @@ def test_the_app_is_set_up_before_its_first_request(sqlite_url: str) -> None:
     page = signed_in_client(app, "ana", "analyst", [AGENCY]).get("/").get_data(as_text=True)
     for script in re.findall(r'src="/_dash-component-suites/([^/"]+)/', page):
         assert script in app.registered_paths
+
+
+def test_published_figures_loaded_show_in_the_next_request(sqlite_url: str, tmp_path: Path) -> None:
+    """Loading published figures moves the data version as a return does: the page asked again
+    draws England's published figure, not the answer kept from before the load."""
+    load(sqlite_url, tmp_path, extra_waiting=0)
+    app, client = worker(sqlite_url)
+
+    def overview() -> str:
+        state = {**STATE, "quarter": "2024-25 Q4", "compare": ["england-published"]}
+        body = callback_request(app, f"{ids.OVERVIEW_CARDS}.children", {f"{ids.FILTER_STATE}.data": state})
+        response = client.post("/_dash-update-component", json=body, headers={"Origin": OWN})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    before = overview()
+    assert PUBLISHED_SOURCE not in before
+    store_published(sessionmaker(engine_for(sqlite_url)), read_published(NATIONAL), "tests")
+    assert PUBLISHED_SOURCE in overview()
