@@ -80,4 +80,3 @@ def read(session: Session, caller: Caller, scopes: Iterable[str] | None = None,
     frame = pd.DataFrame([tuple(r) for r in rows], columns=list(NOTE_COLUMNS))
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     return frame
-
