@@ -203,6 +203,7 @@ class MeasureSource:
         self._made = LruMemo(64)  # MeasureData by (quarter, version) pairs
         self._note_rows = LruMemo(256)  # every note a caller may read, by (beside_version, caller)
         self._published: LruMemo = LruMemo(4)  # every measure's published figures, by beside_version
+        self._no_figures: pd.DataFrame | None = None  # a measure's when none are published
 
     def geography(self) -> Geography:
         if self._geography is None:
@@ -313,8 +314,10 @@ class MeasureSource:
                     found = self._published[version] = figures_by_measure(session)
                 reading["published"] = found
         found = reading["published"].get(measure)
-        if found is None:  # none published for this measure
-            found = reading["published"][measure] = figures_frame([])
+        if found is None:  # none published for this measure: one empty frame, never the kept dict changed
+            if self._no_figures is None:
+                self._no_figures = figures_frame([])
+            found = self._no_figures
         return found
 
     def data_for(self, quarters: list[Quarter]) -> MeasureData:
