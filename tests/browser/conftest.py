@@ -86,6 +86,9 @@ class SessionChromium:
                 driver.switch_to.window(handle)
                 driver.close()
             driver.switch_to.window(first)
+            # A screen size a test emulated (board mode's 1280x720 and 1920x1080) would
+            # otherwise outlive it, whatever window size the next test asks for.
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
             driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
             driver.execute_cdp_cmd("Network.clearBrowserCache", {})
             if origin:

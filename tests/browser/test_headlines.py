@@ -40,6 +40,14 @@ def save(driver, name: str) -> None:
     (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
+def projector(driver, width: int, height: int) -> None:
+    """The page on a screen of exactly width x height (a window's size leaves its frame out)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    until(lambda: driver.execute_script("return [window.innerWidth, window.innerHeight]")
+          == [width, height], timeout=5)
+
+
 def assert_one_screen_in_large_type(driver) -> None:
     """Board mode: nothing to scroll to, and the sentences 24 px or more."""
     size = driver.execute_script(
@@ -64,12 +72,11 @@ def test_the_headlines_are_drawn_and_lead_to_their_charts(dash_duo, dashboard, d
     dash_duo.driver.get(f"{dash_duo.server_url}/headlines{QUERY}&present=1")
     until(lambda: len(drawn(dash_duo)) == len(expected), timeout=15)
     assert dash_duo.find_elements(".filters") == []
-    assert_one_screen_in_large_type(dash_duo.driver)
-    save(dash_duo.driver, "headlines-board-1280")
-    dash_duo.driver.set_window_size(1920, 1080)
-    until(lambda: dash_duo.driver.execute_script("return window.innerWidth") > 1280, timeout=5)
-    assert_one_screen_in_large_type(dash_duo.driver)
-    save(dash_duo.driver, "headlines-board-1920")
+    for width, height in ((1280, 720), (1920, 1080)):
+        projector(dash_duo.driver, width, height)
+        assert_one_screen_in_large_type(dash_duo.driver)
+        save(dash_duo.driver, f"headlines-board-{width}")
+    dash_duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     dash_duo.driver.set_window_size(1280, 720)
     # Following a headline opens its chart for the same selection.
     dash_duo.driver.get(f"{dash_duo.server_url}/headlines{QUERY}")
