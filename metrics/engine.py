@@ -26,7 +26,7 @@ from metrics.rows import MeasureData
 from metrics.registry import MEASURES
 from metrics.scope import Geography, Scope
 from metrics.selection import Selection
-from metrics.shares import shares_of_shown
+from metrics.shares import share_columns
 from metrics.tallies import Cell, cells_for
 
 RESULT_COLUMNS = [
@@ -81,9 +81,36 @@ def _result_columns(results: list[Result]) -> dict[str, list | np.ndarray]:
     }
 
 
+def plain_frame(columns: Mapping[str, object]) -> pd.DataFrame:
+    """A frame of plain columns (lists, arrays, or one value for every row), in order, with
+    its text kept as Python strings (object dtype) and nothing checked or copied again.
+
+    pandas 3 would infer its `str` dtype for the text, an extension array a column, each
+    filtered, taken and joined on its own; with its checks that made a page's two dozen small
+    frames a tenth of a filter change. The values, and so every chart and file, are the same.
+    `DataFrame._from_arrays` is pandas' own constructor for columns already made (pandas is
+    pinned; tests/unit/test_plain_frame.py checks it against `pd.DataFrame`)."""
+    lengths = {len(c) for c in columns.values() if not isinstance(c, str)}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    rows = lengths.pop() if lengths else 0
+    return pd.DataFrame._from_arrays([_column(c, rows) for c in columns.values()],
+                                     columns=pd.Index(list(columns)), index=pd.RangeIndex(rows),
+                                     verify_integrity=False)
+
+
+def _column(values: object, rows: int) -> np.ndarray:
+    """A column as an array: numbers as they are, text (a list, or one value) as objects."""
+    if isinstance(values, np.ndarray):
+        return values
+    column = np.empty(rows, dtype=object)
+    column[:] = values
+    return column
+
+
 def result_frame(results: list[Result]) -> pd.DataFrame:
     """The rows (RESULT_COLUMNS) of results, in order."""
-    return pd.DataFrame(_result_columns(results))
+    return plain_frame(_result_columns(results))
 
 
 # More columns for a frame, worked out from its rows' breakdown and category columns (given in
@@ -92,16 +119,20 @@ Described = Callable[[Mapping[str, Sequence]], Mapping[str, object]]
 
 
 def shown_frame(results: list[Result], caller: Caller, geography: Geography,
-                policy: DisclosurePolicy, described: Described | None = None) -> pd.DataFrame:
+                policy: DisclosurePolicy, described: Described | None = None,
+                shares: bool = False) -> pd.DataFrame:
     """`disclose(result_frame(results), ...)` for the caller, deciding on the columns before
     they are a frame: one frame built, not one built, read and copied (a third of a page's
-    time). `described` adds columns worked out from the others, in the same build."""
+    time). With `shares`, the counts disclosed are made shares of their Totals
+    (metrics.shares). `described` adds columns worked out from the others, in the same build."""
     columns = _result_columns(results)
     value, cohort, shown = disclose_columns(columns, policy, caller.sees_unsuppressed(geography))
     kept = {name: column for name, column in columns.items() if name not in PROTECTION_COLUMNS}
+    kept.update(value=value, cohort=cohort, shown=shown)
+    if shares:
+        kept.update(share_columns(kept))
     more = described(kept) if described is not None else {}
-    return pd.DataFrame({**kept, "value": value, "cohort": cohort,
-                         "shown": pd.Series(shown, dtype=object), **more})
+    return plain_frame({**kept, **more})
 
 
 def result(selection: Selection, data: MeasureData, geography: Geography) -> Result:
@@ -134,12 +165,8 @@ def compute_shown(selections: list[Selection], data: MeasureData, geography: Geo
     shares = {MEASURES[s.measure].share_of for s in selections if s.measure in MEASURES}
     if len(shares) == 1 and (of := shares.pop()):
         counts = [replace(s, measure=of) for s in selections]
-        out = shares_of_shown(compute_shown(counts, data, geography, caller, policy))
-        if described is not None:
-            for name, column in described({c: out[c].to_numpy(dtype=object)
-                                           for c in ("breakdown", "category")}).items():
-                out[name] = column
-        return out
+        return shown_frame([result(s, data, geography) for s in counts], caller, geography, policy,
+                           described, shares=True)
     return shown_frame([result(s, data, geography) for s in selections], caller, geography, policy,
                        described)
 

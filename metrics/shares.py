@@ -10,6 +10,8 @@ pandas, numpy and metrics.disclosure only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -18,19 +20,25 @@ from metrics.disclosure import TOTAL, format_value
 
 def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
     """Disclosed count rows (a breakdown's categories then its Total, per scope and quarter) as
-    shares: `value` the percentage of the Total, `cohort` the Total as shown, `shown` the
-    percentage as text or the count's symbol. A Total row shows 100% of its own count; a
-    Total of 0 leaves nothing to share out ([z]); a row without a breakdown is [z], its cohort
-    the count as shown."""
+    shares (`share_columns`), the frame's other columns as they were."""
     out = shown.copy(deep=False)  # copy-on-write: setting its columns leaves `shown` as it was
-    if out.empty:
-        return out.assign(value_type="percent")
-    group = list(zip(out["scope"], out["quarter"], out["breakdown"]))
-    totals = {g: v for g, c, v, t in zip(group, out["category"], out["value"], out["shown"])
+    for name, column in share_columns(shown).items():
+        out[name] = pd.Series(column, index=out.index, dtype=column.dtype)  # text stays objects
+    return out
+
+
+def share_columns(shown: Mapping[str, Sequence]) -> dict[str, np.ndarray]:
+    """The new value, cohort, shown, status and value_type columns of disclosed count rows (a
+    frame, or its columns before it is one) as shares: `value` the percentage of the Total,
+    `cohort` the Total as shown, `shown` the percentage as text or the count's symbol. A Total
+    row shows 100% of its own count; a Total of 0 leaves nothing to share out ([z]); a row
+    without a breakdown is [z], its cohort the count as shown."""
+    group = list(zip(shown["scope"], shown["quarter"], shown["breakdown"]))
+    totals = {g: v for g, c, v, t in zip(group, shown["category"], shown["value"], shown["shown"])
               if c == TOTAL}
     values, cohorts, texts, statuses = [], [], [], []
-    for g, category, value, text, status in zip(group, out["category"], out["value"],
-                                                 out["shown"], out["status"]):
+    for g, category, value, text, status in zip(group, shown["category"], shown["value"],
+                                                 shown["shown"], shown["status"]):
         total = totals.get(g, np.nan)
         if not g[2]:  # nothing to share out without a breakdown: its cohort is the count
             values.append(np.nan), cohorts.append(value), texts.append("[z]"), statuses.append("z")
@@ -46,10 +54,13 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
             share = 100.0 * float(value) / float(total)
             values.append(share), cohorts.append(total)
             texts.append(format_value(share, "percent")), statuses.append(status)
-    # Set in place: `assign` would copy the frame again.
-    out["value"] = np.array(values, dtype=float)
-    out["cohort"] = np.array(cohorts, dtype=float)
-    out["shown"] = pd.Series(texts, index=out.index, dtype=object)
-    out["status"] = statuses
-    out["value_type"] = "percent"
-    return out
+    return {"value": np.array(values, dtype=float), "cohort": np.array(cohorts, dtype=float),
+            "shown": _objects(texts), "status": _objects(statuses),
+            "value_type": _objects(["percent"] * len(texts))}
+
+
+def _objects(texts: list[str]) -> np.ndarray:
+    """Text as Python strings (as metrics.engine.plain_frame keeps it)."""
+    column = np.empty(len(texts), dtype=object)
+    column[:] = texts
+    return column

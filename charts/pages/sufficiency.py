@@ -51,12 +51,17 @@ def supply_plan(query: Query, source: Source) -> list[Query]:
 
 def agency_scopes(query: Query, geography: Geography) -> tuple[str, ...]:
     """The RAAs and stand-alone LAs of the scope's region by name, then England; for England
-    (whose 38 agencies are too many for one chart and one API request) the regions instead."""
+    (whose 38 agencies are too many for one chart and one API request) the regions instead.
+    Worked out once a region: the registry does not change while the geography lives."""
     scope = geography.scope(query.scope)
     if scope.kind == "england":
         return (*(f"{REGION_PREFIX}{r}" for r in geography.regions), ENGLAND)
+    return geography.derived(("agency_scopes", scope.region), lambda: _region_agencies(geography, scope.region))
+
+
+def _region_agencies(geography: Geography, region: str | None) -> tuple[str, ...]:
     a = geography.agencies
-    inside = a[(a["region"] == scope.region)
+    inside = a[(a["region"] == region)
                & ((a["kind"] == "RAA") | ((a["kind"] == "LA") & a["raa_code"].isna()))]
     return (*inside.sort_values("name")["code"], ENGLAND)
 
