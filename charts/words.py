@@ -24,6 +24,7 @@ from metrics.disclosure import SYMBOLS, TOTAL
 from metrics.published import SOURCE as PUBLISHED_SOURCE
 from metrics.published import is_published
 from metrics.quarters import Quarter
+from metrics.frame_memo import per_frame
 from metrics.judgement import against_threshold, judge
 from metrics.registry import BREAKDOWN_TITLES, MEASURES, Measure
 from metrics.rows import LA_TABLES
@@ -292,11 +293,16 @@ def _where(frame: pd.DataFrame, **equal: str | None) -> np.ndarray:
     mask = np.ones(len(frame), dtype=bool)
     for column, value in equal.items():
         if value is not None:
-            values = frame[column].to_numpy(dtype=object)
-            if column == "category":
-                values = np.where(pd.isna(values), "", values)
-            mask &= values == value
+            mask &= _plain_column(frame, column) == value
     return np.flatnonzero(mask)
+
+
+@per_frame(4)
+def _plain_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as Python objects (a missing category as ""), read once a frame: a chart's
+    title, caption and numbers ask some sixty questions of a page's frames. Read-only."""
+    values = frame[column].to_numpy(dtype=object)
+    return np.where(pd.isna(values), "", values) if column == "category" else values
 
 
 def hidden(row: pd.Series | None) -> bool:
