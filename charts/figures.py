@@ -66,6 +66,23 @@ def figure_spec(traces: list[dict], layout: dict) -> FigureSpec:
     return {"data": traces, "layout": {"template": template(), **layout}}
 
 
+def browser_figure(spec: FigureSpec) -> FigureSpec:
+    """The figure as a page sends it: a gap's NaN as None in its traces' values. Both reach
+    the browser as `null`, but plotly's JSON encoder, finding `NaN` in what it wrote, reads
+    the whole answer back and writes it again, which was two fifths of sending a page."""
+    traces = [_without_nan(trace) for trace in spec["data"]]
+    if all(new is old for new, old in zip(traces, spec["data"])):
+        return spec
+    return {**spec, "data": traces}
+
+
+def _without_nan(trace: dict) -> dict:
+    gaps = {key: [None if isinstance(v, float) and v != v else v for v in values]
+            for key, values in trace.items()
+            if isinstance(values, list) and any(isinstance(v, float) and v != v for v in values)}
+    return {**trace, **gaps} if gaps else trace
+
+
 def line_styles(scopes: list[str]) -> dict[str, dict]:
     """Each scope's line: England dashed dark grey, the others in palette order."""
     styles, n = {}, 0

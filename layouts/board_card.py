@@ -15,7 +15,8 @@ import re
 from dash import dcc, html
 
 from charts.figures import (
-    HIDDEN_NAME, NOTE_NAME, FigureSpec, common_start, direct_labels, quarters_of, short_quarter, with_board_notes,
+    HIDDEN_NAME, NOTE_NAME, FigureSpec, browser_figure, common_start, direct_labels, quarters_of, short_quarter,
+    with_board_notes,
 )
 from charts.spec import WHOLE, Headline
 from charts.view import BOARD_NOTE_SIZE, ChartView
@@ -149,7 +150,7 @@ def board_card(view: ChartView, wide: bool = False,
                     className="board-card__title"),
             numbers(list(view.headlines), chart, line_keys(figure)),
             html.Div(  # hidden from screen readers: the title and numbers say what it shows
-                dcc.Graph(figure=figure, responsive=True, style={"height": "100%", "width": "100%"},
+                dcc.Graph(figure=browser_figure(figure), responsive=True, style={"height": "100%", "width": "100%"},
                           config={"displayModeBar": False, "responsive": True, "staticPlot": True},
                           className="board-card__graph"),
                 className="board-card__chart", **{"aria-hidden": "true"},

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from charts.figures import browser_figure
 from charts.spec import Headline, TableShape
 from charts.view import ChartView
 from layouts import ids
@@ -102,7 +103,7 @@ def chart_card(view: ChartView) -> dbc.Card:
             html.H2(view.title, id=ids.chart_title(chart), className="chart-card__title h5"),
             headline_numbers(list(view.headlines), chart),
             html.Div(  # hidden from screen readers: the table below says the same in text
-                dcc.Graph(figure=view.figure, config={"displayModeBar": False, "responsive": True},
+                dcc.Graph(figure=browser_figure(view.figure), config={"displayModeBar": False, "responsive": True},
                           className="chart-card__graph"),
                 **{"aria-hidden": "true"},
             ),
