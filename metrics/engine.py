@@ -100,7 +100,7 @@ def plain_frame(columns: Mapping[str, object]) -> pd.DataFrame:
 
 
 def _column(values: object, rows: int) -> np.ndarray:
-    """A column as an array: numbers as they are, text (a list, or one value) as objects."""
+    """A column as an array: an array as it is, text (a list, or one value) as objects."""
     if isinstance(values, np.ndarray):
         return values
     column = np.empty(rows, dtype=object)

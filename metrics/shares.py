@@ -23,11 +23,12 @@ def shares_of_shown(shown: pd.DataFrame) -> pd.DataFrame:
     shares (`share_columns`), the frame's other columns as they were."""
     out = shown.copy(deep=False)  # copy-on-write: setting its columns leaves `shown` as it was
     for name, column in share_columns(shown).items():
-        out[name] = pd.Series(column, index=out.index, dtype=column.dtype)  # text stays objects
+        # Text stays Python strings, as metrics.engine.plain_frame keeps it.
+        out[name] = pd.Series(column, index=out.index, dtype=object if isinstance(column, list) else None)
     return out
 
 
-def share_columns(shown: Mapping[str, Sequence]) -> dict[str, np.ndarray]:
+def share_columns(shown: Mapping[str, Sequence]) -> dict[str, np.ndarray | list[str]]:
     """The new value, cohort, shown, status and value_type columns of disclosed count rows (a
     frame, or its columns before it is one) as shares: `value` the percentage of the Total,
     `cohort` the Total as shown, `shown` the percentage as text or the count's symbol. A Total
@@ -55,12 +56,4 @@ def share_columns(shown: Mapping[str, Sequence]) -> dict[str, np.ndarray]:
             values.append(share), cohorts.append(total)
             texts.append(format_value(share, "percent")), statuses.append(status)
     return {"value": np.array(values, dtype=float), "cohort": np.array(cohorts, dtype=float),
-            "shown": _objects(texts), "status": _objects(statuses),
-            "value_type": _objects(["percent"] * len(texts))}
-
-
-def _objects(texts: list[str]) -> np.ndarray:
-    """Text as Python strings (as metrics.engine.plain_frame keeps it)."""
-    column = np.empty(len(texts), dtype=object)
-    column[:] = texts
-    return column
+            "shown": texts, "status": statuses, "value_type": ["percent"] * len(texts)}
