@@ -21,10 +21,10 @@ from charts.marks import is_incomplete, returns_words
 from charts.query import ENGLAND, ENGLAND_PUBLISHED, Query
 from charts.spec import Headline
 from metrics.disclosure import SYMBOLS, TOTAL
+from metrics.frame_memo import per_frame
 from metrics.published import SOURCE as PUBLISHED_SOURCE
 from metrics.published import is_published
 from metrics.quarters import Quarter
-from metrics.frame_memo import per_frame
 from metrics.judgement import against_threshold, judge
 from metrics.registry import BREAKDOWN_TITLES, MEASURES, Measure
 from metrics.rows import LA_TABLES
@@ -297,7 +297,7 @@ def _where(frame: pd.DataFrame, **equal: str | None) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-@per_frame(4)
+@per_frame(8)
 def _plain_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column as Python objects (a missing category as ""), read once a frame: a chart's
     title, caption and numbers ask some sixty questions of a page's frames. Read-only."""
