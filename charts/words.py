@@ -11,9 +11,6 @@ numpy, charts and metrics only.
 
 from __future__ import annotations
 
-import threading
-import weakref
-
 import numpy as np
 import pandas as pd
 
@@ -38,17 +35,12 @@ def period_text(measure: Measure, quarter: Quarter, window: int) -> str:
     return WINDOW_PERIODS[window if measure.windowed else 1].format(q=quarter)
 
 
-_LAST = threading.local()  # each thread's last frame read by `_rows_at`, and what it found
-
-
+@per_frame(4)
 def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """The first row without a breakdown of each (scope, quarter): what titles, captions and
     headlines read (a dictionary once, not a filter of the frame per question). A chart's
-    title, caption and headlines read the same frame one after another, so the last frame's
-    answer is kept (by the frame itself, not its id, which a new frame may take); read-only."""
-    last = getattr(_LAST, "rows_at", None)
-    if last is not None and last[0]() is frame:
-        return last[1]
+    title, caption and headlines read the same frame one after another, so the answer is kept
+    by the frame (metrics.frame_memo); read-only."""
     found: dict[tuple[str, str], dict] = {}
     names = list(frame.columns)
     breakdown = frame["breakdown"].to_numpy(dtype=object)
@@ -56,7 +48,6 @@ def _rows_at(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
     for values in frame.to_numpy(dtype=object)[(breakdown == "") | pd.isna(breakdown)]:
         row = dict(zip(names, values))
         found.setdefault((row["scope"], row["quarter"]), row)
-    _LAST.rows_at = (weakref.ref(frame), found)
     return found
 
 

@@ -182,7 +182,7 @@ def quarter_tally(ctx: Context, quarter: Quarter, function: PerQuarter) -> Tally
     # scopes and quarters ever asked about. Looked for first: most asks find theirs.
     cut_key = ("cut", ctx.selection.measure, ctx.selection.breakdown, quarter, version, keys)
     shared = ctx.data.row_memo
-    if ctx.scope.kind != "england" and shared is not None and (cut := shared.get(cut_key)) is not None:
+    if shared is not None and (cut := shared.get(cut_key)) is not None:
         return cut
     england = ctx.geography.scope("england")
     selection = replace(ctx.selection, scope=england.code, quarter=quarter, window=1, stat="mean")
@@ -196,8 +196,6 @@ def quarter_tally(ctx: Context, quarter: Quarter, function: PerQuarter) -> Tally
             memo[key] = national
     if ctx.scope.kind == "england" and keys.issuperset(national.key_names):
         return national
-    if shared is not None and (cut := shared.get(cut_key)) is not None:
-        return cut
     cut = national.only(keys)
     if shared is not None:
         shared[cut_key] = cut
